@@ -49,7 +49,9 @@ def _format_inspect(info: dict[str, Any]) -> str:
     ]
     for layer in [info, *info["layers"][1:]]:
         lines.append("")
-        lines.append(f"soort:       {layer['kind']}" + (f"  (laag {layer['layer']})" if layer.get("layer") else ""))
+        lines.append(
+            f"soort:       {layer['kind']}" + (f"  (laag {layer['layer']})" if layer.get("layer") else "")
+        )
         lines.append(f"objecten:    {layer['n_features']}")
         if layer is info:
             lines.append(f"CRS:         {info['crs']}")
@@ -81,7 +83,16 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="bestand of map (GPKG, GeoJSON, GML, OSM, CSV, GTFS, GeoTIFF, BAG-XML)")
     p.add_argument(
         "--kind",
-        choices=["buildings", "addresses", "zoning", "facilities", "network_source", "plots", "neighbourhoods", "raster"],
+        choices=[
+            "buildings",
+            "addresses",
+            "zoning",
+            "facilities",
+            "network_source",
+            "plots",
+            "neighbourhoods",
+            "raster",
+        ],
         help="lees het bestand als deze soort",
     )
     p.add_argument("--json", action="store_true", help="één JSON-object op stdout")

@@ -194,12 +194,11 @@ def conform(frame: pd.DataFrame, kind: LayerKind) -> gpd.GeoDataFrame:
 
 
 def _coerce(series: pd.Series, dtype: str) -> pd.Series:
+    target = pd.api.types.pandas_dtype(dtype)
     if dtype in ("Int64", "Float64"):
         numeric = pd.to_numeric(series, errors="coerce")
         if dtype == "Int64":
             # Non-integral values (e.g. 12.5) would make the cast fail; round half away.
             numeric = numeric.round()
-        return numeric.astype(dtype)
-    if dtype == "string":
-        return series.astype("string")
-    return series.astype(dtype)
+        return numeric.astype(target)
+    return series.astype(target)

@@ -69,8 +69,7 @@ def ensure_rd(
             return gdf.set_crs(RD_NEW)
         if looks_like_lonlat_nl(bounds):
             msg = (
-                "Het bestand noemt geen coördinatenstelsel en de coördinaten lijken lengte- en "
-                "breedtegraden."
+                "Het bestand noemt geen coördinatenstelsel en de coördinaten lijken lengte- en breedtegraden."
             )
             hint = "Sla het bestand op met een CRS (bijv. EPSG:4326 of EPSG:28992) en probeer opnieuw."
         else:
@@ -98,4 +97,6 @@ def ensure_rd(
         return gdf.to_crs(RD_NEW)
     except (CRSError, ValueError) as exc:
         msg = f"Omzetten van {crs_obj.name} naar RD New is mislukt."
-        raise LayerCRSError(msg, hint="Controleer het coördinatenstelsel van het bestand.", path=path) from exc
+        raise LayerCRSError(
+            msg, hint="Controleer het coördinatenstelsel van het bestand.", path=path
+        ) from exc

@@ -62,7 +62,11 @@ def clean_geometries(
             geom_np[invalid] = [_polygonal_part(g) for g in repaired]
             warnings.add("repaired_geometry", "{n} ongeldige geometrieën hersteld", len(invalid))
         still_empty = keep & (shapely.is_missing(geom_np) | shapely.is_empty(geom_np))
-        warnings.add("unrepairable_geometry", "{n} geometrieën konden niet worden hersteld en zijn overgeslagen", int(still_empty.sum()))
+        warnings.add(
+            "unrepairable_geometry",
+            "{n} geometrieën konden niet worden hersteld en zijn overgeslagen",
+            int(still_empty.sum()),
+        )
         keep &= ~still_empty
     elif family == "point":
         idx = np.flatnonzero(keep)
@@ -74,7 +78,9 @@ def clean_geometries(
         multi = idx[types == 4]
         if len(multi):
             geom_np[multi] = shapely.centroid(geom_np[multi])
-            warnings.add("multipoint_to_point", "{n} multipunten als één punt (zwaartepunt) opgenomen", len(multi))
+            warnings.add(
+                "multipoint_to_point", "{n} multipunten als één punt (zwaartepunt) opgenomen", len(multi)
+            )
 
     types_now = np.array([g.geom_type if g is not None else "" for g in geom_np], dtype=object)
     wrong = keep & np.array([_FAMILY.get(t) != family for t in types_now])

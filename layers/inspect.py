@@ -42,7 +42,11 @@ def summarise(result: LoadResult) -> dict[str, Any]:
         if col in frame.columns and n:
             vc = frame[col].astype("string").fillna("(leeg)").value_counts()
             counts[col] = {str(k): int(v) for k, v in vc.items()}
-    if result.kind == LayerKind.ZONING and {"feature_type", "bestemmingshoofdgroep"} <= set(frame.columns) and n:
+    if (
+        result.kind == LayerKind.ZONING
+        and {"feature_type", "bestemmingshoofdgroep"} <= set(frame.columns)
+        and n
+    ):
         enkel = frame.loc[frame["feature_type"] == "enkelbestemming", "bestemmingshoofdgroep"]
         vc = enkel.astype("string").fillna("(leeg)").value_counts()
         counts["enkelbestemming_hoofdgroep"] = {str(k): int(v) for k, v in vc.items()}
@@ -82,6 +86,13 @@ def inspect_path(path: str | Path, *, kind: LayerKind | None = None) -> dict[str
             path=pr.path,
         )
     summaries = [summarise(r) for r in results]
+    if fmt.id == "plots" and kind is None:
+        # The generic fallback: say so, because the file may be something else entirely.
+        summaries[0]["warnings"].insert(
+            0,
+            "Soort niet herkend; het bestand is gelezen als kandidaatlocaties (plots). "
+            "Kies met --kind een andere soort als dat niet klopt.",
+        )
     top = dict(summaries[0])
     top["path"] = str(pr.path)
     top["format"] = {"id": fmt.id, "label": fmt.label}

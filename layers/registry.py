@@ -19,7 +19,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from layers.canonical import LayerKind
 from layers.errors import LayerFormatError
 from layers.result import LoadResult
-from layers.sources import check_file, check_xml_safe
+from layers.sources import check_file, check_xml_safe, gdal_layer_names, gdal_open_options
 
 __all__ = ["FORMATS", "LayerProbe", "Probe", "SourceFormat", "detect", "load_path", "probe", "register"]
 
@@ -88,7 +88,20 @@ def register(fmt: SourceFormat) -> SourceFormat:
     return fmt
 
 
-_GDAL_SUFFIXES = {".gpkg", ".geojson", ".json", ".gml", ".xml", ".shp", ".fgb", ".sqlite", ".kml", ".csv", ".osm", ".pbf"}
+_GDAL_SUFFIXES = {
+    ".gpkg",
+    ".geojson",
+    ".json",
+    ".gml",
+    ".xml",
+    ".shp",
+    ".fgb",
+    ".sqlite",
+    ".kml",
+    ".csv",
+    ".osm",
+    ".pbf",
+}
 
 
 def probe(path: str | Path) -> Probe:
@@ -108,7 +121,9 @@ def probe(path: str | Path) -> Probe:
             with zipfile.ZipFile(p) as zf:
                 pr.members = tuple(sorted(Path(n).name.lower() for n in zf.namelist() if not n.endswith("/")))
         except (zipfile.BadZipFile, OSError) as exc:
-            raise LayerFormatError("Het zip-bestand is beschadigd of geen zip.", hint="Download het opnieuw.", path=p) from exc
+            raise LayerFormatError(
+                "Het zip-bestand is beschadigd of geen zip.", hint="Download het opnieuw.", path=p
+            ) from exc
         return pr
     if suffix in (".tif", ".tiff"):
         return pr
@@ -120,10 +135,10 @@ def probe(path: str | Path) -> Probe:
 
 
 def _gdal_layers(pr: Probe) -> tuple[LayerProbe, ...]:
-    opts: dict[str, Any] = {"WRITE_GFS": "NO"} if pr.suffix in (".gml", ".xml") else {}
+    opts: dict[str, Any] = dict(gdal_open_options(pr.path) or {})
     try:
-        names = pyogrio.list_layers(str(pr.path), **opts) if opts else pyogrio.list_layers(str(pr.path))
-    except (DataSourceError, DataLayerError, OSError, RuntimeError, TypeError) as exc:
+        names = gdal_layer_names(pr.path)  # no .gfs sidecar for GML
+    except (DataSourceError, DataLayerError, OSError, RuntimeError, UnicodeError) as exc:
         pr.gdal_error = str(exc)
         return ()
     out = []
@@ -137,7 +152,7 @@ def _gdal_layers(pr: Probe) -> tuple[LayerProbe, ...]:
                 fields = tuple(str(f).lower() for f in info["fields"])
                 n = int(info["features"])
                 crs = None if info.get("crs") is None else str(info["crs"])
-            except (DataSourceError, DataLayerError, OSError, RuntimeError) as exc:
+            except (DataSourceError, DataLayerError, OSError, RuntimeError, UnicodeError) as exc:
                 pr.gdal_error = str(exc)
         out.append(LayerProbe(str(name), None if gtype is None else str(gtype), fields, n, crs))
     return tuple(out)
@@ -189,10 +204,16 @@ def _ensure_loaders() -> None:
         return
     import importlib
 
-    for mod in ("layers.native", "layers.bag", "layers.bestemmingsplan", "layers.osm", "layers.voorzieningen", "layers.gtfs", "layers.cbs", "layers.raster", "layers.plots"):
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
+    for mod in (
+        "layers.native",
+        "layers.bag",
+        "layers.bestemmingsplan",
+        "layers.osm",
+        "layers.voorzieningen",
+        "layers.gtfs",
+        "layers.cbs",
+        "layers.raster",
+        "layers.plots",
+    ):
+        importlib.import_module(mod)
     _LOADED = True

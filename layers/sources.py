@@ -25,6 +25,8 @@ __all__ = [
     "check_file",
     "check_xml_safe",
     "extract_zip_safely",
+    "gdal_layer_names",
+    "gdal_open_options",
     "list_layers",
     "read_vector",
 ]
@@ -47,7 +49,9 @@ def check_file(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Path:
         return p
     size = p.stat().st_size
     if size == 0:
-        raise LayerFormatError("Het bestand is leeg (0 bytes).", hint="Kies een ander bestand of download het opnieuw.", path=p)
+        raise LayerFormatError(
+            "Het bestand is leeg (0 bytes).", hint="Kies een ander bestand of download het opnieuw.", path=p
+        )
     if size > max_bytes:
         gb = size / 1024**3
         raise LayerSizeError(
@@ -98,18 +102,52 @@ def _translate(exc: Exception, path: Path) -> LayerFormatError:
     return LayerFormatError(msg, hint=hint, path=path)
 
 
-def _open_options(path: Path) -> dict[str, str] | None:
-    return _GDAL_OPEN_OPTIONS_GML if path.suffix.lower() in (".gml", ".xml") else None
+def gdal_open_options(path: Path) -> dict[str, str] | None:
+    """GDAL open options for GML: never write a ``.gfs`` sidecar next to the input.
+
+    LVBAG XML (BAG extracts) is read by another driver that does not know the option.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".gml":
+        return _GDAL_OPEN_OPTIONS_GML
+    if suffix == ".xml" and path.is_file():
+        with path.open("rb") as fh:
+            head = fh.read(4096).lower()
+        return None if b"lvbag" in head else _GDAL_OPEN_OPTIONS_GML
+    return None
+
+
+def gdal_layer_names(path: str | Path) -> list[tuple[str, str | None]]:
+    """The (name, geometry type) of each layer GDAL sees, without writing sidecars.
+
+    ``pyogrio.list_layers`` takes no open options, so on GML it lets GDAL write a ``.gfs`` next
+    to the input; GML layers are therefore counted one by one with ``read_info`` and
+    ``WRITE_GFS=NO`` (after the XML safety check). Raises pyogrio's own errors.
+    """
+    p = Path(path)
+    opts = gdal_open_options(p)
+    if not opts:
+        return [
+            (str(name), None if gtype is None else str(gtype)) for name, gtype in pyogrio.list_layers(str(p))
+        ]
+    check_xml_safe(p)
+    out: list[tuple[str, str | None]] = []
+    while True:
+        try:
+            info = pyogrio.read_info(str(p), layer=len(out), **opts)
+        except DataLayerError:
+            return out
+        gtype = info.get("geometry_type")
+        out.append((str(info["layer_name"]), None if gtype is None else str(gtype)))
 
 
 def list_layers(path: str | Path) -> list[tuple[str, str | None]]:
     """The (name, geometry type) of each layer GDAL sees, with errors translated."""
     p = Path(path)
     try:
-        raw = pyogrio.list_layers(str(p))
-    except (DataSourceError, DataLayerError, OSError, RuntimeError) as exc:
+        return gdal_layer_names(p)
+    except (DataSourceError, DataLayerError, OSError, RuntimeError, UnicodeError) as exc:
         raise _translate(exc, p) from exc
-    return [(str(name), None if gtype is None else str(gtype)) for name, gtype in raw]
 
 
 def read_vector(path: str | Path, *, layer: str | int | None = None, **kwargs: Any) -> gpd.GeoDataFrame:
@@ -121,12 +159,19 @@ def read_vector(path: str | Path, *, layer: str | int | None = None, **kwargs: A
     p = Path(path)
     if p.suffix.lower() in (".gml", ".xml"):
         check_xml_safe(p)
-    opts = _open_options(p)
-    if opts:
-        kwargs.setdefault("WRITE_GFS", "NO")
+    for key, value in (gdal_open_options(p) or {}).items():
+        kwargs.setdefault(key, value)
     try:
         return pyogrio.read_dataframe(str(p), layer=layer, **kwargs)
-    except (DataSourceError, DataLayerError, FieldError, GeometryError, OSError, RuntimeError) as exc:
+    except (
+        DataSourceError,
+        DataLayerError,
+        FieldError,
+        GeometryError,
+        OSError,
+        RuntimeError,
+        UnicodeError,
+    ) as exc:
         raise _translate(exc, p) from exc
 
 
@@ -144,7 +189,9 @@ def _safe_member_path(root: Path, name: str) -> Path:
     return target
 
 
-def extract_zip_safely(archive: str | Path, dest: str | Path, *, suffixes: tuple[str, ...] = ()) -> list[Path]:
+def extract_zip_safely(
+    archive: str | Path, dest: str | Path, *, suffixes: tuple[str, ...] = ()
+) -> list[Path]:
     """Extract ``archive`` into ``dest`` and return the extracted files.
 
     Refuses member paths that leave ``dest`` (``../``, absolute), too many members, a total
@@ -158,7 +205,9 @@ def extract_zip_safely(archive: str | Path, dest: str | Path, *, suffixes: tuple
     try:
         zf = zipfile.ZipFile(arc)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise LayerFormatError("Het zip-bestand is beschadigd of geen zip.", hint="Download het opnieuw.", path=arc) from exc
+        raise LayerFormatError(
+            "Het zip-bestand is beschadigd of geen zip.", hint="Download het opnieuw.", path=arc
+        ) from exc
     out: list[Path] = []
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -169,7 +218,11 @@ def extract_zip_safely(archive: str | Path, dest: str | Path, *, suffixes: tuple
             target = _safe_member_path(root, info.filename)
             if suffixes and not info.filename.lower().endswith(suffixes):
                 continue
-            if info.compress_size and info.file_size / max(info.compress_size, 1) > _MAX_COMPRESSION_RATIO and info.file_size > 10 * 1024**2:
+            if (
+                info.compress_size
+                and info.file_size / max(info.compress_size, 1) > _MAX_COMPRESSION_RATIO
+                and info.file_size > 10 * 1024**2
+            ):
                 raise UnsafeInputError(
                     "Het archief lijkt een zip-bom (extreem hoge compressie).",
                     hint="Gebruik een ander bestand.",
@@ -180,7 +233,9 @@ def extract_zip_safely(archive: str | Path, dest: str | Path, *, suffixes: tuple
                 while block := src.read(1 << 20):
                     total += len(block)
                     if total > MAX_UNPACKED_BYTES:
-                        raise UnsafeInputError("Uitgepakt wordt het archief te groot (mogelijk een zip-bom).", path=arc)
+                        raise UnsafeInputError(
+                            "Uitgepakt wordt het archief te groot (mogelijk een zip-bom).", path=arc
+                        )
                     dst.write(block)
             out.append(target)
     return out

@@ -32,8 +32,12 @@ fi
 if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv with $($PY --version)"
   "$PY" -m venv .venv
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 fi
 echo "== installing the package into .venv"
-.venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -vE "is ignored|^\s*$|!!|setuptools|wheel_obj|warnings.warn|\*\*\*|normalized|SetuptoolsDeprecationWarning|See https|Please|By 20|deprecated|License|license" || true
+if ! .venv/bin/python -m pip install -q -e ".[dev]" >.venv/pip-install.log 2>&1; then
+  cat .venv/pip-install.log >&2
+  echo "pip install failed (log above, also in .venv/pip-install.log)" >&2
+  exit 1
+fi
 .venv/bin/python -c "import geopandas, pyogrio, osmium, PySide6" || { echo "installation incomplete" >&2; exit 1; }

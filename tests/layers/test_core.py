@@ -42,7 +42,8 @@ def test_conform_adds_missing_columns_keeps_extras_and_does_not_mutate() -> None
     before = src.copy()
     out = conform(src, LayerKind.BUILDINGS)
     assert list(out.columns) == [*CANONICAL[LayerKind.BUILDINGS].column_names, "extra", "geometry"]
-    assert out["bouwjaar"].dtype == "Int64" and out.loc[0, "bouwjaar"] == 1950
+    assert out["bouwjaar"].dtype == "Int64"
+    assert out.loc[0, "bouwjaar"] == 1950
     assert out["status"].isna().all()
     pd.testing.assert_frame_equal(src, before)
 
@@ -53,7 +54,8 @@ def test_lonlat_is_reprojected_with_a_warning() -> None:
     out = ensure_rd(gdf, w)
     assert out.crs == RD_NEW
     x, y = out.geometry.iloc[0].x, out.geometry.iloc[0].y
-    assert 84_000 < x < 87_000 and 445_000 < y < 448_000
+    assert 84_000 < x < 87_000
+    assert 445_000 < y < 448_000
     assert "reprojected_lonlat" in _codes(w)
     assert gdf.crs == "EPSG:4326"
 
@@ -88,7 +90,8 @@ def test_clean_geometries_counts_every_repair() -> None:
     assert codes["empty_geometry"] == 2
     assert codes["wrong_geometry_type"] == 1
     assert list(out["i"]) == [0, 1]
-    assert out.geometry.is_valid.all() and not out.geometry.has_z.any()
+    assert out.geometry.is_valid.all()
+    assert not out.geometry.has_z.any()
     assert len(gdf) == 5  # input untouched
 
 

@@ -1,0 +1,1 @@
+"""The project: imported layers, plots, the bod ledger and reservations, and their storage."""
