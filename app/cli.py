@@ -71,6 +71,110 @@ def _format_inspect(info: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+class _StderrProgress:
+    """Progress lines on stderr for long steps: one line per new step or each 10 %."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.last_text = ""
+        self.last_pct = -100
+
+    def __call__(self, fraction: float, text: str) -> None:
+        pct = int(fraction * 100)
+        if self.quiet or (text == self.last_text and pct - self.last_pct < 10):
+            return
+        self.last_text, self.last_pct = text, pct
+        print(f"  {pct:3d}%  {text}", file=sys.stderr, flush=True)
+
+
+def _parse_rasters(items: Sequence[str]) -> dict[str, str]:
+    from projects.errors import InputsError
+
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, path = item.partition("=")
+        if not sep or not key or not path:
+            raise InputsError(
+                f"--raster verwacht NAAM=PAD, niet '{item}'.", hint="Bijv. --raster geluid=lden.tif"
+            )
+        out[key] = path
+    return out
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from plotscore.criteria import load_profile
+    from projects.scoring import (
+        check_output_path,
+        gather_layers,
+        run_summary,
+        score_layer_files,
+        write_scores,
+    )
+
+    if args.out:
+        check_output_path(args.out)
+    profile = load_profile(args.profile)
+    progress = _StderrProgress(quiet=args.json and not args.out)
+    progress(0.0, "Lagen lezen")
+    inputs = gather_layers(
+        args.inputs,
+        plots=args.plots,
+        facilities=args.facilities or (),
+        network=args.network,
+        zoning=args.zoning or (),
+        neighbourhoods=args.neighbourhoods,
+        exclusions=args.exclusions,
+    )
+    run = score_layer_files(
+        inputs,
+        profile,
+        euclidean=args.euclidean,
+        rasters=_parse_rasters(args.raster or ()),
+        k=args.top,
+        robustness_n=args.robustness_runs,
+        seed=args.seed,
+        progress=progress,
+    )
+    if args.out:
+        path = write_scores(run, args.out)
+        print(
+            f"geschreven: {path} ({len(run.frame)} kavels, {len(run.frame.columns)} kolommen)",
+            file=sys.stderr,
+        )
+    summary = run_summary(run, inputs, top=args.top)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(_format_score(summary))
+    return EXIT_OK
+
+
+def _format_score(s: dict[str, Any]) -> str:
+    method = (
+        "loopafstand over het netwerk" if s["method"] == "netwerk" else "HEMELSBREED (geen netwerk geladen)"
+    )
+    lines = [
+        f"profiel:     {s['profile']} ({s['housing_category']}), tempo {s['pace_kmh']:g} km/u",
+        f"methode:     {method}",
+        f"kavels:      {s['n_plots']} (ontsloten: {s['n_ontsloten']})",
+        f"capaciteit:  {s['capacity_total'][0]}–{s['capacity_total'][1]} woningen (indicatief)",
+        "",
+        f"top {len(s['top'])}:",
+    ]
+    for row in s["top"]:
+        lines.append(
+            f"{row['rank']:>3}. {row['plot_id']} {row.get('name') or ''} — score {row['score']:.1f}, "
+            f"robuust {100 * (row.get('robustness') or 0):.0f}%, bestemming {row.get('zoning_class') or '-'}, "
+            f"{row.get('capacity_min')}–{row.get('capacity_max')} woningen"
+        )
+        lines.append(f"     {row.get('explanation') or ''}")
+    if s["notes"]:
+        lines.append("")
+        lines.append("opmerkingen:")
+        lines.extend(f"  - {n}" for n in s["notes"])
+    return "\n".join(lines)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bodnaarplot",
@@ -97,6 +201,30 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="één JSON-object op stdout")
     p.set_defaults(func=_cmd_inspect)
+
+    p = sub.add_parser("score", help="beoordeel kavels op loopafstand, bestemming en capaciteit")
+    p.add_argument(
+        "inputs", nargs="*", help="laagbestanden; soorten worden herkend (bijv. de demo-GeoPackage)"
+    )
+    p.add_argument(
+        "--profile",
+        default="geclusterd",
+        help="geclusterd, zorggeschikt, nultreden of een pad naar een .toml",
+    )
+    p.add_argument("--plots", help="bestand met kavels")
+    p.add_argument("--facilities", action="append", help="bestand met voorzieningen (mag vaker)")
+    p.add_argument("--network", help="OSM-bestand of laag met looppaden")
+    p.add_argument("--zoning", action="append", help="bestemmingsplan (mag vaker)")
+    p.add_argument("--neighbourhoods", help="CBS-buurten met inwonersaantallen")
+    p.add_argument("--exclusions", help="vlakken die u uitsluit (kolom 'reason')")
+    p.add_argument("--raster", action="append", metavar="NAAM=PAD", help="raster voor een rastercriterium")
+    p.add_argument("--euclidean", action="store_true", help="hemelsbreed meten, ook als er een netwerk is")
+    p.add_argument("--top", type=int, default=10, help="grootte van de top-k (robuustheid, overzicht)")
+    p.add_argument("--robustness-runs", type=int, default=200, help="aantal verstoorde wegingen")
+    p.add_argument("--seed", type=int, default=0, help="zaad voor de robuustheidsberekening")
+    p.add_argument("--out", help="uitvoer: .gpkg (met geometrie) of .csv (alle kolommen)")
+    p.add_argument("--json", action="store_true", help="samenvatting als één JSON-object op stdout")
+    p.set_defaults(func=_cmd_score)
     return parser
 
 
@@ -106,8 +234,10 @@ def _log_path() -> Path:
 
 def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     from layers.errors import LayerError
+    from plotscore.errors import ScoringError
+    from projects.errors import ProjectError
 
-    user_errors: tuple[type[BaseException], ...] = (LayerError,)
+    user_errors: tuple[type[BaseException], ...] = (LayerError, ScoringError, ProjectError)
     try:
         return func(args)
     except user_errors as exc:

@@ -233,9 +233,10 @@ def _sniff(pr: Probe) -> bool:
         return any({x, y} <= fields for x, y, _ in _XY_COLUMNS) or bool(fields & {"wkt"})
     if pr.suffix in (".gml", ".xml"):
         return False  # GML without a known schema is not guessed as plots
+    # "Unknown" is what GDAL reports for GeoJSON mixing Polygon and MultiPolygon features.
     return any(
         lp.geometry_type is not None
-        and ("point" in lp.geometry_type.lower() or "polygon" in lp.geometry_type.lower())
+        and any(t in lp.geometry_type.lower() for t in ("point", "polygon", "unknown"))
         for lp in pr.layers
     )
 

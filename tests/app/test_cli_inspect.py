@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -34,7 +35,8 @@ def sha256(path: Path) -> str:
 
 def assert_clean_failure(proc: subprocess.CompletedProcess[str]) -> str:
     assert proc.returncode == 2, proc.stderr
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    # Progress lines ("  25%  ...") may come first; the failure itself is exactly one line.
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip() and not re.match(r"^\s+\d+%", ln)]
     assert len(lines) == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert lines[0].startswith("fout: ")

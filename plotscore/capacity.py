@@ -1,0 +1,212 @@
+"""How many homes a plot could hold: from the plan's maatvoering where it has one, else presets.
+
+The estimate is a range with its basis in words, so a workshop sees whether a number comes from
+the bestemmingsplan ("maatvoering: maximum aantal wooneenheden 24") or from a density preset
+("oppervlakte × dichtheid (60–120 woningen/ha, voorinstelling)"). Presets are data in
+``resources/profiles/density.toml``.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+
+from plotscore.constraints import (
+    DensityPreset,
+    DensityTable,
+    _areal,
+    _geometries,
+    _nl,
+    _pairs,
+    _text,
+    load_density_table,
+    require_rd,
+)
+
+__all__ = ["PLANNED_HOMES_COLUMNS", "estimate_capacity"]
+
+# Columns of a plots frame that may carry a planned number of homes (for point plots).
+PLANNED_HOMES_COLUMNS = ("planned_homes", "geplande_woningen")
+_EPS = 1e-6  # keeps 59.9999999 from flooring to 59
+_COVERAGE_PATTERN = r"maximum bebouwingspercentage \(%\)\s*=\s*([0-9]+(?:[.,][0-9]+)?)"
+
+FloatArray = npt.NDArray[np.float64]
+ObjArray = npt.NDArray[np.object_]
+
+
+def _num(frame: pd.DataFrame, column: str) -> FloatArray:
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    values = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return np.asarray(values.to_numpy(na_value=np.nan), dtype=np.float64)
+
+
+def _maatvoering(zoning: gpd.GeoDataFrame) -> tuple[ObjArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Planobjects carrying maatvoering: geometry, wooneenheden, bouwlagen, bouwhoogte, coverage.
+
+    IMRO values live on the maatvoering objects; the loader also copies them onto the bouwvlak
+    they point to, so within a plan that has maatvoering rows only those are used (no double
+    count). Plans without maatvoering rows (a hand-made layer) use any row with values.
+    Identical geometries are merged (largest value wins).
+    """
+    ftype = _text(zoning, "feature_type")
+    homes = _num(zoning, "max_wooneenheden")
+    layers = _num(zoning, "max_bouwlagen")
+    height = _num(zoning, "max_bouwhoogte_m")
+    has_value = ~(np.isnan(homes) & np.isnan(layers) & np.isnan(height))
+    is_mv = (ftype == "maatvoering").to_numpy(dtype=bool)
+    plan = (
+        zoning["plan_id"].astype("string").fillna("").to_numpy(dtype=object)
+        if "plan_id" in zoning.columns
+        else np.full(len(zoning), "", dtype=object)
+    )
+    plans_with_mv = pd.unique(plan[is_mv & has_value])
+    use = (
+        has_value & (is_mv | ~np.isin(plan, plans_with_mv)) & ~ftype.isin(["dubbelbestemming", "plangebied"])
+    )
+    use &= ~shapely.is_missing(np.asarray(zoning.geometry.values, dtype=object))
+    if "maatvoering" in zoning.columns:
+        text = zoning["maatvoering"].astype("string").str.lower()
+        pct = text.str.extract(_COVERAGE_PATTERN, expand=False).str.replace(",", ".", regex=False)
+        coverage = pd.to_numeric(pct, errors="coerce").astype("float64").to_numpy(na_value=np.nan) / 100.0
+    else:
+        coverage = np.full(len(zoning), np.nan)
+    rows = np.flatnonzero(use)
+    geoms = _geometries(zoning)[rows]
+    frame = pd.DataFrame(
+        {
+            "key": shapely.to_wkb(shapely.normalize(geoms)),
+            "homes": homes[rows],
+            "layers": layers[rows],
+            "height": height[rows],
+            "coverage": coverage[rows],
+            "pos": np.arange(len(rows)),
+        }
+    )
+    merged = frame.groupby("key", sort=False).agg(
+        homes=("homes", "max"), layers=("layers", "max"), height=("height", "max"),
+        coverage=("coverage", "min"), pos=("pos", "first"),
+    )  # fmt: skip
+    return (
+        geoms[merged["pos"].to_numpy(dtype=np.intp)],
+        merged["homes"].to_numpy(dtype=np.float64),
+        merged["layers"].to_numpy(dtype=np.float64),
+        merged["height"].to_numpy(dtype=np.float64),
+        merged["coverage"].to_numpy(dtype=np.float64),
+    )
+
+
+def _range_text(lo: FloatArray, hi: FloatArray, fmt: str) -> ObjArray:
+    lo_t = pd.Series(lo).map(fmt.format)
+    hi_t = pd.Series(hi).map(fmt.format)
+    out: ObjArray = np.where(lo == hi, lo_t, lo_t + "–" + hi_t).astype(object)
+    return out
+
+
+def estimate_capacity(
+    plots: gpd.GeoDataFrame,
+    *,
+    housing_category: str,
+    zoning: gpd.GeoDataFrame | None = None,
+    table: DensityTable | None = None,
+) -> pd.DataFrame:
+    """Estimated number of homes per plot as a range with its basis, indexed like plots.
+
+    Columns ``capacity_min`` and ``capacity_max`` (Int64, homes, rounded down) and
+    ``capacity_basis`` (Dutch). Order of precedence for a polygon plot:
+
+    1. maatvoering "maximum aantal wooneenheden" on the plot: the plan's number, pro rata to the
+       part of the maatvoering area that lies in the plot (min = max);
+    2. maatvoering bouwlagen (or bouwhoogte / storey height) on the plot: Σ bouwlagen × overlap
+       area × bebouwingspercentage (the plan's, else the preset coverage) / bvo per home (the
+       preset's max gives capacity_min, its min capacity_max);
+    3. plot area × the preset density range (homes per hectare).
+
+    A point plot uses a ``planned_homes`` / ``geplande_woningen`` column if present, else NA
+    ("onbekend (punt zonder oppervlakte)").
+    """
+    require_rd(plots, "kandidaatlocaties")
+    preset: DensityPreset = (table if table is not None else load_density_table()).preset(housing_category)
+    storey = (table if table is not None else load_density_table()).storey_height_m
+    n = len(plots)
+    geoms = _geometries(plots)
+    areal = _areal(geoms)
+    area = np.where(areal, np.nan_to_num(shapely.area(geoms)), 0.0)
+
+    cap_min = np.full(n, np.nan)
+    cap_max = np.full(n, np.nan)
+    basis = np.full(n, "onbekend (punt zonder oppervlakte)", dtype=object)
+    basis[shapely.is_missing(geoms) | shapely.is_empty(geoms)] = "onbekend (geen geometrie)"
+
+    # 3. Density preset for every polygon; overwritten below where the plan says more.
+    cap_min[areal] = np.floor(area[areal] * preset.homes_per_ha_min / 10_000.0 + _EPS)
+    cap_max[areal] = np.floor(area[areal] * preset.homes_per_ha_max / 10_000.0 + _EPS)
+    basis[areal] = (
+        f"oppervlakte × dichtheid ({preset.homes_per_ha_min:g}–{preset.homes_per_ha_max:g} woningen/ha, voorinstelling)"
+    )
+
+    if zoning is not None and len(zoning):
+        require_rd(zoning, "bestemmingsplan")
+        mv_geoms, homes, layers, height, coverage = _maatvoering(zoning)
+        pi, mi, overlap = _pairs(geoms, areal, mv_geoms)
+        poly = areal[pi]
+        pi, mi, overlap = pi[poly], mi[poly], overlap[poly]
+
+        # 2. Bouwlagen (or bouwhoogte / storey height) × overlap × coverage / bvo per home.
+        pair_layers = np.where(np.isnan(layers[mi]), np.floor(height[mi] / storey + _EPS), layers[mi])
+        pair_cov = np.where(np.isnan(coverage[mi]), preset.coverage, coverage[mi])
+        h = ~np.isnan(pair_layers)
+        if h.any():
+            hp = pi[h]
+            floor_area = np.bincount(hp, weights=pair_layers[h] * overlap[h] * pair_cov[h], minlength=n)
+            area_h = np.bincount(hp, weights=overlap[h], minlength=n)
+            agg = pd.DataFrame({"p": hp, "l": pair_layers[h], "c": pair_cov[h]}).groupby("p")
+            lo_l, hi_l = agg["l"].min(), agg["l"].max()
+            lo_c, hi_c = agg["c"].min(), agg["c"].max()
+            idx = lo_l.index.to_numpy(dtype=np.intp)
+            cap_min[idx] = np.floor(floor_area[idx] / preset.bvo_per_home_max_m2 + _EPS)
+            cap_max[idx] = np.floor(floor_area[idx] / preset.bvo_per_home_min_m2 + _EPS)
+            layers_t = _range_text(lo_l.to_numpy(np.float64), hi_l.to_numpy(np.float64), "{:g}")
+            cov_t = _range_text(lo_c.to_numpy(np.float64) * 100, hi_c.to_numpy(np.float64) * 100, "{:.0f}%")
+            area_t = pd.Series(area_h[idx]).map(_nl).to_numpy(dtype=object)
+            basis[idx] = (
+                "maatvoering: "
+                + layers_t
+                + " bouwlagen × "
+                + area_t
+                + " m² × bebouwing "
+                + cov_t
+                + f" / {preset.bvo_per_home_min_m2:g}–{preset.bvo_per_home_max_m2:g} m² bvo per woning"
+            )
+
+        # 1. Maximum aantal wooneenheden, pro rata to the share of the maatvoering area.
+        w = ~np.isnan(homes[mi])
+        if w.any():
+            wp = pi[w]
+            share = overlap[w] / shapely.area(mv_geoms[mi[w]])
+            total = np.bincount(wp, weights=homes[mi[w]] * np.clip(share, 0.0, 1.0), minlength=n)
+            idx = np.unique(wp)
+            cap_min[idx] = cap_max[idx] = np.floor(total[idx] + _EPS)
+            basis[idx] = "maatvoering: maximum aantal wooneenheden " + pd.Series(
+                np.floor(total[idx] + _EPS)
+            ).map(_nl).to_numpy(dtype=object)
+
+    # Point plots: a planned number of homes if the frame has one.
+    planned_col = next((c for c in PLANNED_HOMES_COLUMNS if c in plots.columns), None)
+    if planned_col is not None:
+        planned = _num(plots, planned_col)
+        known = ~areal & ~np.isnan(planned) & (planned >= 0)
+        cap_min[known] = cap_max[known] = np.floor(planned[known] + _EPS)
+        basis[known] = f"geplande woningen (kolom {planned_col})"
+
+    return pd.DataFrame(
+        {
+            "capacity_min": pd.array(cap_min, dtype="Float64").astype("Int64"),
+            "capacity_max": pd.array(cap_max, dtype="Float64").astype("Int64"),
+            "capacity_basis": pd.array(basis, dtype="string"),
+        },
+        index=plots.index,
+    )

@@ -1,0 +1,436 @@
+"""The walking network: which OSM ways a pedestrian profile may use, built once into a CSR graph.
+
+Topology comes from OSM node ids (ways connect only where they share a node, so a bridge over
+a street does not connect to it); every vertex is a node and every segment an edge with its
+Euclidean length in metres. Only the largest connected part is kept, and what was cut off is
+reported, because an isolated fragment would give plots on it meaningless distances.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from plotscore.errors import CRSMismatchError, NetworkError, ProfileError
+from plotscore.progress import Progress, report
+from resources import resource
+
+__all__ = [
+    "EXCLUSION_REASONS",
+    "NetworkReport",
+    "WalkGraph",
+    "WalkRules",
+    "build_walk_graph",
+    "check_rd_new",
+    "load_walk_rules",
+    "walk_graph_stats",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+#: Coordinate-based node identity (ways without usable node ids) rounds to this, in metres.
+COORD_PRECISION_M = 0.01
+
+#: Exclusion reasons, in the order they are tested, with their Dutch labels for a report.
+EXCLUSION_REASONS: dict[str, str] = {
+    "geometry": "geen bruikbare lijngeometrie",
+    "highway_never": "nooit beloopbaar (snelweg, in aanbouw, opgeheven)",
+    "foot_forbidden": "voetgangers verboden (foot=no/use_sidepath)",
+    "profile": "niet geschikt voor dit profiel (bijv. trappen)",
+    "highway_not_walkable": "wegtype niet beloopbaar",
+    "access_forbidden": "geen toegang (access=private/no)",
+}
+
+_LIST_KEYS = (
+    "walkable_highway",
+    "foot_only_highway",
+    "never_highway",
+    "foot_allowed",
+    "foot_forbidden",
+    "access_forbidden",
+    "exclude_highway",
+)
+_KNOWN_KEYS = frozenset({*_LIST_KEYS, "label", "pace_kmh", "snap_limit_m"})
+
+
+@dataclass(frozen=True, slots=True)
+class WalkRules:
+    """One walking profile from ``resources/network/walking.toml`` (see the comments there)."""
+
+    profile: str
+    label: str
+    pace_kmh: float
+    snap_limit_m: float
+    walkable_highway: frozenset[str]
+    foot_only_highway: frozenset[str]
+    never_highway: frozenset[str]
+    foot_allowed: frozenset[str]
+    foot_forbidden: frozenset[str]
+    access_forbidden: frozenset[str]
+    exclude_highway: frozenset[str]
+
+    @property
+    def pace_m_per_min(self) -> float:
+        """Walking pace in metres per minute."""
+        return self.pace_kmh * 1000.0 / 60.0
+
+
+def _profile_error(message: str) -> ProfileError:
+    return ProfileError(
+        message,
+        hint="Controleer resources/network/walking.toml (zie de toelichting bovenin dat bestand).",
+        source="walking.toml",
+    )
+
+
+def _as_str_set(key: str, value: Any) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _profile_error(f"'{key}' moet een lijst met teksten zijn.")
+    return frozenset(v.strip().lower() for v in value)
+
+
+def _as_positive(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise _profile_error(f"'{key}' moet een getal groter dan 0 zijn, niet {value!r}.")
+    return float(value)
+
+
+def load_walk_rules(profile: str | None = "senior", *, text: str | None = None) -> WalkRules:
+    """Read and validate a walking profile; ``profile=None`` takes the file's default.
+
+    ``text`` replaces the bundled file (for tests and user-edited copies). Profile tables
+    override the ``[defaults]`` table key by key.
+    """
+    if text is None:
+        text = resource("network", "walking.toml").read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _profile_error(f"walking.toml is geen geldige TOML: {exc}") from exc
+    if data.get("schema_version") != 1:
+        raise _profile_error(f"Onbekende schema_version {data.get('schema_version')!r} (verwacht 1).")
+    profiles = data.get("profiles")
+    defaults = data.get("defaults", {})
+    if not isinstance(profiles, dict) or not isinstance(defaults, dict):
+        raise _profile_error("walking.toml mist de tabellen [defaults] en [profiles.*].")
+    name = profile if profile is not None else str(data.get("default_profile", "senior"))
+    if name not in profiles or not isinstance(profiles[name], dict):
+        known = ", ".join(sorted(profiles))
+        raise _profile_error(f"Onbekend loopprofiel '{name}' (bekend: {known}).")
+    merged: dict[str, Any] = {"exclude_highway": [], **defaults, **profiles[name]}
+    unknown = sorted(set(merged) - _KNOWN_KEYS)
+    if unknown:
+        raise _profile_error(f"Onbekende velden in loopprofiel '{name}': {', '.join(unknown)}.")
+    missing = sorted(k for k in (*_LIST_KEYS, "pace_kmh", "snap_limit_m") if k not in merged)
+    if missing:
+        raise _profile_error(f"Loopprofiel '{name}' mist: {', '.join(missing)}.")
+    sets = {k: _as_str_set(k, merged[k]) for k in _LIST_KEYS}
+    return WalkRules(
+        profile=name,
+        label=str(merged.get("label", name)),
+        pace_kmh=_as_positive("pace_kmh", merged["pace_kmh"]),
+        snap_limit_m=_as_positive("snap_limit_m", merged["snap_limit_m"]),
+        **sets,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkReport:
+    """What went into the graph and what was left out, for the user and the dossier."""
+
+    ways_in: int
+    ways_used: int
+    ways_excluded: dict[str, int]
+    ways_coordinate_topology: int  # ways joined by coordinates because node_ids were unusable
+    nodes: int
+    edges: int
+    components: int  # connected parts before the cut
+    nodes_cut_off: int
+    length_cut_off_m: float
+    length_m: float  # total edge length kept
+    share_kept: float  # kept length / walkable length (0–1)
+
+    def summary_nl(self) -> str:
+        """One Dutch paragraph for a log panel."""
+        excluded = ", ".join(f"{n} {EXCLUSION_REASONS.get(k, k)}" for k, n in self.ways_excluded.items() if n)
+        return (
+            f"Loopnetwerk: {self.ways_used} van {self.ways_in} wegen gebruikt"
+            f"{f' (uitgesloten: {excluded})' if excluded else ''}; {self.nodes} knopen, "
+            f"{self.edges} verbindingen, {self.length_m / 1000:.1f} km. Van {self.components} "
+            f"losse delen is het grootste behouden; afgesneden: {self.nodes_cut_off} knopen, "
+            f"{self.length_cut_off_m:.0f} m ({(1 - self.share_kept) * 100:.1f}% van de lengte)."
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class WalkGraph:
+    """The walking graph: symmetric CSR of edge lengths (m) over nodes with RD coordinates.
+
+    ``osm_node_ids[i]`` is the OSM id of node ``i`` (−1 for a coordinate-only node), or None
+    when no way had usable node ids. Arrays are read-only.
+    """
+
+    csr: sparse.csr_array
+    node_xy: FloatArray
+    osm_node_ids: IntArray | None
+    profile: str
+    report: NetworkReport
+    rules: WalkRules = field(repr=False)
+
+    @property
+    def n_nodes(self) -> int:
+        return int(self.node_xy.shape[0])
+
+    @functools.cached_property
+    def node_tree(self) -> cKDTree:
+        """A k-d tree on the node coordinates (built once, on first use)."""
+        return cKDTree(self.node_xy)
+
+
+def check_rd_new(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> None:
+    """Raise CRSMismatchError unless ``frame`` is in EPSG:28992 (RD New, metres)."""
+    crs = frame.crs
+    if crs is None or not crs.is_projected or crs.to_epsg() != 28992:
+        raise CRSMismatchError(
+            f"{what} staat niet in RD New (EPSG:28992) maar in {crs.to_string() if crs else 'een onbekend stelsel'}.",
+            hint="Herprojecteer de laag naar EPSG:28992 (bijv. met .to_crs('EPSG:28992')) voordat u scoort.",
+        )
+
+
+def _tag(frame: pd.DataFrame, key: str) -> npt.NDArray[np.object_]:
+    """A tag column as lower-case stripped strings ('' where missing); first of multi-values."""
+    if key not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    col = frame[key].astype("string").fillna("").str.strip().str.lower()
+    col = col.str.split(";", n=1).str[0].fillna("")
+    return col.to_numpy(dtype=object)
+
+
+def _classify_ways(ways: gpd.GeoDataFrame, rules: WalkRules) -> tuple[npt.NDArray[np.bool_], dict[str, int]]:
+    """Boolean keep-mask and the number of ways excluded per reason (first reason wins)."""
+    geoms = ways.geometry.to_numpy()
+    highway = _tag(ways, "highway")
+    foot = _tag(ways, "foot")
+    access = _tag(ways, "access")
+    is_line = shapely.get_type_id(geoms) == 1  # LineString; -1 for None
+    usable = is_line & ~shapely.is_empty(geoms) & (shapely.get_num_coordinates(geoms) >= 2)
+    foot_ok = np.isin(foot, list(rules.foot_allowed))
+    tests = {
+        "geometry": ~usable,
+        "highway_never": np.isin(highway, list(rules.never_highway)),
+        "foot_forbidden": np.isin(foot, list(rules.foot_forbidden)),
+        "profile": np.isin(highway, list(rules.exclude_highway)),
+        "highway_not_walkable": ~(
+            np.isin(highway, list(rules.walkable_highway))
+            | (np.isin(highway, list(rules.foot_only_highway)) & foot_ok)
+        ),
+        "access_forbidden": np.isin(access, list(rules.access_forbidden)) & ~foot_ok,
+    }
+    keep = np.ones(len(ways), dtype=bool)
+    counts: dict[str, int] = {}
+    for reason, hit in tests.items():  # six vectorised tests, not a loop over ways
+        now = keep & hit
+        counts[reason] = int(now.sum())
+        keep &= ~now
+    return keep, counts
+
+
+def _parse_node_ids(node_ids: pd.Series, n_coords: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """OSM node id per vertex (−1 where unusable) and a per-way flag 'ids usable'.
+
+    A way's ids are usable when they parse as integers and their number equals its number of
+    vertices; otherwise the way falls back to coordinate identity.
+    """
+    n_ways = len(node_ids)
+    ids_out = np.full(int(n_coords.sum()), -1, dtype=np.int64)
+    if n_ways == 0:
+        return ids_out, np.zeros(0, dtype=bool)
+    text = node_ids.astype("string").fillna("").reset_index(drop=True)
+    tokens = text.str.split()
+    lengths = tokens.map(len).to_numpy(dtype=np.int64)
+    flat = tokens.explode()
+    parsed = pd.to_numeric(flat, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    # explode leaves one NaN row for an empty list; drop those so rows align with tokens.
+    has_tokens = np.repeat(lengths > 0, np.maximum(lengths, 1))
+    parsed = parsed[has_tokens]
+    way_of_token = np.repeat(np.arange(n_ways), lengths)
+    bad = np.zeros(n_ways, dtype=bool)
+    bad[way_of_token[~np.isfinite(parsed)]] = True
+    usable = (lengths == n_coords) & ~bad
+    token_ok = usable[way_of_token]
+    vertex_ok = np.repeat(usable, n_coords)
+    ids_out[vertex_ok] = parsed[token_ok].astype(np.int64)
+    return ids_out, usable
+
+
+def _node_identity(xy: FloatArray, osm_ids: IntArray) -> tuple[IntArray, FloatArray, IntArray]:
+    """Node index per vertex, node coordinates and node OSM ids (−1: coordinate-only node).
+
+    Vertices with an OSM id are one node per id. A vertex without one joins the OSM node at
+    the same coordinate (rounded to ``COORD_PRECISION_M``) if there is one, otherwise the
+    other id-less vertices at that coordinate.
+    """
+    has_id = osm_ids >= 0
+    q = np.round(xy / COORD_PRECISION_M).astype(np.int64)
+    q -= q.min(axis=0) if len(q) else 0
+    coord_key = q[:, 0] * (int(q[:, 1].max()) + 1 if len(q) else 1) + q[:, 1]
+    uniq_ids, first_idx, inv_ids = np.unique(osm_ids[has_id], return_index=True, return_inverse=True)
+    node_of_vertex = np.full(len(xy), -1, dtype=np.int64)
+    node_of_vertex[has_id] = inv_ids
+    id_vertices = np.flatnonzero(has_id)
+    node_xy_ids = xy[id_vertices[first_idx]]
+    n_id_nodes = len(uniq_ids)
+    no_id = np.flatnonzero(~has_id)
+    extra_xy = np.empty((0, 2), dtype=np.float64)
+    if len(no_id):
+        # Coordinate keys of the OSM nodes (first vertex of each), to join id-less vertices.
+        id_keys = coord_key[id_vertices[first_idx]]
+        order = np.argsort(id_keys, kind="stable")
+        sorted_keys = id_keys[order]
+        keys = coord_key[no_id]
+        pos = np.searchsorted(sorted_keys, keys)
+        pos_c = np.minimum(pos, max(len(sorted_keys) - 1, 0))
+        matched = (
+            (pos < len(sorted_keys)) & (sorted_keys[pos_c] == keys)
+            if len(sorted_keys)
+            else (np.zeros(len(keys), dtype=bool))
+        )
+        node_of_vertex[no_id[matched]] = order[pos_c[matched]]
+        rest = no_id[~matched]
+        uniq_keys, first_rest, inv_rest = np.unique(coord_key[rest], return_index=True, return_inverse=True)
+        node_of_vertex[rest] = n_id_nodes + inv_rest
+        extra_xy = xy[rest[first_rest]]
+        node_ids = np.concatenate([uniq_ids, np.full(len(uniq_keys), -1, dtype=np.int64)])
+    else:
+        node_ids = uniq_ids
+    node_xy = np.concatenate([node_xy_ids, extra_xy]).astype(np.float64)
+    return node_of_vertex, node_xy, node_ids.astype(np.int64)
+
+
+def build_walk_graph(
+    network_source: gpd.GeoDataFrame,
+    *,
+    profile: str = "senior",
+    rules: WalkRules | None = None,
+    progress: Progress | None = None,
+) -> WalkGraph:
+    """Build the walking graph of ``profile`` from a NETWORK_SOURCE frame (not mutated).
+
+    Ways connect at shared OSM node ids (``node_ids``, one id per vertex). A way whose
+    ``node_ids`` is missing or does not match its vertices is joined by coordinates instead
+    (rounded to 1 cm), to OSM nodes or other such ways at the same spot; the report counts
+    these ways. Parallel edges keep the shortest length. Only the largest connected
+    component is kept.
+    """
+    check_rd_new(network_source, "Het loopnetwerk")
+    rules = rules if rules is not None else load_walk_rules(profile)
+    report(progress, 0.0, "Loopnetwerk: wegen selecteren")
+    keep, excluded = _classify_ways(network_source, rules)
+    ways = network_source.loc[keep]
+    if len(ways) == 0:
+        raise NetworkError(
+            f"Geen beloopbare wegen in het loopnetwerk ({len(network_source)} wegen gelezen, "
+            f"profiel '{rules.profile}').",
+            hint="Laad een OSM-uitsnede met voetpaden en straten van het gebied, of kies een ander loopprofiel.",
+        )
+    report(progress, 0.15, "Loopnetwerk: knopen bepalen")
+    geoms = ways.geometry.to_numpy()
+    xy, way_of_vertex = shapely.get_coordinates(geoms, return_index=True)
+    xy = np.ascontiguousarray(xy, dtype=np.float64)
+    n_coords = np.bincount(way_of_vertex, minlength=len(ways)).astype(np.int64)
+    if "node_ids" in ways.columns:
+        vertex_ids, ids_usable = _parse_node_ids(ways["node_ids"], n_coords)
+    else:
+        vertex_ids, ids_usable = np.full(len(xy), -1, dtype=np.int64), np.zeros(len(ways), dtype=bool)
+    node_of_vertex, node_xy, node_ids = _node_identity(xy, vertex_ids)
+
+    report(progress, 0.45, "Loopnetwerk: verbindingen opbouwen")
+    same_way = way_of_vertex[:-1] == way_of_vertex[1:]
+    u = node_of_vertex[:-1][same_way]
+    v = node_of_vertex[1:][same_way]
+    seg = np.hypot(*(xy[1:][same_way] - xy[:-1][same_way]).T)
+    not_loop = u != v
+    u, v, seg = u[not_loop], v[not_loop], seg[not_loop]
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    n_all = len(node_xy)
+    key = lo * n_all + hi
+    order = np.lexsort((seg, key))  # by key, shortest first
+    key_sorted = key[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = key_sorted[1:] != key_sorted[:-1]
+    pick = order[first]
+    lo, hi, seg = lo[pick], hi[pick], seg[pick]
+
+    report(progress, 0.7, "Loopnetwerk: samenhang controleren")
+    full = sparse.csr_array(
+        (np.concatenate([seg, seg]), (np.concatenate([lo, hi]), np.concatenate([hi, lo]))),
+        shape=(n_all, n_all),
+    )
+    n_comp, labels = connected_components(full, directed=False)
+    # Nodes without any edge (ways reduced to one point) are components too; size by edges.
+    comp_len = np.bincount(labels[lo], weights=seg, minlength=n_comp)
+    comp_nodes = np.bincount(labels, minlength=n_comp)
+    biggest = int(np.lexsort((comp_len, comp_nodes))[-1])
+    kept_node = labels == biggest
+    new_index = np.cumsum(kept_node) - 1
+    kept_edge = kept_node[lo]
+    total_len = float(seg.sum())
+    kept_len = float(seg[kept_edge].sum())
+    lo_k, hi_k, seg_k = new_index[lo[kept_edge]], new_index[hi[kept_edge]], seg[kept_edge]
+    n = int(kept_node.sum())
+    csr = sparse.csr_array(
+        (np.concatenate([seg_k, seg_k]), (np.concatenate([lo_k, hi_k]), np.concatenate([hi_k, lo_k]))),
+        shape=(n, n),
+    )
+    csr.sort_indices()
+    out_xy = np.ascontiguousarray(node_xy[kept_node])
+    out_xy.setflags(write=False)
+    out_ids: IntArray | None = None
+    if ids_usable.any():
+        out_ids = np.ascontiguousarray(node_ids[kept_node])
+        out_ids.setflags(write=False)
+    net_report = NetworkReport(
+        ways_in=len(network_source),
+        ways_used=len(ways),
+        ways_excluded=excluded,
+        ways_coordinate_topology=int((~ids_usable).sum()),
+        nodes=n,
+        edges=len(seg_k),
+        components=int(n_comp),
+        nodes_cut_off=int(n_all - n),
+        length_cut_off_m=total_len - kept_len,
+        length_m=kept_len,
+        share_kept=kept_len / total_len if total_len > 0 else 0.0,
+    )
+    report(progress, 1.0, "Loopnetwerk klaar")
+    return WalkGraph(
+        csr=csr, node_xy=out_xy, osm_node_ids=out_ids, profile=rules.profile, report=net_report, rules=rules
+    )
+
+
+def walk_graph_stats(graph: WalkGraph) -> Mapping[str, float]:
+    """Numbers for a log or dossier: nodes, edges, km, mean degree, mean edge length (m)."""
+    lengths = graph.csr.data
+    edges = len(lengths) / 2
+    return {
+        "nodes": float(graph.n_nodes),
+        "edges": float(edges),
+        "length_km": float(lengths.sum() / 2 / 1000),
+        "mean_degree": float(len(lengths) / graph.n_nodes) if graph.n_nodes else 0.0,
+        "mean_edge_m": float(lengths.mean()) if len(lengths) else 0.0,
+        "components_before_cut": float(graph.report.components),
+        "share_kept": graph.report.share_kept,
+    }

@@ -1,0 +1,256 @@
+"""Scoring from layer files: gather canonical layers, run the engine, write the results.
+
+This is the use case behind ``bodnaarplot score``; the project store will call the same
+functions with the layers stored inside a project.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from layers.canonical import LayerKind
+from layers.registry import load_path
+from layers.result import LoadResult
+from plotscore.criteria import Profile
+from plotscore.pipeline import ScoreRun, score_plots
+from plotscore.progress import Progress
+from projects.errors import InputsError
+
+__all__ = [
+    "ScoreInputs",
+    "check_output_path",
+    "gather_layers",
+    "run_summary",
+    "score_layer_files",
+    "write_scores",
+]
+
+
+@dataclass(frozen=True)
+class ScoreInputs:
+    """The canonical layers for one scoring run and where each came from."""
+
+    plots: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    network_source: gpd.GeoDataFrame | None = None
+    zoning: gpd.GeoDataFrame | None = None
+    neighbourhoods: gpd.GeoDataFrame | None = None
+    exclusions: gpd.GeoDataFrame | None = None
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+def _combine(results: list[LoadResult]) -> gpd.GeoDataFrame:
+    if len(results) == 1:
+        return results[0].frame
+    frame = pd.concat([r.frame for r in results], ignore_index=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=results[0].frame.crs)
+
+
+def gather_layers(
+    inputs: Sequence[str | Path] = (),
+    *,
+    plots: str | Path | None = None,
+    facilities: Sequence[str | Path] = (),
+    network: str | Path | None = None,
+    zoning: Sequence[str | Path] = (),
+    neighbourhoods: str | Path | None = None,
+    exclusions: str | Path | None = None,
+) -> ScoreInputs:
+    """Read layer files into one :class:`ScoreInputs`.
+
+    ``inputs`` are files whose kinds are detected (a demo GeoPackage holds them all); the
+    keyword paths force a kind and win over what ``inputs`` provided. Several facility or
+    zoning files are combined.
+    """
+    found: dict[LayerKind, list[LoadResult]] = {}
+    for path in inputs:
+        for r in load_path(path):
+            found.setdefault(r.kind, []).append(r)
+    forced: list[tuple[LayerKind, Sequence[str | Path]]] = [
+        (LayerKind.PLOTS, [plots] if plots else []),
+        (LayerKind.FACILITIES, facilities),
+        (LayerKind.NETWORK_SOURCE, [network] if network else []),
+        (LayerKind.ZONING, zoning),
+        (LayerKind.NEIGHBOURHOODS, [neighbourhoods] if neighbourhoods else []),
+    ]
+    for kind, paths in forced:
+        if paths:
+            found[kind] = [r for p in paths for r in load_path(p, kind=kind)]
+    excl = load_path(exclusions, kind=LayerKind.PLOTS) if exclusions else []
+
+    for kind, label in (
+        (LayerKind.PLOTS, "kavels (plots)"),
+        (LayerKind.FACILITIES, "voorzieningen (facilities)"),
+    ):
+        if not found.get(kind):
+            raise InputsError(
+                f"Er zijn geen {label} gevonden in de opgegeven bestanden.",
+                hint=f"Geef ze op met --{'plots' if kind is LayerKind.PLOTS else 'facilities'} BESTAND.",
+            )
+    warnings = tuple(f"{r.kind.value}: {w.message}" for rs in found.values() for r in rs for w in r.warnings)
+    sources = {
+        k.value: [r.source + (f"#{r.layer}" if r.layer else "") for r in rs] for k, rs in found.items()
+    }
+
+    def opt(kind: LayerKind) -> gpd.GeoDataFrame | None:
+        return _combine(found[kind]) if found.get(kind) else None
+
+    return ScoreInputs(
+        plots=_combine(found[LayerKind.PLOTS]),
+        facilities=_combine(found[LayerKind.FACILITIES]),
+        network_source=opt(LayerKind.NETWORK_SOURCE),
+        zoning=opt(LayerKind.ZONING),
+        neighbourhoods=opt(LayerKind.NEIGHBOURHOODS),
+        exclusions=_combine(excl) if excl else None,
+        sources=sources,
+        warnings=warnings,
+    )
+
+
+def score_layer_files(
+    inputs: ScoreInputs,
+    profile: Profile,
+    *,
+    euclidean: bool = False,
+    rasters: Mapping[str, str | Path] | None = None,
+    k: int = 10,
+    robustness_n: int = 200,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> ScoreRun:
+    """Run the scoring engine on gathered layers (straight-line when there is no network)."""
+    return score_plots(
+        inputs.plots,
+        inputs.facilities,
+        profile,
+        network_source=inputs.network_source,
+        euclidean=euclidean,
+        zoning=inputs.zoning,
+        neighbourhoods=inputs.neighbourhoods,
+        rasters=rasters,
+        exclusions=inputs.exclusions,
+        k=k,
+        robustness_n=robustness_n,
+        seed=seed,
+        progress=progress,
+    )
+
+
+def _for_file(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Types GDAL can store: nullable ints/floats/bools/strings kept, objects as text."""
+    out = frame.copy()
+    for col in out.columns:
+        if col == out.geometry.name:
+            continue
+        dtype = out[col].dtype
+        if pd.api.types.is_object_dtype(dtype):
+            out[col] = out[col].astype("string")
+        elif str(dtype) == "boolean":
+            out[col] = out[col].astype("Int8")
+    return out
+
+
+def check_output_path(out: str | Path) -> Path:
+    """Refuse an unknown output format before any work is done."""
+    target = Path(out)
+    if target.suffix.lower() not in (".gpkg", ".csv"):
+        raise InputsError(
+            f"Onbekend uitvoerformaat '{target.suffix}'.", hint="Gebruik .gpkg of .csv.", path=str(target)
+        )
+    if target.is_dir():
+        raise InputsError("Het uitvoerpad is een map.", hint="Geef een bestandsnaam op.", path=str(target))
+    return target
+
+
+def write_scores(run: ScoreRun, out: str | Path) -> Path:
+    """Write all result columns to a GeoPackage (with geometry) or a CSV (with x/y in RD).
+
+    Written to a temporary file first and moved into place when complete, so a failed write
+    never leaves a half-written file behind.
+    """
+    target = check_output_path(out)
+    suffix = target.suffix.lower()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        frame = _for_file(run.frame.sort_values("rank", kind="stable"))
+        if suffix == ".gpkg":
+            tmp.unlink()
+            pyogrio.write_dataframe(frame, tmp, layer=f"scores_{run.profile.id}", driver="GPKG")
+        else:
+            point = frame.geometry.representative_point()
+            table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+            table.insert(0, "x_rd", point.x.round(2))
+            table.insert(1, "y_rd", point.y.round(2))
+            table.to_csv(tmp, index=False, encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 10) -> dict[str, Any]:
+    """A JSON-ready summary: method, profile, counts, the top plots with their explanation."""
+    f = run.frame.sort_values("rank", kind="stable")
+    cols = [
+        c
+        for c in (
+            "plot_id",
+            "name",
+            "score",
+            "rank",
+            "robustness",
+            "consensus",
+            "disagreement",
+            "zoning_class",
+            "capacity_min",
+            "capacity_max",
+            "explanation",
+        )
+        if c in f.columns
+    ]
+    best = [{c: _clean(row[c]) for c in cols} for _, row in f.head(top).iterrows()]
+    out: dict[str, Any] = {
+        "profile": run.profile.id,
+        "housing_category": run.profile.housing_category,
+        "method": run.method,
+        "pace_kmh": run.profile.pace_kmh,
+        "n_plots": len(f),
+        "n_ontsloten": int(f["ontsloten"].astype(bool).sum()) if "ontsloten" in f else None,
+        "score_mean": round(float(f["score"].mean()), 2),
+        "score_classes": {str(k): int(v) for k, v in f["score_class"].value_counts().sort_index().items()},
+        "zoning_classes": {str(k): int(v) for k, v in f["zoning_class"].value_counts().items()}
+        if "zoning_class" in f
+        else {},
+        "capacity_total": [int(f["capacity_min"].sum()), int(f["capacity_max"].sum())],
+        "notes": list(run.notes),
+        "top": best,
+    }
+    if inputs is not None:
+        out["sources"] = inputs.sources
+        out["input_warnings"] = list(inputs.warnings)
+    return out
