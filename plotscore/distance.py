@@ -8,8 +8,10 @@ outline (0 inside) to the facility points. Both return frames indexed like the p
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +22,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from plotscore._memory import release_free_memory
 from plotscore.columns import (
     DISTANCE_METHOD,
     ONTSLOTEN,
@@ -49,9 +52,16 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Candidates per geometry in the k-d tree step before exact refinement.
 _K_CANDIDATES = 8
-#: Memory budget for one batch of bounded Dijkstra rows (float64) when counting.
-_COUNT_BATCH_BYTES = 64 * 1024 * 1024
-_MAX_COUNT_BATCH = 64
+#: Pairs per chunk when refining polygon distances in numpy (bounds the segment expansion).
+_PAIR_CHUNK = 50_000
+#: Geometries per snapping chunk (bounds the k-candidate arrays).
+_SNAP_CHUNK = 25_000
+#: Facilities per bounded-Dijkstra batch when counting (nearby ones, on a local subgraph).
+_MAX_COUNT_BATCH = 32
+#: Memory budget for one block of bounded Dijkstra rows (float64) when counting.
+_COUNT_BATCH_BYTES = 16 * 1024 * 1024
+#: Cell size (m) of the node buckets used to find the nodes around a batch of facilities.
+_CELL_M = 250.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,45 +79,142 @@ def _geometries(frame: gpd.GeoDataFrame) -> tuple[npt.NDArray[np.object_], BoolA
     return geoms, usable
 
 
+def _simple_polygon_distance(
+    geoms: npt.NDArray[np.object_], g_of_pair: IntArray, pxy: FloatArray
+) -> FloatArray:
+    """Exact distance from hole-free Polygons to points (0 inside), in numpy, pair by pair.
+
+    Each pair is expanded over the segments of its polygon's ring: the distance is the
+    minimum point–segment distance, and 0 when an even-odd ray count says the point is
+    inside. This avoids creating a GEOS point per pair, which costs more than the distance.
+    """
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    n_coord = np.bincount(owner, minlength=len(geoms))
+    first = np.cumsum(n_coord) - n_coord
+    n_seg = np.maximum(n_coord - 1, 0)
+    seg_first = first - np.arange(len(geoms))  # one segment fewer than coordinates per ring
+    seg_at = np.flatnonzero(owner[:-1] == owner[1:])
+    ax, ay = coords[seg_at, 0], coords[seg_at, 1]
+    dx, dy = coords[seg_at + 1, 0] - ax, coords[seg_at + 1, 1] - ay
+    len2 = dx * dx + dy * dy
+    inv_len2 = np.divide(1.0, len2, out=np.zeros_like(len2), where=len2 > 0)
+    rep = n_seg[g_of_pair]
+    starts = np.cumsum(rep) - rep
+    pair = np.repeat(np.arange(len(g_of_pair)), rep)
+    seg = np.repeat(seg_first[g_of_pair] - starts, rep) + np.arange(int(rep.sum()))
+    px, py = pxy[pair, 0], pxy[pair, 1]
+    rx, ry = px - ax[seg], py - ay[seg]
+    sdx, sdy = dx[seg], dy[seg]
+    t = np.clip((rx * sdx + ry * sdy) * inv_len2[seg], 0.0, 1.0)
+    ex, ey = rx - t * sdx, ry - t * sdy
+    d2 = np.minimum.reduceat(ex * ex + ey * ey, starts)
+    y0 = ay[seg]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crosses = ((y0 > py) != (y0 + sdy > py)) & (rx < sdx * ry / sdy)
+    inside = (np.add.reduceat(crosses.astype(np.int8), starts) & 1).astype(bool)
+    return np.where(inside, 0.0, np.sqrt(d2))
+
+
+def _pair_distance(
+    geoms: npt.NDArray[np.object_],
+    simple: BoolArray,
+    g_of_pair: IntArray,
+    points_xy: FloatArray,
+    p_of_pair: IntArray,
+) -> FloatArray:
+    """Exact geometry→point distance for (geometry, point) index pairs, in chunks of pairs.
+
+    Hole-free polygons go through numpy; anything else (points, lines, multipolygons,
+    holes) through ``shapely.distance`` on GEOS points made for those pairs only.
+    """
+    out = np.empty(len(g_of_pair), dtype=np.float64)
+    fast = simple[g_of_pair]
+    at = np.flatnonzero(fast)
+    for start in range(0, len(at), _PAIR_CHUNK):  # chunks of pairs bound the segment expansion
+        sl = at[start : start + _PAIR_CHUNK]
+        used, g_local = np.unique(g_of_pair[sl], return_inverse=True)
+        out[sl] = _simple_polygon_distance(geoms[used], g_local, points_xy[p_of_pair[sl]])
+    rest = np.flatnonzero(~fast)
+    if len(rest):
+        out[rest] = shapely.distance(geoms[g_of_pair[rest]], shapely.points(points_xy[p_of_pair[rest]]))
+    return out
+
+
 def _nearest_exact(
+    geoms: npt.NDArray[np.object_], points_xy: FloatArray, tree: cKDTree
+) -> tuple[IntArray, FloatArray]:
+    """Exact nearest point (index, distance) for each non-empty geometry, in row chunks.
+
+    Chunks of ``_SNAP_CHUNK`` geometries keep the k-candidate work arrays small (about
+    60 MB per chunk instead of ~600 MB at 1M plots); see :func:`_nearest_exact_block`.
+    """
+    n = len(geoms)
+    if n <= _SNAP_CHUNK:
+        return _nearest_exact_block(geoms, points_xy, tree)
+    idx = np.empty(n, dtype=np.int64)
+    dist = np.empty(n, dtype=np.float64)
+    for start in range(0, n, _SNAP_CHUNK):  # chunks of plots bound memory
+        sl = slice(start, start + _SNAP_CHUNK)
+        idx[sl], dist[sl] = _nearest_exact_block(geoms[sl], points_xy, tree)
+    return idx, dist
+
+
+def _nearest_exact_block(
     geoms: npt.NDArray[np.object_], points_xy: FloatArray, tree: cKDTree
 ) -> tuple[IntArray, FloatArray]:
     """Exact nearest point (index, distance) for each non-empty geometry.
 
-    k-d tree candidates around a representative point are refined with ``shapely.distance``
-    (0 inside a polygon). The answer is certified when the best refined distance is at most
-    d_k − R (d_k: tree distance of the k-th candidate, R: farthest corner of the geometry's
-    bounds from the representative point), since no point beyond the k-th can then be
-    nearer; the rest falls back to an exact STRtree nearest query. Ties go to the candidate
-    nearest the representative point.
+    k-d tree candidates around a representative point are refined exactly (0 inside a
+    polygon). The answer is certified when the best refined distance is at most d_k − R
+    (d_k: tree distance of the k-th candidate, R: farthest corner of the geometry's bounds
+    from the representative point), since no point beyond the k-th can then be nearer. The
+    rest is refined over every point within best + R of the representative point, which
+    must contain the nearest. Points need no refinement. Ties go to the candidate nearest
+    the representative point.
     """
     n = len(geoms)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    rep = shapely.point_on_surface(geoms)
-    rep_xy = shapely.get_coordinates(rep)
+    type_id = shapely.get_type_id(geoms)
+    is_point = type_id == 0
+    simple = (type_id == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+    rep_xy = np.empty((n, 2), dtype=np.float64)
+    rep_xy[is_point] = shapely.get_coordinates(geoms[is_point])
+    rep_xy[~is_point] = shapely.get_coordinates(shapely.point_on_surface(geoms[~is_point]))
     k = min(_K_CANDIDATES, len(points_xy))
-    d_tree, idx = tree.query(rep_xy, k=k)
+    d_tree, idx = tree.query(rep_xy, k=k, workers=-1)
     d_tree = np.asarray(d_tree, dtype=np.float64).reshape(n, k)
     idx = np.asarray(idx, dtype=np.int64).reshape(n, k)
-    cand_pts = shapely.points(points_xy[idx.ravel()])
-    d_exact = shapely.distance(np.repeat(geoms, k), cand_pts).reshape(n, k)
+    d_exact = d_tree.copy()
+    shaped = np.flatnonzero(~is_point)
+    if len(shaped):
+        d_exact[shaped] = _pair_distance(
+            geoms, simple, np.repeat(shaped, k), points_xy, idx[shaped].ravel()
+        ).reshape(len(shaped), k)
     order = np.lexsort((d_tree, d_exact), axis=1) if k > 1 else np.zeros((n, 1), dtype=np.int64)
     best_col = order[:, 0]
     rows = np.arange(n)
     best_idx = idx[rows, best_col]
     best_d = d_exact[rows, best_col]
-    if k < len(points_xy):
+    if k < len(points_xy) and len(shaped):
         x0, y0, x1, y1 = shapely.bounds(geoms).T
         rx = np.maximum(np.abs(x0 - rep_xy[:, 0]), np.abs(x1 - rep_xy[:, 0]))
         ry = np.maximum(np.abs(y0 - rep_xy[:, 1]), np.abs(y1 - rep_xy[:, 1]))
-        radius = np.hypot(rx, ry)
+        radius = np.where(is_point, 0.0, np.hypot(rx, ry))
         unsure = np.flatnonzero(best_d > d_tree[:, -1] - radius)
         if len(unsure):
-            strtree = shapely.STRtree(shapely.points(points_xy))
-            (g_i, p_i), dist = strtree.query_nearest(geoms[unsure], return_distance=True, all_matches=False)
-            best_idx[unsure[g_i]] = p_i
-            best_d[unsure[g_i]] = dist
+            found = tree.query_ball_point(rep_xy[unsure], best_d[unsure] + radius[unsure] + 1e-9)
+            n_found = np.fromiter(map(len, found), dtype=np.int64, count=len(unsure))
+            cand = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=int(n_found.sum()))
+            row = np.repeat(np.arange(len(unsure)), n_found)
+            d_c = _pair_distance(geoms, simple, unsure[row], points_xy, cand)
+            d_rep = np.hypot(*(points_xy[cand] - rep_xy[unsure[row]]).T)
+            pick = np.lexsort((d_rep, d_c, row))  # per row: nearest, then nearest the rep point
+            head = np.ones(len(pick), dtype=bool)
+            head[1:] = row[pick][1:] != row[pick][:-1]
+            better = pick[head]
+            best_idx[unsure[row[better]]] = cand[better]
+            best_d[unsure[row[better]]] = d_c[better]
     return best_idx, best_d
 
 
@@ -159,23 +266,39 @@ def _check_inputs(
         )
 
 
-def _empty_result(plots: gpd.GeoDataFrame, reach: Mapping[str, float], method: str) -> pd.DataFrame:
+def _empty_result(plots: gpd.GeoDataFrame, reach: Mapping[str, float], method: str) -> dict[str, Any]:
+    """The result columns with every value missing, as a dict of arrays.
+
+    Columns are filled in place and the frame is built once at the end (:func:`_frame`): a
+    DataFrame assigned column by column re-consolidates its blocks and doubles its memory at
+    a million plots.
+    """
     n = len(plots)
-    data: dict[str, pd.Series] = {
-        SNAP_M: pd.Series(np.full(n, np.nan), index=plots.index, dtype="float64"),
-        ONTSLOTEN: pd.Series(np.zeros(n, dtype=bool), index=plots.index),
-        DISTANCE_METHOD: pd.Series([method] * n, index=plots.index, dtype="string"),
+    data: dict[str, Any] = {
+        SNAP_M: np.full(n, np.nan),
+        ONTSLOTEN: np.zeros(n, dtype=bool),
+        DISTANCE_METHOD: pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([method])),
     }
+    # float32: millimetre precision over tens of km, half the memory at a million plots.
     for c in reach:
-        data[dist_col(c)] = pd.Series(np.full(n, np.nan), index=plots.index, dtype="float64")
-        data[walk_min_col(c)] = pd.Series(np.full(n, np.nan), index=plots.index, dtype="float64")
-        data[nearest_col(c)] = pd.Series([pd.NA] * n, index=plots.index, dtype="string")
-        data[count_col(c)] = pd.Series([pd.NA] * n, index=plots.index, dtype="Int64")
-    return pd.DataFrame(data, index=plots.index)
+        data[dist_col(c)] = np.full(n, np.nan, dtype=np.float32)
+        data[walk_min_col(c)] = np.full(n, np.nan, dtype=np.float32)
+        data[nearest_col(c)] = pd.Categorical.from_codes(
+            np.full(n, -1, dtype=np.int32), categories=pd.Index([""])[:0]
+        )
+        data[count_col(c)] = pd.arrays.IntegerArray(np.zeros(n, dtype=np.int32), np.ones(n, dtype=bool))
+    return data
+
+
+def _frame(data: dict[str, Any], plots: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One DataFrame from the filled columns, indexed like ``plots``."""
+    return pd.DataFrame(
+        {k: pd.Series(v, index=plots.index, copy=False) for k, v in data.items()}, index=plots.index
+    )
 
 
 def _fill_category(
-    out: pd.DataFrame,
+    out: dict[str, Any],
     category: str,
     ok: BoolArray,
     dist: FloatArray,
@@ -184,16 +307,19 @@ def _fill_category(
     pace_kmh: float,
 ) -> None:
     """Write one category's columns; ``dist``/``nearest``/``count`` are for the ``ok`` plots."""
-    full = np.full(len(out), np.nan)
+    n = len(ok)
+    full = np.full(n, np.nan, dtype=np.float32)
     full[ok] = dist
     out[dist_col(category)] = full
-    out[walk_min_col(category)] = full / (pace_kmh * 1000.0 / 60.0)
-    ids = np.full(len(out), None, dtype=object)
-    ids[ok] = nearest
-    out[nearest_col(category)] = pd.array(ids, dtype="string")
-    counts = pd.array([pd.NA] * len(out), dtype="Int64")
-    counts[ok] = count
-    out[count_col(category)] = counts
+    out[walk_min_col(category)] = (full / np.float32(pace_kmh * 1000.0 / 60.0)).astype(np.float32)
+    # Categorical: a million plots share a handful of facility ids (memory, see bench (d)).
+    labels, codes_ok = np.unique(nearest[pd.notna(nearest)].astype(str), return_inverse=True)
+    codes = np.full(n, -1, dtype=np.int32)
+    codes[np.flatnonzero(ok)[pd.notna(nearest)]] = codes_ok
+    out[nearest_col(category)] = pd.Categorical.from_codes(codes, categories=pd.Index(labels.tolist()))
+    values = np.zeros(n, dtype=np.int32)
+    values[ok] = count
+    out[count_col(category)] = pd.arrays.IntegerArray(values, ~ok)
 
 
 def _augmented(graph: WalkGraph, fac_node: IntArray, fac_snap: FloatArray) -> sparse.csr_array:
@@ -211,6 +337,77 @@ def _augmented(graph: WalkGraph, fac_node: IntArray, fac_snap: FloatArray) -> sp
     return sparse.csr_array((data, (rows, cols)), shape=(n + s, n + s))
 
 
+def _morton(xy: FloatArray) -> IntArray:
+    """Z-order key of 2-D points (16 bits per axis), so consecutive keys are mostly near."""
+    lo = xy.min(axis=0)
+    span = float(max((xy.max(axis=0) - lo).max(), 1e-9))
+    q = ((xy - lo) / span * 65535.0).astype(np.uint64)
+    key = np.zeros(len(xy), dtype=np.uint64)
+    for bit in range(16):  # 16 bit positions, vectorised over all points
+        one = np.uint64(1)
+        key |= ((q[:, 0] >> np.uint64(bit)) & one) << np.uint64(2 * bit)
+        key |= ((q[:, 1] >> np.uint64(bit)) & one) << np.uint64(2 * bit + 1)
+    return key.astype(np.int64)
+
+
+def _induced(csr: sparse.csr_array, keep: IntArray) -> sparse.csr_array:
+    """The subgraph on the sorted node list ``keep`` (rows and columns renumbered 0…len−1)."""
+    local = np.full(csr.shape[0], -1, dtype=np.int64)
+    local[keep] = np.arange(len(keep))
+    indptr = csr.indptr.astype(np.int64)
+    starts, ends = indptr[keep], indptr[keep + 1]
+    n_row = ends - starts
+    first = np.cumsum(n_row) - n_row
+    at = np.repeat(starts - first, n_row) + np.arange(int(n_row.sum()))
+    cols = local[csr.indices[at]]
+    inside = cols >= 0
+    rows = np.repeat(np.arange(len(keep)), n_row)[inside]
+    return sparse.csr_array((csr.data[at][inside], (rows, cols[inside])), shape=(len(keep), len(keep)))
+
+
+class _NodeCells:
+    """Network nodes bucketed in square cells, to find the nodes near a few points quickly."""
+
+    def __init__(self, node_xy: FloatArray, cell_m: float = _CELL_M) -> None:
+        self.xy = node_xy
+        self.cell = cell_m
+        self.lo = node_xy.min(axis=0) if len(node_xy) else np.zeros(2)
+        ij = np.floor((node_xy - self.lo) / cell_m).astype(np.int64)
+        self.ny = int(ij[:, 1].max()) + 1 if len(ij) else 1
+        self.nx = int(ij[:, 0].max()) + 1 if len(ij) else 1
+        key = ij[:, 0] * self.ny + ij[:, 1]
+        self.order = np.argsort(key, kind="stable")
+        self.bounds = np.searchsorted(key[self.order], np.arange(self.nx * self.ny + 1))
+
+    def near(self, xy: FloatArray, radius: float) -> IntArray:
+        """Sorted indices of the nodes in every cell within ``radius`` of any of ``xy`` (a superset)."""
+        span = min(int(np.ceil(radius / self.cell)), max(self.nx, self.ny))
+        if len(xy) * (2 * span + 1) ** 2 >= self.nx * self.ny:  # a huge radius: every cell
+            keys = np.arange(self.nx * self.ny)
+        else:
+            off = np.arange(-span, span + 1)
+            c = np.floor((xy - self.lo) / self.cell).astype(np.int64)
+            cx = (c[:, 0, None, None] + off[None, :, None]).repeat(len(off), axis=2)
+            cy = (c[:, 1, None, None] + off[None, None, :]).repeat(len(off), axis=1)
+            # Keep the cells that reach into some point's disc (a cell-level test: cheap, a superset).
+            x0 = self.lo[0] + cx * self.cell
+            y0 = self.lo[1] + cy * self.cell
+            gx = np.maximum(np.maximum(x0 - xy[:, 0, None, None], xy[:, 0, None, None] - x0 - self.cell), 0.0)
+            gy = np.maximum(np.maximum(y0 - xy[:, 1, None, None], xy[:, 1, None, None] - y0 - self.cell), 0.0)
+            ok = (
+                (cx >= 0)
+                & (cx < self.nx)
+                & (cy >= 0)
+                & (cy < self.ny)
+                & (gx * gx + gy * gy <= radius * radius)
+            )
+            keys = np.unique(cx[ok] * self.ny + cy[ok])
+        lo, hi = self.bounds[keys], self.bounds[keys + 1]
+        n = hi - lo
+        first = np.cumsum(n) - n
+        return np.sort(self.order[np.repeat(lo - first, n) + np.arange(int(n.sum()))])
+
+
 def _count_within(
     aug: sparse.csr_array,
     sources: IntArray,
@@ -218,28 +415,50 @@ def _count_within(
     plot_snap: FloatArray,
     radius: float,
     progress: Progress | None,
+    *,
+    cells: _NodeCells,
+    source_xy: FloatArray,
 ) -> IntArray:
-    """Facilities within ``radius`` of walking per plot: bounded Dijkstra in memory-sized batches.
+    """Facilities within ``radius`` of walking per plot: bounded Dijkstra on local subgraphs.
 
-    A plot counts a facility when snap + node distance <= radius. Only the columns of the
-    plots' access nodes are kept from each batch, and plots are compared in chunks, so memory
-    stays near ``_COUNT_BATCH_BYTES`` whatever the numbers of plots and facilities.
+    A plot counts a facility when snap + node distance <= radius. A walk of length <= r
+    never leaves the Euclidean disc of radius r around its start, so each batch of nearby
+    facilities (in Z-order) runs its bounded Dijkstra only on the subgraph induced by the
+    nodes within ``radius`` of any of them (``source_xy``: the facilities' network nodes),
+    plus their own leaves. The result is exact and costs about the nodes in reach, not
+    batch × all nodes.
     """
     counts = np.zeros(len(plot_nodes), dtype=np.int64)
     if len(sources) == 0 or len(plot_nodes) == 0:
         return counts
-    uniq, inv = np.unique(plot_nodes, return_inverse=True)
+    # Plots per network node, so a batch only compares the plots on its own subgraph.
+    plot_order = np.argsort(plot_nodes, kind="stable")
+    sorted_nodes = plot_nodes[plot_order]
     slack = radius - plot_snap
-    batch = int(min(_MAX_COUNT_BATCH, max(1, _COUNT_BATCH_BYTES // (8 * aug.shape[0]))))
-    chunk = max(1, _COUNT_BATCH_BYTES // (8 * batch))
-    for start in range(0, len(sources), batch):  # loop over facility batches, not plots
-        block = dijkstra(aug, directed=True, indices=sources[start : start + batch], limit=radius)
-        at_nodes = block[:, uniq]
-        del block
-        for p0 in range(0, len(plot_nodes), chunk):  # plot chunks bound the comparison matrix
-            sl = slice(p0, p0 + chunk)
-            counts[sl] += (at_nodes[:, inv[sl]] <= slack[sl]).sum(axis=0)
-        report(progress, min(1.0, (start + batch) / len(sources)), "Voorzieningen binnen loopafstand tellen")
+    order = np.argsort(_morton(source_xy), kind="stable")
+    batch = max(1, int(_MAX_COUNT_BATCH))
+    for start in range(0, len(order), batch):  # loop over facility batches, never over plots
+        pick = order[start : start + batch]
+        nodes = cells.near(source_xy[pick], radius)
+        keep = np.concatenate([nodes, sources[pick]])  # the batch's leaves come last
+        sub = _induced(aug, keep)
+        # The plots whose access node is in this subgraph.
+        lo_p = np.searchsorted(sorted_nodes, nodes, "left")
+        hi_p = np.searchsorted(sorted_nodes, nodes, "right")
+        n_p = hi_p - lo_p
+        p_first = np.cumsum(n_p) - n_p
+        p_at = plot_order[np.repeat(lo_p - p_first, n_p) + np.arange(int(n_p.sum()))]
+        col = np.repeat(np.arange(len(nodes)), n_p)
+        rows = max(1, _COUNT_BATCH_BYTES // (8 * len(keep)))  # a huge radius: fewer rows per call
+        chunk = max(1, _COUNT_BATCH_BYTES // (8 * min(rows, len(pick))))
+        for r0 in range(0, len(pick), rows):  # usually one call per batch
+            leaves = np.arange(len(nodes) + r0, len(nodes) + min(r0 + rows, len(pick)))
+            block = dijkstra(sub, directed=True, indices=leaves, limit=radius)
+            for c0 in range(0, len(col), chunk):  # plot chunks bound the comparison matrix
+                at, cc = p_at[c0 : c0 + chunk], col[c0 : c0 + chunk]
+                counts[at] += (block[:, cc] <= slack[at]).sum(axis=0)
+            del block
+        report(progress, min(1.0, (start + batch) / len(order)), "Voorzieningen binnen loopafstand tellen")
     return counts
 
 
@@ -266,6 +485,7 @@ def network_distances(
     out = _empty_result(plots, reach, "netwerk")
     report(progress, 0.0, "Kavels aan het loopnetwerk koppelen")
     psnap = snap_plots(graph, plots, snap_limit_m=snap_limit_m)
+    release_free_memory()  # snapping frees its candidate arrays
     fsnap = snap_facilities(graph, facilities, snap_limit_m=snap_limit_m)
     out[SNAP_M] = psnap.distance_m
     out[ONTSLOTEN] = psnap.ok
@@ -280,6 +500,8 @@ def network_distances(
     aug = _augmented(graph, fsnap.node[used_at], fsnap.distance_m[used_at])
     virt_of = np.full(len(facilities), -1, dtype=np.int64)
     virt_of[used_at] = graph.n_nodes + np.arange(len(used_at))
+    aug_node = fsnap.node[used_at]  # network node of each leaf
+    cells = _NodeCells(graph.node_xy)
     report(progress, 0.1, "Loopafstanden berekenen")
 
     n_cat = max(1, len(reach))
@@ -313,9 +535,19 @@ def network_distances(
         nearest = np.full(len(plot_node), None, dtype=object)
         src_at = src[plot_node[within]].astype(np.int64) - graph.n_nodes
         nearest[within] = fac_ids[used_at[src_at]]
-        counts = _count_within(aug, sources, plot_node, plot_snap, radius, scaled(sub, 0.5, 1.0))
+        counts = _count_within(
+            aug,
+            sources,
+            plot_node,
+            plot_snap,
+            radius,
+            scaled(sub, 0.5, 1.0),
+            cells=cells,
+            source_xy=graph.node_xy[aug_node[sources - graph.n_nodes]],
+        )
         _fill_category(out, category, ok, d_out, nearest, counts, pace_kmh)
-    out.attrs["distance_report"] = {
+    frame = _frame(out, plots)
+    frame.attrs["distance_report"] = {
         "plots": len(plots),
         "plots_not_connected": int((~psnap.ok).sum()),
         "facilities_used": len(used_at),
@@ -323,7 +555,7 @@ def network_distances(
         "profile": graph.profile,
     }
     report(progress, 1.0, "Loopafstanden klaar")
-    return out
+    return frame
 
 
 def euclidean_distances(
@@ -382,7 +614,7 @@ def euclidean_distances(
             counts[start : start + chunk] += np.bincount(g_i, minlength=len(pg[start : start + chunk]))
         _fill_category(out, category, usable, np.where(within, dist, np.nan), nearest, counts, pace_kmh)
     report(progress, 1.0, "Afstanden hemelsbreed klaar")
-    return out
+    return _frame(out, plots)
 
 
 def nearest_path(

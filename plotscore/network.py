@@ -9,6 +9,7 @@ reported, because an isolated fragment would give plots on it meaningless distan
 from __future__ import annotations
 
 import functools
+import itertools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from plotscore._memory import release_free_memory
 from plotscore.errors import CRSMismatchError, NetworkError, ProfileError
 from plotscore.progress import Progress, report
 from resources import resource
@@ -211,12 +213,17 @@ def check_rd_new(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> None:
 
 
 def _tag(frame: pd.DataFrame, key: str) -> npt.NDArray[np.object_]:
-    """A tag column as lower-case stripped strings ('' where missing); first of multi-values."""
+    """A tag column as lower-case stripped strings ('' where missing); first of multi-values.
+
+    Tags have few distinct values, so they are cleaned once per distinct value and mapped back.
+    """
     if key not in frame.columns:
         return np.full(len(frame), "", dtype=object)
-    col = frame[key].astype("string").fillna("").str.strip().str.lower()
-    col = col.str.split(";", n=1).str[0].fillna("")
-    return col.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(frame[key].astype("string"), use_na_sentinel=True)
+    clean = pd.Series(uniques, dtype="string").str.strip().str.lower()
+    clean = clean.str.split(";", n=1).str[0].fillna("")
+    lookup = np.append(clean.to_numpy(dtype=object), "")  # code −1 (missing) → ''
+    return np.asarray(lookup[codes], dtype=object)
 
 
 def _classify_ways(ways: gpd.GeoDataFrame, rules: WalkRules) -> tuple[npt.NDArray[np.bool_], dict[str, int]]:
@@ -252,27 +259,33 @@ def _parse_node_ids(node_ids: pd.Series, n_coords: IntArray) -> tuple[IntArray, 
     """OSM node id per vertex (−1 where unusable) and a per-way flag 'ids usable'.
 
     A way's ids are usable when they parse as integers and their number equals its number of
-    vertices; otherwise the way falls back to coordinate identity.
+    vertices; otherwise the way falls back to coordinate identity. The common case (every
+    token an integer) is parsed in one pass over the tokens; only if a token does not parse
+    does the slower per-token coercion run, which marks just the offending ways unusable.
     """
     n_ways = len(node_ids)
     ids_out = np.full(int(n_coords.sum()), -1, dtype=np.int64)
     if n_ways == 0:
         return ids_out, np.zeros(0, dtype=bool)
-    text = node_ids.astype("string").fillna("").reset_index(drop=True)
-    tokens = text.str.split()
-    lengths = tokens.map(len).to_numpy(dtype=np.int64)
-    flat = tokens.explode()
-    parsed = pd.to_numeric(flat, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    # explode leaves one NaN row for an empty list; drop those so rows align with tokens.
-    has_tokens = np.repeat(lengths > 0, np.maximum(lengths, 1))
-    parsed = parsed[has_tokens]
+    texts = node_ids.astype("string").fillna("").to_numpy(dtype=object)
+    split = [t.split() for t in texts]  # one str.split per way: the C-level tokeniser
+    lengths = np.fromiter(map(len, split), dtype=np.int64, count=n_ways)
+    total = int(lengths.sum())
+    try:
+        parsed = np.fromiter(map(int, itertools.chain.from_iterable(split)), dtype=np.int64, count=total)
+        bad = np.zeros(n_ways, dtype=bool)
+    except (ValueError, OverflowError):
+        flat = pd.Series(list(itertools.chain.from_iterable(split)), dtype=object)
+        as_float = pd.to_numeric(flat, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        finite = np.isfinite(as_float)
+        bad = np.zeros(n_ways, dtype=bool)
+        bad[np.repeat(np.arange(n_ways), lengths)[~finite]] = True
+        parsed = np.where(finite, as_float, -1).astype(np.int64)
     way_of_token = np.repeat(np.arange(n_ways), lengths)
-    bad = np.zeros(n_ways, dtype=bool)
-    bad[way_of_token[~np.isfinite(parsed)]] = True
     usable = (lengths == n_coords) & ~bad
     token_ok = usable[way_of_token]
     vertex_ok = np.repeat(usable, n_coords)
-    ids_out[vertex_ok] = parsed[token_ok].astype(np.int64)
+    ids_out[vertex_ok] = parsed[token_ok]
     return ids_out, usable
 
 
@@ -416,6 +429,7 @@ def build_walk_graph(
         share_kept=kept_len / total_len if total_len > 0 else 0.0,
     )
     report(progress, 1.0, "Loopnetwerk klaar")
+    release_free_memory()  # the build's temporary arrays are freed; hand them back
     return WalkGraph(
         csr=csr, node_xy=out_xy, osm_node_ids=out_ids, profile=rules.profile, report=net_report, rules=rules
     )

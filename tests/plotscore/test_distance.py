@@ -255,11 +255,13 @@ def test_network_at_least_straight_line(
     d_eu = eu[dist_col("supermarkt")].to_numpy()
     assert np.all(d_net >= 0)
     assert np.all(d_eu >= 0)
-    assert np.all(d_net >= d_eu - 1e-6)
+    # Distances are stored as float32 (mm precision at these scales): compare within that.
+    tol = 1e-3 + 1e-6 * np.maximum(d_net, d_eu)
+    assert np.all(d_net >= d_eu - tol)
     pos = facs.set_index("facility_id").geometry
-    nearest = pos.loc[net[nearest_col("supermarkt")].to_numpy()].to_numpy()
+    nearest = pos.loc[net[nearest_col("supermarkt")].astype(str).to_numpy()].to_numpy()
     straight = shapely.distance(plots.geometry.to_numpy(), nearest)
-    assert np.all(d_net >= straight - 1e-6)
+    assert np.all(d_net >= straight - 1e-3 - 1e-6 * straight)
     assert (net[count_col("supermarkt")] == len(facs)).all()
 
 

@@ -1,0 +1,162 @@
+"""Run the scoring-engine benchmarks and write bench/results/RESULTS.md and results.json.
+
+    .venv/bin/python -m bench.run            # full sizes (500k nodes, 100k plots, 1M for memory)
+    .venv/bin/python -m bench.run --quick    # smoke sizes, well under a minute
+
+Every case runs in a fresh interpreter, so peak memory (ru_maxrss) is that case's own and no
+case warms caches for the next. Naive baselines run in the same process as the method they are
+compared with, so ratios are same-run ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.cases import CASES, SIZES, machine_info, run_case
+
+__all__ = ["main", "render_markdown", "run_all"]
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _child(case: str, size: str, timeout_s: float) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "rows.json"
+        cmd = [sys.executable, "-m", "bench.run", "--case", case, "--size", size, "--rows-out", str(out)]
+        proc = subprocess.run(cmd, cwd=ROOT, timeout=timeout_s, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"case {case} failed:\n{proc.stderr[-4000:]}")
+        rows: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))
+        return rows
+
+
+def run_all(size: str, out_dir: Path = RESULTS, *, timeout_s: float = 1200.0) -> dict[str, Any]:
+    """Run every case in its own subprocess; write and return the results."""
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    rows: list[dict[str, Any]] = []
+    for case in CASES:
+        t = time.perf_counter()
+        rows.extend(_child(case, size, timeout_s))
+        print(f"[bench] {case}: {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    doc = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "size": size,
+        "sizes": {k: v.__dict__ for k, v in SIZES.items()},
+        "machine": machine_info(),
+        "wall_s": time.perf_counter() - started,
+        # 1-minute load average before/after: > cpu_count means other work shared the CPUs.
+        "load_before": load_before[0],
+        "load_after": os.getloadavg()[0],
+        "rows": rows,
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(
+        json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (out_dir / "RESULTS.md").write_text(render_markdown(doc), encoding="utf-8")
+    return doc
+
+
+def _t(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1.0:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def _met(value: bool | None) -> str:
+    return "–" if value is None else ("✓" if value else "✗")
+
+
+def render_markdown(doc: dict[str, Any]) -> str:
+    """The results as Markdown tables (one per case) with the machine information."""
+    m = doc["machine"]
+    lines = [
+        "# Benchmark results: scoring engine",
+        "",
+        f"Run {doc['date']} (size `{doc['size']}`, {doc['wall_s']:.0f} s in total) with "
+        f"`python -m bench.run{' --quick' if doc['size'] == 'quick' else ''}`. "
+        "See [../README.md](../README.md) for what each line measures.",
+        "",
+        f"Machine: {m['cpu_count']} CPUs, {m['processor']}, {m['platform']}; Python {m['python']}, "
+        f"numpy {m['numpy']}, scipy {m['scipy']}. 1-minute load average {doc['load_before']:.1f} before, "
+        f"{doc['load_after']:.1f} after the run (above the CPU count: other work shared the CPUs and "
+        "the absolute times are inflated; the same-run ratios are less affected).",
+        "",
+        "Times are medians over *n* runs; ratio = naive median / our median, both from the same process. "
+        "*(extrapolated)*: the naive ran for a few sources only and its median per-source time was "
+        "multiplied by S.",
+        "",
+    ]
+    titles = {
+        "network": "(a) Walking-network distance, one category",
+        "scoring": "(b) Scoring after the graph is built",
+        "euclid": "(b) Straight-line nearest facility",
+        "drag": "(c) A weight change",
+        "memory": "(d) Peak memory",
+    }
+    for case, title in titles.items():
+        rows = [r for r in doc["rows"] if r["case"] == case]
+        if not rows:
+            continue
+        lines += [f"## {title}", ""]
+        lines += [
+            "| operation | size | ours (median) | p95 | n | naive | naive (median) | ratio | target | met |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            ours = _t(r["ours_s"])
+            if r.get("peak_rss_mb") is not None:
+                ours = f"{r['peak_rss_mb']:.0f} MB peak ({_t(r['ours_s'])} wall)"
+            ratio = (
+                f"×{r['ratio']:.0f}"
+                if r["ratio"] and r["ratio"] >= 10
+                else (f"×{r['ratio']:.1f}" if r["ratio"] else "–")
+            )
+            naive_n = f" (n={r['naive_runs']})" if r["naive_runs"] else ""
+            lines.append(
+                f"| {r['operation']} | {r['size']} | {ours} | {_t(r['ours_p95_s'])} | {r['runs']} | "
+                f"{r['naive'] or '–'} | {_t(r['naive_s'])}{naive_n} | {ratio} | {r['target'] or '–'} | "
+                f"{_met(r['met'])} |"
+            )
+        notes = [f"* {r['operation'].split(':')[0]}: {r['note']}" for r in rows if r.get("note")]
+        if notes:
+            lines += ["", *notes]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke sizes (< 1 min)")
+    parser.add_argument("--size", choices=sorted(SIZES), help="size preset (overrides --quick)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="output folder")
+    parser.add_argument("--case", choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--rows-out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    size = args.size or ("quick" if args.quick else "full")
+    if args.case:  # child process: one case, rows to a file
+        rows = run_case(args.case, size)
+        args.rows_out.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        return 0
+    doc = run_all(size, args.out)
+    print((args.out / "RESULTS.md").read_text(encoding="utf-8"))
+    return 0 if doc["rows"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""Smoke test of the benchmark harness at a tiny size: files written, every row present.
+
+Timings are not asserted here; speed is the bench suite's business (bench/results/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("networkx")  # the naive network baseline; in the 'bench' extra
+
+from bench.run import run_all
+
+
+def test_harness_writes_all_rows(tmp_path: Path) -> None:
+    doc = run_all("tiny", tmp_path)
+    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    md = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
+    cases = [r["case"] for r in data["rows"]]
+    # network: build + 1 source count; scoring: 7 lines; euclid: 2; drag: 1; memory: 1.
+    assert cases == ["network"] * 2 + ["scoring"] * 7 + ["euclid"] * 2 + ["drag"] + ["memory"]
+    assert data["rows"] == doc["rows"]
+    for key in ("cpu_count", "python", "numpy", "scipy"):
+        assert data["machine"][key]
+    assert data["date"]
+    for row in data["rows"]:
+        assert row["ours_s"] > 0
+        assert row["operation"] in md
+    naive = [r for r in data["rows"] if r["naive"]]
+    assert {r["case"] for r in naive} == {"network", "euclid", "drag"}
+    assert all(r["ratio"] and r["ratio"] > 0 for r in naive)
+    assert data["rows"][-1]["peak_rss_mb"] > 0
+    assert md.count("| operation |") == 5
