@@ -175,6 +175,440 @@ def _format_score(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _open_project(target: str) -> Any:
+    """Open a project file (.gpkg) or server project (database URL)."""
+    from projects.store import ProjectStore
+
+    return ProjectStore.open(target)
+
+
+def _cmd_project_new(args: argparse.Namespace) -> int:
+    from projects.service import new_project
+
+    categories = [c for item in (args.categories or []) for c in item.split(",") if c.strip()] or None
+    store = new_project(
+        args.project,
+        args.name,
+        gemeente_code=args.gemeente,
+        gemeente_naam=args.gemeente_naam,
+        categories=categories,
+    )
+    try:
+        print(f"project aangemaakt: {store.target_label}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _cmd_project_import(args: argparse.Namespace) -> int:
+    from projects.service import import_layer
+
+    store = _open_project(args.project)
+    try:
+        progress = _StderrProgress()
+        layers = import_layer(store, args.file, kind=args.kind, progress=progress)
+        for ls in layers:
+            extra = ""
+            if ls.kind == "plots":
+                meta = ls.meta or {}
+                extra = f" (kavels: {meta.get('plots_added', 0)} nieuw, {meta.get('plots_updated', 0)} bijgewerkt)"
+            print(f"geïmporteerd: {ls.kind} → {ls.table_name}, {ls.feature_count} objecten{extra}")
+            for w in ls.warnings or []:
+                print(f"  waarschuwing: {w}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _cmd_project_info(args: argparse.Namespace) -> int:
+    from projects.service import project_info
+
+    store = _open_project(args.project)
+    try:
+        info = project_info(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        print(_format_project_info(info))
+    return EXIT_OK
+
+
+def _format_project_info(info: dict[str, Any]) -> str:
+    p = info["project"]
+    gemeente = " ".join(x for x in (p.get("gemeente_code"), p.get("gemeente_naam")) if x) or "-"
+    lines = [
+        f"project:       {p['name']} (gemeente {gemeente})",
+        f"opslag:        {info['target']}",
+        f"revisie:       {p['revision']}, gewijzigd {str(p['modified_at'] or '-')[:16].replace('T', ' ')}",
+        f"categorieën:   {', '.join(p['categories'])}",
+        f"kavels:        {info['plots']}",
+    ]
+    by_status = info["reservations_by_status"]
+    shown = ", ".join(f"{s} {n}" for s, n in by_status.items())
+    lines.append(f"reserveringen: {sum(by_status.values())}" + (f" ({shown})" if shown else ""))
+    lines.append("lagen:" if info["layers"] else "lagen:         nog geen (project import)")
+    for ls in info["layers"]:
+        date = f", peildatum {ls['data_date']}" if ls.get("data_date") else ""
+        lines.append(f"  {ls['table']}: {ls['kind']}, {ls['features']} objecten, {ls['label']}{date}")
+    if info["opgave"]:
+        lines.append("opgave:")
+        for o in info["opgave"]:
+            src = f" ({o['source']})" if o.get("source") else ""
+            lines.append(
+                f"  {o['category']} {o['period']} {o.get('wijk') or 'hele gemeente'}: {o['target_homes']}{src}"
+            )
+    for r in info["reservations"]:
+        if r is info["reservations"][0]:
+            lines.append("reserveringen:")
+        lines.append("  " + _format_reservation_line(r))
+    if info["partners"]:
+        lines.append("partners:      " + "; ".join(f"{x['name']} ({x['type']})" for x in info["partners"]))
+    for w in info["workshops"]:
+        lines.append(f"werksessie {w['id']}: {w['date']} {w['title']} ({w['decisions']} besluiten)")
+    for s in info["score_snapshots"]:
+        lines.append(
+            f"scoreronde {s['id']}: {s['profile']} ({s['method']}), {s['created_at']} → {s['table']}"
+        )
+    return "\n".join(lines)
+
+
+def _format_reservation_line(r: dict[str, Any]) -> str:
+    cap = (
+        f"{r['capacity_min']}"
+        if r["capacity_min"] == r["capacity_max"]
+        else f"{r['capacity_min']}–{r['capacity_max']}"
+    )
+    years = ""
+    if r.get("year_start") is not None:
+        years = f", {r['year_start']}" + (
+            f"–{r['year_end']}" if r.get("year_end") not in (None, r["year_start"]) else ""
+        )
+    partners = f", partners: {r['partners_text']}" if r.get("partners_text") else ""
+    return (
+        f"reservering {r['fid']}: kavel {r['plot_id']}, {r['category']}, {cap} woningen, "
+        f"{r['status']}{years}{partners} (versie {r['version']})"
+    )
+
+
+def _cmd_project_score(args: argparse.Namespace) -> int:
+    from projects.service import latest_snapshot, score_project
+
+    store = _open_project(args.project)
+    try:
+        progress = _StderrProgress(quiet=args.json)
+        run = score_project(store, args.profile, euclidean=args.euclidean, top=args.top, progress=progress)
+        snap = latest_snapshot(store, run.profile.id)
+    finally:
+        store.close()
+    if snap is None:  # pragma: no cover - score_project always stores one
+        return EXIT_BUG
+    summary = {**snap.summary, "snapshot": {"id": snap.id, "table": snap.table_name}}
+    print(f"opgeslagen als scoreronde {snap.id} (tabel {snap.table_name})", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(_format_score(summary))
+    return EXIT_OK
+
+
+def _cmd_project_opgave(args: argparse.Namespace) -> int:
+    from projects.service import set_opgave
+
+    store = _open_project(args.project)
+    try:
+        row = set_opgave(store, args.category, args.period, args.target, wijk=args.wijk, source=args.source)
+    finally:
+        store.close()
+    where = row.wijk or "hele gemeente"
+    print(f"opgave: {row.category} {row.period_start}-{row.period_end} {where}: {row.target_homes} woningen")
+    return EXIT_OK
+
+
+def _reservation_dict(res: Any) -> dict[str, Any]:
+    keys = (
+        "fid",
+        "plot_id",
+        "category",
+        "capacity_min",
+        "capacity_max",
+        "status",
+        "year_start",
+        "year_end",
+        "wijk",
+        "segment",
+        "land_owner",
+        "partners_text",
+        "notes",
+        "workshop_id",
+        "active",
+        "version",
+    )
+    return {k: getattr(res, k) for k in keys}
+
+
+def _cmd_project_reserve(args: argparse.Namespace) -> int:
+    from projects.service import parse_capacity, parse_partner, reserve
+
+    lo, hi = parse_capacity(args.capacity)
+    partners = [parse_partner(p) for p in args.partner] if args.partner else None
+    store = _open_project(args.project)
+    try:
+        res = reserve(
+            store,
+            args.plot_id,
+            args.category,
+            lo,
+            hi,
+            status=args.status,
+            years=args.years,
+            partners=partners,
+            land_owner=args.land_owner,
+            notes=args.notes,
+            workshop_id=args.workshop,
+            expected_version=args.expected_version,
+            wijk=args.wijk,
+            segment=args.segment,
+        )
+    finally:
+        store.close()
+    row = _reservation_dict(res)
+    if args.json:
+        print(json.dumps(row, ensure_ascii=False, indent=2))
+    else:
+        print(_format_reservation_line(row))
+    return EXIT_OK
+
+
+def _cmd_project_status(args: argparse.Namespace) -> int:
+    from projects.service import set_status
+
+    store = _open_project(args.project)
+    try:
+        res = set_status(
+            store, args.reservation, args.status, expected_version=args.expected_version, notes=args.notes
+        )
+    finally:
+        store.close()
+    print(_format_reservation_line(_reservation_dict(res)))
+    return EXIT_OK
+
+
+def _cmd_project_workshop(args: argparse.Namespace) -> int:
+    from projects.service import new_workshop
+
+    store = _open_project(args.project)
+    try:
+        w = new_workshop(store, args.title, date=args.date, participants=args.participant or ())
+    finally:
+        store.close()
+    who = f", deelnemers: {', '.join(w.participants)}" if w.participants else ""
+    print(f"werksessie {w.id}: {w.date.isoformat()} {w.title}{who}")
+    return EXIT_OK
+
+
+def _cmd_project_decision(args: argparse.Namespace) -> int:
+    from projects.service import log_decision
+
+    store = _open_project(args.project)
+    try:
+        w = log_decision(store, args.workshop, args.text, plot_id=args.plot)
+    finally:
+        store.close()
+    print(f"besluit vastgelegd in werksessie {w.id} ({len(w.decisions)} besluiten)")
+    return EXIT_OK
+
+
+def _cmd_project_partner(args: argparse.Namespace) -> int:
+    from projects.service import add_partner
+
+    store = _open_project(args.project)
+    try:
+        p = add_partner(store, args.name, args.type, contact=args.contact)
+    finally:
+        store.close()
+    print(f"partner {p.id}: {p.name} ({p.type})")
+    return EXIT_OK
+
+
+def _cmd_project_export(args: argparse.Namespace) -> int:
+    from projects.service import export_gpkg
+
+    store = _open_project(args.project)
+    try:
+        path = export_gpkg(store, args.out)
+    finally:
+        store.close()
+    print(f"geëxporteerd: {path}")
+    return EXIT_OK
+
+
+def _cmd_ledger(args: argparse.Namespace) -> int:
+    from projects.ledger import ledger_json, ledger_text
+    from projects.service import project_ledger
+
+    store = _open_project(args.project)
+    try:
+        frame = project_ledger(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(ledger_json(frame), ensure_ascii=False, indent=2))
+    else:
+        print(ledger_text(frame))
+    return EXIT_OK
+
+
+def _cmd_project_push(args: argparse.Namespace) -> int:
+    from projects.store import push
+
+    label = push(args.project, args.db)
+    print(f"project naar de server gezet: {label}")
+    return EXIT_OK
+
+
+def _cmd_project_pull(args: argparse.Namespace) -> int:
+    from projects.store import pull
+
+    path = pull(args.db, args.out, project_uid=args.project_uid)
+    print(f"project van de server gehaald: {path}")
+    return EXIT_OK
+
+
+# Kept in sync with projects.models.RESERVATION_STATUSES (not imported: keeps start-up fast).
+_STATUSES = (
+    "kansrijk, voorgedragen, gereserveerd, in prestatieafspraak, in ontwikkeling, gerealiseerd, vervallen"
+)
+_PROJECT_HELP = "projectbestand (.gpkg) of database-URL (postgresql+psycopg://gebruiker@host/db...)"
+
+
+def _add_ledger_parser(sub: Any, name: str) -> None:
+    p = sub.add_parser(name, help="het bod-grootboek: opgave tegenover gereserveerde capaciteit per status")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--json", action="store_true", help="de regels als JSON op stdout")
+    p.set_defaults(func=_cmd_ledger)
+
+
+def _add_project_parsers(sub: Any) -> None:
+    project = sub.add_parser("project", help="een project: lagen, scores, opgave, reserveringen, export")
+    psub = project.add_subparsers(dest="project_command", metavar="ACTIE", required=True)
+
+    p = psub.add_parser("new", help="maak een nieuw project (bestand .gpkg of op een server)")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--name", required=True, help="naam van het project")
+    p.add_argument("--gemeente", help="CBS-gemeentecode, bijv. 0503")
+    p.add_argument("--gemeente-naam", help="naam van de gemeente, bijv. Delft")
+    p.add_argument(
+        "--categories", nargs="+", help="woningcategorieën (standaard: nultreden geclusterd zorggeschikt)"
+    )
+    p.set_defaults(func=_cmd_project_new)
+
+    p = psub.add_parser("import", help="importeer een laagbestand in het project")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("file", help="bestand of map (GPKG, GeoJSON, GML, OSM, CSV, GTFS, BAG-XML, ...)")
+    p.add_argument(
+        "--kind",
+        choices=[
+            "buildings",
+            "addresses",
+            "zoning",
+            "facilities",
+            "network_source",
+            "plots",
+            "neighbourhoods",
+        ],
+        help="lees het bestand als deze soort",
+    )
+    p.set_defaults(func=_cmd_project_import)
+
+    p = psub.add_parser("info", help="overzicht van het project")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--json", action="store_true", help="één JSON-object op stdout")
+    p.set_defaults(func=_cmd_project_info)
+
+    p = psub.add_parser("score", help="beoordeel de kavels van het project en bewaar de scoreronde")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--profile", default="geclusterd", help="geclusterd, zorggeschikt, nultreden of een .toml")
+    p.add_argument("--euclidean", action="store_true", help="hemelsbreed meten, ook als er een netwerk is")
+    p.add_argument("--top", type=int, default=10, help="aantal kavels in het overzicht")
+    p.add_argument("--json", action="store_true", help="samenvatting als één JSON-object op stdout")
+    p.set_defaults(func=_cmd_project_score)
+
+    p = psub.add_parser("opgave", help="voer de opgave (het bod) in voor een categorie en periode")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--category", required=True, help="woningcategorie, bijv. geclusterd")
+    p.add_argument("--period", required=True, help="periode BEGINJAAR-EINDJAAR, bijv. 2026-2030")
+    p.add_argument("--target", required=True, type=int, help="aantal woningen")
+    p.add_argument("--wijk", help="wijk (zonder: de hele gemeente)")
+    p.add_argument("--source", help="bron, bijv. woondeal of volkshuisvestingsprogramma")
+    p.set_defaults(func=_cmd_project_opgave)
+
+    p = psub.add_parser("reserve", help="reserveer een kavel voor een categorie (of werk de reservering bij)")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("plot_id", help="kavel-id (zie project info)")
+    p.add_argument("--category", required=True, help="woningcategorie, bijv. geclusterd")
+    p.add_argument("--capacity", required=True, help="aantal woningen of MIN-MAX, bijv. 20-30")
+    p.add_argument("--status", help=f"status: {_STATUSES} (nieuw: kansrijk)")
+    p.add_argument("--years", help="geplande jaren (start bouw–oplevering), bijv. 2027-2029")
+    p.add_argument("--partner", action="append", metavar="NAAM:SOORT", help="partner, mag vaker")
+    p.add_argument("--land-owner", help="eigenaar van de grond")
+    p.add_argument("--notes", help="opmerkingen")
+    p.add_argument("--wijk", help="wijk (voor de opgave per wijk)")
+    p.add_argument("--segment", help="segment, bijv. sociale huur")
+    p.add_argument("--workshop", type=int, help="id van de werksessie waarin dit besloten is")
+    p.add_argument("--expected-version", type=int, help="weiger als iemand anders intussen wijzigde")
+    p.add_argument("--json", action="store_true", help="de reservering als JSON op stdout")
+    p.set_defaults(func=_cmd_project_reserve)
+
+    p = psub.add_parser("status", help="zet de status van een reservering")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("reservation", help="nummer van de reservering (zie project info)")
+    p.add_argument("--status", required=True, help=f"nieuwe status: {_STATUSES}")
+    p.add_argument("--notes", help="opmerkingen")
+    p.add_argument("--expected-version", type=int, help="weiger als iemand anders intussen wijzigde")
+    p.set_defaults(func=_cmd_project_status)
+
+    p = psub.add_parser("workshop", help="leg een werksessie 'boven de kaart' vast")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--title", required=True, help="titel")
+    p.add_argument("--date", help="datum JJJJ-MM-DD (standaard vandaag)")
+    p.add_argument("--participant", action="append", help="deelnemer, mag vaker")
+    p.set_defaults(func=_cmd_project_workshop)
+
+    p = psub.add_parser("decision", help="leg een besluit vast in een werksessie")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("workshop", type=int, help="id van de werksessie")
+    p.add_argument("--text", required=True, help="wat er besloten is")
+    p.add_argument("--plot", help="kavel-id waar het besluit over gaat")
+    p.set_defaults(func=_cmd_project_decision)
+
+    p = psub.add_parser("partner", help="voeg een partner toe")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--name", required=True, help="naam, bijv. Woonbron")
+    p.add_argument("--type", required=True, help="soort: corporatie, zorgorganisatie, bewoners, ...")
+    p.add_argument("--contact", help="contactpersoon of e-mail")
+    p.set_defaults(func=_cmd_project_partner)
+
+    p = psub.add_parser("export-gpkg", help="exporteer een schone GeoPackage voor GIS-collega's")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("out", help="uitvoerbestand .gpkg")
+    p.set_defaults(func=_cmd_project_export)
+
+    _add_ledger_parser(psub, "ledger")
+
+    p = psub.add_parser("push", help="zet een projectbestand op een PostgreSQL/PostGIS-server")
+    p.add_argument("project", help="projectbestand (.gpkg)")
+    p.add_argument("--db", required=True, help="database-URL (wachtwoord via PGPASSWORD of ~/.pgpass)")
+    p.set_defaults(func=_cmd_project_push)
+
+    p = psub.add_parser("pull", help="haal een project van de server naar een bestand")
+    p.add_argument("--db", required=True, help="database-URL (wachtwoord via PGPASSWORD of ~/.pgpass)")
+    p.add_argument("out", help="nieuw projectbestand (.gpkg)")
+    p.add_argument("--project-uid", help="welk project (als er meer op de server staan)")
+    p.set_defaults(func=_cmd_project_pull)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bodnaarplot",
@@ -225,6 +659,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="uitvoer: .gpkg (met geometrie) of .csv (alle kolommen)")
     p.add_argument("--json", action="store_true", help="samenvatting als één JSON-object op stdout")
     p.set_defaults(func=_cmd_score)
+
+    _add_project_parsers(sub)
+    _add_ledger_parser(sub, "ledger")
     return parser
 
 

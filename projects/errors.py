@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["InputsError", "ProjectError"]
+__all__ = [
+    "ConflictError",
+    "ConnectionLostError",
+    "InputsError",
+    "MigrationError",
+    "ProjectError",
+    "ProjectFileError",
+    "StorageError",
+]
 
 
 class ProjectError(Exception):
@@ -23,3 +31,23 @@ class ProjectError(Exception):
 
 class InputsError(ProjectError, ValueError):
     """The layers needed for a task are missing or ambiguous."""
+
+
+class ConflictError(ProjectError):
+    """Someone else changed the same record since it was read (optimistic concurrency)."""
+
+
+class ProjectFileError(ProjectError):
+    """The project file or server project cannot be used: missing, corrupt, foreign or too new."""
+
+
+class MigrationError(ProjectError):
+    """Upgrading a project to the current schema failed; the project was left unchanged."""
+
+
+class StorageError(ProjectError):
+    """Saving failed in the storage layer (disk full, file locked, read-only); nothing was saved."""
+
+
+class ConnectionLostError(StorageError):
+    """The connection to the server dropped; the transaction was rolled back."""

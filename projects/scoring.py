@@ -154,7 +154,7 @@ def _for_file(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         if col == out.geometry.name:
             continue
         dtype = out[col].dtype
-        if pd.api.types.is_object_dtype(dtype):
+        if pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
             out[col] = out[col].astype("string")
         elif str(dtype) == "boolean":
             out[col] = out[col].astype("Int8")

@@ -10,6 +10,18 @@ echo "== ruff check";      .venv/bin/ruff check . || status=1
 echo "== ruff format";     .venv/bin/ruff format --check . || status=1
 echo "== mypy (strict core)"; .venv/bin/mypy || status=1
 echo "== import-linter";   .venv/bin/lint-imports || status=1
+echo "== PostGIS test server (scripts/pg_test_server.sh)"
+export BODNAARPLOT_PG_STATE="${TMPDIR:-/tmp}/bodnaarplot-pg-test.$$.env"
+trap 'bash scripts/pg_test_server.sh stop' EXIT
+if pg_log=$(bash scripts/pg_test_server.sh start 2>&1); then
+  # shellcheck disable=SC1090
+  . "$BODNAARPLOT_PG_STATE"
+  echo "   $BODNAARPLOT_TEST_PG_URL"
+else
+  # The PostGIS tests skip and show this reason in the pytest summary.
+  export BODNAARPLOT_TEST_PG_UNAVAILABLE="${pg_log//$'\n'/ }"
+  echo "   not available: $BODNAARPLOT_TEST_PG_UNAVAILABLE"
+fi
 echo "== pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@" || status=1
 exit $status

@@ -1,0 +1,300 @@
+"""The project domain model (SQLAlchemy 2.0 typed mappings), shared by the file and server stores.
+
+One schema serves both stores: a GeoPackage file (SQLite) and PostgreSQL + PostGIS. Geometry
+columns use :class:`projects.geometry.GeometryType`, which stores GeoPackage binary geometry in
+SQLite (so GDAL/QGIS read ``plots`` and ``reservations`` as feature tables) and PostGIS geometry
+on the server. Plots and reservations carry a ``version`` for optimistic concurrency: a stale
+edit raises instead of overwriting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import shapely
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from projects.geometry import GeometryType
+
+__all__ = [
+    "RESERVATION_STATUSES",
+    "AuditEntry",
+    "Base",
+    "DataTable",
+    "LayerSource",
+    "Opgave",
+    "Partner",
+    "PartnerType",
+    "Plot",
+    "ProfileRecord",
+    "Project",
+    "Reservation",
+    "ReservationPartner",
+    "ReservationStatus",
+    "ScoreSnapshot",
+    "Workshop",
+]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ReservationStatus(StrEnum):
+    """The pipeline a reserved location goes through (or ``vervallen``)."""
+
+    KANSRIJK = "kansrijk"
+    VOORGEDRAGEN = "voorgedragen"
+    GERESERVEERD = "gereserveerd"
+    IN_PRESTATIEAFSPRAAK = "in prestatieafspraak"
+    IN_ONTWIKKELING = "in ontwikkeling"
+    GEREALISEERD = "gerealiseerd"
+    VERVALLEN = "vervallen"
+
+
+RESERVATION_STATUSES: tuple[str, ...] = tuple(s.value for s in ReservationStatus)
+
+
+class PartnerType(StrEnum):
+    """Who a partner is at the table."""
+
+    CORPORATIE = "corporatie"
+    BELEGGER = "belegger"
+    ONTWIKKELAAR = "ontwikkelaar"
+    ZORGORGANISATIE = "zorgorganisatie"
+    BEWONERS = "bewoners"
+    INITIATIEF = "initiatief"
+    GEMEENTE = "gemeente"
+    GRONDEIGENAAR = "grondeigenaar"
+    OVERIG = "overig"
+
+
+# Text, not VARCHAR: GDAL drops VARCHAR columns of GeoPackage feature tables (stack.md §7).
+Str = Text
+
+
+class Base(DeclarativeBase):
+    """Declarative base; ``type_annotation_map`` makes ``Mapped[str]`` TEXT everywhere."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {str: Text, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Project(Base):
+    """The project itself: one row per project file or per project on a server."""
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(Str, unique=True)  # stable across file ↔ server copies
+    name: Mapped[str] = mapped_column(Str)
+    gemeente_code: Mapped[str | None] = mapped_column(Str)  # CBS code, e.g. "0503"
+    gemeente_naam: Mapped[str | None] = mapped_column(Str)
+    categories: Mapped[list[Any]] = mapped_column(JSON, default=list)  # housing categories in use
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    modified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    data_dates: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # kind → peildatum
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # bumped on every save (project version)
+
+
+class LayerSource(Base):
+    """An imported layer: where it came from and which table inside the project holds it."""
+
+    __tablename__ = "layer_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(Str)  # canonical LayerKind value
+    table_name: Mapped[str] = mapped_column(Str, unique=True)  # feature table in the project
+    label: Mapped[str] = mapped_column(Str)
+    original_path: Mapped[str | None] = mapped_column(Str)  # path or URL (never with credentials)
+    original_layer: Mapped[str | None] = mapped_column(Str)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    data_date: Mapped[str | None] = mapped_column(Str)  # peildatum of the source, if known
+    feature_count: Mapped[int] = mapped_column(Integer, default=0)
+    checksum: Mapped[str | None] = mapped_column(Str)  # sha256 of the source file(s)
+    warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class DataTable(Base):
+    """A feature or attribute table the store created (imported layer, result snapshot).
+
+    ``columns`` keeps each frame column's name, SQL column and pandas dtype, so a table reads
+    back as the frame that was written, and push/pull can rebuild it on the other store.
+    """
+
+    __tablename__ = "data_tables"
+
+    table_name: Mapped[str] = mapped_column(Str, primary_key=True)
+    role: Mapped[str] = mapped_column(Str)  # "layer" or "result"
+    geometry_type: Mapped[str | None] = mapped_column(Str)  # None: attribute table
+    columns: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{name, column, dtype}]
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Plot(Base):
+    """A candidate location. ``version`` guards against overwriting someone else's edit."""
+
+    __tablename__ = "plots"
+
+    fid: Mapped[int] = mapped_column(Integer, primary_key=True)  # GeoPackage feature id
+    plot_id: Mapped[str] = mapped_column(Str, unique=True)
+    name: Mapped[str | None] = mapped_column(Str)
+    source: Mapped[str | None] = mapped_column(Str)  # where the plot came from and why
+    source_id: Mapped[str | None] = mapped_column(Str)  # id in the source (BAG, OSM, own list)
+    area_m2: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(Str)
+    kadastraal_perceel: Mapped[str | None] = mapped_column(Str)  # e.g. "DFT01 K 1234"
+    notes: Mapped[str | None] = mapped_column(Str)
+    geom: Mapped[shapely.Geometry | None] = mapped_column(GeometryType("GEOMETRY"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    reservations: Mapped[list[Reservation]] = relationship(back_populates="plot")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it per class
+
+
+class ProfileRecord(Base):
+    """A criteria profile as used in this project (TOML text), per category and optionally party."""
+
+    __tablename__ = "criteria_profiles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[str] = mapped_column(Str)
+    housing_category: Mapped[str] = mapped_column(Str)
+    party: Mapped[str | None] = mapped_column(Str)
+    toml: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+    __table_args__ = (UniqueConstraint("profile_id", "party"),)
+
+
+class ScoreSnapshot(Base):
+    """A scoring run kept for reproducibility: the profile and data stamps it was computed from."""
+
+    __tablename__ = "score_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    profile_id: Mapped[str] = mapped_column(Str)
+    profile_toml: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(Str)  # "netwerk" or "hemelsbreed"
+    data_stamps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # layer → checksum/date
+    table_name: Mapped[str] = mapped_column(Str)  # feature/attribute table with the per-plot results
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Opgave(Base):
+    """The bod: target homes for a housing category in a period (optionally per wijk)."""
+
+    __tablename__ = "opgave"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(Str)  # nultreden, geclusterd, zorggeschikt, ...
+    period_start: Mapped[int] = mapped_column(Integer)  # year, inclusive
+    period_end: Mapped[int] = mapped_column(Integer)  # year, inclusive
+    wijk: Mapped[str | None] = mapped_column(Str)  # wijk code or name; None = whole gemeente
+    target_homes: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(Str)  # woondeal, volkshuisvestingsprogramma, ...
+    notes: Mapped[str | None] = mapped_column(Str)
+
+    __table_args__ = (UniqueConstraint("category", "period_start", "period_end", "wijk"),)
+
+
+class Partner(Base):
+    """An organisation or group that can be connected to reservations."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Str)
+    type: Mapped[str] = mapped_column(Str)  # PartnerType value
+    contact: Mapped[str | None] = mapped_column(Str)
+
+    __table_args__ = (UniqueConstraint("name", "type"),)
+
+
+class Workshop(Base):
+    """A session "boven de kaart": when, who, and the decisions taken (minutes)."""
+
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(Str)
+    participants: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    decisions: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{time, text, plot_id}]
+
+
+class Reservation(Base):
+    """A plot reserved (or proposed) for a housing category, with capacity, status and partners."""
+
+    __tablename__ = "reservations"
+
+    fid: Mapped[int] = mapped_column(Integer, primary_key=True)  # GeoPackage feature id
+    plot_fid: Mapped[int] = mapped_column(ForeignKey("plots.fid"))
+    plot_id: Mapped[str] = mapped_column(Str)  # denormalised for GIS users opening the file
+    category: Mapped[str] = mapped_column(Str)
+    capacity_min: Mapped[int] = mapped_column(Integer)
+    capacity_max: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(Str, default=ReservationStatus.KANSRIJK.value)
+    year_start: Mapped[int | None] = mapped_column(Integer)  # planned start (bouw)
+    year_end: Mapped[int | None] = mapped_column(Integer)  # planned oplevering
+    wijk: Mapped[str | None] = mapped_column(Str)
+    segment: Mapped[str | None] = mapped_column(Str)  # sociale huur, middenhuur, ...
+    land_owner: Mapped[str | None] = mapped_column(Str)
+    notes: Mapped[str | None] = mapped_column(Str)
+    partners_text: Mapped[str | None] = mapped_column(Str)  # "Woonbron (corporatie); ..." for GIS users
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshops.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    geom: Mapped[shapely.Geometry | None] = mapped_column(GeometryType("GEOMETRY"))  # copy of the plot's
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    plot: Mapped[Plot] = relationship(back_populates="reservations")
+    partners: Mapped[list[ReservationPartner]] = relationship(
+        back_populates="reservation", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it per class
+
+
+class ReservationPartner(Base):
+    """A partner's role in a reservation (corporatie, zorgorganisatie, bewoners, ...)."""
+
+    __tablename__ = "reservation_partners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reservation_fid: Mapped[int] = mapped_column(ForeignKey("reservations.fid"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    role: Mapped[str] = mapped_column(Str)  # usually the partner type
+
+    reservation: Mapped[Reservation] = relationship(back_populates="partners")
+    partner: Mapped[Partner] = relationship()
+
+
+class AuditEntry(Base):
+    """Who changed what, when: one row per changed field (old → new)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    who: Mapped[str] = mapped_column(Str)
+    entity: Mapped[str] = mapped_column(Str)  # table name
+    entity_id: Mapped[str] = mapped_column(Str)  # plot_id, reservation fid, ...
+    action: Mapped[str] = mapped_column(Str)  # insert, update, delete
+    field: Mapped[str | None] = mapped_column(Str)
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
