@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from projects.geometry import GeometryType
@@ -82,6 +83,15 @@ class PartnerType(StrEnum):
     OVERIG = "overig"
 
 
+# GeoPackage DATETIME is ISO-8601 with a "T" and "Z" (OGC 12-128r18 §1.1.1.1.1); SQLAlchemy's
+# default "YYYY-MM-DD HH:MM:SS.ffffff" makes GDAL/QGIS warn on every row. Whole seconds suffice
+# for an audit trail; the pattern also reads rows written in the old format.
+_GPKG_DATETIME = sqlite.DATETIME(  # type: ignore[no-untyped-call]
+    storage_format="%(year)04d-%(month)02d-%(day)02dT%(hour)02d:%(minute)02d:%(second)02dZ",
+    regexp=r"(\d+)-(\d+)-(\d+)[T ](\d+):(\d+):(\d+)",
+)
+Timestamp = DateTime(timezone=True).with_variant(_GPKG_DATETIME, "sqlite")
+
 # Text, not VARCHAR: GDAL drops VARCHAR columns of GeoPackage feature tables (stack.md §7).
 Str = Text
 
@@ -103,8 +113,8 @@ class Project(Base):
     gemeente_code: Mapped[str | None] = mapped_column(Str)  # CBS code, e.g. "0503"
     gemeente_naam: Mapped[str | None] = mapped_column(Str)
     categories: Mapped[list[Any]] = mapped_column(JSON, default=list)  # housing categories in use
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    modified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+    modified_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now, onupdate=_now)
     data_dates: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # kind → peildatum
     revision: Mapped[int] = mapped_column(Integer, default=0)  # bumped on every save (project version)
 
@@ -120,7 +130,7 @@ class LayerSource(Base):
     label: Mapped[str] = mapped_column(Str)
     original_path: Mapped[str | None] = mapped_column(Str)  # path or URL (never with credentials)
     original_layer: Mapped[str | None] = mapped_column(Str)
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    imported_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
     data_date: Mapped[str | None] = mapped_column(Str)  # peildatum of the source, if known
     feature_count: Mapped[int] = mapped_column(Integer, default=0)
     checksum: Mapped[str | None] = mapped_column(Str)  # sha256 of the source file(s)
@@ -141,7 +151,7 @@ class DataTable(Base):
     role: Mapped[str] = mapped_column(Str)  # "layer" or "result"
     geometry_type: Mapped[str | None] = mapped_column(Str)  # None: attribute table
     columns: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{name, column, dtype}]
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
 
 
 class Plot(Base):
@@ -176,7 +186,7 @@ class ProfileRecord(Base):
     housing_category: Mapped[str] = mapped_column(Str)
     party: Mapped[str | None] = mapped_column(Str)
     toml: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now, onupdate=_now)
 
     __table_args__ = (UniqueConstraint("profile_id", "party"),)
 
@@ -187,7 +197,7 @@ class ScoreSnapshot(Base):
     __tablename__ = "score_snapshots"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
     profile_id: Mapped[str] = mapped_column(Str)
     profile_toml: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(Str)  # "netwerk" or "hemelsbreed"
@@ -290,7 +300,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
     who: Mapped[str] = mapped_column(Str)
     entity: Mapped[str] = mapped_column(Str)  # table name
     entity_id: Mapped[str] = mapped_column(Str)  # plot_id, reservation fid, ...
