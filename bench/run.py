@@ -21,9 +21,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.cases import CASES, SIZES, machine_info, run_case
+from bench.cases import CASES, SIZES, Row, Size, machine_info, run_case
 
 __all__ = ["main", "render_markdown", "run_all"]
+
+
+def _case_gui(size: Size) -> list[Row]:
+    from bench.bench_gui import case_gui  # imports Qt: only in its own child process
+
+    return case_gui(size)
+
+
+# The engine cases plus the GUI case (weight change → repainted map, bench/bench_gui.py).
+ALL_CASES = {**CASES, "gui": _case_gui}
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +55,7 @@ def run_all(size: str, out_dir: Path = RESULTS, *, timeout_s: float = 1200.0) ->
     started = time.perf_counter()
     load_before = os.getloadavg()
     rows: list[dict[str, Any]] = []
-    for case in CASES:
+    for case in ALL_CASES:
         t = time.perf_counter()
         rows.extend(_child(case, size, timeout_s))
         print(f"[bench] {case}: {time.perf_counter() - t:.1f} s", file=sys.stderr)
@@ -108,6 +118,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
         "euclid": "(b) Straight-line nearest facility",
         "drag": "(c) A weight change",
         "memory": "(d) Peak memory",
+        "gui": "(e) GUI: a weight change until the map is repainted",
     }
     for case, title in titles.items():
         rows = [r for r in doc["rows"] if r["case"] == case]
@@ -145,12 +156,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke sizes (< 1 min)")
     parser.add_argument("--size", choices=sorted(SIZES), help="size preset (overrides --quick)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="output folder")
-    parser.add_argument("--case", choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--case", choices=sorted(ALL_CASES), help=argparse.SUPPRESS)
     parser.add_argument("--rows-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     size = args.size or ("quick" if args.quick else "full")
     if args.case:  # child process: one case, rows to a file
-        rows = run_case(args.case, size)
+        if args.case in CASES:
+            rows = run_case(args.case, size)
+        else:
+            rows = [r.as_dict() for r in ALL_CASES[args.case](SIZES[size])]
         args.rows_out.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
         return 0
     doc = run_all(size, args.out)

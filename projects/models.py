@@ -25,8 +25,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
 from projects.geometry import GeometryType
 
@@ -40,6 +41,7 @@ __all__ = [
     "Partner",
     "PartnerType",
     "Plot",
+    "PlotComment",
     "ProfileRecord",
     "Project",
     "Reservation",
@@ -83,14 +85,50 @@ class PartnerType(StrEnum):
     OVERIG = "overig"
 
 
-# GeoPackage DATETIME is ISO-8601 with a "T" and "Z" (OGC 12-128r18 §1.1.1.1.1); SQLAlchemy's
-# default "YYYY-MM-DD HH:MM:SS.ffffff" makes GDAL/QGIS warn on every row. Whole seconds suffice
-# for an audit trail; the pattern also reads rows written in the old format.
-_GPKG_DATETIME = sqlite.DATETIME(  # type: ignore[no-untyped-call]
-    storage_format="%(year)04d-%(month)02d-%(day)02dT%(hour)02d:%(minute)02d:%(second)02dZ",
-    regexp=r"(\d+)-(\d+)-(\d+)[T ](\d+):(\d+):(\d+)",
-)
-Timestamp = DateTime(timezone=True).with_variant(_GPKG_DATETIME, "sqlite")
+class _GpkgDateTimeText(UserDefinedType[str]):
+    """Declared DATETIME (a GeoPackage type); the values are the ISO text we format ourselves."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_kw: Any) -> str:
+        return "DATETIME"
+
+
+class Timestamp(TypeDecorator[dt.datetime]):
+    """A UTC timestamp with millisecond precision in both stores.
+
+    GeoPackage DATETIME is ISO-8601 ``YYYY-MM-DDTHH:MM:SS.sssZ`` (OGC 12-128r18 §1.1.1.1.1);
+    SQLAlchemy's default SQLite text ("YYYY-MM-DD HH:MM:SS.ffffff") makes GDAL/QGIS warn on every
+    row. Truncating to milliseconds on the way in keeps file and server copies equal.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_GpkgDateTimeText())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        value = value.astimezone(dt.UTC).replace(microsecond=value.microsecond // 1000 * 1000)
+        if dialect.name == "sqlite":
+            return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        text = str(value).strip().replace(" ", "T").removesuffix("Z")  # also older rows' format
+        parsed = dt.datetime.fromisoformat(text)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
 
 # Text, not VARCHAR: GDAL drops VARCHAR columns of GeoPackage feature tables (stack.md §7).
 Str = Text
@@ -246,6 +284,20 @@ class Workshop(Base):
     title: Mapped[str] = mapped_column(Str)
     participants: Mapped[list[Any]] = mapped_column(JSON, default=list)
     decisions: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{time, text, plot_id}]
+
+
+class PlotComment(Base):
+    """A comment and/or vote (+1, 0, -1) pinned to a plot, usually during a workshop."""
+
+    __tablename__ = "plot_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plot_id: Mapped[str] = mapped_column(Str)  # by id, not FK: a comment outlives a deleted plot
+    author: Mapped[str] = mapped_column(Str)
+    text: Mapped[str] = mapped_column(Text, default="")
+    vote: Mapped[int] = mapped_column(Integer, default=0)  # -1, 0 or +1
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshops.id"))
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
 
 
 class Reservation(Base):

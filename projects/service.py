@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -40,6 +41,7 @@ from projects.models import (
     Partner,
     PartnerType,
     Plot,
+    PlotComment,
     ProfileRecord,
     Project,
     Reservation,
@@ -55,13 +57,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CATEGORIES",
+    "add_comment",
     "add_partner",
+    "add_plot",
+    "delete_plot",
     "export_gpkg",
     "import_layer",
     "latest_snapshot",
+    "list_comments",
     "log_decision",
     "new_project",
     "new_workshop",
+    "next_plot_id",
     "parse_capacity",
     "parse_partner",
     "parse_years",
@@ -69,14 +76,22 @@ __all__ = [
     "project_info",
     "project_inputs",
     "project_ledger",
+    "reservation_values",
     "reservations_frame",
     "reserve",
+    "restore_plot",
+    "restore_reservation",
+    "save_copy",
     "score_project",
     "set_opgave",
     "set_status",
+    "unreserve",
+    "workshop_minutes",
 ]
 
-DEFAULT_CATEGORIES: tuple[str, ...] = ("nultreden", "geclusterd", "zorggeschikt")
+# "wonen met een plus": existing homes upgraded for older residents (kandidatenzoeker, issue 7)
+# is a category of its own in the ledger, apart from new-build nultreden/geclusterd/zorggeschikt.
+DEFAULT_CATEGORIES: tuple[str, ...] = ("nultreden", "geclusterd", "zorggeschikt", "wonen met een plus")
 
 _T = TypeVar("_T")
 _YEAR_MIN, _YEAR_MAX = 1900, 2200
@@ -1059,4 +1074,322 @@ def export_gpkg(store: ProjectStore, out: str | Path) -> Path:
     finally:
         if tmp.exists():
             tmp.unlink()
+    return target
+
+
+# --- undo support: reading and restoring a reservation, drawing and deleting plots ------------
+
+_RESTORABLE = (
+    "category",
+    "capacity_min",
+    "capacity_max",
+    "status",
+    "year_start",
+    "year_end",
+    "wijk",
+    "segment",
+    "land_owner",
+    "notes",
+    "workshop_id",
+    "active",
+)
+
+
+def reservation_values(store: ProjectStore, reservation_id: int | str) -> dict[str, Any]:
+    """Every editable field of a reservation (and its partners as (name, type) pairs) plus version."""
+    with store.session() as session:
+        res = _reservation(session, reservation_id)
+        values: dict[str, Any] = {key: getattr(res, key) for key in _RESTORABLE}
+        values["partners"] = [(link.partner.name, link.role) for link in res.partners]
+        values["plot_id"] = res.plot_id
+        values["fid"] = res.fid
+        values["version"] = res.version
+        return values
+
+
+def unreserve(
+    store: ProjectStore, reservation_id: int | str, *, expected_version: int | None = None
+) -> Reservation:
+    """Withdraw a reservation (``active`` = false): kept for the audit trail, gone from the ledger."""
+    with store.session() as session:
+        res = _reservation(session, reservation_id)
+        _check_version(res, expected_version)
+        if res.active:
+            res.active = False
+        return _detach_reservation(session, res)
+
+
+def restore_reservation(
+    store: ProjectStore,
+    reservation_id: int | str,
+    values: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Reservation:
+    """Put back the fields of :func:`reservation_values` (undo/redo of an edit), one transaction."""
+    lo, hi = int(values["capacity_min"]), int(values["capacity_max"])
+    _check_capacity(lo, hi)
+    _check_status(str(values["status"]))
+    checked = [(str(n), _check_partner_type(str(t))) for n, t in values.get("partners", [])]
+    with store.session() as session:
+        res = _reservation(session, reservation_id)
+        _check_version(res, expected_version)
+        for key in _RESTORABLE:
+            if key in values and getattr(res, key) != values[key]:
+                setattr(res, key, values[key])
+        wanted = [(_partner(session, n, t), t) for n, t in checked]
+        if [(link.partner_id, link.role) for link in res.partners] != [(p.id, t) for p, t in wanted]:
+            res.partners[:] = [ReservationPartner(partner=p, role=t) for p, t in wanted]
+        text = _partners_text(res.partners)
+        if res.partners_text != text:
+            res.partners_text = text
+        return _detach_reservation(session, res)
+
+
+def next_plot_id(store: ProjectStore, prefix: str = "EIGEN") -> str:
+    """A free plot id ``<prefix>-001``, ``<prefix>-002``, ... for a plot drawn by hand."""
+    with store.session() as session:
+        taken = set(session.scalars(select(Plot.plot_id).where(Plot.plot_id.like(f"{prefix}-%"))))
+    n = 1
+    while f"{prefix}-{n:03d}" in taken:
+        n += 1
+    return f"{prefix}-{n:03d}"
+
+
+def _check_polygon(geometry: shapely.Geometry | None) -> shapely.Geometry:
+    if geometry is None or geometry.is_empty or geometry.geom_type not in {"Polygon", "MultiPolygon"}:
+        raise InputsError(
+            "Een kavel moet een vlak zijn.", hint="Teken minstens drie punten en sluit de vorm af."
+        )
+    if not geometry.is_valid:
+        geometry = shapely.make_valid(geometry)
+        if geometry.geom_type == "GeometryCollection":
+            parts = [g for g in geometry.geoms if g.geom_type in {"Polygon", "MultiPolygon"}]
+            geometry = shapely.unary_union(parts) if parts else shapely.Polygon()
+        if geometry.is_empty or geometry.geom_type not in {"Polygon", "MultiPolygon"}:
+            raise InputsError(
+                "De getekende kavel snijdt zichzelf en is niet te herstellen.",
+                hint="Teken de kavel opnieuw zonder dat de randen elkaar kruisen.",
+            )
+    if geometry.area < 1.0:
+        raise InputsError("De getekende kavel is kleiner dan 1 m².", hint="Teken een grotere kavel.")
+    return geometry
+
+
+def add_plot(
+    store: ProjectStore,
+    plot_id: str,
+    geometry: shapely.Geometry,
+    *,
+    name: str | None = None,
+    source: str | None = "getekend",
+    notes: str | None = None,
+) -> Plot:
+    """Add a plot drawn on the map (RD New coordinates); the plot id must be new."""
+    geom = _check_polygon(geometry)
+    plot_id = plot_id.strip()
+    if not plot_id:
+        raise InputsError("Een kavel heeft een kenmerk nodig.", hint="Bijv. EIGEN-001.")
+    with store.session() as session:
+        if session.scalars(select(Plot).where(Plot.plot_id == plot_id)).first() is not None:
+            raise InputsError(f"Kavel '{plot_id}' bestaat al.", hint="Kies een ander kenmerk.")
+        plot = Plot(
+            plot_id=plot_id,
+            name=_opt(name),
+            source=_opt(source),
+            notes=_opt(notes),
+            area_m2=float(geom.area),
+            geom=geom,
+        )
+        session.add(plot)
+        return _detach(session, plot)
+
+
+_PLOT_FIELDS = ("plot_id", "name", "source", "source_id", "area_m2", "address", "kadastraal_perceel", "notes")
+
+
+def delete_plot(store: ProjectStore, plot_id: str) -> dict[str, Any]:
+    """Delete a plot without reservations; returns what :func:`restore_plot` needs to undo it."""
+    with store.session() as session:
+        plot = _plot(session, plot_id)
+        n_res = session.scalar(
+            select(func.count()).select_from(Reservation).where(Reservation.plot_fid == plot.fid)
+        )
+        if n_res:
+            raise InputsError(
+                f"Kavel '{plot_id}' heeft reserveringen en kan niet worden verwijderd.",
+                hint="Zet de reserveringen eerst op 'vervallen'; de kavel blijft dan zichtbaar in de historie.",
+            )
+        snapshot: dict[str, Any] = {key: getattr(plot, key) for key in _PLOT_FIELDS}
+        snapshot["geom"] = plot.geom
+        session.delete(plot)
+        return snapshot
+
+
+def restore_plot(store: ProjectStore, snapshot: Mapping[str, Any]) -> Plot:
+    """Put back a plot deleted with :func:`delete_plot` (undo), same plot id and attributes."""
+    plot_id = str(snapshot["plot_id"])
+    with store.session() as session:
+        if session.scalars(select(Plot).where(Plot.plot_id == plot_id)).first() is not None:
+            raise InputsError(f"Kavel '{plot_id}' bestaat al.", hint="Er is niets hersteld.")
+        plot = Plot(**{key: snapshot.get(key) for key in _PLOT_FIELDS}, geom=snapshot.get("geom"))
+        session.add(plot)
+        return _detach(session, plot)
+
+
+# --- workshop comments and minutes --------------------------------------------------------------
+
+
+def add_comment(
+    store: ProjectStore,
+    plot_id: str,
+    author: str,
+    text: str = "",
+    vote: int = 0,
+    workshop_id: int | None = None,
+) -> PlotComment:
+    """Pin a comment and/or a vote (+1, 0, -1) to a plot."""
+    if vote not in (-1, 0, 1):
+        raise InputsError(f"Een stem is +1, 0 of -1, niet {vote}.", hint="Stem voor, tegen of neutraal.")
+    if not author.strip():
+        raise InputsError("Een opmerking heeft een auteur nodig.", hint="Vul in wie de opmerking maakt.")
+    if not text.strip() and vote == 0:
+        raise InputsError("De opmerking is leeg.", hint="Schrijf een opmerking of breng een stem uit.")
+    with store.session() as session:
+        _plot(session, plot_id)
+        if workshop_id is not None and session.get(Workshop, int(workshop_id)) is None:
+            raise InputsError(f"Werksessie {workshop_id} bestaat niet.", hint="Start eerst een werksessie.")
+        comment = PlotComment(
+            plot_id=plot_id,
+            author=author.strip(),
+            text=text.strip(),
+            vote=int(vote),
+            workshop_id=None if workshop_id is None else int(workshop_id),
+        )
+        session.add(comment)
+        return _detach(session, comment)
+
+
+def list_comments(
+    store: ProjectStore, plot_id: str | None = None, workshop_id: int | None = None
+) -> list[PlotComment]:
+    """Comments (oldest first), of one plot and/or one workshop; detached."""
+    with store.session() as session:
+        query = select(PlotComment).order_by(PlotComment.at, PlotComment.id)
+        if plot_id is not None:
+            query = query.where(PlotComment.plot_id == plot_id)
+        if workshop_id is not None:
+            query = query.where(PlotComment.workshop_id == int(workshop_id))
+        rows = list(session.scalars(query))
+        session.expunge_all()
+        return rows
+
+
+_VOTE_TEXT = {1: "+1", 0: "", -1: "−1"}
+
+
+def workshop_minutes(store: ProjectStore, workshop_id: int) -> str:
+    """The minutes of a workshop as Markdown: participants, decisions, comments, reservations."""
+    with store.session() as session:
+        workshop = session.get(Workshop, int(workshop_id))
+        if workshop is None:
+            raise InputsError(
+                f"Werksessie {workshop_id} bestaat niet.", hint="Kies een bestaande werksessie."
+            )
+        project = _project(session)
+        title, date = workshop.title, workshop.date
+        participants = [str(p) for p in (workshop.participants or [])]
+        decisions = [dict(d) for d in (workshop.decisions or [])]
+        reservations = list(
+            session.scalars(
+                select(Reservation).where(Reservation.workshop_id == workshop.id).order_by(Reservation.fid)
+            )
+        )
+        res_lines = [
+            f"- {r.plot_id}: {r.category}, {r.capacity_min}–{r.capacity_max} woningen, {r.status}"
+            + (f", {r.year_start}–{r.year_end}" if r.year_start else "")
+            + (f"; partners: {r.partners_text}" if r.partners_text else "")
+            + ("" if r.active else " (ingetrokken)")
+            for r in reservations
+        ]
+    comments = list_comments(store, workshop_id=workshop_id)
+    lines = [
+        f"# Verslag werksessie {date.strftime('%d-%m-%Y')}",
+        "",
+        f"**{title}** — project {project.name}"
+        + (f" (gemeente {project.gemeente_naam})" if project.gemeente_naam else ""),
+        "",
+        "## Deelnemers",
+        "",
+        *([f"- {p}" for p in participants] or ["- (niet vastgelegd)"]),
+        "",
+        "## Besluiten",
+        "",
+    ]
+    for d in decisions:
+        when = str(d.get("time") or "")
+        clock = when[11:16] if len(when) >= 16 else when
+        about = f" (kavel {d['plot_id']})" if d.get("plot_id") else ""
+        lines.append(f"- {clock} {d.get('text', '')}{about}".replace("-  ", "- "))
+    if not decisions:
+        lines.append("- (geen besluiten vastgelegd)")
+    lines += ["", "## Opmerkingen en stemmen", ""]
+    for c in comments:
+        vote = _VOTE_TEXT.get(c.vote, "")
+        parts = [p for p in (f"[{vote}]" if vote else "", c.text) if p]
+        lines.append(f"- Kavel {c.plot_id} — {c.author}: {' '.join(parts)}")
+    if not comments:
+        lines.append("- (geen opmerkingen)")
+    lines += ["", "## Reserveringen in deze sessie", ""]
+    lines += res_lines or ["- (geen reserveringen)"]
+    return "\n".join(lines) + "\n"
+
+
+def save_copy(store: ProjectStore, out: str | Path, *, progress: Progress | None = None) -> Path:
+    """Save a copy of the open project as a new project file (the open project stays open).
+
+    A project file is copied with SQLite's online backup (consistent even while open); a
+    server project is pulled into the file. Written to a temporary file, moved into place.
+    """
+    from projects.store import pull
+
+    target = Path(out)
+    if target.suffix.lower() != ".gpkg":
+        raise InputsError(
+            f"Een projectkopie moet de extensie .gpkg hebben, niet '{target.suffix}'.",
+            hint="Kies een naam die op .gpkg eindigt.",
+        )
+    if target.exists():
+        raise InputsError(
+            "Dit bestand bestaat al.",
+            hint="Kies een andere naam; bestaande bestanden worden niet overschreven.",
+        )
+    report(progress, 0.0, "Kopie maken")
+    if not store.is_file:
+        return pull(store.target_label, target, user=store.user)
+    if Path(store.target_label).resolve() == target.resolve():
+        raise InputsError("De kopie mag niet het project zelf zijn.", hint="Kies een andere naam.")
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".gpkg", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        src = sqlite3.connect(store.target_label)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(
+                dst,
+                pages=256,
+                progress=lambda _s, left, total: report(progress, 1 - left / max(total, 1), "Kopie maken"),
+            )
+        finally:
+            dst.close()
+            src.close()
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise ProjectError(
+            f"De kopie kon niet worden gemaakt: {exc}", hint="Controleer schrijfrechten en schijfruimte."
+        ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    report(progress, 1.0, "Kopie klaar")
     return target

@@ -87,6 +87,7 @@ from projects.models import (
     Opgave,
     Partner,
     Plot,
+    PlotComment,
     Project,
     Reservation,
     ReservationPartner,
@@ -100,7 +101,15 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SCHEMA_PREFIX = "bnp_"
 _CONFLICT = "Iemand anders heeft deze reservering intussen gewijzigd; ververs en probeer opnieuw."
-_AUDITED: tuple[type[Base], ...] = (Plot, Reservation, Opgave, Partner, Workshop, ReservationPartner)
+_AUDITED: tuple[type[Base], ...] = (
+    Plot,
+    Reservation,
+    Opgave,
+    Partner,
+    Workshop,
+    ReservationPartner,
+    PlotComment,
+)
 _AUDIT_MAX = 2000  # characters kept of one old/new value (geometries can be long)
 _CHUNK = 5000
 _PASSWORD = re.compile(r"(//[^:/@?#\s]*):[^@/?#\s]*@")

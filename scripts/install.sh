@@ -11,7 +11,7 @@ PY=${PYTHON:-python3}
 APT_PACKAGES="libglib2.0-0 libdbus-1-3 libegl1 libgl1 libfontconfig1 libfreetype6 libx11-6 libxkbcommon0 \
 libx11-xcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 \
-libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core ${EXTRA_APT:-}"
+libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core xvfb xauth ${EXTRA_APT:-}"
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   missing=""

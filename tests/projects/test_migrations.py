@@ -88,7 +88,7 @@ def test_open_without_upgrade_refuses_old_file(old_file: Path) -> None:
 
 def test_new_files_are_created_at_head(tmp_path: Path) -> None:
     ProjectStore.create(tmp_path / "nieuw.gpkg", name="Nieuw").close()
-    assert _revision(tmp_path / "nieuw.gpkg") == _head_revision() == "0002"
+    assert _revision(tmp_path / "nieuw.gpkg") == _head_revision() == "0003"
 
 
 def test_migrations_ship_with_the_package() -> None:
@@ -98,4 +98,5 @@ def test_migrations_ship_with_the_package() -> None:
     assert sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("0*.py")) == [
         "0001_initial.py",
         "0002_segment_perceel.py",
+        "0003_plot_comments.py",
     ]

@@ -1,0 +1,280 @@
+"""The app's single source of truth: the open project, its state, the live scores, the selection.
+
+Panels and the map read from the controller and listen to its signals; they change things
+only through its methods. Long work (open, import, score) runs on :class:`app.workers.Worker`;
+small edits (a reservation) are one short transaction on the GUI thread, wrapped in undo
+commands by :mod:`app.commands`. Errors become :attr:`error` signals with Dutch text; nothing
+here shows a widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from app.state import ProjectState, load_state, refresh_bookkeeping, rescore
+from app.workers import Worker
+from plotscore.criteria import Profile, load_profile, with_weight
+from projects import service
+from projects.store import ProjectStore
+
+__all__ = ["ProjectController", "user_message"]
+
+CONSENSUS = "consensus"  # party selector value for the mean of all parties
+
+
+def user_message(exc: BaseException) -> tuple[str, str]:
+    """(what happened, what to do) in Dutch for any error from the core."""
+    message = getattr(exc, "message", None)
+    hint = getattr(exc, "hint", "")
+    if message:
+        return str(message), str(hint or "")
+    return (
+        f"Er ging iets mis: {type(exc).__name__}: {str(exc)[:200]}",
+        "Uw werk is niet verloren. Probeer het opnieuw; blijft het misgaan, meld het dan aan de ontwikkelaars.",
+    )
+
+
+class ProjectController(QObject):
+    """Owns the open project and everything derived from it."""
+
+    project_changed = Signal()  # opened, created or closed
+    state_changed = Signal()  # layers, plots, run, reservations or ledger re-read
+    scores_changed = Signal()  # live scores changed (weights, party): recolour, re-rank
+    profile_changed = Signal()  # another profile or edited criteria
+    selection_changed = Signal()
+    messages_added = Signal(list)  # Dutch lines for the Meldingen panel
+    busy = Signal(bool, str)  # long work started/stopped, with its title
+    progress = Signal(float, str)
+    error = Signal(str, str)  # message, hint (Dutch)
+    saved = Signal()  # a change was committed to the project (autosave indicator)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store: ProjectStore | None = None
+        self.state: ProjectState | None = None
+        self.profile: Profile = load_profile("geclusterd")
+        self.party: str = CONSENSUS
+        self.scores: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        self.classes: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self.top: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self.selection: list[str] = []
+        self.undo_stack = QUndoStack(self)
+        self._worker: Worker | None = None
+
+    # -- long work ---------------------------------------------------------------------------
+
+    @property
+    def is_busy(self) -> bool:
+        return self._worker is not None
+
+    def cancel(self) -> None:
+        """Cancel the running long work (it stops at its next progress report)."""
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def run_task(
+        self, title: str, func: Callable[..., Any], *args: Any, on_done: Callable[[Any], None], **kwargs: Any
+    ) -> Worker | None:
+        if self._worker is not None:
+            self.error.emit(
+                self.tr("Er loopt al een taak."), self.tr("Wacht tot die klaar is of annuleer hem.")
+            )
+            return None
+        worker = Worker(func, *args, **kwargs)
+        worker.signals.progress.connect(self.progress)
+        # Not busy any more when the result lands, so a slot may start the next task at once.
+        worker.signals.finished.connect(lambda result: (self._work_done(worker), on_done(result)))
+        worker.signals.failed.connect(lambda exc, _tb: self.error.emit(*user_message(exc)))
+        worker.signals.cancelled.connect(
+            lambda: self.messages_added.emit(
+                [self.tr("{title}: geannuleerd; er is niets gewijzigd.").format(title=title)]
+            )
+        )
+        worker.signals.done.connect(lambda: self._work_done(worker))
+        self._worker = worker
+        self.busy.emit(True, title)
+        worker.start()
+        return worker
+
+    def _work_done(self, worker: Worker) -> None:
+        if self._worker is not worker:  # a late signal of an earlier task: not ours to clear
+            return
+        self._worker = None
+        self.busy.emit(False, "")
+
+    # -- project -----------------------------------------------------------------------------
+
+    def open_project(self, target: str | Path) -> None:
+        """Open a project file or server URL and load it in the background."""
+
+        def work(*, progress: Callable[[float, str], None]) -> tuple[ProjectStore, ProjectState]:
+            store = ProjectStore.open(target)
+            return store, load_state(store, self.profile, progress=progress)
+
+        self.run_task(self.tr("Project openen"), work, on_done=self._opened)
+
+    def new_project(self, target: str | Path, **kwargs: Any) -> None:
+        """Create a project (see :func:`projects.service.new_project`) and open it."""
+
+        def work(*, progress: Callable[[float, str], None]) -> tuple[ProjectStore, ProjectState]:
+            store = service.new_project(target, **kwargs)
+            return store, load_state(store, self.profile, progress=progress)
+
+        self.run_task(self.tr("Nieuw project"), work, on_done=self._opened)
+
+    def open_demo(self, target: str | Path) -> None:
+        """Build a fresh copy of the Delft demo project at ``target`` and open it."""
+
+        def work(*, progress: Callable[[float, str], None]) -> tuple[ProjectStore, ProjectState]:
+            from projects.demo import create_demo_project
+
+            store = create_demo_project(target, progress=_sub(progress, 0.0, 0.4))
+            return store, load_state(store, self.profile, progress=_sub(progress, 0.4, 1.0))
+
+        self.run_task(self.tr("Demoproject maken"), work, on_done=self._opened)
+
+    def _opened(self, result: tuple[ProjectStore, ProjectState]) -> None:
+        if self.store is not None:
+            self.store.close()
+        self.store, self.state = result
+        self.selection = []
+        self.undo_stack.clear()
+        self._rescore_live()
+        self.project_changed.emit()
+        self.state_changed.emit()
+        self.messages_added.emit(list(self.state.messages))
+
+    def close_project(self) -> None:
+        if self.store is not None:
+            self.store.close()
+        self.store, self.state = None, None
+        self.selection = []
+        self.undo_stack.clear()
+        self.project_changed.emit()
+        self.state_changed.emit()
+
+    def import_files(self, paths: Sequence[str | Path], kind: str | None = None) -> None:
+        """Import layer files into the project, then re-read and re-score."""
+        store = self._require_store()
+        if store is None:
+            return
+
+        def work(*, progress: Callable[[float, str], None]) -> tuple[ProjectState, list[str]]:
+            lines: list[str] = []
+            for i, path in enumerate(paths):
+                sub = _sub(progress, i / len(paths), (i + 1) / len(paths))
+                for src in service.import_layer(store, path, kind, progress=sub):
+                    lines.append(
+                        self.tr("Geïmporteerd: {label} ({n} objecten)").format(
+                            label=src.label, n=src.feature_count
+                        )
+                    )
+                    lines.extend(f"{src.label}: {w}" for w in (src.warnings or []))
+            return load_state(store, self.profile), lines
+
+        self.run_task(self.tr("Lagen importeren"), work, on_done=self._imported)
+
+    def _imported(self, result: tuple[ProjectState, list[str]]) -> None:
+        self.state, lines = result
+        self._rescore_live()
+        self.state_changed.emit()
+        self.messages_added.emit(lines + list(self.state.messages))
+        self.saved.emit()
+
+    def set_profile(self, profile: Profile | str) -> None:
+        """Use another (or an edited) profile: distances are recomputed in the background."""
+        self.profile = load_profile(profile) if isinstance(profile, str) else profile
+        store, state = self.store, self.state
+        self.profile_changed.emit()
+        if store is None or state is None:
+            return
+
+        def work(*, progress: Callable[[float, str], None]) -> ProjectState:
+            return rescore(store, state, self.profile, progress=progress)
+
+        self.run_task(self.tr("Opnieuw scoren"), work, on_done=self._rescored)
+
+    def _rescored(self, state: ProjectState) -> None:
+        self.state = state
+        self._rescore_live()
+        self.state_changed.emit()
+        self.messages_added.emit(list(state.messages))
+
+    # -- live weights ----------------------------------------------------------------------
+
+    def set_weight(self, criterion_id: str, weight: float) -> None:
+        """Change one weight: scores, top-k and classes without recomputing distances."""
+        self.profile = with_weight(self.profile, criterion_id, weight)
+        self._rescore_live()
+
+    def set_party(self, party: str) -> None:
+        """Show one party's weighting, or ``consensus`` (the mean of the parties)."""
+        self.party = party
+        self._rescore_live()
+
+    def current_weights(self) -> npt.NDArray[np.float64]:
+        if self.party != CONSENSUS and self.party in self.profile.parties:
+            return np.asarray(self.profile.party_weights(self.party), dtype=np.float64)
+        return np.asarray(self.profile.weights, dtype=np.float64)
+
+    def _rescore_live(self) -> None:
+        run = self.state.run if self.state else None
+        if run is None:
+            self.scores = np.zeros(0, dtype=np.float32)
+            self.classes = np.zeros(0, dtype=np.int64)
+            self.top = np.zeros(0, dtype=np.int64)
+        else:
+            weights = self.current_weights()
+            if self.party == CONSENSUS and self.profile.parties:
+                # The consensus view: the mean of every party's score for each plot.
+                scores = np.mean(
+                    [
+                        run.model.scores(np.asarray(self.profile.party_weights(p)))
+                        for p in self.profile.parties
+                    ],
+                    axis=0,
+                )
+                self.scores = scores.astype(np.float32)
+                self.top = run.model.top_k(10, self.scores)
+                self.classes = run.model.classes(5, self.scores)
+            elif weights.sum() > 0:
+                self.scores, self.top, self.classes = run.model.drag(weights, k=10)
+        self.scores_changed.emit()
+
+    # -- selection and edits ------------------------------------------------------------------
+
+    def select(self, plot_ids: Sequence[str]) -> None:
+        self.selection = list(dict.fromkeys(plot_ids))
+        self.selection_changed.emit()
+
+    def refresh(self) -> None:
+        """Re-read reservations, ledger and info after an edit (a few ms on a project file)."""
+        if self.store is None or self.state is None:
+            return
+        self.state = refresh_bookkeeping(
+            self.store, replace(self.state, plots=service.plots_frame(self.store))
+        )
+        self.state_changed.emit()
+        self.saved.emit()
+
+    def _require_store(self) -> ProjectStore | None:
+        if self.store is None:
+            self.error.emit(
+                self.tr("Er is geen project geopend."), self.tr("Open een project of maak een nieuw project.")
+            )
+        return self.store
+
+
+def _sub(progress: Callable[[float, str], None], start: float, end: float) -> Callable[[float, str], None]:
+    def inner(fraction: float, text: str) -> None:
+        progress(start + (end - start) * fraction, text)
+
+    return inner

@@ -1,0 +1,1 @@
+"""Dialogs of the app: new project, reserve, conflict, server, errors."""

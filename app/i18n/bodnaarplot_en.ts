@@ -1,0 +1,1606 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_GB" sourcelanguage="nl_NL">
+<context>
+    <name>AddPlotCommand</name>
+    <message>
+        <source>Kavel tekenen</source>
+        <translation>Draw plot</translation>
+    </message>
+    <message>
+        <source>Kavel tekenen: {plot}</source>
+        <translation>Draw plot: {plot}</translation>
+    </message>
+    <message>
+        <source>Kavel {plot} toegevoegd ({area} m²).</source>
+        <translation>Plot {plot} added ({area} m²).</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>ja</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>nee (ingetrokken)</source>
+        <translation>no (withdrawn)</translation>
+    </message>
+    <message>
+        <source>Wijziging van iemand anders</source>
+        <translation>Change by someone else</translation>
+    </message>
+    <message>
+        <source>Iemand anders heeft deze reservering gewijzigd</source>
+        <translation>Someone else has changed this reservation</translation>
+    </message>
+    <message>
+        <source>Uw wijziging is niet opgeslagen, zodat die van de ander niet verloren gaat. Laad de reservering opnieuw en voer uw wijziging zo nodig nog eens in.</source>
+        <translation>Your change was not saved, so the other person&apos;s change is not lost. Reload the reservation and enter your change again if still needed.</translation>
+    </message>
+    <message>
+        <source>Veld</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>Opgeslagen (ander)</source>
+        <translation>Saved (other user)</translation>
+    </message>
+    <message>
+        <source>Uw invoer</source>
+        <translation>Your input</translation>
+    </message>
+    <message>
+        <source>Opnieuw laden</source>
+        <translation>Reload</translation>
+    </message>
+    <message>
+        <source>Sluiten</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>CriteriaPanel</name>
+    <message>
+        <source>Woonvorm en de criteria die daarbij horen</source>
+        <translation>Housing type and its criteria</translation>
+    </message>
+    <message>
+        <source>Met wiens weging wordt gescoord: het gemiddelde van de partijen, één partij of uw eigen schuifjes</source>
+        <translation>Whose weighting is used: the mean of the parties, one party, or your own sliders</translation>
+    </message>
+    <message>
+        <source>Alle getallen zijn voorinstellingen, geen officiële normen.</source>
+        <translation>All numbers are presets, not official standards.</translation>
+    </message>
+    <message>
+        <source>Herstel voorinstelling</source>
+        <translation>Restore preset</translation>
+    </message>
+    <message>
+        <source>Gewichten, normen en partijweergave terug naar het ingebouwde profiel</source>
+        <translation>Weights, standards and party view back to the built-in profile</translation>
+    </message>
+    <message>
+        <source>Profiel</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>Weging</source>
+        <translation>Weighting</translation>
+    </message>
+    <message>
+        <source>Gewichten</source>
+        <translation>Weights</translation>
+    </message>
+    <message>
+        <source>Consensus (gemiddelde)</source>
+        <translation>Consensus (mean)</translation>
+    </message>
+    <message>
+        <source>Eigen weging (schuifjes)</source>
+        <translation>Own weighting (sliders)</translation>
+    </message>
+    <message>
+        <source>Bron: {0}</source>
+        <translation>Source: {0}</translation>
+    </message>
+    <message>
+        <source>Gewicht {0}</source>
+        <translation>Weight {0}</translation>
+    </message>
+    <message>
+        <source>Norm…</source>
+        <translation>Standard…</translation>
+    </message>
+    <message>
+        <source>Norm en verloop van {0} aanpassen</source>
+        <translation>Adjust standard and curve of {0}</translation>
+    </message>
+    <message>
+        <source>Norm niet aangepast</source>
+        <translation>Standard not changed</translation>
+    </message>
+</context>
+<context>
+    <name>DeletePlotCommand</name>
+    <message>
+        <source>Kavel verwijderen: {plot}</source>
+        <translation>Delete plot: {plot}</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>Er ging iets mis</source>
+        <translation>Something went wrong</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>LayersPanel</name>
+    <message>
+        <source>Vink aan om te tonen; sleep om de volgorde te wijzigen (bovenaan = bovenop)</source>
+        <translation>Tick to show; drag to change the order (top of the list = on top)</translation>
+    </message>
+    <message>
+        <source>Dekking van de gekozen laag (0 % = onzichtbaar)</source>
+        <translation>Opacity of the chosen layer (0 % = invisible)</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Locaties kleuren naar hun score (5 klassen)</source>
+        <translation>Colour locations by their score (5 classes)</translation>
+    </message>
+    <message>
+        <source>Locaties kleuren naar de status van hun reservering</source>
+        <translation>Colour locations by the status of their reservation</translation>
+    </message>
+    <message>
+        <source>Standaard</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>Grijs</source>
+        <translation>Grey</translation>
+    </message>
+    <message>
+        <source>Pastel</source>
+        <translation>Pastel</translation>
+    </message>
+    <message>
+        <source>Uit</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <source>Achtergrondkaart van PDOK (BRT); zonder internet blijft die leeg</source>
+        <translation>PDOK base map (BRT); stays empty without internet</translation>
+    </message>
+    <message>
+        <source>Locaties kleuren naar</source>
+        <translation>Colour locations by</translation>
+    </message>
+    <message>
+        <source>Achtergrondkaart</source>
+        <translation>Base map</translation>
+    </message>
+    <message>
+        <source>Kaartlagen</source>
+        <translation>Map layers</translation>
+    </message>
+    <message>
+        <source>Dekking: kies een laag</source>
+        <translation>Opacity: choose a layer</translation>
+    </message>
+    <message>
+        <source>Dekking van {0}</source>
+        <translation>Opacity of {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerBars</name>
+    <message>
+        <source>Nog geen opgave ingevoerd</source>
+        <translation>No target entered yet</translation>
+    </message>
+    <message>
+        <source>tekort {n}</source>
+        <translation>short {n}</translation>
+    </message>
+    <message>
+        <source>ruim {n}</source>
+        <translation>surplus {n}</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerChart</name>
+    <message>
+        <source>Nog geen opgave en geen reserveringen. Voer de opgave in om het bod te volgen.</source>
+        <translation>No target and no reservations yet. Enter the target to track the bod.</translation>
+    </message>
+    <message>
+        <source>opgave {0}</source>
+        <translation>target {0}</translation>
+    </message>
+    <message>
+        <source>zeker {0}</source>
+        <translation>certain {0}</translation>
+    </message>
+    <message>
+        <source>in beeld {0}</source>
+        <translation>in view {0}</translation>
+    </message>
+    <message>
+        <source>Opgave: {0} woningen</source>
+        <translation>Target: {0} homes</translation>
+    </message>
+    <message>
+        <source>Locaties: {0}</source>
+        <translation>Locations: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerPanel</name>
+    <message>
+        <source>Vlakken: minimale capaciteit per status · gearceerd: tot de maximale capaciteit · kader: opgave</source>
+        <translation>Blocks: minimum capacity per status · hatched: up to the maximum capacity · frame: target</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Van Bod naar Plot</source>
+        <translation>Van Bod naar Plot</translation>
+    </message>
+    <message>
+        <source>Lagen</source>
+        <translation>Layers</translation>
+    </message>
+    <message>
+        <source>Criteria</source>
+        <translation>Criteria</translation>
+    </message>
+    <message>
+        <source>Locaties</source>
+        <translation>Locations</translation>
+    </message>
+    <message>
+        <source>Locatie</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>Bod</source>
+        <translation>Bod</translation>
+    </message>
+    <message>
+        <source>Meldingen</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>Alles opgeslagen</source>
+        <translation>All saved</translation>
+    </message>
+    <message>
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Geen project</source>
+        <translation>No project</translation>
+    </message>
+    <message>
+        <source>Klaar</source>
+        <translation>Ready</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <source>Achtergrondkaart (BRT)</source>
+        <translation>Base map (BRT)</translation>
+    </message>
+    <message>
+        <source>Loopbereik geselecteerde locatie</source>
+        <translation>Walking reach of the selected location</translation>
+    </message>
+    <message>
+        <source>binnen {0} m lopen</source>
+        <translation>within {0} m walking</translation>
+    </message>
+    <message>
+        <source>Coördinaten onder de muis (RD New, meter)</source>
+        <translation>Coordinates under the mouse (RD New, metres)</translation>
+    </message>
+    <message>
+        <source>De kaart kon niet worden opgebouwd.</source>
+        <translation>The map could not be built.</translation>
+    </message>
+    <message>
+        <source>De gegevens zijn niet verloren. Probeer het opnieuw; de fout was: {0}</source>
+        <translation>No data was lost. Please try again; the error was: {0}</translation>
+    </message>
+    <message>
+        <source>Wijken en buurten</source>
+        <translation>Districts and neighbourhoods</translation>
+    </message>
+    <message>
+        <source>Gebouwen</source>
+        <translation>Buildings</translation>
+    </message>
+    <message>
+        <source>Loopnetwerk</source>
+        <translation>Walking network</translation>
+    </message>
+    <message>
+        <source>Locaties</source>
+        <translation>Locations</translation>
+    </message>
+    <message>
+        <source>Reserveringen</source>
+        <translation>Reservations</translation>
+    </message>
+    <message>
+        <source>Voorzieningen</source>
+        <translation>Facilities</translation>
+    </message>
+    <message>
+        <source>Bestemmingen</source>
+        <translation>Zoning</translation>
+    </message>
+    <message>
+        <source>Bestemmingen (indicatief)</source>
+        <translation>Zoning (indicative)</translation>
+    </message>
+    <message>
+        <source>Loopbereik niet getoond: {0}</source>
+        <translation>Walking reach not shown: {0}</translation>
+    </message>
+    <message>
+        <source>Score {0}</source>
+        <translation>Score {0}</translation>
+    </message>
+    <message>
+        <source>Nog geen score</source>
+        <translation>No score yet</translation>
+    </message>
+    <message>
+        <source>RD x {0}  y {1}</source>
+        <translation>RD x {0}  y {1}</translation>
+    </message>
+    <message>
+        <source>Nog geen project geopend.
+Open een project of start de demo.</source>
+        <translation>No project open yet.
+Open a project or start the demo.</translation>
+    </message>
+</context>
+<context>
+    <name>MessagesPanel</name>
+    <message>
+        <source>Wissen</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>Alle meldingen uit deze lijst verwijderen</source>
+        <translation>Remove all messages from this list</translation>
+    </message>
+    <message>
+        <source>FOUT</source>
+        <translation>ERROR</translation>
+    </message>
+    <message>
+        <source>Geen meldingen</source>
+        <translation>No messages</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n melding(en)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n fout(en)</source>
+        <translation>
+            <numerusform>%n error</numerusform>
+            <numerusform>%n errors</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>NewProjectWizard</name>
+    <message>
+        <source>Nieuw project</source>
+        <translation>New project</translation>
+    </message>
+    <message>
+        <source>Volgende &gt;</source>
+        <translation>Next &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; Vorige</source>
+        <translation>&lt; Back</translation>
+    </message>
+    <message>
+        <source>Aanmaken</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>NormDialog</name>
+    <message>
+        <source>Norm voor {0}</source>
+        <translation>Standard for {0}</translation>
+    </message>
+    <message>
+        <source>Trapsgewijs: vol tot de norm, daarna 0</source>
+        <translation>Step: full up to the standard, then 0</translation>
+    </message>
+    <message>
+        <source>Lineair aflopend</source>
+        <translation>Linear decline</translation>
+    </message>
+    <message>
+        <source>Geleidelijk (S-curve)</source>
+        <translation>Gradual (S-curve)</translation>
+    </message>
+    <message>
+        <source>Volle score tot</source>
+        <translation>Full score up to</translation>
+    </message>
+    <message>
+        <source>Score 0 vanaf</source>
+        <translation>Score 0 from</translation>
+    </message>
+    <message>
+        <source>Volle score bij</source>
+        <translation>Full score at</translation>
+    </message>
+    <message>
+        <source>Score 0 bij</source>
+        <translation>Score 0 at</translation>
+    </message>
+    <message>
+        <source>Verloop</source>
+        <translation>Curve</translation>
+    </message>
+    <message>
+        <source>Toepassen</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>De afstand voor volle score moet kleiner zijn dan die voor score 0.</source>
+        <translation>The distance for full score must be smaller than the one for score 0.</translation>
+    </message>
+    <message>
+        <source>De waarden voor volle score en score 0 moeten verschillen.</source>
+        <translation>The values for full score and score 0 must differ.</translation>
+    </message>
+    <message>
+        <source>Bij dit criterium is lager beter: volle score moet onder score 0 liggen.</source>
+        <translation>For this criterion lower is better: full score must lie below score 0.</translation>
+    </message>
+    <message>
+        <source>Bij dit criterium is hoger beter: volle score moet boven score 0 liggen.</source>
+        <translation>For this criterion higher is better: full score must lie above score 0.</translation>
+    </message>
+</context>
+<context>
+    <name>PlotDetailPanel</name>
+    <message>
+        <source>Kies een locatie op de kaart of in de tabel Locaties.</source>
+        <translation>Choose a location on the map or in the Locations table.</translation>
+    </message>
+    <message>
+        <source>Criterium</source>
+        <translation>Criterion</translation>
+    </message>
+    <message>
+        <source>Afstand</source>
+        <translation>Distance</translation>
+    </message>
+    <message>
+        <source>Norm</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>✓/✗</source>
+        <translation>✓/✗</translation>
+    </message>
+    <message>
+        <source>Deelscore</source>
+        <translation>Partial score</translation>
+    </message>
+    <message>
+        <source>Robuustheid</source>
+        <translation>Robustness</translation>
+    </message>
+    <message>
+        <source>Onenigheid</source>
+        <translation>Disagreement</translation>
+    </message>
+    <message>
+        <source>Per partij</source>
+        <translation>Per party</translation>
+    </message>
+    <message>
+        <source>Bestemming</source>
+        <translation>Zoning</translation>
+    </message>
+    <message>
+        <source>Capaciteit</source>
+        <translation>Capacity</translation>
+    </message>
+    <message>
+        <source>Reservering</source>
+        <translation>Reservation</translation>
+    </message>
+    <message>
+        <source>Notities</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Reserveren…</source>
+        <translation>Reserve…</translation>
+    </message>
+    <message>
+        <source>Deze locatie reserveren voor een woonvorm</source>
+        <translation>Reserve this location for a housing type</translation>
+    </message>
+    <message>
+        <source>Notitie…</source>
+        <translation>Note…</translation>
+    </message>
+    <message>
+        <source>Een notitie bij deze locatie schrijven</source>
+        <translation>Write a note on this location</translation>
+    </message>
+    <message>
+        <source>Locatie {0} heeft geen score in deze berekening.</source>
+        <translation>Location {0} has no score in this calculation.</translation>
+    </message>
+    <message>
+        <source>(+{0} meer geselecteerd)</source>
+        <translation>(+{0} more selected)</translation>
+    </message>
+    <message>
+        <source>Score {0} · nr. {1} van {2}</source>
+        <translation>Score {0} · no. {1} of {2}</translation>
+    </message>
+    <message>
+        <source>Niet ontsloten: de locatie ligt te ver van het looppadennetwerk.</source>
+        <translation>Not connected: the location is too far from the footpath network.</translation>
+    </message>
+    <message>
+        <source>Afstanden hemelsbreed (in een rechte lijn): er is geen looppadennetwerk.</source>
+        <translation>Straight-line distances: there is no walking network.</translation>
+    </message>
+    <message>
+        <source>Afstanden lopend over het looppadennetwerk.</source>
+        <translation>Walking distances over the footpath network.</translation>
+    </message>
+    <message>
+        <source>gewicht {0}</source>
+        <translation>weight {0}</translation>
+    </message>
+    <message>
+        <source>{0} % — zo vaak blijft de locatie in de top 10 als de gewichten variëren</source>
+        <translation>{0} % — how often the location stays in the top 10 when the weights vary</translation>
+    </message>
+    <message>
+        <source>de partijen zijn het vrijwel eens</source>
+        <translation>the parties largely agree</translation>
+    </message>
+    <message>
+        <source>de partijen verschillen wat</source>
+        <translation>the parties differ somewhat</translation>
+    </message>
+    <message>
+        <source>de partijen verschillen sterk</source>
+        <translation>the parties differ strongly</translation>
+    </message>
+    <message>
+        <source>onbekend</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>toegestaan</source>
+        <translation>allowed</translation>
+    </message>
+    <message>
+        <source>procedure</source>
+        <translation>procedure</translation>
+    </message>
+    <message>
+        <source>uitgesloten</source>
+        <translation>excluded</translation>
+    </message>
+    <message>
+        <source>Dubbelbestemming: {0}</source>
+        <translation>Overlay zoning: {0}</translation>
+    </message>
+    <message>
+        <source>Let op: {0}</source>
+        <translation>Note: {0}</translation>
+    </message>
+    <message>
+        <source>Indicatief: geen vastgesteld bestemmingsplan, controleer bij de gemeente.</source>
+        <translation>Indicative: not an adopted zoning plan, check with the municipality.</translation>
+    </message>
+    <message>
+        <source>Plan: {0}</source>
+        <translation>Plan: {0}</translation>
+    </message>
+    <message>
+        <source>{0} woningen</source>
+        <translation>{0} homes</translation>
+    </message>
+    <message>
+        <source>Niet gereserveerd</source>
+        <translation>Not reserved</translation>
+    </message>
+    <message>
+        <source>jaren {0}</source>
+        <translation>years {0}</translation>
+    </message>
+    <message>
+        <source>partners: {0}</source>
+        <translation>partners: {0}</translation>
+    </message>
+    <message>
+        <source>Geen notities</source>
+        <translation>No notes</translation>
+    </message>
+</context>
+<context>
+    <name>PlotsPanel</name>
+    <message>
+        <source>Zoek op naam of id…</source>
+        <translation>Search by name or id…</translation>
+    </message>
+    <message>
+        <source>Alleen locaties met deze bestemmingsklasse</source>
+        <translation>Only locations with this zoning class</translation>
+    </message>
+    <message>
+        <source>Alleen locaties met deze reserveringsstatus</source>
+        <translation>Only locations with this reservation status</translation>
+    </message>
+    <message>
+        <source>Alle bestemmingen</source>
+        <translation>All zoning</translation>
+    </message>
+    <message>
+        <source>Alle statussen</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>Zonder reservering</source>
+        <translation>Without reservation</translation>
+    </message>
+    <message>
+        <source>{0} van {1} locaties</source>
+        <translation>{0} of {1} locations</translation>
+    </message>
+</context>
+<context>
+    <name>PlotsTableModel</name>
+    <message>
+        <source>Rang</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <source>Rang met de huidige weging (1 = beste)</source>
+        <translation>Rank with the current weighting (1 = best)</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Naam</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Totaalscore 0–100 met de huidige weging</source>
+        <translation>Total score 0–100 with the current weighting</translation>
+    </message>
+    <message>
+        <source>Deelscore 0–100 voor {0}</source>
+        <translation>Partial score 0–100 for {0}</translation>
+    </message>
+    <message>
+        <source>Bestemming</source>
+        <translation>Zoning</translation>
+    </message>
+    <message>
+        <source>Past wonen in het bestemmingsplan?</source>
+        <translation>Does housing fit the zoning plan?</translation>
+    </message>
+    <message>
+        <source>Capaciteit</source>
+        <translation>Capacity</translation>
+    </message>
+    <message>
+        <source>Aantal woningen (min–max)</source>
+        <translation>Number of homes (min–max)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Status van de reservering</source>
+        <translation>Status of the reservation</translation>
+    </message>
+    <message>
+        <source>Robuustheid</source>
+        <translation>Robustness</translation>
+    </message>
+    <message>
+        <source>Aandeel van gevarieerde wegingen waarin de locatie in de top 10 blijft</source>
+        <translation>Share of varied weightings in which the location stays in the top 10</translation>
+    </message>
+    <message>
+        <source>Onenigheid</source>
+        <translation>Disagreement</translation>
+    </message>
+    <message>
+        <source>Hoe ver de rangen van de partijen uiteenlopen (0 % = eens)</source>
+        <translation>How far the parties&apos; ranks diverge (0 % = agreement)</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectCommand</name>
+    <message>
+        <source>Er is geen project geopend.</source>
+        <translation>No project is open.</translation>
+    </message>
+    <message>
+        <source>Open een project of maak een nieuw project.</source>
+        <translation>Open a project or create a new one.</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectController</name>
+    <message>
+        <source>Er loopt al een taak.</source>
+        <translation>A task is already running.</translation>
+    </message>
+    <message>
+        <source>Wacht tot die klaar is of annuleer hem.</source>
+        <translation>Wait until it has finished or cancel it.</translation>
+    </message>
+    <message>
+        <source>{title}: geannuleerd; er is niets gewijzigd.</source>
+        <translation>{title}: cancelled; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Project openen</source>
+        <translation>Opening project</translation>
+    </message>
+    <message>
+        <source>Nieuw project</source>
+        <translation>New project</translation>
+    </message>
+    <message>
+        <source>Demoproject maken</source>
+        <translation>Creating demo project</translation>
+    </message>
+    <message>
+        <source>Geïmporteerd: {label} ({n} objecten)</source>
+        <translation>Imported: {label} ({n} features)</translation>
+    </message>
+    <message>
+        <source>Lagen importeren</source>
+        <translation>Importing layers</translation>
+    </message>
+    <message>
+        <source>Opnieuw scoren</source>
+        <translation>Scoring again</translation>
+    </message>
+    <message>
+        <source>Er is geen project geopend.</source>
+        <translation>No project is open.</translation>
+    </message>
+    <message>
+        <source>Open een project of maak een nieuw project.</source>
+        <translation>Open a project or create a new one.</translation>
+    </message>
+</context>
+<context>
+    <name>ReserveCommand</name>
+    <message>
+        <source>Reserveren: kavel {plot}</source>
+        <translation>Reserve: plot {plot}</translation>
+    </message>
+    <message>
+        <source>Kavel {plot} gereserveerd: {category}, {lo}–{hi} woningen.</source>
+        <translation>Plot {plot} reserved: {category}, {lo}–{hi} homes.</translation>
+    </message>
+</context>
+<context>
+    <name>ReserveDialog</name>
+    <message>
+        <source>Kavel {plot} reserveren</source>
+        <translation>Reserve plot {plot}</translation>
+    </message>
+    <message>
+        <source> woningen</source>
+        <translation> homes</translation>
+    </message>
+    <message>
+        <source>bijv. 2026-2030</source>
+        <translation>e.g. 2026-2030</translation>
+    </message>
+    <message>
+        <source>(geen werksessie)</source>
+        <translation>(no workshop)</translation>
+    </message>
+    <message>
+        <source>Partner</source>
+        <translation>Partner</translation>
+    </message>
+    <message>
+        <source>Soort</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Partner toevoegen</source>
+        <translation>Add partner</translation>
+    </message>
+    <message>
+        <source>Partner verwijderen</source>
+        <translation>Remove partner</translation>
+    </message>
+    <message>
+        <source>tot</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Woningcategorie</source>
+        <translation>Housing category</translation>
+    </message>
+    <message>
+        <source>Capaciteit</source>
+        <translation>Capacity</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Partners</source>
+        <translation>Partners</translation>
+    </message>
+    <message>
+        <source>Jaren (bouw–oplevering)</source>
+        <translation>Years (construction–completion)</translation>
+    </message>
+    <message>
+        <source>Grondeigenaar</source>
+        <translation>Land owner</translation>
+    </message>
+    <message>
+        <source>Notities</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Werksessie</source>
+        <translation>Workshop</translation>
+    </message>
+    <message>
+        <source>Reserveren</source>
+        <translation>Reserve</translation>
+    </message>
+    <message>
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>De minimale capaciteit is groter dan de maximale.</source>
+        <translation>The minimum capacity is larger than the maximum.</translation>
+    </message>
+    <message>
+        <source>Geef een capaciteit van minstens één woning op.</source>
+        <translation>Enter a capacity of at least one home.</translation>
+    </message>
+</context>
+<context>
+    <name>ServerDialog</name>
+    <message>
+        <source>Serverproject openen</source>
+        <translation>Open server project</translation>
+    </message>
+    <message>
+        <source>Het wachtwoord wordt nooit gevraagd of bewaard. Zet het in de omgevingsvariabele PGPASSWORD of in uw pgpass-bestand (~/.pgpass; op Windows %APPDATA%\postgresql\pgpass.conf). Vraag uw beheerder om hulp.</source>
+        <translation>The password is never asked for or stored. Put it in the environment variable PGPASSWORD or in your pgpass file (~/.pgpass; on Windows %APPDATA%\postgresql\pgpass.conf). Ask your administrator for help.</translation>
+    </message>
+    <message>
+        <source>Serveradres (URL)</source>
+        <translation>Server address (URL)</translation>
+    </message>
+    <message>
+        <source>of vul de onderdelen in:</source>
+        <translation>or fill in the parts:</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Poort</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <source>Gebruiker</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>Project</translation>
+    </message>
+    <message>
+        <source>Openen</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Een serveradres begint met postgresql://.</source>
+        <translation>A server address starts with postgresql://.</translation>
+    </message>
+    <message>
+        <source>Het wachtwoord is uit het adres gehaald: het wordt nooit bewaard. Zet het in PGPASSWORD of uw pgpass-bestand en klik opnieuw op Openen.</source>
+        <translation>The password was removed from the address: it is never stored. Put it in PGPASSWORD or your pgpass file and click Open again.</translation>
+    </message>
+    <message>
+        <source>Vul minstens de database en de projectnaam in.</source>
+        <translation>Enter at least the database and the project name.</translation>
+    </message>
+    <message>
+        <source>Het adres noemt geen project: voeg ?project=naam toe.</source>
+        <translation>The address names no project: add ?project=name.</translation>
+    </message>
+</context>
+<context>
+    <name>StatusCommand</name>
+    <message>
+        <source>Status: {status}</source>
+        <translation>Status: {status}</translation>
+    </message>
+</context>
+<context>
+    <name>TileClient</name>
+    <message>
+        <source>offline — geen achtergrondkaart</source>
+        <translation>offline — no base map</translation>
+    </message>
+    <message>
+        <source>achtergrondkaart: PDOK BRT</source>
+        <translation>base map: PDOK BRT</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowActions</name>
+    <message>
+        <source>&amp;Bestand</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>&amp;Nieuw project…</source>
+        <translation>&amp;New project…</translation>
+    </message>
+    <message>
+        <source>&amp;Openen…</source>
+        <translation>&amp;Open…</translation>
+    </message>
+    <message>
+        <source>&amp;Serverproject openen…</source>
+        <translation>Open &amp;server project…</translation>
+    </message>
+    <message>
+        <source>&amp;Recente projecten</source>
+        <translation>&amp;Recent projects</translation>
+    </message>
+    <message>
+        <source>&amp;Demoproject openen</source>
+        <translation>Open &amp;demo project</translation>
+    </message>
+    <message>
+        <source>&amp;Kopie opslaan als…</source>
+        <translation>Save &amp;copy as…</translation>
+    </message>
+    <message>
+        <source>Lagen &amp;importeren…</source>
+        <translation>&amp;Import layers…</translation>
+    </message>
+    <message>
+        <source>&amp;Exporteren naar GeoPackage…</source>
+        <translation>&amp;Export to GeoPackage…</translation>
+    </message>
+    <message>
+        <source>&amp;Afsluiten</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>Be&amp;werken</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <source>Ongedaan maken</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>Opnieuw</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>Kavel &amp;tekenen</source>
+        <translation>&amp;Draw plot</translation>
+    </message>
+    <message>
+        <source>Kavel &amp;verwijderen</source>
+        <translation>De&amp;lete plot</translation>
+    </message>
+    <message>
+        <source>&amp;Reserveren…</source>
+        <translation>&amp;Reserve…</translation>
+    </message>
+    <message>
+        <source>&amp;Status wijzigen</source>
+        <translation>Change &amp;status</translation>
+    </message>
+    <message>
+        <source>Bee&amp;ld</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>Zoom naar &amp;alles</source>
+        <translation>Zoom to &amp;all</translation>
+    </message>
+    <message>
+        <source>Zoom naar &amp;selectie</source>
+        <translation>Zoom to &amp;selection</translation>
+    </message>
+    <message>
+        <source>Kavels kleuren naar</source>
+        <translation>Colour plots by</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Status van reservering</source>
+        <translation>Reservation status</translation>
+    </message>
+    <message>
+        <source>&amp;Panelen</source>
+        <translation>&amp;Panels</translation>
+    </message>
+    <message>
+        <source>&amp;Taal</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>Werk&amp;sessie</source>
+        <translation>&amp;Workshop</translation>
+    </message>
+    <message>
+        <source>Werksessie &amp;starten…</source>
+        <translation>&amp;Start workshop…</translation>
+    </message>
+    <message>
+        <source>&amp;Presentatievenster tonen</source>
+        <translation>Show &amp;presentation window</translation>
+    </message>
+    <message>
+        <source>&amp;Besluit vastleggen…</source>
+        <translation>Record &amp;decision…</translation>
+    </message>
+    <message>
+        <source>&amp;Verslag opslaan…</source>
+        <translation>Save &amp;minutes…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>&amp;Over Van Bod naar Plot</source>
+        <translation>&amp;About Van Bod naar Plot</translation>
+    </message>
+    <message>
+        <source>(nog geen)</source>
+        <translation>(none yet)</translation>
+    </message>
+    <message>
+        <source>Project openen</source>
+        <translation>Open project</translation>
+    </message>
+    <message>
+        <source>Projectbestand (*.gpkg)</source>
+        <translation>Project file (*.gpkg)</translation>
+    </message>
+    <message>
+        <source>Kopie opslaan als</source>
+        <translation>Save copy as</translation>
+    </message>
+    <message>
+        <source>Kopie opslaan</source>
+        <translation>Saving copy</translation>
+    </message>
+    <message>
+        <source>Kopie opgeslagen: {path}</source>
+        <translation>Copy saved: {path}</translation>
+    </message>
+    <message>
+        <source>Lagen importeren</source>
+        <translation>Import layers</translation>
+    </message>
+    <message>
+        <source>Geodata ({patterns});;Alle bestanden (*)</source>
+        <translation>Geodata ({patterns});;All files (*)</translation>
+    </message>
+    <message>
+        <source>Exporteren naar GeoPackage</source>
+        <translation>Export to GeoPackage</translation>
+    </message>
+    <message>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <source>Exporteren</source>
+        <translation>Exporting</translation>
+    </message>
+    <message>
+        <source>Geëxporteerd naar {path}</source>
+        <translation>Exported to {path}</translation>
+    </message>
+    <message>
+        <source>Er is geen project geopend.</source>
+        <translation>No project is open.</translation>
+    </message>
+    <message>
+        <source>Open een project of maak een nieuw project.</source>
+        <translation>Open a project or create a new one.</translation>
+    </message>
+    <message>
+        <source>Selecteer precies één kavel.</source>
+        <translation>Select exactly one plot.</translation>
+    </message>
+    <message>
+        <source>Klik een kavel aan op de kaart of in de lijst.</source>
+        <translation>Click a plot on the map or in the list.</translation>
+    </message>
+    <message>
+        <source>Kavel {plot} heeft geen reservering.</source>
+        <translation>Plot {plot} has no reservation.</translation>
+    </message>
+    <message>
+        <source>Reserveer de kavel eerst (Bewerken → Reserveren).</source>
+        <translation>Reserve the plot first (Edit → Reserve).</translation>
+    </message>
+    <message>
+        <source>Tekenen is in deze kaart niet beschikbaar.</source>
+        <translation>Drawing is not available in this map.</translation>
+    </message>
+    <message>
+        <source>Importeer kavels uit een bestand (Bestand → Lagen importeren).</source>
+        <translation>Import plots from a file (File → Import layers).</translation>
+    </message>
+    <message>
+        <source>Teken de kavel: klik de hoekpunten aan, dubbelklik of Enter om af te sluiten, Esc om te stoppen.</source>
+        <translation>Draw the plot: click the corners, double-click or Enter to finish, Esc to stop.</translation>
+    </message>
+    <message>
+        <source>De nieuwe kavel krijgt een score zodra opnieuw wordt gescoord (Criteria).</source>
+        <translation>The new plot gets a score once scoring runs again (Criteria).</translation>
+    </message>
+    <message>
+        <source>Kavel verwijderen</source>
+        <translation>Delete plot</translation>
+    </message>
+    <message>
+        <source>Kavel {plot} verwijderen? Dit kan ongedaan worden gemaakt.</source>
+        <translation>Delete plot {plot}? This can be undone.</translation>
+    </message>
+    <message>
+        <source>Taal</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>De taal wordt aangepast na het herstarten van Van Bod naar Plot.</source>
+        <translation>De taal wordt aangepast na het herstarten van Van Bod naar Plot.</translation>
+    </message>
+    <message>
+        <source>Besluit vastleggen</source>
+        <translation>Record decision</translation>
+    </message>
+    <message>
+        <source>Besluit:</source>
+        <translation>Decision:</translation>
+    </message>
+    <message>
+        <source>Verslag opslaan</source>
+        <translation>Save minutes</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;Tekst (*.txt)</source>
+        <translation>Markdown (*.md);;Text (*.txt)</translation>
+    </message>
+    <message>
+        <source>Het verslag kon niet worden opgeslagen: {error}</source>
+        <translation>The minutes could not be saved: {error}</translation>
+    </message>
+    <message>
+        <source>Kies een andere map of bestandsnaam.</source>
+        <translation>Choose another folder or file name.</translation>
+    </message>
+    <message>
+        <source>Verslag opgeslagen: {path}</source>
+        <translation>Minutes saved: {path}</translation>
+    </message>
+    <message>
+        <source>Over Van Bod naar Plot</source>
+        <translation>About Van Bod naar Plot</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Van Bod naar Plot&lt;/h3&gt;&lt;p&gt;Van de opgave ouderenhuisvesting (het bod) naar gereserveerde locaties, gescoord op loopafstand tot voorzieningen.&lt;/p&gt;&lt;p&gt;Open source (MIT). Kaartgegevens: PDOK/Kadaster, BAG, CBS, OpenStreetMap-bijdragers.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Van Bod naar Plot&lt;/h3&gt;&lt;p&gt;From the senior-housing target (the bod) to reserved locations, scored on walking distance to facilities.&lt;/p&gt;&lt;p&gt;Open source (MIT). Map data: PDOK/Kadaster, BAG, CBS, OpenStreetMap contributors.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Export klaar</source>
+        <translation>Export finished</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopWindow</name>
+    <message>
+        <source>Werksessie — Van Bod naar Plot</source>
+        <translation>Workshop — Van Bod naar Plot</translation>
+    </message>
+    <message>
+        <source>Volledig scherm (F11)</source>
+        <translation>Full screen (F11)</translation>
+    </message>
+    <message>
+        <source>Sluiten</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Klik een kavel aan op de kaart of in de lijst</source>
+        <translation>Click a plot on the map or in the list</translation>
+    </message>
+    <message>
+        <source>Naam of partij</source>
+        <translation>Name or party</translation>
+    </message>
+    <message>
+        <source>Opmerking bij deze kavel</source>
+        <translation>Comment on this plot</translation>
+    </message>
+    <message>
+        <source>+ voor</source>
+        <translation>+ for</translation>
+    </message>
+    <message>
+        <source>0 neutraal</source>
+        <translation>0 neutral</translation>
+    </message>
+    <message>
+        <source>− tegen</source>
+        <translation>− against</translation>
+    </message>
+    <message>
+        <source>Plaatsen</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>Besluit, bijv. &apos;Kavel DFT-012 voordragen voor geclusterd&apos;</source>
+        <translation>Decision, e.g. &apos;Propose plot DFT-012 for clustered housing&apos;</translation>
+    </message>
+    <message>
+        <source>Besluit vastleggen</source>
+        <translation>Record decision</translation>
+    </message>
+    <message>
+        <source>Verslag opslaan…</source>
+        <translation>Save minutes…</translation>
+    </message>
+    <message>
+        <source>Het bod</source>
+        <translation>The bod</translation>
+    </message>
+    <message>
+        <source>Beste locaties</source>
+        <translation>Best locations</translation>
+    </message>
+    <message>
+        <source>Opmerkingen en stemmen</source>
+        <translation>Comments and votes</translation>
+    </message>
+    <message>
+        <source>Werksessie</source>
+        <translation>Workshop</translation>
+    </message>
+    <message>
+        <source>Consensus</source>
+        <translation>Consensus</translation>
+    </message>
+    <message>
+        <source>Nog geen scores: importeer kavels en voorzieningen.</source>
+        <translation>No scores yet: import plots and facilities.</translation>
+    </message>
+    <message>
+        <source>partijen oneens</source>
+        <translation>parties disagree</translation>
+    </message>
+    <message>
+        <source>Kavel {plot}</source>
+        <translation>Plot {plot}</translation>
+    </message>
+    <message>
+        <source>Er is geen kavel geselecteerd.</source>
+        <translation>No plot is selected.</translation>
+    </message>
+    <message>
+        <source>Klik eerst een kavel aan op de kaart.</source>
+        <translation>First click a plot on the map.</translation>
+    </message>
+    <message>
+        <source>Er loopt geen werksessie.</source>
+        <translation>No workshop is running.</translation>
+    </message>
+    <message>
+        <source>Start een werksessie via het menu Werksessie.</source>
+        <translation>Start a workshop from the Workshop menu.</translation>
+    </message>
+    <message>
+        <source>Besluit vastgelegd: {text}</source>
+        <translation>Decision recorded: {text}</translation>
+    </message>
+    <message>
+        <source>Verslag opslaan</source>
+        <translation>Save minutes</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;Tekst (*.txt)</source>
+        <translation>Markdown (*.md);;Text (*.txt)</translation>
+    </message>
+    <message>
+        <source>Het verslag kon niet worden opgeslagen: {error}</source>
+        <translation>The minutes could not be saved: {error}</translation>
+    </message>
+    <message>
+        <source>Kies een andere map of bestandsnaam.</source>
+        <translation>Choose another folder or file name.</translation>
+    </message>
+</context>
+<context>
+    <name>_CategoriesPage</name>
+    <message>
+        <source>Woningcategorieën</source>
+        <translation>Housing categories</translation>
+    </message>
+    <message>
+        <source>Voor welke soorten ouderenwoningen maakt u het bod? Dubbelklik om te wijzigen.</source>
+        <translation>Which kinds of senior housing is the bod for? Double-click to edit.</translation>
+    </message>
+    <message>
+        <source>Toevoegen</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>Verwijderen</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>nieuwe categorie</source>
+        <translation>new category</translation>
+    </message>
+    <message>
+        <source>Nieuw project</source>
+        <translation>New project</translation>
+    </message>
+    <message>
+        <source>De categorieën zijn leeg of er staat er een dubbel in.</source>
+        <translation>The categories are empty or one is listed twice.</translation>
+    </message>
+</context>
+<context>
+    <name>_OpgavePage</name>
+    <message>
+        <source>De opgave (het bod)</source>
+        <translation>The target (the bod)</translation>
+    </message>
+    <message>
+        <source>Hoeveel woningen per categorie en periode? Typ ze in of importeer een CSV. Mag ook later.</source>
+        <translation>How many homes per category and period? Type them or import a CSV. You can also do this later.</translation>
+    </message>
+    <message>
+        <source>Categorie</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Periode</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Aantal</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>Wijk</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <source>Bron</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Regel toevoegen</source>
+        <translation>Add row</translation>
+    </message>
+    <message>
+        <source>Regel verwijderen</source>
+        <translation>Remove row</translation>
+    </message>
+    <message>
+        <source>Importeren uit CSV…</source>
+        <translation>Import from CSV…</translation>
+    </message>
+    <message>
+        <source>CSV-kolommen: category, period, target, en eventueel wijk, source.</source>
+        <translation>CSV columns: category, period, target, and optionally wijk, source.</translation>
+    </message>
+    <message>
+        <source>Opgave importeren</source>
+        <translation>Import target</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv *.txt)</source>
+        <translation>CSV (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <source>Categorie &apos;{cat}&apos; staat niet in de lijst van categorieën.</source>
+        <translation>Category &apos;{cat}&apos; is not in the list of categories.</translation>
+    </message>
+    <message>
+        <source>Een aantal woningen moet een heel getal zijn.</source>
+        <translation>A number of homes must be a whole number.</translation>
+    </message>
+    <message>
+        <source>Nieuw project</source>
+        <translation>New project</translation>
+    </message>
+</context>
+<context>
+    <name>_ProjectPage</name>
+    <message>
+        <source>Project en gemeente</source>
+        <translation>Project and municipality</translation>
+    </message>
+    <message>
+        <source>Waar wordt het project bewaard, en voor welke gemeente is het?</source>
+        <translation>Where is the project stored, and which municipality is it for?</translation>
+    </message>
+    <message>
+        <source>Bladeren…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>bijv. 0503</source>
+        <translation>e.g. 0503</translation>
+    </message>
+    <message>
+        <source>bijv. Delft</source>
+        <translation>e.g. Delft</translation>
+    </message>
+    <message>
+        <source>Projectbestand</source>
+        <translation>Project file</translation>
+    </message>
+    <message>
+        <source>Projectnaam</source>
+        <translation>Project name</translation>
+    </message>
+    <message>
+        <source>CBS-gemeentecode</source>
+        <translation>CBS municipality code</translation>
+    </message>
+    <message>
+        <source>Gemeentenaam</source>
+        <translation>Municipality name</translation>
+    </message>
+    <message>
+        <source>Projectbestand kiezen</source>
+        <translation>Choose project file</translation>
+    </message>
+    <message>
+        <source>Projectbestand (*.gpkg)</source>
+        <translation>Project file (*.gpkg)</translation>
+    </message>
+    <message>
+        <source>Kies een projectbestand dat op .gpkg eindigt.</source>
+        <translation>Choose a project file ending in .gpkg.</translation>
+    </message>
+    <message>
+        <source>Dit bestand bestaat al; kies een andere naam.</source>
+        <translation>This file already exists; choose another name.</translation>
+    </message>
+    <message>
+        <source>Geef het project een naam.</source>
+        <translation>Give the project a name.</translation>
+    </message>
+    <message>
+        <source>Een CBS-gemeentecode bestaat uit vier cijfers, bijv. 0503.</source>
+        <translation>A CBS municipality code has four digits, e.g. 0503.</translation>
+    </message>
+    <message>
+        <source>Nieuw project</source>
+        <translation>New project</translation>
+    </message>
+</context>
+<context>
+    <name>_WorkshopStartDialog</name>
+    <message>
+        <source>Werksessie starten</source>
+        <translation>Start workshop</translation>
+    </message>
+    <message>
+        <source>bijv. Woonzorgtafel maart</source>
+        <translation>e.g. Housing and care table March</translation>
+    </message>
+    <message>
+        <source>Eén deelnemer per regel, bijv. wethouder Wonen</source>
+        <translation>One participant per line, e.g. alderman for Housing</translation>
+    </message>
+    <message>
+        <source>Titel</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>Deelnemers</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>Starten</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+</TS>

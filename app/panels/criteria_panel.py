@@ -1,0 +1,422 @@
+"""Criteria: the scoring profile, the party view, one live weight slider per criterion, norms.
+
+A slider step calls :meth:`ProjectController.set_weight` only: a weight change is one matvec on
+the cached utilities, so dragging stays fluid. Changing a norm or decay (or the profile)
+recomputes sub-scores in the controller's worker.
+
+Party view and sliders: the controller scores the consensus view as the mean of the parties'
+own weightings, and a party view with that party's weights; the profile's weights (the ones
+``set_weight`` edits) count only when neither applies. So when the user drags a slider while
+a consensus or party view is shown, the panel first copies the weights of that view into the
+profile and switches to the view "Eigen weging" (:data:`CUSTOM_PARTY`): the scores do not jump,
+and from then on every slider step changes the ranking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.controller import CONSENSUS, ProjectController
+from app.panels.widgets import Panel, heading
+from plotscore.criteria import (
+    PRESET_NOTICE,
+    Criterion,
+    Decay,
+    DecayKind,
+    Profile,
+    Scale,
+    list_profiles,
+    load_profile,
+    party_label,
+    with_decay,
+)
+from plotscore.errors import ProfileError
+
+__all__ = ["CUSTOM_PARTY", "CriteriaPanel", "NormDialog", "criterion_tooltip", "effective_weights"]
+
+# Party-view id for "the profile's own weights, edited with the sliders". Party ids must match
+# ^[a-z][a-z0-9_]*$, so this can never collide with a real party.
+CUSTOM_PARTY = "_eigen"
+SLIDER_MAX = 100
+
+
+@lru_cache(maxsize=16)
+def _builtin(profile_id: str) -> Profile:
+    return load_profile(profile_id)
+
+
+def effective_weights(profile: Profile, party: str) -> list[float]:
+    """The weights the controller scores with in this view (consensus: mean of the parties' shares × 100)."""
+    if party == CONSENSUS and profile.parties:
+        shares = []
+        for p in profile.parties:
+            w = np.asarray(profile.party_weights(p), dtype=np.float64)
+            total = w.sum()
+            if total > 0:
+                shares.append(w / total)
+        if shares:
+            return [float(x) for x in np.mean(shares, axis=0) * 100.0]
+    if party in profile.parties:
+        return [float(x) for x in profile.party_weights(party)]
+    return [float(x) for x in profile.weights]
+
+
+def criterion_tooltip(criterion: Criterion) -> str:
+    """Where the criterion's numbers come from: "Bron: …" and the preset notice."""
+    lines = [f"{criterion.label}"]
+    if criterion.source:
+        lines.append(f"Bron: {criterion.source}")
+    if criterion.preset:
+        lines.append(PRESET_NOTICE[:1].upper() + PRESET_NOTICE[1:] + ".")
+    return "\n".join(lines)
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.1f}".replace(".", ",")
+    return text[:-2] if text.endswith(",0") else text
+
+
+@dataclass
+class _Row:
+    criterion: Criterion
+    name: QLabel
+    value: QLabel
+    slider: QSlider
+    norm: QToolButton
+
+
+class NormDialog(QDialog):
+    """Edit one criterion's norm and decay: kind, full-score and zero-score distance (or values)."""
+
+    def __init__(self, criterion: Criterion, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.criterion = criterion
+        self.setWindowTitle(self.tr("Norm voor {0}").format(criterion.label))
+        self.kind = QComboBox(self)
+        kinds: tuple[tuple[DecayKind, str], ...] = (
+            ("step", self.tr("Trapsgewijs: vol tot de norm, daarna 0")),
+            ("linear", self.tr("Lineair aflopend")),
+            ("logistic", self.tr("Geleidelijk (S-curve)")),
+        )
+        for key, text in kinds:
+            self.kind.addItem(text, key)
+        self.full = QDoubleSpinBox(self)
+        self.zero = QDoubleSpinBox(self)
+        self.is_distance = criterion.kind == "distance" and criterion.decay is not None
+        if self.is_distance:
+            assert criterion.decay is not None
+            for box in (self.full, self.zero):
+                box.setRange(0.0, 10_000.0)
+                box.setDecimals(0)
+                box.setSingleStep(50.0)
+                box.setSuffix(" m")
+            self.full.setValue(criterion.decay.full_score_m)
+            self.zero.setValue(criterion.decay.zero_score_m)
+            kind: str = criterion.decay.kind
+            full_caption, zero_caption = self.tr("Volle score tot"), self.tr("Score 0 vanaf")
+        else:
+            assert criterion.scale is not None
+            unit = f" {criterion.unit}" if criterion.unit else ""
+            for box in (self.full, self.zero):
+                box.setRange(-1_000_000.0, 1_000_000.0)
+                box.setDecimals(1)
+                box.setSuffix(unit)
+            self.full.setValue(criterion.scale.full_value)
+            self.zero.setValue(criterion.scale.zero_value)
+            kind = criterion.scale.kind
+            full_caption, zero_caption = self.tr("Volle score bij"), self.tr("Score 0 bij")
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #B71C1C; font-weight: bold;")
+        self.problem.setWordWrap(True)
+        source = QLabel(criterion_tooltip(criterion), self)
+        source.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Verloop"), self.kind)
+        form.addRow(full_caption, self.full)
+        form.addRow(zero_caption, self.zero)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Toepassen"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuleren"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(source)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.full.valueChanged.connect(self._check)
+        self.zero.valueChanged.connect(self._check)
+        self._check()
+
+    def _problem_text(self) -> str:
+        full, zero = self.full.value(), self.zero.value()
+        if self.is_distance and full >= zero:
+            return self.tr("De afstand voor volle score moet kleiner zijn dan die voor score 0.")
+        if not self.is_distance and full == zero:
+            return self.tr("De waarden voor volle score en score 0 moeten verschillen.")
+        if not self.is_distance and self.criterion.direction == "lower_is_better" and full > zero:
+            return self.tr("Bij dit criterium is lager beter: volle score moet onder score 0 liggen.")
+        if not self.is_distance and self.criterion.direction == "higher_is_better" and full < zero:
+            return self.tr("Bij dit criterium is hoger beter: volle score moet boven score 0 liggen.")
+        return ""
+
+    def _check(self) -> None:
+        problem = self._problem_text()
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+    def value(self) -> Decay | Scale:
+        kind: DecayKind = self.kind.currentData()
+        if self.is_distance:
+            return Decay(kind, float(self.full.value()), float(self.zero.value()))
+        return Scale(kind, float(self.full.value()), float(self.zero.value()))
+
+
+class CriteriaPanel(Panel):
+    """The Criteria dock: profile, party view, weight sliders, norms, reset."""
+
+    def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
+        self._syncing = False
+        super().__init__(parent)
+        self.controller = controller
+        self.rows: dict[str, _Row] = {}
+
+        self.profile_combo = QComboBox(self)
+        self.profile_combo.setToolTip(self.tr("Woonvorm en de criteria die daarbij horen"))
+        for pid in list_profiles():
+            self.profile_combo.addItem(_builtin(pid).label, pid)
+        self.party_combo = QComboBox(self)
+        self.party_combo.setToolTip(
+            self.tr(
+                "Met wiens weging wordt gescoord: het gemiddelde van de partijen, één partij of uw eigen schuifjes"
+            )
+        )
+        self.description = QLabel(self)
+        self.description.setWordWrap(True)
+
+        self.slider_area = QWidget(self)
+        self.grid = QGridLayout(self.slider_area)
+        self.grid.setColumnStretch(1, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.slider_area)
+
+        self.notice = QLabel(self.tr("Alle getallen zijn voorinstellingen, geen officiële normen."), self)
+        self.notice.setWordWrap(True)
+        self.reset_button = QPushButton(self.tr("Herstel voorinstelling"), self)
+        self.reset_button.setToolTip(
+            self.tr("Gewichten, normen en partijweergave terug naar het ingebouwde profiel")
+        )
+
+        top = QFormLayout()
+        top.addRow(self.tr("Profiel"), self.profile_combo)
+        top.addRow(self.tr("Weging"), self.party_combo)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.reset_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.description)
+        layout.addWidget(heading(self.tr("Gewichten"), self, 1.1))
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bottom)
+
+        self.profile_combo.activated.connect(self._on_profile_chosen)
+        self.party_combo.activated.connect(self._on_party_chosen)
+        self.reset_button.clicked.connect(self.reset_to_preset)
+        controller.profile_changed.connect(self.rebuild)
+        controller.scores_changed.connect(self.sync)
+        controller.busy.connect(self._on_busy)
+        self.rebuild()
+
+    # -- building --------------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        """New profile: one row per criterion, party choices, description."""
+        profile = self.controller.profile
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.rows = {}
+        for r, criterion in enumerate(profile.criteria):
+            self._add_row(r, criterion)
+        self.grid.setRowStretch(len(profile.criteria), 1)
+
+        self.party_combo.clear()
+        self.party_combo.addItem(self.tr("Consensus (gemiddelde)"), CONSENSUS)
+        for party in profile.parties:
+            self.party_combo.addItem(party_label(party), party)
+        self.party_combo.addItem(self.tr("Eigen weging (schuifjes)"), CUSTOM_PARTY)
+
+        self._syncing = True
+        try:
+            index = self.profile_combo.findData(profile.id)
+            if index < 0:
+                self.profile_combo.addItem(profile.label, profile.id)
+                index = self.profile_combo.count() - 1
+            self.profile_combo.setCurrentIndex(index)
+        finally:
+            self._syncing = False
+        self.description.setText(profile.description)
+        self.description.setToolTip("\n".join(self.tr("Bron: {0}").format(s) for s in profile.sources))
+        self.sync()
+
+    def _add_row(self, r: int, criterion: Criterion) -> None:
+        tip = criterion_tooltip(criterion)
+        name = QLabel(criterion.label, self.slider_area)
+        name.setWordWrap(True)
+        name.setToolTip(tip)
+        slider = QSlider(Qt.Orientation.Horizontal, self.slider_area)
+        slider.setRange(0, SLIDER_MAX)
+        slider.setPageStep(5)
+        slider.setToolTip(tip)
+        slider.setMinimumWidth(80)
+        slider.setAccessibleName(self.tr("Gewicht {0}").format(criterion.label))
+        value = QLabel(self.slider_area)
+        value.setMinimumWidth(self.fontMetrics().horizontalAdvance("100 (100 %)") + 4)
+        value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        norm = QToolButton(self.slider_area)
+        norm.setText(self.tr("Norm…"))
+        norm.setToolTip(self.tr("Norm en verloop van {0} aanpassen").format(criterion.label) + "\n\n" + tip)
+        cid = criterion.id
+        slider.valueChanged.connect(lambda v, cid=cid: self._on_slider(cid, v))
+        norm.clicked.connect(lambda _checked=False, cid=cid: self.edit_norm(cid))
+        self.grid.addWidget(name, r, 0)
+        self.grid.addWidget(slider, r, 1)
+        self.grid.addWidget(value, r, 2)
+        self.grid.addWidget(norm, r, 3)
+        self.rows[cid] = _Row(criterion, name, value, slider, norm)
+
+    # -- controller → panel ----------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Show the weights of the current view (called on every scores_changed: cheap)."""
+        if self._syncing:
+            return
+        profile = self.controller.profile
+        weights = effective_weights(profile, self.controller.party)
+        total = sum(weights) or 1.0
+        self._syncing = True
+        try:
+            for criterion, w in zip(profile.criteria, weights, strict=True):
+                row = self.rows.get(criterion.id)
+                if row is None:
+                    continue
+                if row.slider.value() != round(w):
+                    row.slider.setValue(round(w))
+                row.value.setText(f"{_fmt(w)} ({round(100 * w / total)} %)")
+            index = self.party_combo.findData(self.controller.party)
+            if index >= 0 and index != self.party_combo.currentIndex():
+                self.party_combo.setCurrentIndex(index)
+        finally:
+            self._syncing = False
+
+    def _on_busy(self, busy: bool, _title: str) -> None:
+        # While the scores are recomputed the live model does not match the new profile yet.
+        for widget in (self.slider_area, self.profile_combo, self.party_combo, self.reset_button):
+            widget.setEnabled(not busy)
+
+    # -- panel → controller ----------------------------------------------------------------
+
+    def _on_profile_chosen(self, index: int) -> None:
+        pid = self.profile_combo.itemData(index)
+        if pid and pid != self.controller.profile.id:
+            self.controller.set_profile(str(pid))
+
+    def _on_party_chosen(self, index: int) -> None:
+        self.controller.set_party(str(self.party_combo.itemData(index)))
+
+    def _on_slider(self, criterion_id: str, value: int) -> None:
+        if not self._syncing:
+            self.set_weight(criterion_id, float(value))
+
+    def set_weight(self, criterion_id: str, weight: float) -> None:
+        """One weight from a slider: switch to the custom view first if needed, then score live."""
+        profile = self.controller.profile
+        party = self.controller.party
+        self._syncing = True
+        try:
+            if (party == CONSENSUS and profile.parties) or party in profile.parties:
+                for criterion, w in zip(profile.criteria, effective_weights(profile, party), strict=True):
+                    if criterion.id != criterion_id and abs(criterion.weight - w) > 1e-9:
+                        self.controller.set_weight(criterion.id, w)
+                self.controller.set_party(CUSTOM_PARTY)
+            self.controller.set_weight(criterion_id, weight)
+        finally:
+            self._syncing = False
+        self.sync()
+
+    def edit_norm(self, criterion_id: str) -> None:
+        row = self.rows.get(criterion_id)
+        if row is None:
+            return
+        dialog = NormDialog(self.controller.profile.criterion(criterion_id), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_norm(criterion_id, dialog.value())
+
+    def apply_norm(self, criterion_id: str, decay: Decay | Scale) -> None:
+        """A new norm/decay for one criterion: the sub-scores are recomputed in the background."""
+        try:
+            profile = with_decay(self.controller.profile, criterion_id, decay)
+        except ProfileError as exc:
+            QMessageBox.warning(self, self.tr("Norm niet aangepast"), f"{exc.message}\n\n{exc.hint}".strip())
+            return
+        self.controller.set_profile(profile)
+
+    def reset_to_preset(self) -> None:
+        """Back to the built-in profile: weights live; norms (if edited) with a recomputation."""
+        profile = self.controller.profile
+        if profile.id not in list_profiles():
+            return
+        preset = _builtin(profile.id)
+        same_norms = [(c.id, c.decay, c.scale) for c in profile.criteria] == [
+            (c.id, c.decay, c.scale) for c in preset.criteria
+        ]
+        if same_norms and dict(profile.parties) == dict(preset.parties):
+            self._syncing = True
+            try:
+                for criterion in preset.criteria:
+                    if profile.criterion(criterion.id).weight != criterion.weight:
+                        self.controller.set_weight(criterion.id, criterion.weight)
+                self.controller.set_party(CONSENSUS)
+            finally:
+                self._syncing = False
+            self.sync()
+        else:
+            self.controller.set_party(CONSENSUS)
+            self.controller.set_profile(preset)
+
+    # -- reading (tests) -------------------------------------------------------------------
+
+    def slider(self, criterion_id: str) -> QSlider:
+        return self.rows[criterion_id].slider

@@ -1,0 +1,405 @@
+"""Locatie: everything about the selected plot, in words a workshop can read from the screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.controller import ProjectController
+from app.panels.widgets import Panel, heading, panel_style, parse_colour, separator
+from plotscore.columns import party_col
+from plotscore.criteria import party_label
+from plotscore.explain import FAIL_MARK, OK_MARK, explain_criterion, format_number
+
+__all__ = ["PlotDetailPanel"]
+
+
+def _value(row: pd.Series, col: str) -> Any:
+    """A cell as a plain Python value; missing (NA/NaN/absent) → None."""
+    if col not in row.index:
+        return None
+    value = row[col]
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value
+
+
+def _text(row: pd.Series, col: str) -> str:
+    value = _value(row, col)
+    return "" if value is None else str(value).strip()
+
+
+def _area(m2: float) -> str:
+    return f"{round(m2):,}".replace(",", ".") + " m²"
+
+
+def _span(lo: Any, hi: Any) -> str:
+    if lo is None or hi is None:
+        return "–"
+    a, b = int(lo), int(hi)
+    return f"{a}" if a == b else f"{a}–{b}"
+
+
+class PlotDetailPanel(Panel):
+    """The selected plot: score explanation per criterion, zoning, capacity, reservation, notes."""
+
+    reserve_requested = Signal(str)  # plot_id: the workflow opens its reservation dialog
+    note_requested = Signal(str)  # plot_id: the workflow opens its note dialog
+
+    COLUMNS = 5
+
+    def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.plot_id: str | None = None
+        self._position: int | None = None
+
+        self.empty_label = QLabel(self.tr("Kies een locatie op de kaart of in de tabel Locaties."), self)
+        self.empty_label.setWordWrap(True)
+        self.title = heading("", self, 1.4)
+        self.subtitle = QLabel(self)
+        self.score_label = heading("", self, 1.15)
+        self.method_label = QLabel(self)
+        self.method_label.setWordWrap(True)
+
+        self.criteria_table = QTableWidget(0, self.COLUMNS, self)
+        self.criteria_table.setHorizontalHeaderLabels(
+            [self.tr("Criterium"), self.tr("Afstand"), self.tr("Norm"), self.tr("✓/✗"), self.tr("Deelscore")]
+        )
+        self.criteria_table.verticalHeader().hide()
+        self.criteria_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.criteria_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.criteria_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.criteria_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.criteria_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.robustness_label = QLabel(self)
+        self.disagreement_label = QLabel(self)
+        self.parties_label = QLabel(self)
+        self.zoning_label = QLabel(self)
+        self.capacity_label = QLabel(self)
+        self.reservation_label = QLabel(self)
+        self.notes_label = QLabel(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for caption, label in (
+            (self.tr("Robuustheid"), self.robustness_label),
+            (self.tr("Onenigheid"), self.disagreement_label),
+            (self.tr("Per partij"), self.parties_label),
+            (self.tr("Bestemming"), self.zoning_label),
+            (self.tr("Capaciteit"), self.capacity_label),
+            (self.tr("Reservering"), self.reservation_label),
+            (self.tr("Notities"), self.notes_label),
+        ):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(caption + ":", label)
+
+        self.reserve_button = QPushButton(self.tr("Reserveren…"), self)
+        self.reserve_button.setToolTip(self.tr("Deze locatie reserveren voor een woonvorm"))
+        self.note_button = QPushButton(self.tr("Notitie…"), self)
+        self.note_button.setToolTip(self.tr("Een notitie bij deze locatie schrijven"))
+        self.reserve_button.clicked.connect(self._request_reserve)
+        self.note_button.clicked.connect(self._request_note)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reserve_button)
+        buttons.addWidget(self.note_button)
+        buttons.addStretch(1)
+
+        self.body = QWidget(self)
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.title, self.subtitle, self.score_label, self.method_label):
+            body.addWidget(widget)
+        body.addWidget(self.criteria_table)
+        body.addWidget(separator(self))
+        body.addLayout(form)
+        body.addLayout(buttons)
+        body.addStretch(1)
+
+        inner = QWidget(self)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.empty_label)
+        inner_layout.addWidget(self.body)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        controller.selection_changed.connect(self.show_selection)
+        controller.state_changed.connect(self.show_selection)
+        controller.scores_changed.connect(self._update_score)
+        self.show_selection()
+
+    # -- signals out -----------------------------------------------------------------------
+
+    def _request_reserve(self) -> None:
+        if self.plot_id:
+            self.reserve_requested.emit(self.plot_id)
+
+    def _request_note(self) -> None:
+        if self.plot_id:
+            self.note_requested.emit(self.plot_id)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def _frame(self) -> pd.DataFrame | None:
+        state = self.controller.state
+        return state.run.frame if state is not None and state.run is not None else None
+
+    def show_selection(self) -> None:
+        """Show the first selected plot (or the hint when nothing is selected)."""
+        frame = self._frame()
+        selection = self.controller.selection
+        plot_id = selection[0] if selection else None
+        position = None
+        if frame is not None and plot_id is not None:
+            hits = np.flatnonzero(
+                frame["plot_id"].astype("string").to_numpy(dtype=object, na_value="") == plot_id
+            )
+            position = int(hits[0]) if len(hits) else None
+        self.plot_id = plot_id if position is not None else None
+        self._position = position
+        self.empty_label.setVisible(position is None)
+        self.body.setVisible(position is not None)
+        if frame is None or position is None:
+            if plot_id is not None and frame is not None:
+                self.empty_label.setText(
+                    self.tr("Locatie {0} heeft geen score in deze berekening.").format(plot_id)
+                )
+            else:
+                self.empty_label.setText(self.tr("Kies een locatie op de kaart of in de tabel Locaties."))
+            return
+        row = frame.iloc[position]
+        more = len(selection) - 1
+        self.title.setText(_text(row, "name") or str(plot_id))
+        parts = [str(plot_id)]
+        area = _value(row, "area_m2")
+        if area is not None:
+            parts.append(_area(float(area)))
+        if more > 0:
+            parts.append(self.tr("(+{0} meer geselecteerd)").format(more))
+        self.subtitle.setText(" · ".join(parts))
+        self._update_score()
+        self._show_method(row)
+        self._show_criteria(frame, position)
+        self._show_bookkeeping(row)
+
+    def _update_score(self) -> None:
+        if self._position is None:
+            return
+        scores = self.controller.scores
+        frame = self._frame()
+        if frame is None or len(scores) != len(frame) or self._position >= len(scores):
+            return
+        score = float(scores[self._position])
+        rank = int((scores > scores[self._position]).sum()) + 1
+        self.score_label.setText(
+            self.tr("Score {0} · nr. {1} van {2}").format(format_number(score, 1), rank, len(scores))
+        )
+
+    def _show_method(self, row: pd.Series) -> None:
+        method = _text(row, "distance_method")
+        ontsloten = _value(row, "ontsloten")
+        if ontsloten is False or ontsloten is np.False_:
+            text = self.tr("Niet ontsloten: de locatie ligt te ver van het looppadennetwerk.")
+        elif method == "hemelsbreed":
+            text = self.tr("Afstanden hemelsbreed (in een rechte lijn): er is geen looppadennetwerk.")
+        else:
+            text = self.tr("Afstanden lopend over het looppadennetwerk.")
+        self.method_label.setText(text)
+
+    def _show_criteria(self, frame: pd.DataFrame, position: int) -> None:
+        run = self.controller.state.run if self.controller.state else None
+        table = self.criteria_table
+        table.setRowCount(0)
+        if run is None:
+            return
+        style = panel_style()
+        details = explain_criterion(frame, run.profile, frame.index[position])
+        weights = dict(zip(run.profile.criterion_ids, self.controller.current_weights(), strict=False))
+        bold = QFont(table.font())
+        bold.setBold(True)
+        table.setRowCount(len(details))
+        for r, detail in enumerate(details):
+            mark = OK_MARK if detail["met"] else FAIL_MARK
+            cells = [
+                detail["label"],
+                detail["measure"],
+                detail["norm"].removeprefix("norm "),
+                mark,
+                format_number(detail["subscore"], 0),
+            ]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c == 3:
+                    item.setForeground(
+                        QBrush(parse_colour(style.norm_met if detail["met"] else style.norm_not_met))
+                    )
+                    item.setFont(bold)
+                if c >= 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setToolTip(
+                    self.tr("gewicht {0}").format(
+                        format_number(weights.get(detail["criterion_id"], detail["weight"]), 1)
+                    )
+                )
+                table.setItem(r, c, item)
+        table.resizeRowsToContents()
+        height = table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(table.rowCount()))
+        table.setFixedHeight(height + 2 * table.frameWidth() + 2)
+
+    def _show_bookkeeping(self, row: pd.Series) -> None:
+        self.robustness_label.setText(self._robustness(row))
+        self.disagreement_label.setText(self._disagreement(row))
+        self.parties_label.setText(self._parties(row))
+        self.zoning_label.setText(self._zoning(row))
+        self.capacity_label.setText(self._capacity(row))
+        self.reservation_label.setText(self._reservation())
+        self.notes_label.setText(self._notes(row))
+
+    def _robustness(self, row: pd.Series) -> str:
+        value = _value(row, "robustness")
+        if value is None:
+            return "–"
+        return self.tr("{0} % — zo vaak blijft de locatie in de top 10 als de gewichten variëren").format(
+            round(float(value) * 100)
+        )
+
+    def _disagreement(self, row: pd.Series) -> str:
+        value = _value(row, "disagreement")
+        if value is None:
+            return "–"
+        pct = round(float(value) * 100)
+        if pct <= 10:
+            words = self.tr("de partijen zijn het vrijwel eens")
+        elif pct <= 30:
+            words = self.tr("de partijen verschillen wat")
+        else:
+            words = self.tr("de partijen verschillen sterk")
+        return f"{pct} % — {words}"
+
+    def _parties(self, row: pd.Series) -> str:
+        run = self.controller.state.run if self.controller.state else None
+        if run is None or not run.profile.parties:
+            return "–"
+        parts = []
+        for party in run.profile.parties:
+            value = _value(row, party_col(party))
+            if value is not None:
+                parts.append(f"{party_label(party)} {format_number(float(value), 0)}")
+        return " · ".join(parts) or "–"
+
+    def _zoning(self, row: pd.Series) -> str:
+        lines = [_text(row, "zoning_class") or self.tr("onbekend")]
+        shares = []
+        for key, label in (
+            ("toegestaan", self.tr("toegestaan")),
+            ("procedure", self.tr("procedure")),
+            ("uitgesloten", self.tr("uitgesloten")),
+            ("onbekend", self.tr("onbekend")),
+        ):
+            value = _value(row, f"zoning_share_{key}")
+            if value is not None and float(value) > 0:
+                shares.append(f"{label} {round(float(value) * 100)} %")
+        if shares:
+            lines.append(" · ".join(shares))
+        hoofdgroepen = _text(row, "zoning_hoofdgroepen")
+        if hoofdgroepen:
+            lines.append(hoofdgroepen)
+        dubbel = _text(row, "zoning_dubbel")
+        if dubbel:
+            lines.append(self.tr("Dubbelbestemming: {0}").format(dubbel))
+        let_op = _text(row, "zoning_let_op")
+        if let_op:
+            lines.append(self.tr("Let op: {0}").format(let_op))
+        if _value(row, "zoning_indicatief"):
+            lines.append(self.tr("Indicatief: geen vastgesteld bestemmingsplan, controleer bij de gemeente."))
+        plans = _text(row, "zoning_plan_ids")
+        if plans:
+            lines.append(self.tr("Plan: {0}").format(plans))
+        return "\n".join(lines)
+
+    def _capacity(self, row: pd.Series) -> str:
+        lines = [
+            self.tr("{0} woningen").format(_span(_value(row, "capacity_min"), _value(row, "capacity_max")))
+        ]
+        basis = _text(row, "capacity_basis")
+        if basis:
+            lines.append(basis)
+        note = _text(row, "area_note")
+        if note:
+            lines.append(note)
+        return "\n".join(lines)
+
+    def _reservation(self) -> str:
+        state = self.controller.state
+        if state is None or state.reservations.empty or self.plot_id is None:
+            return self.tr("Niet gereserveerd")
+        res = state.reservations[state.reservations["plot_id"].astype("string") == self.plot_id]
+        if "active" in res.columns:
+            res = res[res["active"].fillna(True).astype(bool)]
+        if res.empty:
+            return self.tr("Niet gereserveerd")
+        lines = []
+        for _, r in res.iterrows():
+            parts = [
+                f"{_text(r, 'category')}: {self.tr('{0} woningen').format(_span(_value(r, 'capacity_min'), _value(r, 'capacity_max')))}",
+                _text(r, "status"),
+            ]
+            years = _span(_value(r, "year_start"), _value(r, "year_end"))
+            if years != "–":
+                parts.append(self.tr("jaren {0}").format(years))
+            partners = _text(r, "partners_text")
+            if partners:
+                parts.append(self.tr("partners: {0}").format(partners))
+            notes = _text(r, "notes")
+            if notes:
+                parts.append(notes)
+            lines.append(" · ".join(p for p in parts if p))
+        return "\n".join(lines)
+
+    def _notes(self, row: pd.Series) -> str:
+        state = self.controller.state
+        text = ""
+        if state is not None and self.plot_id is not None and "notes" in state.plots.columns:
+            hit = state.plots[state.plots["plot_id"].astype("string") == self.plot_id]
+            if not hit.empty:
+                text = _text(hit.iloc[0], "notes")
+        return text or _text(row, "notes") or self.tr("Geen notities")
+
+    # -- reading (tests, reports) ----------------------------------------------------------
+
+    def criteria_rows(self) -> list[list[str]]:
+        table = self.criteria_table
+        rows = []
+        for r in range(table.rowCount()):
+            cells = []
+            for c in range(table.columnCount()):
+                item = table.item(r, c)
+                cells.append(item.text() if item is not None else "")
+            rows.append(cells)
+        return rows

@@ -1,0 +1,157 @@
+"""Workshop mode: presentation window, party buttons, comments and votes, minutes; translations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+from app import actions
+from app.controller import CONSENSUS, ProjectController
+from app.i18n import I18N_DIR, current_language, install_translator, set_language
+from app.workshop import WorkshopWindow, disputed_plots
+from projects import service
+
+
+@pytest.fixture
+def workshop(qtbot, controller: ProjectController) -> tuple[WorkshopWindow, int]:
+    assert controller.store is not None
+    ws = service.new_workshop(controller.store, "Woonzorgtafel", participants=["wethouder Wonen", "Woonbron"])
+    controller.refresh()
+    window = WorkshopWindow(controller, ws.id)
+    qtbot.addWidget(window)
+    window.show()
+    return window, ws.id
+
+
+def test_workshop_window_full_screen_and_party_buttons(
+    qtbot, controller: ProjectController, workshop: tuple[WorkshopWindow, int]
+) -> None:
+    window, _ = workshop
+    assert "Woonzorgtafel" in window.title_label.text()
+    window.toggle_fullscreen()
+    assert window.windowState() & Qt.WindowState.WindowFullScreen
+    window.toggle_fullscreen()
+    assert not window.windowState() & Qt.WindowState.WindowFullScreen
+
+    parties = list(controller.profile.parties)
+    assert parties, "the demo profile has parties"
+    assert set(window.party_buttons) == {*parties, CONSENSUS}
+    qtbot.mouseClick(window.party_buttons[parties[0]], Qt.MouseButton.LeftButton)
+    assert controller.party == parties[0]
+    assert window.party_buttons[parties[0]].isChecked()
+    qtbot.mouseClick(window.party_buttons[CONSENSUS], Qt.MouseButton.LeftButton)
+    assert controller.party == CONSENSUS
+    assert window.top_list.count() == 10
+
+
+def test_consensus_view_marks_disputed_plots(
+    qtbot, controller: ProjectController, workshop: tuple[WorkshopWindow, int]
+) -> None:
+    window, _ = workshop
+    controller.set_party(CONSENSUS)
+    disputed = disputed_plots(controller, threshold=0.0)  # every plot the parties rank differently
+    items = [window.top_list.item(i) for i in range(window.top_list.count())]
+    flagged = {i.data(Qt.ItemDataRole.UserRole) for i in items if i.data(Qt.ItemDataRole.UserRole + 1)}
+    expected = {i.data(Qt.ItemDataRole.UserRole) for i in items} & disputed_plots(controller)
+    assert flagged == expected
+    assert all("partijen oneens" in i.text() for i in items if i.data(Qt.ItemDataRole.UserRole) in flagged)
+    assert disputed >= flagged
+    # a single party's view marks nothing
+    controller.set_party(next(iter(controller.profile.parties)))
+    assert not any(
+        window.top_list.item(i).data(Qt.ItemDataRole.UserRole + 1) for i in range(window.top_list.count())
+    )
+
+
+def test_comments_votes_and_decisions_persist_and_reach_the_minutes(
+    qtbot,
+    controller: ProjectController,
+    workshop: tuple[WorkshopWindow, int],
+    demo_file: Path,
+    tmp_path: Path,
+) -> None:
+    window, workshop_id = workshop
+    controller.select(["DLF-003"])
+    assert "DLF-003" in window.selected_label.text()
+    window.author_edit.setText("Woonbron")
+    window.comment_edit.setText("Goede plek, dicht bij de supermarkt")
+    qtbot.mouseClick(window.vote_buttons[1], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.post_button, Qt.MouseButton.LeftButton)
+    assert window.comments_list.count() == 1
+    window.author_edit.setText("Zorgorganisatie")
+    window.comment_edit.setText("Te ver van de huisarts")
+    qtbot.mouseClick(window.vote_buttons[-1], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.post_button, Qt.MouseButton.LeftButton)
+    assert window.comments_list.count() == 2
+    window.decision_edit.setText("DLF-003 voordragen voor geclusterd wonen")
+    qtbot.mouseClick(window.decision_button, Qt.MouseButton.LeftButton)
+    service.reserve(controller.store, "DLF-003", "geclusterd", 20, 24, workshop_id=workshop_id)  # type: ignore[arg-type]
+
+    # reopen the project: the comments are stored in it
+    controller.close_project()
+    with qtbot.waitSignal(controller.project_changed, timeout=60_000):
+        controller.open_project(demo_file)
+    qtbot.waitUntil(lambda: not controller.is_busy)
+    stored = service.list_comments(controller.store, plot_id="DLF-003")  # type: ignore[arg-type]
+    assert [(c.author, c.vote, c.workshop_id) for c in stored] == [
+        ("Woonbron", 1, workshop_id),
+        ("Zorgorganisatie", -1, workshop_id),
+    ]
+
+    minutes = service.workshop_minutes(controller.store, workshop_id)  # type: ignore[arg-type]
+    assert minutes.startswith("# Verslag werksessie ")
+    assert "wethouder Wonen" in minutes
+    assert "DLF-003 voordragen voor geclusterd wonen (kavel DLF-003)" in minutes
+    assert "Woonbron: [+1] Goede plek, dicht bij de supermarkt" in minutes
+    assert "Zorgorganisatie: [−1] Te ver van de huisarts" in minutes
+    assert "DLF-003: geclusterd, 20–24 woningen, kansrijk" in minutes
+
+    window.controller = controller
+    out = window.save_minutes(tmp_path / "verslag.md")
+    assert out.read_text(encoding="utf-8") == minutes
+
+
+def test_empty_comment_is_refused_with_dutch_error(
+    qtbot, controller: ProjectController, workshop: tuple[WorkshopWindow, int]
+) -> None:
+    window, _ = workshop
+    controller.select(["DLF-004"])
+    window.author_edit.setText("Gemeente")
+    with qtbot.waitSignal(controller.error) as blocker:
+        window.post_comment()
+    assert blocker.args[0] == "De opmerking is leeg."
+    assert service.list_comments(controller.store, plot_id="DLF-004") == []  # type: ignore[arg-type]
+
+
+def test_workshop_menu_starts_session_and_opens_window(qtbot, controller: ProjectController) -> None:
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    flow = actions.install(main, controller)
+    assert not flow.actions["workshop_show"].isEnabled()
+    workshop_id = flow.begin_workshop("Sessie april", ["gemeente", "corporatie"])
+    assert workshop_id is not None
+    assert flow.workshop_id == workshop_id
+    assert isinstance(flow.workshop_window, WorkshopWindow)
+    assert flow.workshop_window.isVisible()
+    assert flow.actions["minutes"].isEnabled()
+    assert [w["title"] for w in controller.state.info["workshops"]] == ["Sessie april"]  # type: ignore[union-attr]
+    flow.workshop_window.close()
+
+
+def test_english_translator_loads(qtbot) -> None:
+    app = QApplication.instance()
+    assert app is not None
+    assert (I18N_DIR / "bodnaarplot_en.qm").is_file()
+    try:
+        assert install_translator(app, "en") == "en"
+        assert QCoreApplication.translate("WorkflowActions", "&Bestand") == "&File"
+        assert QCoreApplication.translate("WorkshopWindow", "Besluit vastleggen") == "Record decision"
+    finally:
+        install_translator(app, "nl")
+    assert QCoreApplication.translate("WorkflowActions", "&Bestand") == "&Bestand"
+    assert current_language() == "nl"
+    set_language("en")
+    assert current_language() == "en"  # stored in the (test) settings for the next start
