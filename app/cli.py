@@ -517,6 +517,7 @@ def _add_project_parsers(sub: Any) -> None:
             "network_source",
             "plots",
             "neighbourhoods",
+            "land_use",
         ],
         help="lees het bestand als deze soort",
     )
@@ -609,13 +610,142 @@ def _add_project_parsers(sub: Any) -> None:
     p.set_defaults(func=_cmd_project_pull)
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from app.main import run_gui
+
+    return run_gui(demo=True, screenshot=args.screenshot, lang=args.lang)
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    from app.main import run_gui
+
+    return run_gui(project=args.project, screenshot=args.screenshot, lang=args.lang)
+
+
+def _cmd_candidates(args: argparse.Namespace) -> int:
+    from projects.candidates import (
+        accept_candidates,
+        candidates_from_files,
+        candidates_summary,
+        parse_mapping,
+        project_candidates,
+        write_candidates,
+    )
+    from projects.errors import InputsError
+    from projects.scoring import check_output_path
+
+    if args.out:
+        check_output_path(args.out)
+    maps = [parse_mapping(m) for m in (args.map or [])]
+    if len(maps) > len(args.list or []):
+        raise InputsError(
+            "--map hoort bij een --list.", hint="Geef per --list hoogstens één --map, in dezelfde volgorde."
+        )
+    if args.accept and not args.project:
+        raise InputsError(
+            "--accept werkt alleen met --project.", hint="Bijv. candidates --project P.gpkg --accept all"
+        )
+    progress = _StderrProgress(quiet=args.json)
+    store = None
+    try:
+        if args.project:
+            if args.inputs or args.buildings or args.zoning or args.land_use or args.facilities or args.list:
+                raise InputsError(
+                    "Met --project komen de lagen uit het project.",
+                    hint="Importeer extra lagen eerst: bodnaarplot project import PROJECT BESTAND.",
+                )
+            store = _open_project(args.project)
+            frame = project_candidates(store, rules=args.rules, progress=progress)
+        else:
+            lists = [(path, maps[i] if i < len(maps) else {}) for i, path in enumerate(args.list or [])]
+            frame = candidates_from_files(
+                args.inputs,
+                buildings=args.buildings or (),
+                zoning=args.zoning or (),
+                land_use=args.land_use or (),
+                facilities=args.facilities or (),
+                lists=lists,
+                rules=args.rules,
+                progress=progress,
+            )
+        accepted = accept_candidates(store, frame, args.accept) if store is not None and args.accept else None
+    finally:
+        if store is not None:
+            store.close()
+    if args.out:
+        path = write_candidates(frame, args.out)
+        print(f"{len(frame)} kansen geschreven naar {path}", file=sys.stderr if args.json else sys.stdout)
+    summary = candidates_summary(frame)
+    if accepted is not None:
+        summary["accepted"] = {"added": accepted.added, "skipped": [list(s) for s in accepted.skipped]}
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(
+        f"{summary['count']} kansen, waarvan {summary['new']} nieuw (de rest valt samen met een bestaande kavel)"
+    )
+    print("per familie: " + (", ".join(f"{k} {v}" for k, v in summary["by_family"].items()) or "-"))
+    for c in summary["candidates"]:
+        dup = f"  [= {c['duplicate_of']}]" if c["duplicate_of"] else ""
+        area = f"{c['area_m2']:.0f} m²" if c["area_m2"] else "punt"
+        print(f"  {c['plot_id']}  {c['name']}  ({c['category_hint']}, {area}){dup}")
+        print(f"      {c['reasons']}")
+    if accepted is not None:
+        print(f"aangenomen als kavel: {len(accepted.added)}; overgeslagen: {len(accepted.skipped)}")
+        for pid, why in accepted.skipped:
+            print(f"  overgeslagen {pid}: {why}")
+    return EXIT_OK
+
+
+def _add_candidates_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "candidates",
+        help="stel kansrijke kavels voor: braakliggend, transformatie, zorgterreinen, bestaande bouw",
+    )
+    p.add_argument(
+        "inputs", nargs="*", help="laagbestanden; soorten worden herkend (bijv. de demo-GeoPackage)"
+    )
+    p.add_argument("--buildings", action="append", help="BAG-panden (mag vaker)")
+    p.add_argument("--zoning", action="append", help="bestemmingsplan (mag vaker)")
+    p.add_argument(
+        "--land-use", dest="land_use", action="append", help="OSM-landgebruik of .osm.pbf (mag vaker)"
+    )
+    p.add_argument("--facilities", action="append", help="voorzieningen, voor zorglocaties (mag vaker)")
+    p.add_argument("--list", action="append", help="lijst met plancapaciteit (punten of vlakken; mag vaker)")
+    p.add_argument(
+        "--map",
+        action="append",
+        metavar="VELD=KOLOM,...",
+        help="kolomkoppeling van de --list ervoor: name, plot_id, planned_homes, phase",
+    )
+    p.add_argument("--rules", help="eigen regelbestand (.toml), standaard resources/candidates/rules.toml")
+    p.add_argument("--project", help="zoek in de lagen van dit project (bestand of database-URL)")
+    p.add_argument("--accept", metavar="all|ID,ID", help="neem kansen op als kavels van het project")
+    p.add_argument("--out", help="uitvoer: .gpkg (met geometrie) of .csv")
+    p.add_argument("--json", action="store_true", help="resultaat als één JSON-object op stdout")
+    p.set_defaults(func=_cmd_candidates)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bodnaarplot",
         description="Van Bod naar Plot: van de opgave ouderenhuisvesting naar gereserveerde locaties.",
     )
     parser.add_argument("--verbose", action="store_true", help="meer uitvoer (voor ontwikkelaars)")
+    parser.add_argument("--screenshot", metavar="PNG", help="venster na het laden als PNG opslaan en stoppen")
+    parser.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDO")
+
+    p = sub.add_parser("demo", help="open de app op een verse kopie van het Delft-demoproject")
+    p.add_argument("--screenshot", metavar="PNG", help="venster na het laden als PNG opslaan en stoppen")
+    p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("open", help="open de app op een project (.gpkg of database-URL)")
+    p.add_argument("project", help="projectbestand of postgresql://...-URL")
+    p.add_argument("--screenshot", metavar="PNG", help="venster na het laden als PNG opslaan en stoppen")
+    p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
+    p.set_defaults(func=_cmd_open)
 
     p = sub.add_parser("inspect", help="laat zien wat een bestand is (soort, aantal, CRS, bbox, kolommen)")
     p.add_argument("path", help="bestand of map (GPKG, GeoJSON, GML, OSM, CSV, GTFS, GeoTIFF, BAG-XML)")
@@ -629,6 +759,7 @@ def _build_parser() -> argparse.ArgumentParser:
             "network_source",
             "plots",
             "neighbourhoods",
+            "land_use",
             "raster",
         ],
         help="lees het bestand als deze soort",
@@ -662,6 +793,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     _add_project_parsers(sub)
     _add_ledger_parser(sub, "ledger")
+    _add_candidates_parser(sub)
     return parser
 
 
@@ -709,8 +841,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Library warnings (GDAL, pandas) are for developers; loaders report what users need.
         warnings.simplefilter("ignore")
     if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+        from app.main import run_gui
+
+        return _run(lambda a: run_gui(screenshot=a.screenshot, lang=a.lang), args)
     return _run(args.func, args)
 
 

@@ -36,6 +36,7 @@ class LayerKind(StrEnum):
     NETWORK_SOURCE = "network_source"
     PLOTS = "plots"
     NEIGHBOURHOODS = "neighbourhoods"
+    LAND_USE = "land_use"
     RASTER = "raster"
 
 
@@ -159,6 +160,17 @@ CANONICAL: dict[LayerKind, KindSpec] = {
         ),
         _POLY,
         "CBS buurten/wijken (neighbourhoods)",
+    ),
+    LayerKind.LAND_USE: KindSpec(
+        LayerKind.LAND_USE,
+        (
+            ColumnSpec("osm_id", "string", "source id, e.g. 'osm:w123' or 'osm:r45'"),
+            ColumnSpec("key", "string", "tag key that made it land use: landuse, amenity, leisure, ..."),
+            ColumnSpec("value", "string", "tag value, e.g. 'parking', 'construction', 'nursing_home'"),
+            ColumnSpec("name", "string", "name"),
+        ),
+        _POLY,
+        "OSM land-use areas (parking, construction, brownfield, parks, care sites, ...)",
     ),
     LayerKind.RASTER: KindSpec(LayerKind.RASTER, (), (), "GeoTIFF raster"),
 }

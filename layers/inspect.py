@@ -25,6 +25,7 @@ _COUNT_COLUMNS: dict[LayerKind, tuple[str, ...]] = {
     LayerKind.NETWORK_SOURCE: ("highway",),
     LayerKind.PLOTS: ("source",),
     LayerKind.NEIGHBOURHOODS: (),
+    LayerKind.LAND_USE: ("key", "value"),
     LayerKind.RASTER: (),
 }
 

@@ -1,16 +1,19 @@
-"""OpenStreetMap extracts (.osm.pbf / .osm) → facilities and walking-network source.
+"""OpenStreetMap extracts (.osm.pbf / .osm) → facilities, walking-network source and land use.
 
 Read with pyosmium in one streaming pass (node locations cached, multipolygons assembled by
 libosmium) instead of GDAL's OSM driver: GDAL throws on the degenerate rings that clipped
 extracts contain, and it loses the node ids the scoring engine needs to build the walking
-graph. Tag → category rules live in ``resources/categories/osm_tags.toml``.
+graph. Tag → category rules live in ``resources/categories/osm_tags.toml`` (its ``[land_use]``
+table says which areas become the land-use layer).
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +32,20 @@ from layers.geometry import clean_geometries
 from layers.registry import Probe, SourceFormat, register
 from layers.result import LoadResult, Warnings
 from layers.sources import check_file, check_xml_safe
+from resources import resource
 
-__all__ = ["OSM_SUFFIXES", "load", "read_osm", "read_osm_areas", "sniff_osm"]
+__all__ = [
+    "OSM_SUFFIXES",
+    "load",
+    "load_land_use_tags",
+    "read_land_use",
+    "read_osm",
+    "read_osm_areas",
+    "sniff_osm",
+]
 
 OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm")
-_KINDS = (LayerKind.FACILITIES, LayerKind.NETWORK_SOURCE)
+_KINDS = (LayerKind.FACILITIES, LayerKind.NETWORK_SOURCE, LayerKind.LAND_USE)
 _TYPE_LETTER = {"node": "n", "way": "w", "relation": "r"}
 _AREA_RELATION_TYPES = frozenset({"multipolygon", "boundary"})
 # Keys that make a closed way an area (highway/barrier/railway rings are lines unless area=yes).
@@ -498,28 +510,39 @@ def read_osm(
     bbox: Sequence[float] | None = None,
     rules: OsmRules | None = None,
 ) -> list[LoadResult]:
-    """Read an OSM extract into FACILITIES and/or NETWORK_SOURCE (both when ``kinds`` is None).
+    """Read an OSM extract into FACILITIES, NETWORK_SOURCE and/or LAND_USE (all when ``kinds`` is None).
 
-    ``bbox`` (RD: xmin, ymin, xmax, ymax) keeps facilities inside it and network ways that
-    touch it (whole ways, so node ids stay aligned with vertices).
+    ``bbox`` (RD: xmin, ymin, xmax, ymax) keeps facilities inside it and network ways and
+    land-use areas that touch it (whole ways, so node ids stay aligned with vertices).
     """
     wanted = [k for k in _KINDS if kinds is None or k in kinds]
     if not wanted:
         raise LayerSchemaError(
-            "Een OSM-bestand levert alleen voorzieningen en een wegennetwerk.",
-            hint="Vraag 'facilities' of 'network_source', of kies een ander bestand.",
+            "Een OSM-bestand levert alleen voorzieningen, een wegennetwerk en landgebruik.",
+            hint="Vraag 'facilities', 'network_source' of 'land_use', of kies een ander bestand.",
             path=str(path),
         )
     box = _check_bbox(bbox)
     p = _open(path)
     rules = rules or load_osm_rules()
-    scan = _scan(
-        p, rules, facilities=LayerKind.FACILITIES in wanted, network=LayerKind.NETWORK_SOURCE in wanted
+    scanned = [k for k in wanted if k is not LayerKind.LAND_USE]
+    scan = (
+        _scan(p, rules, facilities=LayerKind.FACILITIES in wanted, network=LayerKind.NETWORK_SOURCE in wanted)
+        if scanned
+        else _Scan()
     )
     results: list[LoadResult] = []
     for kind in wanted:
         warnings = Warnings()
-        if kind is LayerKind.FACILITIES:
+        if kind is LayerKind.LAND_USE:
+            frame = read_land_use(p, bbox=box, warnings=warnings)
+            meta: dict[str, Any] = {
+                "counts_by_tag": {
+                    str(k): int(v)
+                    for k, v in (frame["key"] + "=" + frame["value"]).value_counts().sort_index().items()
+                }
+            }
+        elif kind is LayerKind.FACILITIES:
             frame, meta = _facility_frame(scan, rules, warnings, p, box)
         else:
             frame, meta = _network_frame(scan, rules, warnings, p, box)
@@ -554,12 +577,14 @@ def read_osm_areas(
     *,
     bbox: Sequence[float] | None = None,
     warnings: Warnings | None = None,
+    extra_tags: Sequence[str] = (),
 ) -> gpd.GeoDataFrame:
     """Polygons (RD) of closed ways and multipolygons carrying any of ``tags``.
 
     ``tags`` maps a key to the accepted values (None = any value), e.g.
     ``{"landuse": None, "amenity": {"parking"}}``; an object matches when any key matches.
-    Columns: ``osm_id`` ('osm:w12'), ``osm_type``, ``name``, one column per key, geometry.
+    Columns: ``osm_id`` ('osm:w12'), ``osm_type``, ``name``, one column per key and per
+    ``extra_tags`` key, geometry.
     For candidate plots and an indicative zoning layer in the demo builder. Broken rings are
     skipped and counted in ``warnings`` (code ``osm_broken_area``).
     """
@@ -617,7 +642,7 @@ def read_osm_areas(
         "osm_type": pd.array([r[1] for r in rows], dtype="string"),
         "name": pd.array([r[2].get("name") for r in rows], dtype="string"),
     }
-    for key in keys:
+    for key in [*keys, *extra_tags]:
         if key not in data:
             data[key] = pd.array([r[2].get(key) for r in rows], dtype="string")
     gdf = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([r[3] for r in rows], crs="EPSG:4326"))
@@ -626,6 +651,66 @@ def read_osm_areas(
     if box is not None:
         gdf = gdf.loc[gdf.geometry.intersects(shapely.box(*box))]
     return gpd.GeoDataFrame(gdf.reset_index(drop=True), geometry="geometry", crs=gdf.crs)
+
+
+@dataclass(frozen=True, slots=True)
+class LandUseTags:
+    """Which areas form the land-use layer: keys in priority order, accepted values, extras."""
+
+    keys: tuple[str, ...]
+    values: dict[str, frozenset[str] | None]
+    extra_tags: tuple[str, ...]
+
+
+def load_land_use_tags(path: str | Path | None = None) -> LandUseTags:
+    """The ``[land_use]`` table of ``resources/categories/osm_tags.toml`` (or of ``path``)."""
+    where: Path | Traversable = Path(path) if path is not None else resource("categories", "osm_tags.toml")
+    data = tomllib.loads(where.read_text(encoding="utf-8"))
+    table = data.get("land_use")
+    if not isinstance(table, dict) or not isinstance(table.get("keys"), list) or not table["keys"]:
+        raise LayerSchemaError(
+            "De OSM-tagtabel mist [land_use] met een lijst 'keys'.",
+            hint="Herstel resources/categories/osm_tags.toml (zie de toelichting in dat bestand).",
+            path=str(where),
+        )
+    values: dict[str, frozenset[str] | None] = {}
+    for key in table["keys"]:
+        vals = table.get(key)
+        if not isinstance(vals, list) or not all(isinstance(v, str) for v in vals):
+            raise LayerSchemaError(
+                f'[land_use] {key} moet een lijst met waarden zijn ("*" = elke waarde).',
+                hint="Herstel resources/categories/osm_tags.toml.",
+                path=str(where),
+            )
+        values[str(key)] = None if "*" in vals else frozenset(vals)
+    extra = table.get("extra_tags", [])
+    return LandUseTags(tuple(values), values, tuple(str(e) for e in extra))
+
+
+def read_land_use(
+    path: str | Path,
+    *,
+    bbox: Sequence[float] | None = None,
+    warnings: Warnings | None = None,
+    tags: LandUseTags | None = None,
+) -> gpd.GeoDataFrame:
+    """The canonical LAND_USE frame: one row per area, ``key``/``value`` from the first key that matches."""
+    spec = tags or load_land_use_tags()
+    areas = read_osm_areas(path, spec.values, bbox=bbox, warnings=warnings, extra_tags=spec.extra_tags)
+    key = pd.Series(pd.NA, index=areas.index, dtype="string")
+    value = pd.Series(pd.NA, index=areas.index, dtype="string")
+    for k in spec.keys:
+        if k not in areas.columns:
+            continue
+        allowed = spec.values[k]
+        col = areas[k].astype("string")
+        hit = key.isna() & col.notna() & (col.isin(list(allowed)) if allowed is not None else True)
+        key = key.mask(hit.fillna(False).astype(bool), k)
+        value = value.mask(hit.fillna(False).astype(bool), col)
+    frame = areas.assign(key=key, value=value)
+    frame = frame.drop(columns=[c for c in spec.keys if c in frame.columns and c not in spec.extra_tags])
+    frame = frame.loc[frame["key"].notna()]
+    return conform(frame, LayerKind.LAND_USE)
 
 
 def _polygonal(geom: shapely.Geometry) -> shapely.Geometry | None:

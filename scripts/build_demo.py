@@ -237,6 +237,7 @@ def main() -> None:
     )
     facilities = _clip(_one(osm, LayerKind.FACILITIES), fac_box)
     network = _clip(_one(osm, LayerKind.NETWORK_SOURCE), OSM_CORE)
+    land_use = _clip(_one(osm, LayerKind.LAND_USE), OSM_CORE)
     zoning = build_indicative_zoning(pbf)
     plots = build_plots(pbf, buildings, network)
     bbox = tuple(float(v) for v in buildings.total_bounds)
@@ -254,6 +255,7 @@ def main() -> None:
             ("neighbourhoods", res(LayerKind.NEIGHBOURHOODS, neighbourhoods)),
             ("plots", res(LayerKind.PLOTS, plots)),
             ("zoning_indicatief", res(LayerKind.ZONING, zoning)),
+            ("land_use", res(LayerKind.LAND_USE, land_use)),
         ],
     )
     size_mb = args.out.stat().st_size / 1024**2
@@ -265,6 +267,7 @@ def main() -> None:
         ("neighbourhoods", neighbourhoods),
         ("plots", plots),
         ("zoning_indicatief", zoning),
+        ("land_use", land_use),
     ]:
         print(f"  {name}: {len(f)}")
     print("  facilities by category:", facilities["category"].value_counts().to_dict())

@@ -46,7 +46,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert proc.returncode == 0, proc.stderr
     assert "%" in proc.stderr  # progress on stderr
     assert "kavels: 58 nieuw" in proc.stdout
-    assert proc.stdout.count("geïmporteerd:") == 6
+    assert proc.stdout.count("geïmporteerd:") == 7  # the demo holds 7 canonical layers (incl. land_use)
 
     proc = run_cli("project", "score", p, "--profile", "geclusterd")
     assert proc.returncode == 0, proc.stderr
@@ -138,7 +138,7 @@ def test_project_file_is_a_geopackage_gis_can_read(project: Path) -> None:
 def test_info_status_workshop_and_export(project: Path, tmp_path: Path) -> None:
     info = json.loads(ok("project", "info", project, "--json"))
     assert info["project"]["gemeente_code"] == "0503"
-    assert info["project"]["categories"] == ["nultreden", "geclusterd", "zorggeschikt"]
+    assert info["project"]["categories"] == ["nultreden", "geclusterd", "zorggeschikt", "wonen met een plus"]
     assert len(info["score_snapshots"]) == 2
     fid = next(r["fid"] for r in info["reservations"] if r["status"] == "kansrijk")
     text = ok("project", "info", project)

@@ -24,6 +24,7 @@ def test_demo_is_small_and_complete() -> None:
         LayerKind.NEIGHBOURHOODS,
         LayerKind.PLOTS,
         LayerKind.ZONING,
+        LayerKind.LAND_USE,
     }
     for r in results.values():
         assert len(r.frame) > 0

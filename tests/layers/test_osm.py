@@ -153,6 +153,19 @@ def test_read_osm_areas_counts_broken(mini: Path) -> None:
     assert {x.code: x.count for x in w}["osm_broken_area"] == 2  # w300 landuse + r600
 
 
+def test_land_use_kind(mini: Path) -> None:
+    results = read_osm(mini)
+    assert [r.kind for r in results] == [LayerKind.FACILITIES, LayerKind.NETWORK_SOURCE, LayerKind.LAND_USE]
+    land = _by_kind(results)[LayerKind.LAND_USE]
+    assert list(land.frame.columns[:4]) == CANONICAL[LayerKind.LAND_USE].column_names
+    rows = land.frame.set_index("osm_id")
+    assert rows.loc["osm:w100", ["key", "value", "name"]].tolist() == ["leisure", "park", "Testpark"]
+    # amenity comes before landuse in [land_use] keys: a care area is a care site
+    assert rows.loc["osm:r500", ["key", "value"]].tolist() == ["amenity", "social_facility"]
+    assert rows.loc["osm:r500", "social_facility"] == "nursing_home"
+    assert land.meta["counts_by_tag"] == {"amenity=social_facility": 1, "leisure=park": 1}
+
+
 def test_registry_detects_osm(mini: Path) -> None:
     assert detect(probe(mini)).id == "osm"
     results = load_path(mini, kind=LayerKind.FACILITIES)

@@ -41,7 +41,7 @@ from projects.store import ProjectStore
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "resources" / "demo" / "delft_demo.gpkg"
-DEMO_KINDS = {"buildings", "facilities", "network_source", "neighbourhoods", "plots", "zoning"}
+DEMO_KINDS = {"buildings", "facilities", "network_source", "neighbourhoods", "plots", "zoning", "land_use"}
 
 
 @pytest.fixture(scope="module")
