@@ -180,6 +180,9 @@ class WorkflowActions(QObject):
         menu.addSeparator()
         self._action(menu, "draw_plot", self.tr("Kavel &tekenen"), self.draw_plot, "Ctrl+Shift+K")
         self._action(menu, "delete_plot", self.tr("Kavel &verwijderen"), self.delete_plot, "Ctrl+Del")
+        self._action(
+            menu, "find_candidates", self.tr("&Kansen zoeken…"), self.find_candidates, "Ctrl+Shift+F"
+        )
         menu.addSeparator()
         self._action(menu, "reserve", self.tr("&Reserveren…"), self.reserve, "Ctrl+R")
         self.status_menu = menu.addMenu(self.tr("&Status wijzigen"))
@@ -451,6 +454,49 @@ class WorkflowActions(QObject):
             self.controller, int(row["fid"]), status, expected_version=int(row["version"])
         )
         execute(self.controller, command, on_conflict=self.show_conflict)
+
+    def find_candidates(self) -> None:
+        """Run the candidate finder on the project's layers; show the proposals as a layer."""
+        from projects.candidates import project_candidates
+
+        store = self.controller.store
+        if store is None:
+            self.controller.error.emit(
+                self.tr("Er is geen project geopend."), self.tr("Open een project of maak een nieuw project.")
+            )
+            return
+        self.controller.run_task(
+            self.tr("Kansen zoeken"), project_candidates, store, on_done=self._show_candidates
+        )
+
+    def _show_candidates(self, candidates: Any) -> None:
+        from app.dialogs.candidates_dialog import CandidatesDialog
+
+        map_view = getattr(self.window, "map_view", None)
+        if map_view is not None:
+            map_view.set_candidates(candidates)
+        dialog = CandidatesDialog(candidates, self.window)
+        dialog.accepted_ids.connect(lambda ids: self._accept_candidates(candidates, ids))
+        dialog.finished.connect(lambda _r: map_view.set_candidates(None) if map_view is not None else None)
+        dialog.setModal(False)
+        dialog.show()
+        self.candidates_dialog = dialog
+
+    def _accept_candidates(self, candidates: Any, ids: list[str]) -> None:
+        from projects.candidates import accept_candidates
+
+        store = self.controller.store
+        if store is None:
+            return
+        try:
+            result = accept_candidates(store, candidates, ids)
+        except ProjectError as exc:
+            self.controller.error.emit(*user_message(exc))
+            return
+        self.controller.messages_added.emit(
+            [self.tr("Kansen overgenomen als kavel: {n}").format(n=len(result.added))]
+        )
+        self.controller.set_profile(self.controller.profile)  # score the new plots
 
     def draw_plot(self) -> None:
         tool = getattr(self.window, "map_view", None)

@@ -15,6 +15,7 @@ starting, so no signal can be missed.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 import traceback
@@ -94,3 +95,17 @@ class Worker:
             return True
         thread.join(timeout)
         return not thread.is_alive()
+
+
+@atexit.register
+def _stop_running_workers() -> None:
+    """Cancel and join workers still running when Python exits.
+
+    A daemon thread still inside Qt or PROJ while the interpreter tears down aborts the process
+    ("terminate called without an active exception"); the work stops at its next progress
+    report, so this wait is short.
+    """
+    for worker in list(Worker._running):
+        worker.cancel()
+    for worker in list(Worker._running):
+        worker.wait(timeout=30)

@@ -17,6 +17,57 @@
     </message>
 </context>
 <context>
+    <name>CandidatesDialog</name>
+    <message>
+        <source>Kansen zoeken</source>
+        <translation>Find opportunities</translation>
+    </message>
+    <message>
+        <source>{n} voorgestelde locaties. Vink aan wat u als kavel wilt overnemen; daarna worden ze gescoord zoals elke kavel. {d} voorstellen vallen samen met bestaande kavels en staan niet in de lijst.</source>
+        <translation>{n} proposed locations. Tick what you want to take over as plots; they are then scored like any plot. {d} proposals coincide with existing plots and are not listed.</translation>
+    </message>
+    <message>
+        <source>Overnemen</source>
+        <translation>Take over</translation>
+    </message>
+    <message>
+        <source>Naam</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Waarom</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <source>Soort</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>m²</source>
+        <translation>m²</translation>
+    </message>
+    <message>
+        <source>Woonvorm</source>
+        <translation>Housing type</translation>
+    </message>
+    <message>
+        <source>Alles aanvinken</source>
+        <translation>Tick all</translation>
+    </message>
+    <message>
+        <source>Niets aanvinken</source>
+        <translation>Untick all</translation>
+    </message>
+    <message>
+        <source>Aangevinkte overnemen</source>
+        <translation>Take over ticked</translation>
+    </message>
+    <message>
+        <source>Sluiten</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>ja</source>
@@ -320,6 +371,10 @@
     <message>
         <source>Coördinaten onder de muis (RD New, meter)</source>
         <translation>Coordinates under the mouse (RD New, metres)</translation>
+    </message>
+    <message>
+        <source>Kansen (voorstellen)</source>
+        <translation>Opportunities (proposals)</translation>
     </message>
     <message>
         <source>De kaart kon niet worden opgebouwd.</source>
@@ -1072,6 +1127,10 @@ Open a project or start the demo.</translation>
         <translation>De&amp;lete plot</translation>
     </message>
     <message>
+        <source>&amp;Kansen zoeken…</source>
+        <translation>Find &amp;opportunities…</translation>
+    </message>
+    <message>
         <source>&amp;Reserveren…</source>
         <translation>&amp;Reserve…</translation>
     </message>
@@ -1210,6 +1269,14 @@ Open a project or start the demo.</translation>
     <message>
         <source>Reserveer de kavel eerst (Bewerken → Reserveren).</source>
         <translation>Reserve the plot first (Edit → Reserve).</translation>
+    </message>
+    <message>
+        <source>Kansen zoeken</source>
+        <translation>Find opportunities</translation>
+    </message>
+    <message>
+        <source>Kansen overgenomen als kavel: {n}</source>
+        <translation>Opportunities taken over as plots: {n}</translation>
     </message>
     <message>
         <source>Tekenen is in deze kaart niet beschikbaar.</source>

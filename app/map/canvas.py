@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -453,6 +454,29 @@ class MapView(QGraphicsView):
         item.setVisible(self._visible.get(layer_id, True))
         item.setOpacity(self._opacity.get(layer_id, 1.0))
 
+    def set_candidates(self, frame: gpd.GeoDataFrame | None) -> None:
+        """Show proposed sites from *Kansen zoeken* as their own layer; None removes it."""
+        old = self.items_by_id.pop("kansen", None)
+        if old is not None:
+            self.scene().removeItem(old)
+        if frame is not None and len(frame):
+            data = build_features(frame, columns=("name", "reason"))
+            layer = PolygonLayer(
+                "kansen",
+                self.tr("Kansen (voorstellen)"),
+                data,
+                [QColor(255, 140, 0, 70)],
+                outline=QColor("#D35400"),
+                outline_px=2.0,
+                min_box_px=4.0,
+            )
+            if "kansen" not in self._order:
+                self._order.insert(self._order.index("plots"), "kansen")
+            self._visible.setdefault("kansen", True)
+            self._add_item("kansen", layer, self.tr("Kansen (voorstellen)"))
+            self._apply_order()
+        self.layers_changed.emit()
+
     def _apply_order(self) -> None:
         for z, key in enumerate(self._order):
             item = self.items_by_id.get(key)
@@ -486,7 +510,7 @@ class MapView(QGraphicsView):
             return  # a newer state is being built
         st = self.map_style
         state = self.controller.state
-        for key in [k for k in self.items_by_id if k not in ("basemap", "reach")]:
+        for key in [k for k in self.items_by_id if k not in ("basemap", "reach", "kansen")]:
             self.scene().removeItem(self.items_by_id.pop(key))
         if "zoning" in data:
             self._install_zoning(data["zoning"])
