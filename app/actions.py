@@ -160,6 +160,13 @@ class WorkflowActions(QObject):
         menu.addSeparator()
         self._action(menu, "save_copy", self.tr("&Kopie opslaan als…"), self.save_copy, "Ctrl+Shift+S")
         self._action(menu, "import", self.tr("Lagen &importeren…"), self.import_layers, "Ctrl+I")
+        self._action(
+            menu,
+            "export_all",
+            self.tr("E&xporteren (kaart, dossiers, web, tabellen)…"),
+            self.export_all,
+            "Ctrl+Shift+E",
+        )
         self._action(menu, "export", self.tr("&Exporteren naar GeoPackage…"), self.export_gpkg, "Ctrl+E")
         menu.addSeparator()
         self._action(menu, "quit", self.tr("&Afsluiten"), self.window.close, QKeySequence.StandardKey.Quit)
@@ -454,6 +461,19 @@ class WorkflowActions(QObject):
             self.controller, int(row["fid"]), status, expected_version=int(row["version"])
         )
         execute(self.controller, command, on_conflict=self.show_conflict)
+
+    def export_all(self) -> None:
+        """The export dialog: PDF map, dossiers, web map, GIS package and annex, with a preview."""
+        from app.dialogs.export_dialog import ExportDialog
+
+        if self.controller.store is None:
+            self.controller.error.emit(
+                self.tr("Er is geen project geopend."), self.tr("Open een project of maak een nieuw project.")
+            )
+            return
+        self.export_dialog = ExportDialog(self.controller, self.window)
+        self.export_dialog.setModal(False)
+        self.export_dialog.show()
 
     def find_candidates(self) -> None:
         """Run the candidate finder on the project's layers; show the proposals as a layer."""

@@ -726,6 +726,104 @@ def _add_candidates_parser(sub: Any) -> None:
     p.set_defaults(func=_cmd_candidates)
 
 
+def _add_export_pdf_args(p: Any) -> None:
+    """The PDF options of ``export``: the reserved-location map and per-plot dossiers."""
+    p.add_argument(
+        "--pdf", metavar="BESTAND", help="kaart van de gereserveerde locaties als PDF (met bijlage)"
+    )
+    p.add_argument(
+        "--format", type=str.upper, choices=["A4", "A3"], default="A4", help="papierformaat (standaard A4)"
+    )
+    orientation = p.add_mutually_exclusive_group()
+    orientation.add_argument(
+        "--landscape", dest="landscape", action="store_true", default=True, help="liggend (standaard)"
+    )
+    orientation.add_argument("--portrait", dest="landscape", action="store_false", help="staand")
+    p.add_argument("--title", help="titel boven de kaart (standaard: naam van het project)")
+    p.add_argument(
+        "--dossiers", metavar="MAP", help="schrijf per gereserveerde kavel een dossier (PDF) in MAP"
+    )
+
+
+def _export_pdf(args: argparse.Namespace, store: Any) -> None:
+    """Write the PDF map and/or dossiers asked for in ``args``; one line per result."""
+    from app.export.pdf import write_dossiers, write_reserved_map_pdf
+
+    progress = _StderrProgress()
+    if getattr(args, "pdf", None):
+        path = write_reserved_map_pdf(
+            store, args.pdf, page=args.format, landscape=args.landscape, title=args.title, progress=progress
+        )
+        print(f"kaart geschreven: {path}")
+    if getattr(args, "dossiers", None):
+        paths = write_dossiers(store, args.dossiers, progress=progress)
+        print(f"{len(paths)} dossiers geschreven in {args.dossiers}")
+
+
+_EXPORT_TABLE_OPTIONS = ("html", "gpkg", "csv", "xlsx")
+
+
+def _add_export_table_args(p: Any) -> None:
+    """The web-map, GIS and table options of ``export``."""
+    p.add_argument(
+        "--html", metavar="BESTAND", help="interactieve webkaart (.html), werkt ook zonder internet"
+    )
+    p.add_argument(
+        "--online-tiles",
+        dest="online_tiles",
+        action="store_true",
+        help="met de BRT-achtergrondkaart van PDOK in de webkaart (vraagt internet bij het bekijken)",
+    )
+    p.add_argument(
+        "--gpkg", metavar="BESTAND", help="GeoPackage voor GIS-collega's, met QGIS-stijlen (.gpkg)"
+    )
+    p.add_argument(
+        "--csv", metavar="BESTAND", help="bijlagetabel van de gereserveerde locaties (.csv, voor Excel)"
+    )
+    p.add_argument("--xlsx", metavar="BESTAND", help="bijlagetabel van de gereserveerde locaties (.xlsx)")
+
+
+def _export_tables(args: argparse.Namespace, store: Any) -> None:
+    """Write the web map, GIS package and annex tables asked for in ``args``; one line per result."""
+    from projects.exports import write_annex_table, write_gis_package, write_html_map
+
+    if getattr(args, "html", None):
+        path = write_html_map(store, args.html, online_tiles=bool(getattr(args, "online_tiles", False)))
+        print(f"webkaart geschreven: {path}")
+    if getattr(args, "gpkg", None):
+        print(f"GIS-pakket geschreven: {write_gis_package(store, args.gpkg)}")
+    for name in ("csv", "xlsx"):
+        if getattr(args, name, None):
+            print(f"bijlagetabel geschreven: {write_annex_table(store, getattr(args, name))}")
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from projects.errors import InputsError
+
+    chosen = ("pdf", "dossiers", *_EXPORT_TABLE_OPTIONS)
+    if not any(getattr(args, name, None) for name in chosen):
+        raise InputsError(
+            "Geen uitvoer gekozen.",
+            hint="Geef bijv. --pdf kaart.pdf, --dossiers MAP, --html kaart.html, --gpkg gis.gpkg, "
+            "--csv bijlage.csv of --xlsx bijlage.xlsx.",
+        )
+    store = _open_project(args.project)
+    try:
+        _export_pdf(args, store)
+        _export_tables(args, store)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _add_export_parser(sub: Any) -> None:
+    p = sub.add_parser("export", help="exporteer het project: kaart van de gereserveerde locaties (PDF)")
+    p.add_argument("project", help=_PROJECT_HELP)
+    _add_export_pdf_args(p)
+    _add_export_table_args(p)
+    p.set_defaults(func=_cmd_export)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bodnaarplot",
@@ -794,6 +892,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_project_parsers(sub)
     _add_ledger_parser(sub, "ledger")
     _add_candidates_parser(sub)
+    _add_export_parser(sub)
     return parser
 
 

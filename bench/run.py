@@ -32,8 +32,15 @@ def _case_gui(size: Size) -> list[Row]:
     return case_gui(size)
 
 
-# The engine cases plus the GUI case (weight change → repainted map, bench/bench_gui.py).
-ALL_CASES = {**CASES, "gui": _case_gui}
+def _case_export(size: Size) -> list[Row]:
+    from bench.bench_export import case_export
+
+    return case_export(size)
+
+
+# The engine cases plus the GUI case (weight change → repainted map, bench/bench_gui.py) and the
+# export case (offline HTML web map of 5k plots, bench/bench_export.py).
+ALL_CASES = {**CASES, "gui": _case_gui, "export": _case_export}
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,6 +126,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
         "drag": "(c) A weight change",
         "memory": "(d) Peak memory",
         "gui": "(e) GUI: a weight change until the map is repainted",
+        "export": "(f) Exports: offline HTML web map, GIS package, annex table",
     }
     for case, title in titles.items():
         rows = [r for r in doc["rows"] if r["case"] == case]

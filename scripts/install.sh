@@ -35,7 +35,7 @@ if [ ! -x .venv/bin/python ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 fi
 echo "== installing the package into .venv"
-if ! .venv/bin/python -m pip install -q -e ".[dev]" >.venv/pip-install.log 2>&1; then
+if ! .venv/bin/python -m pip install -q -e ".[dev,bench]" >.venv/pip-install.log 2>&1; then
   cat .venv/pip-install.log >&2
   echo "pip install failed (log above, also in .venv/pip-install.log)" >&2
   exit 1

@@ -3,7 +3,8 @@
 # ruff (lint + format), mypy --strict on the core, import-linter, and the pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+# Chromium renders the exported HTML map, poppler turns the PDF map into PNG (export tests).
+EXTRA_APT="chromium poppler-utils ${EXTRA_APT:-}" bash scripts/install.sh
 export QT_QPA_PLATFORM=offscreen
 status=0
 echo "== ruff check";      .venv/bin/ruff check . || status=1

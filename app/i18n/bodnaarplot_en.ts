@@ -192,6 +192,81 @@
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Exporteren</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Kaart gereserveerde locaties (PDF)</source>
+        <translation>Map of reserved locations (PDF)</translation>
+    </message>
+    <message>
+        <source>Dossier per locatie (PDF)</source>
+        <translation>Dossier per location (PDF)</translation>
+    </message>
+    <message>
+        <source>Interactieve webkaart (HTML, werkt offline)</source>
+        <translation>Interactive web map (HTML, works offline)</translation>
+    </message>
+    <message>
+        <source>GeoPackage voor GIS-collega&apos;s (met QGIS-stijlen)</source>
+        <translation>GeoPackage for GIS colleagues (with QGIS styles)</translation>
+    </message>
+    <message>
+        <source>Bijlage als CSV</source>
+        <translation>Annex as CSV</translation>
+    </message>
+    <message>
+        <source>Bijlage als Excel (XLSX)</source>
+        <translation>Annex as Excel (XLSX)</translation>
+    </message>
+    <message>
+        <source>Liggend</source>
+        <translation>Landscape</translation>
+    </message>
+    <message>
+        <source>Staand</source>
+        <translation>Portrait</translation>
+    </message>
+    <message>
+        <source>Webkaart met PDOK-achtergrond (alleen online)</source>
+        <translation>Web map with PDOK background (online only)</translation>
+    </message>
+    <message>
+        <source>Papier</source>
+        <translation>Paper</translation>
+    </message>
+    <message>
+        <source>Richting</source>
+        <translation>Orientation</translation>
+    </message>
+    <message>
+        <source>Kiezen…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>Folder</translation>
+    </message>
+    <message>
+        <source>Sluiten</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Geen project geopend.</source>
+        <translation>No project open.</translation>
+    </message>
+    <message>
+        <source>Map voor de export</source>
+        <translation>Folder for the export</translation>
+    </message>
+    <message>
+        <source>Geëxporteerd: {f}</source>
+        <translation>Exported: {f}</translation>
+    </message>
+</context>
+<context>
     <name>LayersPanel</name>
     <message>
         <source>Vink aan om te tonen; sleep om de volgorde te wijzigen (bovenaan = bovenop)</source>
@@ -1097,6 +1172,10 @@ Open a project or start the demo.</translation>
     <message>
         <source>Lagen &amp;importeren…</source>
         <translation>&amp;Import layers…</translation>
+    </message>
+    <message>
+        <source>E&amp;xporteren (kaart, dossiers, web, tabellen)…</source>
+        <translation>E&amp;xport (map, dossiers, web, tables)…</translation>
     </message>
     <message>
         <source>&amp;Exporteren naar GeoPackage…</source>

@@ -20,8 +20,17 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     md = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     cases = [r["case"] for r in data["rows"]]
-    # network: build + 1 source count; scoring: 7 lines; euclid: 2; drag: 1; memory: 1; gui: 2.
-    assert cases == ["network"] * 2 + ["scoring"] * 7 + ["euclid"] * 2 + ["drag"] + ["memory"] + ["gui"] * 2
+    # network: build + 1 source count; scoring: 7 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
+    # export: html, pdf (A3), gpkg, xlsx.
+    assert cases == (
+        ["network"] * 2
+        + ["scoring"] * 7
+        + ["euclid"] * 2
+        + ["drag"]
+        + ["memory"]
+        + ["gui"] * 2
+        + ["export"] * 4
+    )
     assert data["rows"] == doc["rows"]
     for key in ("cpu_count", "python", "numpy", "scipy"):
         assert data["machine"][key]
@@ -33,4 +42,4 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     assert {r["case"] for r in naive} == {"network", "euclid", "drag"}
     assert all(r["ratio"] and r["ratio"] > 0 for r in naive)
     assert next(r for r in data["rows"] if r["case"] == "memory")["peak_rss_mb"] > 0
-    assert md.count("| operation |") == 6
+    assert md.count("| operation |") == 7

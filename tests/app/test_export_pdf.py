@@ -1,0 +1,207 @@
+"""The reserved-location map as PDF and the per-plot dossiers (app.export.pdf)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app.cli import main
+from app.export.pdf import ATTRIBUTION, DISCLAIMER, write_dossiers, write_reserved_map_pdf
+from projects import service
+from projects.errors import InputsError
+from projects.store import ProjectStore
+
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project, scored once (geclusterd) and without reservations; copy before use."""
+    from projects.demo import create_demo_project
+
+    path = tmp_path_factory.mktemp("pdf") / "p.gpkg"
+    store = create_demo_project(path)
+    try:
+        service.score_project(store, "geclusterd")
+    finally:
+        store.close()
+    return path
+
+
+def _store(scored: Path, tmp_path: Path, plots: list[str]) -> ProjectStore:
+    path = tmp_path / "p.gpkg"
+    shutil.copy(scored, path)
+    store = ProjectStore.open(path)
+    for pid in plots:
+        service.reserve(
+            store,
+            pid,
+            "geclusterd",
+            20,
+            30,
+            status="gereserveerd",
+            years="2027-2029",
+            partners=[("Woonbron", "corporatie")],
+        )
+    return store
+
+
+def _text(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_map_pdf_has_legend_scale_numbers_and_attribution(scored: Path, tmp_path: Path) -> None:
+    store = _store(scored, tmp_path, ["DLF-010", "DLF-003", "DLF-020"])
+    try:
+        seen: list[float] = []
+        out = write_reserved_map_pdf(store, tmp_path / "kaart.pdf", progress=lambda f, _t: seen.append(f))
+    finally:
+        store.close()
+    assert out.exists()
+    assert seen[-1] == 1.0
+    assert not list(tmp_path.glob(".*.tmp"))  # the temp file was moved into place
+    pages = _text(out)
+    first = _flat(pages[0])
+    for word in ("Legenda", "geclusterd", "gereserveerd", "overige kavel", "gebouw (BAG)", "Bestemming"):
+        assert word in first
+    assert any(f" {n} m " in f" {first} " for n in (100, 200, 250, 500, 1000)) or " km" in first
+    for line in ATTRIBUTION:
+        assert _flat(line) in first
+    assert _flat(DISCLAIMER) in first
+    assert "N" in pages[0].split()
+    assert "Opgave en reserveringen" in first
+    assert "opgave 70" in first
+    tokens = pages[0].split()
+    for nr in ("1", "2", "3"):
+        assert nr in tokens
+    annex = _flat(" ".join(pages[1:]))
+    assert "Bijlage" in annex
+    assert "DLF-010" in annex
+    assert "Woonbron (corporatie)" in annex
+    assert "2027–2029" in annex
+
+
+def test_annex_breaks_across_pages_with_repeated_header(scored: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    few = _store(scored, tmp_path / "a", ["DLF-010"])
+    try:
+        small = write_reserved_map_pdf(few, tmp_path / "a" / "klein.pdf")
+    finally:
+        few.close()
+    many_dir = tmp_path / "b"
+    many_dir.mkdir()
+    plot_ids = [f"DLF-{i:03d}" for i in range(1, 51)]
+    many = _store(scored, many_dir, plot_ids)
+    try:
+        big = write_reserved_map_pdf(many, many_dir / "groot.pdf")
+        dossiers = write_dossiers(many, many_dir / "dossiers")
+    finally:
+        many.close()
+    n_small, n_big = len(PdfReader(small).pages), len(PdfReader(big).pages)
+    assert n_small == 2
+    assert n_big >= 3
+    annex = _text(big)[1:]
+    assert all("categorie" in page and "capaciteit" in page for page in annex)  # header on every sheet
+    assert "(vervolg)" in annex[1]
+    assert "50" in annex[-1].split()
+    assert len(dossiers) == 50
+    assert all(p.exists() for p in dossiers)
+
+
+def test_dossiers_one_per_reservation(scored: Path, tmp_path: Path) -> None:
+    store = _store(scored, tmp_path, ["DLF-010", "DLF-020"])
+    try:
+        paths = write_dossiers(store, tmp_path / "dossiers")
+    finally:
+        store.close()
+    assert [p.name for p in paths] == ["dossier_01_DLF-010.pdf", "dossier_02_DLF-020.pdf"]
+    assert len(list((tmp_path / "dossiers").glob("*.pdf"))) == 2
+    text = _flat(_text(paths[0])[0])
+    assert "DLF-010" in text
+    assert "Criteria tegenover de normen" in text
+    assert "Supermarkt" in text
+    assert "norm 400 m" in text
+    assert "400 m (doorgetrokken)" in text
+    assert "Bestemming:" in text
+    assert "Capaciteit: 20–30 woningen" in text
+    assert "Partners: Woonbron (corporatie)" in text
+    assert ATTRIBUTION[1] in text
+    assert _flat(DISCLAIMER) in text
+
+
+def test_script_name_appears_literally(scored: Path, tmp_path: Path) -> None:
+    store = _store(scored, tmp_path, [])
+    try:
+        plot = service.plots_frame(store).iloc[0]
+        pid = "EIGEN-001"
+        service.add_plot(store, pid, plot.geometry.buffer(-1), name=XSS)
+        service.reserve(store, pid, "geclusterd", 5, 10, status="voorgedragen")
+        out = write_reserved_map_pdf(store, tmp_path / "kaart.pdf", page="A3", landscape=False)
+        paths = write_dossiers(store, tmp_path / "d")
+    finally:
+        store.close()
+    assert XSS in "".join(_text(out)[1:])
+    assert XSS in _text(paths[0])[0]
+
+
+def test_no_reservations_is_a_dutch_error(scored: Path, tmp_path: Path) -> None:
+    store = _store(scored, tmp_path, [])
+    try:
+        with pytest.raises(InputsError, match="reserveringen"):
+            write_reserved_map_pdf(store, tmp_path / "kaart.pdf")
+        with pytest.raises(InputsError, match="papierformaat"):
+            write_reserved_map_pdf(store, tmp_path / "kaart.pdf", page="A0")
+    finally:
+        store.close()
+    assert not (tmp_path / "kaart.pdf").exists()
+
+
+def test_cli_export_pdf(scored: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _store(scored, tmp_path, ["DLF-010"]).close()
+    project = tmp_path / "p.gpkg"
+    rc = main(
+        [
+            "export",
+            str(project),
+            "--pdf",
+            str(tmp_path / "k.pdf"),
+            "--format",
+            "a3",
+            "--portrait",
+            "--dossiers",
+            str(tmp_path / "dos"),
+        ]
+    )
+    out = capsys.readouterr()
+    assert rc == 0, out.err
+    assert "kaart geschreven" in out.out
+    assert "1 dossiers" in out.out
+    box = PdfReader(tmp_path / "k.pdf").pages[0].mediabox
+    assert float(box.height) > float(box.width) > 800  # A3 portrait, in points
+    rc = main(["export", str(project), "--pdf", str(tmp_path / "nope" / "k.pdf")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert err.strip().splitlines()[-1].startswith("fout: De map")
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
+def test_first_page_renders(scored: Path, tmp_path: Path) -> None:
+    store = _store(scored, tmp_path, ["DLF-010", "DLF-003"])
+    try:
+        out = write_reserved_map_pdf(store, tmp_path / "kaart.pdf")
+    finally:
+        store.close()
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile", str(out), str(tmp_path / "p1")],
+        check=True,
+    )
+    assert (tmp_path / "p1.png").stat().st_size > 10_000

@@ -1,0 +1,215 @@
+"""Exports: offline HTML map, GIS package with QGIS styles, annex table (CSV/XLSX)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+from sqlalchemy import select
+
+from projects import exports, service
+from projects.demo import create_demo_project
+from projects.errors import InputsError
+from projects.models import Plot
+from projects.store import ProjectStore
+
+EVIL = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProjectStore]:
+    path = tmp_path_factory.mktemp("exports") / "p.gpkg"
+    st = create_demo_project(path)
+    service.score_project(st, "geclusterd")
+    service.reserve(
+        st,
+        "DLF-010",
+        "geclusterd",
+        20,
+        30,
+        status="gereserveerd",
+        years="2027-2029",
+        partners=[("Woonbron", "corporatie")],
+    )
+    service.reserve(st, "DLF-003", "nultreden", 12, 12, status="kansrijk", years="2028")
+    service.reserve(st, "DLF-020", "zorggeschikt", 40, 60, status="voorgedragen", partners=[(EVIL, "overig")])
+    with st.session() as s:
+        s.scalars(select(Plot).where(Plot.plot_id == "DLF-020")).one().name = EVIL
+    yield st
+    st.close()
+
+
+def _without_leaflet(text: str) -> str:
+    js, _css = exports._leaflet_assets()
+    assert js in text, "Leaflet moet in de HTML staan"
+    return text.replace(js, "")
+
+
+def test_html_map_is_offline_and_escaped(store: ProjectStore, tmp_path: Path) -> None:
+    out = exports.write_html_map(store, tmp_path / "kaart.html")
+    text = out.read_text(encoding="utf-8")
+    rest = _without_leaflet(text)
+    assert "http://" not in rest
+    assert "https://" not in rest
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", rest)
+    assert "url(data:image/png;base64," in rest  # layer-control icons inlined
+    # the hostile plot name is inert: escaped in the popup, never a raw script tag
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<script>alert" not in text
+    assert "Indicatief, niet juridisch bindend" in text
+    assert "OpenStreetMap-bijdragers" in text
+    assert "Kavels (score)" in text
+    assert "Reserveringen" in text
+    assert "Voorzieningen" in text
+    # styling runs in one JS function, not folium's per-feature style_function
+    assert "switch" not in rest
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_html_map_online_tiles(store: ProjectStore, tmp_path: Path) -> None:
+    text = exports.write_html_map(store, tmp_path / "kaart.html", online_tiles=True).read_text("utf-8")
+    rest = _without_leaflet(text)
+    assert "service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png" in rest
+    assert "Kadaster" in rest
+    assert set(re.findall(r"https?://[a-z.]+", rest)) == {"https://service.pdok.nl"}
+
+
+def test_html_map_rejects_wrong_suffix(store: ProjectStore, tmp_path: Path) -> None:
+    with pytest.raises(InputsError, match="webkaart"):
+        exports.write_html_map(store, tmp_path / "kaart.pdf")
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.mark.skipif(_chromium() is None, reason="geen Chromium geïnstalleerd (apt-get install chromium)")
+def test_html_map_renders_in_headless_chromium(store: ProjectStore, tmp_path: Path) -> None:
+    out = exports.write_html_map(store, tmp_path / "kaart.html")
+    proc = subprocess.run(
+        [
+            str(_chromium()),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            out.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    dom = proc.stdout
+    assert "leaflet-container" in dom
+    assert "bnp-legend" in dom
+    assert "leaflet-control-layers" in dom
+    assert "leaflet-control-scale" in dom
+    errors = [line for line in proc.stderr.splitlines() if "CONSOLE" in line and "Uncaught" in line]
+    assert not errors, errors
+    assert "<script>alert" not in dom
+
+
+def test_gis_package_has_layers_and_qgis_styles(store: ProjectStore, tmp_path: Path) -> None:
+    out = exports.write_gis_package(store, tmp_path / "gis.gpkg")
+    plots = pyogrio.read_dataframe(out, layer="plots")
+    reservations = pyogrio.read_dataframe(out, layer="reservations")
+    assert len(plots) == len(service.plots_frame(store))
+    assert {"score", "score_class", "explanation"} <= set(plots.columns)
+    assert plots["score_class"].notna().any()
+    active = service.reservations_frame(store)
+    assert len(reservations) == int(active["active"].sum()) == 3
+    assert {"category", "status", "capacity_min", "capacity_max", "partners_text"} <= set(
+        reservations.columns
+    )
+    row = reservations.set_index("plot_id").loc["DLF-010"]
+    assert row["partners_text"] == "Woonbron (corporatie)"
+    assert (row["capacity_min"], row["capacity_max"], row["status"]) == (20, 30, "gereserveerd")
+    assert plots.crs.to_epsg() == 28992
+
+    with sqlite3.connect(out) as con:
+        styles = con.execute(
+            "SELECT f_table_name, f_geometry_column, styleQML, useAsDefault FROM layer_styles"
+        ).fetchall()
+        contents = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
+    by_table = {s[0]: s for s in styles}
+    assert set(by_table) == {"plots", "reservations"}
+    assert "layer_styles" in contents
+    for table, geom_col, qml, default in styles:
+        assert geom_col == "geom"
+        assert default == 1
+        assert 'type="categorizedSymbol"' in qml
+        assert table  # every styled layer has a QML
+    assert 'attr="score_class"' in by_table["plots"][2]
+    assert "8,48,107,255" in by_table["plots"][2]  # #08306B, class 5, from map.toml
+    assert 'attr="category"' in by_table["reservations"][2]
+    assert "142,36,170,255" in by_table["reservations"][2]  # geclusterd #8E24AA
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def _expected_rows(store: ProjectStore) -> int:
+    return int(service.reservations_frame(store)["active"].sum())
+
+
+def test_annex_csv(store: ProjectStore, tmp_path: Path) -> None:
+    out = exports.write_annex_table(store, tmp_path / "bijlage.csv")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(frame.columns) == list(exports.ANNEX_COLUMNS)
+    assert len(frame) == _expected_rows(store)
+    row = frame[frame["naam"].str.contains("DLF-010")].iloc[0]
+    assert (row["capaciteit_min"], row["capaciteit_max"]) == (20, 30)
+    assert row["jaren"] == "2027-2029"
+    assert row["partners"] == "Woonbron (corporatie)"
+    assert 0 <= row["score"] <= 100
+
+
+def test_annex_xlsx(store: ProjectStore, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = exports.write_annex_table(store, tmp_path / "bijlage.xlsx")
+    ws = load_workbook(out).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[0]) == list(exports.ANNEX_COLUMNS)
+    assert len(rows) - 1 == _expected_rows(store)
+    assert ws.column_dimensions["B"].width > 10
+    expected = exports.annex_frame(store)
+    for got, (_i, want) in zip(rows[1:], expected.iterrows(), strict=True):
+        assert got[0] == want["nr"]
+        assert got[1] == want["naam"]
+        assert got[5] == want["capaciteit_min"]
+    assert any(r[1] == f"{EVIL} (DLF-020)" for r in rows[1:])
+
+
+def test_annex_rejects_other_suffix(store: ProjectStore, tmp_path: Path) -> None:
+    with pytest.raises(InputsError, match=r"\.csv of \.xlsx"):
+        exports.write_annex_table(store, tmp_path / "bijlage.ods")
+
+
+def test_cli_export_tables(store: ProjectStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
+    project = store.target_label
+    outs = {k: tmp_path / f"uit.{k}" for k in ("html", "gpkg", "csv", "xlsx")}
+    args = ["export", project, *(x for k, p in outs.items() for x in (f"--{k}", str(p)))]
+    assert main(args) == 0
+    assert all(p.exists() for p in outs.values())
+    assert "webkaart geschreven" in capsys.readouterr().out
+    assert main(["export", project, "--csv", str(tmp_path / "uit.txt")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("fout: ")
+    assert "Traceback" not in err
