@@ -203,8 +203,7 @@ def _cmd_project_new(args: argparse.Namespace) -> int:
 def _cmd_project_import(args: argparse.Namespace) -> int:
     from projects.service import import_layer
 
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         progress = _StderrProgress()
         layers = import_layer(store, args.file, kind=args.kind, progress=progress)
         for ls in layers:
@@ -215,19 +214,14 @@ def _cmd_project_import(args: argparse.Namespace) -> int:
             print(f"geïmporteerd: {ls.kind} → {ls.table_name}, {ls.feature_count} objecten{extra}")
             for w in ls.warnings or []:
                 print(f"  waarschuwing: {w}")
-    finally:
-        store.close()
     return EXIT_OK
 
 
 def _cmd_project_info(args: argparse.Namespace) -> int:
     from projects.service import project_info
 
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         info = project_info(store)
-    finally:
-        store.close()
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
     else:
@@ -295,13 +289,10 @@ def _format_reservation_line(r: dict[str, Any]) -> str:
 def _cmd_project_score(args: argparse.Namespace) -> int:
     from projects.service import latest_snapshot, score_project
 
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         progress = _StderrProgress(quiet=args.json)
         run = score_project(store, args.profile, euclidean=args.euclidean, top=args.top, progress=progress)
         snap = latest_snapshot(store, run.profile.id)
-    finally:
-        store.close()
     if snap is None:  # pragma: no cover - score_project always stores one
         return EXIT_BUG
     summary = {**snap.summary, "snapshot": {"id": snap.id, "table": snap.table_name}}
@@ -316,36 +307,17 @@ def _cmd_project_score(args: argparse.Namespace) -> int:
 def _cmd_project_opgave(args: argparse.Namespace) -> int:
     from projects.service import set_opgave
 
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         row = set_opgave(store, args.category, args.period, args.target, wijk=args.wijk, source=args.source)
-    finally:
-        store.close()
     where = row.wijk or "hele gemeente"
     print(f"opgave: {row.category} {row.period_start}-{row.period_end} {where}: {row.target_homes} woningen")
     return EXIT_OK
 
 
 def _reservation_dict(res: Any) -> dict[str, Any]:
-    keys = (
-        "fid",
-        "plot_id",
-        "category",
-        "capacity_min",
-        "capacity_max",
-        "status",
-        "year_start",
-        "year_end",
-        "wijk",
-        "segment",
-        "land_owner",
-        "partners_text",
-        "notes",
-        "workshop_id",
-        "active",
-        "version",
-    )
-    return {k: getattr(res, k) for k in keys}
+    from projects.service import RESERVATION_COLUMNS
+
+    return {k: getattr(res, k) for k in RESERVATION_COLUMNS}
 
 
 def _cmd_project_reserve(args: argparse.Namespace) -> int:
@@ -353,8 +325,7 @@ def _cmd_project_reserve(args: argparse.Namespace) -> int:
 
     lo, hi = parse_capacity(args.capacity)
     partners = [parse_partner(p) for p in args.partner] if args.partner else None
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         res = reserve(
             store,
             args.plot_id,
@@ -371,8 +342,6 @@ def _cmd_project_reserve(args: argparse.Namespace) -> int:
             wijk=args.wijk,
             segment=args.segment,
         )
-    finally:
-        store.close()
     row = _reservation_dict(res)
     if args.json:
         print(json.dumps(row, ensure_ascii=False, indent=2))
@@ -384,13 +353,10 @@ def _cmd_project_reserve(args: argparse.Namespace) -> int:
 def _cmd_project_status(args: argparse.Namespace) -> int:
     from projects.service import set_status
 
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         res = set_status(
             store, args.reservation, args.status, expected_version=args.expected_version, notes=args.notes
         )
-    finally:
-        store.close()
     print(_format_reservation_line(_reservation_dict(res)))
     return EXIT_OK
 
@@ -398,11 +364,8 @@ def _cmd_project_status(args: argparse.Namespace) -> int:
 def _cmd_project_workshop(args: argparse.Namespace) -> int:
     from projects.service import new_workshop
 
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         w = new_workshop(store, args.title, date=args.date, participants=args.participant or ())
-    finally:
-        store.close()
     who = f", deelnemers: {', '.join(w.participants)}" if w.participants else ""
     print(f"werksessie {w.id}: {w.date.isoformat()} {w.title}{who}")
     return EXIT_OK
@@ -411,11 +374,8 @@ def _cmd_project_workshop(args: argparse.Namespace) -> int:
 def _cmd_project_decision(args: argparse.Namespace) -> int:
     from projects.service import log_decision
 
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         w = log_decision(store, args.workshop, args.text, plot_id=args.plot)
-    finally:
-        store.close()
     print(f"besluit vastgelegd in werksessie {w.id} ({len(w.decisions)} besluiten)")
     return EXIT_OK
 
@@ -423,11 +383,8 @@ def _cmd_project_decision(args: argparse.Namespace) -> int:
 def _cmd_project_partner(args: argparse.Namespace) -> int:
     from projects.service import add_partner
 
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         p = add_partner(store, args.name, args.type, contact=args.contact)
-    finally:
-        store.close()
     print(f"partner {p.id}: {p.name} ({p.type})")
     return EXIT_OK
 
@@ -435,11 +392,8 @@ def _cmd_project_partner(args: argparse.Namespace) -> int:
 def _cmd_project_export(args: argparse.Namespace) -> int:
     from projects.service import export_gpkg
 
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         path = export_gpkg(store, args.out)
-    finally:
-        store.close()
     print(f"geëxporteerd: {path}")
     return EXIT_OK
 
@@ -448,11 +402,8 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     from projects.ledger import ledger_json, ledger_text
     from projects.service import project_ledger
 
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         frame = project_ledger(store)
-    finally:
-        store.close()
     if args.json:
         print(json.dumps(ledger_json(frame), ensure_ascii=False, indent=2))
     else:
@@ -807,12 +758,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
             hint="Geef bijv. --pdf kaart.pdf, --dossiers MAP, --html kaart.html, --gpkg gis.gpkg, "
             "--csv bijlage.csv of --xlsx bijlage.xlsx.",
         )
-    store = _open_project(args.project)
-    try:
+    with _open_project(args.project) as store:
         _export_pdf(args, store)
         _export_tables(args, store)
-    finally:
-        store.close()
     return EXIT_OK
 
 

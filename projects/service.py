@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CATEGORIES",
+    "RESERVATION_COLUMNS",
     "add_comment",
     "add_partner",
     "add_plot",
@@ -492,7 +493,7 @@ _PLOT_COLUMNS = [
     "notes",
     "version",
 ]
-_RES_COLUMNS = [
+RESERVATION_COLUMNS = [
     "fid",
     "plot_id",
     "category",
@@ -514,7 +515,7 @@ _RES_COLUMNS = [
 
 def _reservation_rows(session: Session) -> list[dict[str, Any]]:
     return [
-        {**{c: getattr(r, c) for c in _RES_COLUMNS}, "geometry": r.geom}
+        {**{c: getattr(r, c) for c in RESERVATION_COLUMNS}, "geometry": r.geom}
         for r in session.scalars(select(Reservation).order_by(Reservation.fid))
     ]
 
@@ -527,7 +528,7 @@ def reservations_frame(store: ProjectStore) -> gpd.GeoDataFrame:
 
 
 def _reservations_gdf(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
-    frame = pd.DataFrame(rows, columns=[*_RES_COLUMNS, "geometry"])
+    frame = pd.DataFrame(rows, columns=[*RESERVATION_COLUMNS, "geometry"])
     for col in ("fid", "capacity_min", "capacity_max", "year_start", "year_end", "workshop_id", "version"):
         frame[col] = pd.to_numeric(frame[col]).astype("Int64")
     for col in ("plot_id", "category", "status", "wijk", "segment", "land_owner", "partners_text", "notes"):
