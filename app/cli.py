@@ -20,6 +20,19 @@ from typing import Any
 
 __all__ = ["main"]
 
+# The canonical layer kinds (layers.canonical.LayerKind), spelled out so the parser can be built
+# without importing geopandas; tests/app/test_cli_inspect.py checks they stay in step.
+VECTOR_KINDS = (
+    "buildings",
+    "addresses",
+    "zoning",
+    "facilities",
+    "network_source",
+    "plots",
+    "neighbourhoods",
+    "land_use",
+)
+
 EXIT_OK = 0
 EXIT_BUG = 1
 EXIT_USER_ERROR = 2
@@ -460,16 +473,7 @@ def _add_project_parsers(sub: Any) -> None:
     p.add_argument("file", help="bestand of map (GPKG, GeoJSON, GML, OSM, CSV, GTFS, BAG-XML, ...)")
     p.add_argument(
         "--kind",
-        choices=[
-            "buildings",
-            "addresses",
-            "zoning",
-            "facilities",
-            "network_source",
-            "plots",
-            "neighbourhoods",
-            "land_use",
-        ],
+        choices=list(VECTOR_KINDS),
         help="lees het bestand als deze soort",
     )
     p.set_defaults(func=_cmd_project_import)
@@ -797,17 +801,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="bestand of map (GPKG, GeoJSON, GML, OSM, CSV, GTFS, GeoTIFF, BAG-XML)")
     p.add_argument(
         "--kind",
-        choices=[
-            "buildings",
-            "addresses",
-            "zoning",
-            "facilities",
-            "network_source",
-            "plots",
-            "neighbourhoods",
-            "land_use",
-            "raster",
-        ],
+        choices=[*VECTOR_KINDS, "raster"],
         help="lees het bestand als deze soort",
     )
     p.add_argument("--json", action="store_true", help="één JSON-object op stdout")

@@ -118,3 +118,10 @@ def test_human_output_is_dutch(shared_data: Callable[[str], Path]) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "objecten:    60" in proc.stdout
     assert "soort:       buildings" in proc.stdout
+
+
+def test_cli_kind_choices_follow_the_canonical_kinds() -> None:
+    from app.cli import VECTOR_KINDS
+    from layers.canonical import LayerKind
+
+    assert set(VECTOR_KINDS) | {"raster"} == {k.value for k in LayerKind}
