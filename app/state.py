@@ -17,7 +17,11 @@ from plotscore.pipeline import ScoreRun
 from plotscore.progress import Progress, report, scaled
 from projects import service
 from projects.errors import InputsError
+from projects.scoring import ScoreInputs
 from projects.store import ProjectStore
+
+# The layer kinds scoring reads (projects.service.project_inputs); they are not read twice.
+_SCORED = frozenset(k.value for k in service.SCORED_KINDS)
 
 __all__ = ["ProjectState", "load_state", "refresh_bookkeeping", "rescore"]
 
@@ -35,27 +39,46 @@ class ProjectState:
     messages: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _score(
-    store: ProjectStore, profile: Profile, progress: Progress | None
-) -> tuple[ScoreRun | None, list[str]]:
-    """Score, or explain in Dutch why there is nothing to score yet (no plots, no facilities)."""
+def _inputs(store: ProjectStore) -> tuple[ScoreInputs | None, list[str]]:
+    """The project's scoring layers, or a Dutch reason why there is nothing to score yet."""
     try:
-        run = service.score_project(store, profile, progress=progress)
+        return service.project_inputs(store), []
     except InputsError as exc:
         return None, [f"{exc.message} {exc.hint}".strip()]
+
+
+def _score(
+    store: ProjectStore, profile: Profile, inputs: ScoreInputs | None, progress: Progress | None
+) -> tuple[ScoreRun | None, list[str]]:
+    if inputs is None:
+        return None, []
+    run = service.score_project(store, profile, inputs=inputs, progress=progress)
     return run, list(run.notes)
 
 
 def load_state(
     store: ProjectStore, profile: Profile | str = "geclusterd", *, progress: Progress | None = None
 ) -> ProjectState:
-    """Read everything the app shows from ``store`` and score the plots with ``profile``."""
+    """Read everything the app shows from ``store`` and score the plots with ``profile``.
+
+    Every layer is read once: the scoring layers through :func:`projects.service.project_inputs`
+    (reused for display), the others (buildings, land use, ...) here.
+    """
     prof = load_profile(profile) if isinstance(profile, str) else profile
     report(progress, 0.0, "Project lezen")
+    inputs, notes = _inputs(store)
     layers: dict[str, gpd.GeoDataFrame] = {}
+    if inputs is not None:
+        scored = {
+            "facilities": inputs.facilities,
+            "network_source": inputs.network_source,
+            "zoning": inputs.zoning,
+            "neighbourhoods": inputs.neighbourhoods,
+        }
+        layers.update({kind: frame for kind, frame in scored.items() if frame is not None})
     sources = store.layers()
     for i, src in enumerate(sources):
-        if src.kind == "plots":
+        if src.kind == "plots" or (inputs is not None and src.kind in _SCORED):
             continue
         frame = store.read_layer(src.table_name)
         layers[src.kind] = (
@@ -63,16 +86,16 @@ def load_state(
         )
         report(progress, 0.3 * (i + 1) / max(1, len(sources)), f"Laag {src.label} gelezen")
     messages = [f"{src.label}: {w}" for src in sources for w in (src.warnings or [])]
-    run, notes = _score(store, prof, scaled(progress, 0.3, 0.95))
-    messages.extend(notes)
+    run, score_notes = _score(store, prof, inputs, scaled(progress, 0.3, 0.95))
+    messages.extend(notes + score_notes)
     return refresh_bookkeeping(
         store,
         ProjectState(
             info={},
             layers=layers,
-            plots=service.plots_frame(store),
+            plots=inputs.plots if inputs is not None else service.plots_frame(store),
             run=run,
-            reservations=service.reservations_frame(store),
+            reservations=gpd.GeoDataFrame(),  # filled by refresh_bookkeeping, read once
             ledger=pd.DataFrame(),
             messages=tuple(messages),
         ),
@@ -83,8 +106,10 @@ def rescore(
     store: ProjectStore, state: ProjectState, profile: Profile, *, progress: Progress | None = None
 ) -> ProjectState:
     """Score again (new profile, new plots or layers) and keep the rest of ``state``."""
-    run, notes = _score(store, profile, progress)
-    return replace(state, run=run, plots=service.plots_frame(store), messages=tuple(notes))
+    inputs, notes = _inputs(store)
+    run, score_notes = _score(store, profile, inputs, progress)
+    plots = inputs.plots if inputs is not None else service.plots_frame(store)
+    return replace(state, run=run, plots=plots, messages=tuple(notes + score_notes))
 
 
 def refresh_bookkeeping(store: ProjectStore, state: ProjectState) -> ProjectState:

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_CATEGORIES",
     "RESERVATION_COLUMNS",
+    "SCORED_KINDS",
     "add_comment",
     "add_partner",
     "add_plot",
@@ -96,7 +97,7 @@ DEFAULT_CATEGORIES: tuple[str, ...] = ("nultreden", "geclusterd", "zorggeschikt"
 
 _T = TypeVar("_T")
 _YEAR_MIN, _YEAR_MAX = 1900, 2200
-_SCORED_KINDS = (
+SCORED_KINDS = (
     LayerKind.FACILITIES,
     LayerKind.NETWORK_SOURCE,
     LayerKind.ZONING,
@@ -548,7 +549,7 @@ def project_inputs(store: ProjectStore) -> ScoreInputs:
     found: dict[LayerKind, list[gpd.GeoDataFrame]] = {}
     sources: dict[str, list[str]] = {LayerKind.PLOTS.value: ["plots (projecttabel)"]}
     warnings: list[str] = []
-    for kind in _SCORED_KINDS:
+    for kind in SCORED_KINDS:
         for layer in store.layers(kind.value):
             found.setdefault(kind, []).append(store.read_layer(layer.table_name))
             sources.setdefault(kind.value, []).append(layer.label)
@@ -607,9 +608,13 @@ def score_project(
     *,
     euclidean: bool = False,
     top: int = 10,
+    inputs: ScoreInputs | None = None,
     progress: Progress | None = None,
 ) -> ScoreRun:
     """Score the project's plots and keep the run as a snapshot.
+
+    ``inputs`` are the project's layers when the caller has read them already
+    (:func:`project_inputs`), so they are not read from the store a second time.
 
     The snapshot holds the profile as TOML and a stamp of every layer used (checksum, data
     date), so a score shown in a workshop can be explained and recomputed later; the per-plot
@@ -617,7 +622,8 @@ def score_project(
     """
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     report(progress, 0.0, "Projectlagen lezen")
-    inputs = project_inputs(store)
+    if inputs is None:
+        inputs = project_inputs(store)
     run = score_layer_files(inputs, prof, euclidean=euclidean, progress=scaled(progress, 0.05, 0.9))
     report(progress, 0.9, "Scores opslaan")
     table_name = f"scores_{_slug(prof.id)}_{uuid.uuid4().hex[:8]}"
@@ -630,7 +636,7 @@ def score_project(
             "feature_count": ls.feature_count,
         }
         for ls in store.layers()
-        if ls.kind in {k.value for k in _SCORED_KINDS}
+        if ls.kind in {k.value for k in SCORED_KINDS}
     }
     stamps["plots"] = {"count": len(inputs.plots), "versions": int(inputs.plots["version"].sum())}
     toml = profile_to_toml(prof)
