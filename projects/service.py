@@ -393,6 +393,10 @@ def import_layer(
     kind: str | LayerKind | None = None,
     *,
     progress: Progress | None = None,
+    source_url: str | None = None,
+    retrieved_at: str | None = None,
+    label: str | None = None,
+    extra_meta: Mapping[str, Any] | None = None,
     **options: Any,
 ) -> list[LayerSource]:
     """Read a file with the layer loaders and store every canonical layer it holds.
@@ -400,6 +404,9 @@ def import_layer(
     Re-importing the same file (same path, kind and source layer) replaces the stored layer
     instead of adding a copy. Plots also become rows of the ``plots`` table, matched on
     ``plot_id``: a re-import updates them, never duplicates them, and keeps their reservations.
+
+    Fetched data passes ``source_url`` (stored instead of the cache path, so a re-fetch of the
+    same request replaces the layer), ``retrieved_at`` (ISO date; the data date) and ``label``.
     """
     source = Path(path)
     report(progress, 0.0, f"{source.name} lezen")
@@ -418,7 +425,7 @@ def import_layer(
         )
     report(progress, 0.6, "Opslaan in het project")
     checksum = _checksum(source)
-    original = str(source.resolve())
+    original = source_url or str(source.resolve())
     stored: list[LayerSource] = []
     for i, result in enumerate(results):
         previous = [
@@ -427,16 +434,20 @@ def import_layer(
             if ls.original_path == original and ls.original_layer == result.layer
         ]
         meta = _json_safe(dict(result.meta))
-        data_date = _data_date(result.meta)
+        meta.update(_json_safe(dict(extra_meta or {})))
+        data_date = (retrieved_at[:10] if retrieved_at else None) or _data_date(result.meta)
+        if retrieved_at:
+            meta["retrieved_at"] = retrieved_at
         if result.kind is LayerKind.PLOTS:
             with store.session() as session:
                 added, updated = _upsert_plots(session, result.frame)
             meta["plots_added"], meta["plots_updated"] = added, updated
-        label = source.name + (f" ({result.layer})" if result.layer and result.layer != source.stem else "")
+        base = label or source.name
+        label_text = base + (f" ({result.layer})" if result.layer and result.layer != source.stem else "")
         layer = store.add_layer(
             result.frame,
             kind=result.kind.value,
-            label=label,
+            label=label_text,
             original_path=original,
             original_layer=result.layer,
             data_date=data_date,
