@@ -1,0 +1,8 @@
+"""Entry point of the standalone bundle: the same CLI as the ``bodnaarplot`` console script."""
+
+import sys
+
+from app.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
