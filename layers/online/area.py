@@ -78,7 +78,9 @@ class Area:
         for j in range(ny):
             for i in range(nx):
                 tile = (minx + i * dx, miny + j * dy, minx + (i + 1) * dx, miny + (j + 1) * dy)
-                if nx * ny == 1 or prepared.intersects(box(*tile)):
+                cell = box(*tile)
+                # A tile that only touches the area (a shared edge or corner) holds nothing of it.
+                if nx * ny == 1 or (prepared.intersects(cell) and not prepared.touches(cell)):
                     out.append(tile)
         return out
 

@@ -14,10 +14,12 @@ no connection → :class:`OfflineError`; HTTP errors, time-outs and malformed bo
 from __future__ import annotations
 
 import email.utils
+import html
 import json
 import logging
 import os
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -37,6 +39,10 @@ Progress = Callable[[float, str], None]
 
 _CHUNK = 256 * 1024
 _SECRET_HEADERS = {"x-api-key", "authorization"}
+# A body cut off mid-transfer: requests reports a short read as ChunkedEncodingError (not a
+# ConnectionError), so it is listed explicitly.
+_BROKEN_BODY = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+_OWS_TEXT = re.compile(rb"<(?:\w+:)?ExceptionText>(.*?)</(?:\w+:)?ExceptionText>", re.DOTALL)
 
 
 def redact(url: str) -> str:
@@ -201,7 +207,7 @@ class HttpClient:
                 chunks.append(chunk)
                 got += len(chunk)
                 self.report(None, f"{self.service}: {got / 1e6:.1f} MB ontvangen")
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except _BROKEN_BODY as exc:
             raise self._connection_error(exc, url, isinstance(exc, requests.Timeout), midway=True) from exc
         finally:
             resp.close()
@@ -244,7 +250,7 @@ class HttpClient:
                     self.report(None, f"{self.service}: {got / 1e6:.1f}{size} MB ontvangen")
                 fh.flush()
                 os.fsync(fh.fileno())
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except _BROKEN_BODY as exc:
             raise self._connection_error(exc, url, isinstance(exc, requests.Timeout), midway=True) from exc
         finally:
             resp.close()
@@ -296,13 +302,21 @@ class HttpClient:
         status = resp.status_code
         detail = ""
         try:
-            body = resp.json()
-            if isinstance(body, Mapping):
-                detail = str(body.get("detail") or body.get("title") or body.get("message") or "")[:200]
-        except ValueError:
-            detail = ""
+            raw = resp.content[:65536]
+        except _BROKEN_BODY:
+            raw = b""
         finally:
             resp.close()
+        ows = _OWS_TEXT.search(raw)  # an OGC (WFS/WMS) ExceptionReport
+        if ows:
+            detail = " ".join(html.unescape(ows.group(1).decode("utf-8", "replace")).split())[:300]
+        else:
+            try:
+                body = json.loads(raw)
+                if isinstance(body, Mapping):
+                    detail = str(body.get("detail") or body.get("title") or body.get("message") or "")[:200]
+            except ValueError:
+                detail = ""
         if status in (401, 403):
             message = f"{self.service} weigert de toegang (HTTP {status})."
             hint = "Controleer de API-sleutel in Instellingen (of de omgevingsvariabele)."
@@ -312,6 +326,9 @@ class HttpClient:
         elif status in self.settings.retry_statuses:
             message = f"{self.service} blijft fouten geven (HTTP {status}) na {self.settings.max_attempts} pogingen."
             hint = "De dienst heeft een storing; probeer het later opnieuw. Wat al binnen is, blijft bewaard."
+        elif ows:
+            message = f"{self.service} weigerde het verzoek (HTTP {status}): {detail}"
+            hint = "Controleer het gebied en de instellingen (typenaam, basisadres)."
         else:
             message = f"{self.service} weigerde het verzoek (HTTP {status})."
             hint = detail or "Controleer het gebied en de instellingen."

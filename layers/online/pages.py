@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from layers.online.errors import OfflineError, ServiceError, ServiceLimitError
 from layers.online.http import HttpClient, dumps, redact
@@ -38,7 +39,11 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)  # never secrets: those live in the client
 
     def describe(self) -> str:
-        return redact(self.url)
+        """The full URL with its query (for ``Fetched.source_url`` and messages), keys masked."""
+        if not self.params:
+            return redact(self.url)
+        query = urlencode({k: v for k, v in self.params.items() if v is not None}, doseq=True, safe=",:/")
+        return redact(f"{self.url}{'&' if '?' in self.url else '?'}{query}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ base URL of every service, for ``bodnaarplot fetch --base-url``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -37,6 +38,8 @@ class FakeRequest:
     headers: dict[str, str]
     body: bytes
     match: re.Match[str] | None = None
+    # Every value of repeated parameters (planType=…&planType=…).
+    query_all: dict[str, list[str]] = field(default_factory=dict)
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
@@ -91,7 +94,10 @@ class FakeServer:
                 pass
 
             def _handle(self) -> None:
-                server._dispatch(self)
+                try:
+                    server._dispatch(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up (time-out test): nothing to answer
 
             do_GET = _handle  # noqa: N815
             do_POST = _handle  # noqa: N815
@@ -158,8 +164,9 @@ class FakeServer:
         parts = urlsplit(h.path)
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else b""
-        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-        req = FakeRequest(h.command, parts.path, query, dict(h.headers.items()), body)
+        parsed = parse_qs(parts.query, keep_blank_values=True)
+        query = {k: v[-1] for k, v in parsed.items()}
+        req = FakeRequest(h.command, parts.path, query, dict(h.headers.items()), body, query_all=parsed)
         with self._lock:
             self.log.append(req)
         fault = self._take_fault(parts.path)
@@ -171,7 +178,9 @@ class FakeServer:
             return
         resp = self._route(req)
         if fault is not None and fault.malformed:
-            resp = FakeResponse(resp.body[: max(1, len(resp.body) // 2)], resp.status, resp.content_type, resp.headers)
+            resp = FakeResponse(
+                resp.body[: max(1, len(resp.body) // 2)], resp.status, resp.content_type, resp.headers
+            )
         if fault is not None and fault.drop:
             h.send_response(resp.status)
             h.send_header("Content-Type", resp.content_type)
@@ -237,10 +246,8 @@ def main() -> None:  # pragma: no cover - manual use
     for name, url in urls.items():
         print(f"{name}={url}")
     print("Ctrl+C stops the server.", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
