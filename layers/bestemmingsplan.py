@@ -162,6 +162,12 @@ def load_imro_gml(path: str | Path) -> LoadResult:
             skipped.append(name)
             continue
         raw = read_vector(p, layer=name, **_GML_OPTIONS)
+        if not isinstance(raw, gpd.GeoDataFrame):  # a truncated file loses the geometry column
+            raise LayerFormatError(
+                f"Het IMRO-bestand is beschadigd of afgebroken (laag {name} heeft geen geometrie).",
+                hint="Download het plan-GML opnieuw van ruimtelijkeplannen.nl.",
+                path=p,
+            )
         if name == _PLAN_LAYER and len(raw):
             plan = _plan_facts(raw, version)
         frames.append(_planobjects(raw, ftype, name, warnings))

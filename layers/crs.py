@@ -82,7 +82,11 @@ def ensure_rd(
         msg = f"Onbekend coördinatenstelsel: {crs}."
         raise LayerCRSError(msg, hint="Gebruik EPSG:28992 of EPSG:4326.", path=path) from exc
     if crs_obj.equals(CRS.from_epsg(28992), ignore_axis_order=True):
-        return gdf.set_crs(RD_NEW, allow_override=True)
+        out = gdf.set_crs(RD_NEW, allow_override=True)
+        _warn_outside_nl(out, warnings)
+        return out
+    if crs_obj.is_geographic and bounds is not None:
+        _check_degrees(bounds, crs_obj.name, path)
     if crs_obj.is_geographic:
         warnings.add(
             "reprojected_lonlat",
@@ -94,9 +98,56 @@ def ensure_rd(
             f"Coördinaten in {crs_obj.name} zijn omgezet naar RD New (EPSG:28992).",
         )
     try:
-        return gdf.to_crs(RD_NEW)
+        out = gdf.to_crs(RD_NEW)
     except (CRSError, ValueError) as exc:
         msg = f"Omzetten van {crs_obj.name} naar RD New is mislukt."
         raise LayerCRSError(
             msg, hint="Controleer het coördinatenstelsel van het bestand.", path=path
         ) from exc
+    _warn_outside_nl(out, warnings)
+    return out
+
+
+def _check_degrees(bounds: np.ndarray, name: str, path: str | Path | None) -> None:
+    """Refuse lon/lat that are no degrees (RD metres with a WGS84 label) or have lat/lon swapped.
+
+    Reprojecting such coordinates silently turns every object into garbage far from the
+    Netherlands (or into nothing at all), so the user is told what the file really holds.
+    """
+    xmin, ymin, xmax, ymax = (float(v) for v in bounds)
+    if not (xmin >= -180.0 and xmax <= 180.0 and ymin >= -90.0 and ymax <= 90.0):
+        rd = bounds_in_rd_range(bounds)
+        raise LayerCRSError(
+            f"Het bestand noemt {name} (lengte/breedte), maar de coördinaten zijn geen graden"
+            + (" en lijken RD-meters." if rd else "."),
+            hint="Sla het bestand op met het juiste coördinatenstelsel"
+            + (" (waarschijnlijk EPSG:28992)." if rd else "."),
+            path=path,
+        )
+    if looks_like_lonlat_nl((ymin, xmin, ymax, xmax)) and not looks_like_lonlat_nl(bounds):
+        raise LayerCRSError(
+            "Lengte- en breedtegraad lijken verwisseld: de objecten zouden buiten Nederland liggen.",
+            hint="Zet de lengtegraad (x, ca. 3-7) vóór de breedtegraad (y, ca. 50-54) en probeer opnieuw.",
+            path=path,
+        )
+
+
+def _warn_outside_nl(gdf: gpd.GeoDataFrame, warnings: Warnings) -> None:
+    """Count objects that lie (partly) outside the RD New range, i.e. far from the Netherlands."""
+    geoms = gdf.geometry
+    present = ~(geoms.isna() | geoms.is_empty)
+    if not present.any():
+        return
+    b = geoms[present].bounds
+    outside = (
+        (b["minx"] < RD_BOUNDS[0])
+        | (b["maxx"] > RD_BOUNDS[2])
+        | (b["miny"] < RD_BOUNDS[1])
+        | (b["maxy"] > RD_BOUNDS[3])
+        | ~np.isfinite(b.to_numpy()).all(axis=1)
+    )
+    warnings.add(
+        "outside_nl",
+        "{n} objecten liggen buiten Nederland (buiten het bereik van RD New); controleer het bestand.",
+        int(outside.sum()),
+    )

@@ -83,7 +83,7 @@ def clean_geometries(
             )
 
     types_now = np.array([g.geom_type if g is not None else "" for g in geom_np], dtype=object)
-    wrong = keep & np.array([_FAMILY.get(t) != family for t in types_now])
+    wrong = keep & np.array([_FAMILY.get(t) != family for t in types_now], dtype=bool)
     warnings.add(
         "wrong_geometry_type",
         f"{{n}} objecten met een ander geometrietype dan verwacht ({family}) overgeslagen",

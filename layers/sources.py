@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -229,13 +230,21 @@ def extract_zip_safely(
                     path=arc,
                 )
             target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, target.open("wb") as dst:
-                while block := src.read(1 << 20):
-                    total += len(block)
-                    if total > MAX_UNPACKED_BYTES:
-                        raise UnsafeInputError(
-                            "Uitgepakt wordt het archief te groot (mogelijk een zip-bom).", path=arc
-                        )
-                    dst.write(block)
+            try:
+                with zf.open(info) as src, target.open("wb") as dst:
+                    while block := src.read(1 << 20):
+                        total += len(block)
+                        if total > MAX_UNPACKED_BYTES:
+                            raise UnsafeInputError(
+                                "Uitgepakt wordt het archief te groot (mogelijk een zip-bom).", path=arc
+                            )
+                        dst.write(block)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                # A damaged member (bad header, CRC, truncated data) or an unsupported method.
+                raise LayerFormatError(
+                    f"Het zip-bestand is beschadigd ('{info.filename}' kan niet worden uitgepakt).",
+                    hint="Download het opnieuw.",
+                    path=arc,
+                ) from exc
             out.append(target)
     return out

@@ -238,13 +238,28 @@ def annex_frame(store: ProjectStore) -> pd.DataFrame:
     return frame
 
 
+# A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _no_formula(value: Any) -> Any:
+    """Text a spreadsheet would evaluate gets a leading apostrophe, so it is shown, not run."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_annex_table(store: ProjectStore, out: str | Path) -> Path:
     """The annex table as ``.csv`` (UTF-8 with BOM, ``;`` and decimal comma for Dutch Excel) or ``.xlsx``."""
     target = _check_target(out, (".csv", ".xlsx"), "De bijlagetabel")
     frame = annex_frame(store)
     with _atomic(target) as tmp:
         if target.suffix.lower() == ".csv":
-            frame.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+            safe = frame.copy()
+            for col in safe.columns:
+                if not pd.api.types.is_numeric_dtype(safe[col]):
+                    safe[col] = safe[col].map(_no_formula)
+            safe.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
         else:
             _write_xlsx(frame, tmp)
     return target
@@ -263,6 +278,9 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
         ws.append([None if v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v for v in row])
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # text such as '=HYPERLINK(...)' stays text, never a formula
+                cell.data_type = "s"
     for i, col in enumerate(frame.columns, start=1):
         longest = max([len(str(col)), *(len(_text(v)) for v in frame[col])])
         ws.column_dimensions[get_column_letter(i)].width = min(60, longest + 2)

@@ -25,4 +25,12 @@ else
 fi
 echo "== pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@" || status=1
+# tests/reliability regenerates docs/reliability.md; a stale committed copy fails the gate.
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  echo "== docs/reliability.md"
+  if ! git diff --exit-code -- docs/reliability.md; then
+    echo "docs/reliability.md is out of date: commit the regenerated file" >&2
+    status=1
+  fi
+fi
 exit $status

@@ -115,6 +115,19 @@ class PlotDetailPanel(Panel):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(caption + ":", label)
+        # Names and notes come from data files and users: shown as text, never parsed as HTML.
+        for label in (
+            self.subtitle,
+            self.method_label,
+            self.robustness_label,
+            self.disagreement_label,
+            self.parties_label,
+            self.zoning_label,
+            self.capacity_label,
+            self.reservation_label,
+            self.notes_label,
+        ):
+            label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.reserve_button = QPushButton(self.tr("Reserveren…"), self)
         self.reserve_button.setToolTip(self.tr("Deze locatie reserveren voor een woonvorm"))
