@@ -162,6 +162,14 @@ class WorkflowActions(QObject):
         self._action(menu, "import", self.tr("Lagen &importeren…"), self.import_layers, "Ctrl+I")
         self._action(
             menu,
+            "fetch",
+            self.tr("&Gegevens ophalen…"),
+            self.fetch_data,
+            "Ctrl+Shift+D",
+            self.tr("BAG, voorzieningen, bestemmingsplannen en CBS-buurten online ophalen"),
+        )
+        self._action(
+            menu,
             "export_all",
             self.tr("E&xporteren (kaart, dossiers, web, tabellen)…"),
             self.export_all,
@@ -252,7 +260,7 @@ class WorkflowActions(QObject):
         has_project = self.controller.store is not None
         idle = not self.controller.is_busy
         has_selection = bool(self.controller.selection)
-        for key in ("save_copy", "import", "export", "draw_plot", "workshop_start", "reserve"):
+        for key in ("save_copy", "import", "fetch", "export", "draw_plot", "workshop_start", "reserve"):
             self.actions[key].setEnabled(has_project and idle)
         self.actions["reserve"].setEnabled(has_project and idle and len(self.controller.selection) == 1)
         self.actions["delete_plot"].setEnabled(has_project and idle and has_selection)
@@ -474,6 +482,20 @@ class WorkflowActions(QObject):
         self.export_dialog = ExportDialog(self.controller, self.window)
         self.export_dialog.setModal(False)
         self.export_dialog.show()
+
+    def fetch_data(self) -> None:
+        """*Gegevens ophalen*: the online fetch dialog (non-modal; the map stays usable)."""
+        from app.dialogs.fetch_dialog import FetchDialog
+
+        if self.controller.store is None:
+            self.controller.error.emit(
+                self.tr("Er is geen project geopend."),
+                self.tr("Open of maak eerst een project; de opgehaalde gegevens worden daarin bewaard."),
+            )
+            return
+        self.fetch_dialog = FetchDialog(self.controller, self.window, getattr(self.window, "map_view", None))
+        self.fetch_dialog.setModal(False)
+        self.fetch_dialog.show()
 
     def find_candidates(self) -> None:
         """Run the candidate finder on the project's layers; show the proposals as a layer."""

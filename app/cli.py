@@ -235,6 +235,10 @@ def _cmd_project_info(args: argparse.Namespace) -> int:
 
     with _open_project(args.project) as store:
         info = project_info(store)
+        # Where each layer came from: a file path, or for fetched layers the service request URL.
+        sources = {ls.table_name: ls.original_path for ls in store.layers()}
+    for layer in info["layers"]:
+        layer.setdefault("source", sources.get(layer["table"]))
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
     else:
@@ -259,6 +263,8 @@ def _format_project_info(info: dict[str, Any]) -> str:
     for ls in info["layers"]:
         date = f", peildatum {ls['data_date']}" if ls.get("data_date") else ""
         lines.append(f"  {ls['table']}: {ls['kind']}, {ls['features']} objecten, {ls['label']}{date}")
+        if str(ls.get("source") or "").startswith(("http://", "https://")):
+            lines.append(f"      bron: {ls['source']}")
     if info["opgave"]:
         lines.append("opgave:")
         for o in info["opgave"]:
@@ -438,6 +444,151 @@ def _cmd_project_pull(args: argparse.Namespace) -> int:
     path = pull(args.db, args.out, project_uid=args.project_uid)
     print(f"project van de server gehaald: {path}")
     return EXIT_OK
+
+
+def _parse_base_urls(items: Sequence[str]) -> dict[str, str]:
+    """``SERVICE=URL`` pairs of ``fetch --base-url`` (mirrors, the test servers)."""
+    from layers.online.config import SERVICES
+    from projects.errors import InputsError
+
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, url = item.partition("=")
+        name = name.strip().lower()
+        if not sep or not url.strip():
+            raise InputsError(
+                f"--base-url verwacht DIENST=URL, niet '{item}'.",
+                hint="Bijv. --base-url bag=https://spiegel.example.nl/bag",
+            )
+        if name not in SERVICES:
+            raise InputsError(
+                f"Onbekende dienst '{name}' in --base-url.", hint=f"Kies uit: {', '.join(SERVICES)}."
+            )
+        if not url.strip().lower().startswith(("http://", "https://")):
+            raise InputsError(
+                f"De URL voor {name} moet met http:// of https:// beginnen: '{url}'.",
+                hint="Bijv. --base-url bag=https://spiegel.example.nl/bag",
+            )
+        out[name] = url.strip()
+    return out
+
+
+def _read_key_file(path: str) -> str:
+    from projects.errors import InputsError
+
+    try:
+        key = Path(path).expanduser().read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise InputsError(
+            f"Het sleutelbestand '{path}' kan niet worden gelezen ({exc.strerror or exc}).",
+            hint="Geef een tekstbestand met alleen de API-sleutel, of zet BODNAARPLOT_RP_API_KEY.",
+        ) from exc
+    if not key:
+        raise InputsError(f"Het sleutelbestand '{path}' is leeg.", hint="Zet de API-sleutel in het bestand.")
+    return key
+
+
+def _is_server_url(target: str) -> bool:
+    return "://" in target
+
+
+def _fetch_json(report: Any) -> dict[str, Any]:
+    return {
+        "area": report.area.label,
+        "area_km2": round(report.area.area_km2, 3),
+        "gemeente_code": report.area.gemeente_code,
+        "ok": report.ok,
+        "layers": [
+            {
+                "key": o.key,
+                "title": o.title,
+                "ok": o.ok,
+                "error": o.error.one_line() if o.error is not None else None,
+                "source_url": o.source_url,
+                "retrieved_at": o.retrieved_at,
+                "from_cache": o.from_cache,
+                "notes": list(o.notes),
+                "stored": [
+                    {"kind": ls.kind, "count": ls.feature_count, "table": ls.table_name, "label": ls.label}
+                    for ls in o.stored
+                ],
+            }
+            for o in report.outcomes
+        ],
+    }
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from layers.online.config import load_config
+    from projects.fetch import fetch_into_project, parse_layer_list, resolve_area
+    from projects.service import new_project
+
+    urls = _parse_base_urls(args.base_url or ())
+    api_keys = {"plannen": _read_key_file(args.rp_api_key_file)} if args.rp_api_key_file else None
+    cache_dir = Path(args.cache_dir).expanduser() if args.cache_dir else None
+    config = load_config(urls=urls, api_keys=api_keys, cache_dir=cache_dir)
+    layers = parse_layer_list(args.layers)
+    progress = _StderrProgress()
+    # The area first: an unknown gemeente must not leave an empty project file behind.
+    area = resolve_area(
+        config, gemeente=args.gemeente, bbox=args.bbox, progress=progress, refresh=args.refresh
+    )
+    target = str(args.project)
+    if _is_server_url(target) or Path(target).exists():
+        store = _open_project(target)
+    else:
+        name = area.gemeente_name or area.label
+        store = new_project(target, name, gemeente_code=area.gemeente_code, gemeente_naam=area.gemeente_name)
+        print(f"project aangemaakt: {store.target_label}", file=sys.stderr)
+    with store:
+        report = fetch_into_project(store, area, layers, config, progress=progress, refresh=args.refresh)
+    if args.json:
+        print(json.dumps(_fetch_json(report), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.lines()))
+    if not report.ok:
+        failed = [o.title for o in report.outcomes if not o.ok]
+        print(f"fout: niet gelukt: {'; '.join(failed)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return EXIT_OK
+
+
+def _add_fetch_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "fetch",
+        help="haal lagen van een gemeente of kader online op (PDOK, OpenStreetMap, Ruimtelijke Plannen)",
+        description="Haal BAG, voorzieningen en looppaden, bestemmingsplannen en CBS-buurten online op en "
+        "sla ze op in het project. De API-sleutel voor Ruimtelijke Plannen komt uit de omgevingsvariabele "
+        "BODNAARPLOT_RP_API_KEY of uit --rp-api-key-file.",
+    )
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--gemeente", metavar="NAAM|CODE", help="gemeente, bijv. Delft of 0503")
+    where.add_argument("--bbox", metavar="MINX,MINY,MAXX,MAXY", help="kader in RD-meters (EPSG:28992)")
+    p.add_argument(
+        "--project",
+        required=True,
+        help="projectbestand (.gpkg; wordt aangemaakt als het niet bestaat) of URL",
+    )
+    p.add_argument(
+        "--layers",
+        metavar="bag,osm,plannen,cbs,brt",
+        help="welke gegevens (standaard bag,osm,plannen,cbs; brt = achtergrondkaart voor offline gebruik)",
+    )
+    p.add_argument(
+        "--base-url",
+        action="append",
+        metavar="DIENST=URL",
+        help="andere URL voor een dienst (gebieden, bag, overpass, plannen, cbs, brt); mag vaker",
+    )
+    p.add_argument("--refresh", action="store_true", help="opnieuw ophalen, de cache negeren")
+    p.add_argument("--cache-dir", metavar="MAP", help="map voor de cache (standaard de gebruikerscache)")
+    p.add_argument(
+        "--rp-api-key-file",
+        metavar="BESTAND",
+        help="bestand met de API-sleutel van Ruimtelijke Plannen (anders BODNAARPLOT_RP_API_KEY)",
+    )
+    p.add_argument("--json", action="store_true", help="resultaat per laag als JSON op stdout")
+    p.set_defaults(func=_cmd_fetch)
 
 
 # Kept in sync with projects.models.RESERVATION_STATUSES (not imported: keeps start-up fast).
@@ -835,6 +986,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_ledger_parser(sub, "ledger")
     _add_candidates_parser(sub)
     _add_export_parser(sub)
+    _add_fetch_parser(sub)
     return parser
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,10 @@ from app.workers import Worker
 from plotscore.criteria import Profile, load_profile, with_weight
 from projects import service
 from projects.store import ProjectStore
+
+if TYPE_CHECKING:
+    from layers.online.config import FetchConfig
+    from projects.fetch import FetchReport
 
 __all__ = ["ProjectController", "user_message"]
 
@@ -188,6 +192,76 @@ class ProjectController(QObject):
         self.state_changed.emit()
         self.messages_added.emit(lines + list(self.state.messages))
         self.saved.emit()
+
+    def fetch_online(
+        self,
+        config: FetchConfig,
+        layers: Sequence[str],
+        *,
+        gemeente: str | None = None,
+        bbox: str | None = None,
+        refresh: bool = False,
+        on_done: Callable[[FetchReport], None] | None = None,
+    ) -> Worker | None:
+        """Fetch layer sets from the online services into the project, then re-read and re-score.
+
+        Runs as the one long task (progress, *Annuleren*). The sets are fetched one at a time,
+        so a cancel keeps the sets already stored (each whole) and the map is reloaded for them.
+        Returns the worker, for a dialog that shows its own progress.
+        """
+        from projects.fetch import FetchReport, fetch_into_project, resolve_area
+
+        store = self._require_store()
+        if store is None:
+            return None
+        stored: list[str] = []  # keys stored so far, read on the GUI thread after a cancel
+        finished: list[bool] = []
+
+        def work(*, progress: Callable[[float, str], None]) -> tuple[FetchReport, ProjectState | None]:
+            area = resolve_area(
+                config, gemeente=gemeente, bbox=bbox, progress=_sub(progress, 0.0, 0.05), refresh=refresh
+            )
+            report = FetchReport(area)
+            n = max(1, len(layers))
+            for i, key in enumerate(layers):
+                sub = _sub(progress, 0.05 + 0.85 * i / n, 0.05 + 0.85 * (i + 1) / n)
+                part = fetch_into_project(store, area, [key], config, progress=sub, refresh=refresh)
+                report.outcomes.extend(part.outcomes)
+                if any(o.stored for o in part.outcomes):
+                    stored.append(key)
+            state = load_state(store, self.profile, progress=_sub(progress, 0.9, 1.0)) if stored else None
+            return report, state
+
+        def done(result: tuple[FetchReport, ProjectState | None]) -> None:
+            report, state = result
+            finished.append(True)
+            if state is not None:
+                self._imported((state, report.lines()))
+            else:
+                self.messages_added.emit(report.lines())
+            if on_done is not None:
+                on_done(report)
+
+        worker = self.run_task(self.tr("Gegevens ophalen"), work, on_done=done)
+        if worker is not None:
+            # After a cancel the sets stored before it are in the project: show them too.
+            worker.signals.done.connect(
+                lambda: None if finished else self._reload_after_cancel(worker, stored)
+            )
+        return worker
+
+    def _reload_after_cancel(self, worker: Worker, stored: list[str]) -> None:
+        if not worker.is_cancelled or not stored or self.store is None or self.is_busy:
+            return
+        store = self.store
+        self.messages_added.emit(
+            [self.tr("Al opgehaald en bewaard vóór het annuleren: {keys}").format(keys=", ".join(stored))]
+        )
+
+        def work(*, progress: Callable[[float, str], None]) -> tuple[ProjectState, list[str]]:
+            return load_state(store, self.profile, progress=progress), []
+
+        self.run_task(self.tr("Lagen opnieuw lezen"), work, on_done=self._imported)
 
     def set_profile(self, profile: Profile | str) -> None:
         """Use another (or an edited) profile: distances are recomputed in the background."""

@@ -102,7 +102,9 @@ class FetchReport:
             if o.error is not None:
                 out.append(f"✗ {o.title}: {o.error.one_line()}")
                 continue
-            counts = ", ".join(f"{ls.kind} {ls.feature_count}" for ls in o.stored) or "opgeslagen in de cache"
+            counts = ", ".join(f"{ls.kind} {ls.feature_count}" for ls in o.stored) or (
+                "tegels opgeslagen in de cache" if o.key == "brt" else "niets opgeslagen"
+            )
             cached = " (uit de cache)" if o.from_cache else ""
             out.append(f"✓ {o.title}: {counts}{cached}")
             out.extend(f"    {n}" for n in o.notes)

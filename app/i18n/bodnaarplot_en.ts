@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="nl_NL">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>Over Van Bod naar Plot</source>
+        <translation type="unfinished">About Van Bod naar Plot</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Van Bod naar Plot&lt;/h2&gt;&lt;p&gt;Versie {version}&lt;/p&gt;&lt;p&gt;Van de opgave ouderenhuisvesting (het bod) naar gereserveerde locaties op de kaart: kavels scoren op loopafstand tot zorg, winkels en OV, het bod bijhouden, locaties reserveren met partners en de kaart exporteren.&lt;/p&gt;&lt;p&gt;Alle normen en gewichten zijn voorinstellingen met een bron (zie de tooltip bij elk criterium), geen officiële normen. Kaarten en scores zijn indicatief; aan deze kaart kunnen geen rechten worden ontleend.&lt;/p&gt;&lt;p&gt;Open source onder de MIT-licentie.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vermeld bij hergebruik van kaarten en exports de naamsvermelding van elke bron:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gegevens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Houder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licentie</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Naamsvermelding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gegevensbronnen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Software en licenties</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AddPlotCommand</name>
     <message>
         <source>Kavel tekenen</source>
@@ -264,6 +307,141 @@
     <message>
         <source>Geëxporteerd: {f}</source>
         <translation>Exported: {f}</translation>
+    </message>
+</context>
+<context>
+    <name>FetchDialog</name>
+    <message>
+        <source>Gegevens ophalen</source>
+        <translation>Fetch data</translation>
+    </message>
+    <message>
+        <source>Gebied</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <source>Gemeente</source>
+        <translation>Municipality</translation>
+    </message>
+    <message>
+        <source>Kader (RD-meters)</source>
+        <translation>Frame (RD metres)</translation>
+    </message>
+    <message>
+        <source>naam of CBS-code, bijv. Delft of 0503</source>
+        <translation>name or CBS code, e.g. Delft or 0503</translation>
+    </message>
+    <message>
+        <source>minx,miny,maxx,maxy, bijv. 83000,444000,87000,448000</source>
+        <translation>minx,miny,maxx,maxy, e.g. 83000,444000,87000,448000</translation>
+    </message>
+    <message>
+        <source>Huidig kaartbeeld</source>
+        <translation>Current map view</translation>
+    </message>
+    <message>
+        <source>Gegevens</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>BAG-panden en verblijfsobjecten (PDOK)</source>
+        <translation>BAG buildings and addresses (PDOK)</translation>
+    </message>
+    <message>
+        <source>Voorzieningen en looppaden (OpenStreetMap)</source>
+        <translation>Facilities and footpaths (OpenStreetMap)</translation>
+    </message>
+    <message>
+        <source>Bestemmingsplannen (Ruimtelijke Plannen API)</source>
+        <translation>Zoning plans (Ruimtelijke Plannen API)</translation>
+    </message>
+    <message>
+        <source>CBS-buurten met inwoners en leeftijden (PDOK)</source>
+        <translation>CBS neighbourhoods with residents and ages (PDOK)</translation>
+    </message>
+    <message>
+        <source>Achtergrondkaart voor offline gebruik (BRT-tegels)</source>
+        <translation>Base map for offline use (BRT tiles)</translation>
+    </message>
+    <message>
+        <source>nodig voor bestemmingsplannen</source>
+        <translation>needed for zoning plans</translation>
+    </message>
+    <message>
+        <source>De sleutel wordt bewaard in uw gebruikersinstellingen op deze computer, nooit in het project.</source>
+        <translation>The key is kept in your user settings on this computer, never in the project.</translation>
+    </message>
+    <message>
+        <source>Opnieuw ophalen (cache negeren)</source>
+        <translation>Fetch again (ignore the cache)</translation>
+    </message>
+    <message>
+        <source>API-sleutel Ruimtelijke Plannen</source>
+        <translation>Ruimtelijke Plannen API key</translation>
+    </message>
+    <message>
+        <source>Kies een gebied en de gegevens, en klik op Ophalen.</source>
+        <translation>Choose an area and the data, then click Fetch.</translation>
+    </message>
+    <message>
+        <source>Hier verschijnt per gegevensset wat er is opgehaald.</source>
+        <translation>What was fetched appears here, per data set.</translation>
+    </message>
+    <message>
+        <source>Ophalen</source>
+        <translation>Fetch</translation>
+    </message>
+    <message>
+        <source>Annuleren</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Sluiten</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Lijst met gemeenten laden…</source>
+        <translation>Loading the list of municipalities…</translation>
+    </message>
+    <message>
+        <source>Kies ten minste één soort gegevens.</source>
+        <translation>Choose at least one kind of data.</translation>
+    </message>
+    <message>
+        <source>Vink bijv. BAG-panden aan.</source>
+        <translation>Tick e.g. BAG buildings.</translation>
+    </message>
+    <message>
+        <source>Geen gebied gekozen.</source>
+        <translation>No area chosen.</translation>
+    </message>
+    <message>
+        <source>Vul een gemeente in, of een kader in RD-meters (of klik op Huidig kaartbeeld).</source>
+        <translation>Enter a municipality, or a frame in RD metres (or click Current map view).</translation>
+    </message>
+    <message>
+        <source>Bezig met ophalen…</source>
+        <translation>Fetching…</translation>
+    </message>
+    <message>
+        <source>Annuleren… (stopt na de lopende aanvraag)</source>
+        <translation>Cancelling… (stops after the current request)</translation>
+    </message>
+    <message>
+        <source>Klaar: alle gegevens zijn opgehaald en staan op de kaart.</source>
+        <translation>Done: all data was fetched and is on the map.</translation>
+    </message>
+    <message>
+        <source>Klaar, maar {n} gegevensset(s) mislukt; zie hieronder.</source>
+        <translation>Done, but {n} data set(s) failed; see below.</translation>
+    </message>
+    <message>
+        <source>Mislukt: {message}</source>
+        <translation>Failed: {message}</translation>
+    </message>
+    <message>
+        <source>Ophalen geannuleerd. Wat al volledig was opgeslagen, blijft in het project.</source>
+        <translation>Fetch cancelled. Whatever was already stored completely stays in the project.</translation>
     </message>
 </context>
 <context>
@@ -948,6 +1126,18 @@ Open a project or start the demo.</translation>
         <translation>Importing layers</translation>
     </message>
     <message>
+        <source>Gegevens ophalen</source>
+        <translation>Fetching data</translation>
+    </message>
+    <message>
+        <source>Al opgehaald en bewaard vóór het annuleren: {keys}</source>
+        <translation>Fetched and stored before the cancel: {keys}</translation>
+    </message>
+    <message>
+        <source>Lagen opnieuw lezen</source>
+        <translation>Re-reading layers</translation>
+    </message>
+    <message>
         <source>Opnieuw scoren</source>
         <translation>Scoring again</translation>
     </message>
@@ -1140,6 +1330,37 @@ Open a project or start the demo.</translation>
     </message>
 </context>
 <context>
+    <name>WelcomeDialog</name>
+    <message>
+        <source>Welkom bij Van Bod naar Plot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Welkom&lt;/h2&gt;&lt;p&gt;Met Van Bod naar Plot vertaalt u de opgave voor ouderenhuisvesting (het &lt;b&gt;bod&lt;/b&gt;) naar &lt;b&gt;gereserveerde locaties&lt;/b&gt; op de kaart, samen met partners boven de kaart.&lt;/p&gt;&lt;ol&gt;&lt;li&gt;Zet de opgave per woonvorm in het &lt;b&gt;Bod&lt;/b&gt;-paneel.&lt;/li&gt;&lt;li&gt;Bekijk de kavels: de score zegt hoe dichtbij supermarkt, huisarts en OV liggen (loopafstand over echte looppaden).&lt;/li&gt;&lt;li&gt;Weeg per partij, zoek consensus en &lt;b&gt;reserveer&lt;/b&gt; locaties met partners.&lt;/li&gt;&lt;li&gt;Exporteer de kaart voor het volkshuisvestingsprogramma en de prestatieafspraken.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Nieuw? Open de &lt;b&gt;demo&lt;/b&gt; (Delft, echte open data) en volg de handleiding (&lt;b&gt;Help → Handleiding&lt;/b&gt;): een hele werksessie in tien minuten.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demo openen (Delft)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nieuw project…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Project openen…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sluiten</source>
+        <translation type="unfinished">Close</translation>
+    </message>
+    <message>
+        <source>Niet meer tonen bij opstarten</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>WorkflowActions</name>
     <message>
         <source>&amp;Bestand</source>
@@ -1172,6 +1393,14 @@ Open a project or start the demo.</translation>
     <message>
         <source>Lagen &amp;importeren…</source>
         <translation>&amp;Import layers…</translation>
+    </message>
+    <message>
+        <source>&amp;Gegevens ophalen…</source>
+        <translation>&amp;Fetch data…</translation>
+    </message>
+    <message>
+        <source>BAG, voorzieningen, bestemmingsplannen en CBS-buurten online ophalen</source>
+        <translation>Fetch BAG, facilities, zoning plans and CBS neighbourhoods online</translation>
     </message>
     <message>
         <source>E&amp;xporteren (kaart, dossiers, web, tabellen)…</source>
@@ -1348,6 +1577,10 @@ Open a project or start the demo.</translation>
     <message>
         <source>Reserveer de kavel eerst (Bewerken → Reserveren).</source>
         <translation>Reserve the plot first (Edit → Reserve).</translation>
+    </message>
+    <message>
+        <source>Open of maak eerst een project; de opgehaalde gegevens worden daarin bewaard.</source>
+        <translation>Open or create a project first; the fetched data is stored in it.</translation>
     </message>
     <message>
         <source>Kansen zoeken</source>

@@ -3,7 +3,8 @@
 Tile matrix (shared research domain.md §6.1): 256 px tiles, top-left (−285401.92, 903401.92),
 level-0 resolution 3440.64 m/px halving per level, levels 0–14. Tiles come from
 QNetworkAccessManager (never blocking the GUI thread) through a QNetworkDiskCache in the user's
-cache folder, so areas seen before also show offline.
+cache folder, so areas seen before also show offline. Tiles pre-fetched with ``bodnaarplot fetch
+--layers brt`` (or *Gegevens ophalen*) are read from disk first, without any network request.
 
 On any network error or timeout the client goes *offline*: it says so (``status_changed``),
 stops asking for a while and backs off exponentially (10 s … 5 min); vector layers keep working.
@@ -24,7 +25,6 @@ from PySide6.QtCore import (
     QObject,
     QRectF,
     QSettings,
-    QStandardPaths,
     QTimer,
     QUrl,
     Signal,
@@ -34,6 +34,8 @@ from PySide6.QtNetwork import QNetworkAccessManager, QNetworkDiskCache, QNetwork
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from app.map.layers import FULL_EXTENT
+from layers.online.brt import prefetched_tile_path
+from layers.online.config import default_cache_dir
 
 __all__ = [
     "ATTRIBUTION",
@@ -73,14 +75,9 @@ def brt_url_template() -> str:
 
 
 def basemap_cache_dir() -> Path:
-    """Disk cache for tiles: env BODNAARPLOT_CACHE_DIR, else the user cache folder."""
-    env = os.environ.get("BODNAARPLOT_CACHE_DIR")
-    root = (
-        Path(env)
-        if env
-        else Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation))
-    )
-    return root / "brt-tiles"
+    """Disk cache for tiles: ``brt-tiles`` in the fetchers' cache folder (env BODNAARPLOT_CACHE_DIR,
+    else the user cache folder), where the pre-fetched tiles live too."""
+    return default_cache_dir() / "brt-tiles"
 
 
 def resolution(z: int) -> float:
@@ -120,10 +117,18 @@ class TileClient(QObject):
     status_changed = Signal(bool, str)  # online, Dutch status text
 
     def __init__(
-        self, template: str | None = None, cache_dir: Path | None = None, parent: QObject | None = None
+        self,
+        template: str | None = None,
+        cache_dir: Path | None = None,
+        parent: QObject | None = None,
+        prefetched_root: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.template = template or brt_url_template()
+        # The cache root the fetchers wrote pre-fetched tiles under (layers.online.brt).
+        self.prefetched_root = prefetched_root or default_cache_dir()
+        self.not_prefetched: set[TileKey] = set()  # looked on disk once: not there
+        self.local = 0  # tiles read from the pre-fetched files
         self.manager = QNetworkAccessManager(self)
         self.cache = QNetworkDiskCache(self)
         folder = cache_dir or basemap_cache_dir()
@@ -160,11 +165,41 @@ class TileClient(QObject):
             self.pixmaps.move_to_end(key)
         return pix
 
+    def tile_or_local(self, key: TileKey) -> QPixmap | None:
+        """A tile in memory, else a pre-fetched one from disk (never the network)."""
+        pix = self.tile(key)
+        if pix is None and key not in self.pending and self._load_prefetched(key):
+            pix = self.pixmaps.get(key)
+        return pix
+
+    def _load_prefetched(self, key: TileKey) -> bool:
+        """Read a pre-fetched tile from disk (no network); True when it is now in memory."""
+        if key in self.not_prefetched:
+            return False
+        path = prefetched_tile_path(self.prefetched_root, *key)
+        pix = QPixmap()
+        if not path.is_file() or not pix.load(str(path)):
+            self.not_prefetched.add(key)
+            return False
+        self._keep(key, pix)
+        self.local += 1
+        return True
+
+    def _keep(self, key: TileKey, pix: QPixmap) -> None:
+        self.pixmaps[key] = pix
+        while len(self.pixmaps) > MEMORY_TILES:
+            self.pixmaps.popitem(last=False)
+
     def want(self, keys: list[TileKey]) -> None:
-        """The tiles the view needs now (most important first); older wishes are dropped."""
-        self.queue = [
-            k for k in keys if k not in self.pixmaps and k not in self.pending and k not in self.missing
-        ]
+        """The tiles the view needs now (most important first); older wishes are dropped.
+
+        Pre-fetched tiles are read from disk at once (also offline); only the rest is fetched.
+        """
+        fresh = [k for k in keys if k not in self.pixmaps and k not in self.pending and k not in self.missing]
+        loaded = [k for k in fresh if self._load_prefetched(k)]
+        if loaded:
+            QTimer.singleShot(0, self.tile_ready.emit)  # repaint after this paint, not inside it
+        self.queue = [k for k in fresh if k not in self.pixmaps]
         if self.queue and not self._pump_timer.isActive():
             delay = max(0.0, self.offline_until - time.monotonic())
             self._pump_timer.start(int(delay * 1000))
@@ -195,9 +230,7 @@ class TileClient(QObject):
         if err == QNetworkReply.NetworkError.NoError:
             pix = QPixmap()
             if pix.loadFromData(reply.readAll().data()):
-                self.pixmaps[key] = pix
-                while len(self.pixmaps) > MEMORY_TILES:
-                    self.pixmaps.popitem(last=False)
+                self._keep(key, pix)
                 self.fetched += 1
             else:
                 self.missing.add(key)
@@ -287,7 +320,7 @@ class BasemapItem(QGraphicsItem):
             if pz < 0:
                 return
             f = 2**up
-            pix = self.client.tile((self.style, pz, col // f, row // f))
+            pix = self.client.tile_or_local((self.style, pz, col // f, row // f))
             if pix is None:
                 continue
             sub = pix.width() / f

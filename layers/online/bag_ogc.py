@@ -157,7 +157,17 @@ def fetch(
         all_chains.extend(chains)
         frames[collection] = _collect(chains, area, config.limits.max_features, client, collection)
     client.report(0.95, f"{client.service}: GeoPackage schrijven")
-    source_url = all_chains[0].source_url
+    # The request for the whole area (the fetch itself was tiled): what a user could replay.
+    svc = config.service(SERVICE)
+    source_url = Request(
+        url=f"{config.url(SERVICE)}/collections/pand/items",
+        params={
+            "bbox": ",".join(f"{v:.3f}" for v in area.bounds),
+            "bbox-crs": str(svc["crs"]),
+            "crs": str(svc["crs"]),
+            "f": "json",
+        },
+    ).describe()
     panden = frames.get("pand")
     if panden is None or panden.empty:
         raise ServiceError(
