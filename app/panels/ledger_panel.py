@@ -195,7 +195,10 @@ class LedgerChart(QWidget):
         margin = px * 0.6
         self._rows = []
         if not self._bars:
-            painter.setFont(font)
+            # The hint is a sentence, not a bar label: the panel's own font size, never blown up.
+            hint_font = QFont(self.font())
+            hint_font.setPixelSize(max(12, round(QFontMetricsF(self.font()).height() * 1.1)))
+            painter.setFont(hint_font)
             painter.setPen(text_colour)
             painter.drawText(
                 QRectF(self.rect()).adjusted(margin, margin, -margin, -margin),

@@ -142,13 +142,16 @@ class HttpClient:
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 timed_out = isinstance(exc, requests.Timeout)
-                if attempt >= s.max_attempts:
+                # No route or refused: rarely gone in seconds, so say "offline" after one retry
+                # instead of keeping the user waiting through the whole backoff ladder.
+                limit = s.max_attempts if timed_out else min(2, s.max_attempts)
+                if attempt >= limit:
                     raise self._connection_error(exc, url, timed_out) from exc
                 wait = self._backoff(attempt)
                 reason = "geen antwoord (time-out)" if timed_out else "geen verbinding"
                 log.info("%s: %s on %s, retry in %.1f s", self.service, type(exc).__name__, redact(url), wait)
                 self.sleep(
-                    wait, f"{self.service}: {reason}; nieuwe poging over {{s}} s ({attempt}/{s.max_attempts})"
+                    wait, f"{self.service}: {reason}; nieuwe poging over {{s}} s ({attempt}/{limit})"
                 )
                 continue
             if resp.status_code in ok_statuses:
