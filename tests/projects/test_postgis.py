@@ -1,12 +1,11 @@
 """The server store on a real PostgreSQL + PostGIS (started by scripts/test.sh): schema per
-project, push/pull without loss, dropped connections, two writers and many readers."""
+project, push/pull without loss, dropped connections. Two writers and many readers are reliability
+rows in tests/reliability/test_faults.py."""
 
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,9 @@ import pandas as pd
 import pytest
 import shapely
 import sqlalchemy as sa
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from projects.errors import ConflictError, ConnectionLostError, ProjectFileError
+from projects.errors import ConnectionLostError, ProjectFileError
 from projects.models import Base, Plot, Reservation
 from projects.store import ProjectStore, pull, push
 from tests.projects.conftest import buildings_frame, fill_project
@@ -181,81 +180,6 @@ def test_dropped_connection_rolls_back(pg_url: str, pg_server: str) -> None:
         with store.session() as s:  # the store recovers and nothing was half-written
             assert s.scalar(select(sa.func.count()).select_from(Plot)) == 3
     admin.dispose()
-
-
-def _writer(url: str, name: str, ready: Any, go: Any, first_done: Any, results: Any) -> None:
-    try:
-        store = ProjectStore.open(url, user=name)
-        with store.session() as s:
-            res = s.scalars(select(Reservation).where(Reservation.plot_id == "P1")).one()
-            assert res.version == 1
-            ready.wait(30)  # both have read version 1
-            if name == "tweede":
-                first_done.wait(30)
-            res.notes = f"door {name}"
-        results.put((name, "ok"))
-    except ConflictError as exc:
-        results.put((name, f"conflict: {exc.message}"))
-    except Exception as exc:  # noqa: BLE001 - report anything to the parent test
-        results.put((name, f"fout: {exc!r}"))
-    finally:
-        if name == "eerste":
-            first_done.set()
-
-
-@pytest.mark.slow
-def test_two_processes_second_writer_gets_conflict(pg_url: str) -> None:
-    with ProjectStore.create(pg_url, name="Samen") as store:
-        fill_project(store)
-    ctx = mp.get_context("spawn")
-    ready, go, first_done, results = ctx.Barrier(2), ctx.Event(), ctx.Event(), ctx.Queue()
-    procs = [
-        ctx.Process(target=_writer, args=(pg_url, n, ready, go, first_done, results))
-        for n in ("eerste", "tweede")
-    ]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-    outcome = dict(results.get(timeout=5) for _ in procs)
-    assert outcome["eerste"] == "ok"
-    assert outcome["tweede"].startswith("conflict: Iemand anders heeft deze reservering intussen gewijzigd")
-    with ProjectStore.open(pg_url) as store, store.session() as s:
-        res = s.scalars(select(Reservation).where(Reservation.plot_id == "P1")).one()
-        assert (res.notes, res.version) == ("door eerste", 2)
-
-
-@pytest.mark.slow
-def test_readers_never_see_partial_state_while_one_writes(pg_url: str) -> None:
-    with ProjectStore.create(pg_url, name="Lezers") as store:
-        fill_project(store, reservations=40)
-        stop = threading.Event()
-        errors: list[str] = []
-        reads = [0] * 8
-
-        def reader(i: int) -> None:
-            while not stop.is_set():
-                try:
-                    with store.session() as s:
-                        notes = set(s.scalars(select(Reservation.notes)))
-                    if len(notes) != 1:
-                        errors.append(f"gemengde toestand: {sorted(map(str, notes))[:3]}")
-                    reads[i] += 1
-                except Exception as exc:  # noqa: BLE001 - any error is a test failure
-                    errors.append(repr(exc))
-
-        threads = [threading.Thread(target=reader, args=(i,)) for i in range(8)]
-        for t in threads:
-            t.start()
-        for gen in range(50):
-            with store.session() as s:
-                s.execute(update(Reservation).values(notes=f"generatie {gen}"))
-        stop.set()
-        for t in threads:
-            t.join(30)
-        assert errors == []
-        assert all(n > 0 for n in reads)
-        assert store.project().revision >= 50
 
 
 def test_big_integers_and_odd_column_names_survive(pg_url: str) -> None:

@@ -33,16 +33,19 @@ SECTIONS: dict[str, tuple[str, str]] = {
     ),
     "faults": (
         "Storingen",
-        "Een afgebroken proces, een volle schijf of een weggevallen verbinding kost niets. Aanvullend "
-        "(in `tests/projects/test_faults.py`): kill -9 tijdens een grote laagimport en tijdens een lange "
-        "sessie, schijf vol bij import, sessie en commit, en beschadigde bestanden (pagina's, afgekapt).",
+        "Een afgebroken proces (kill -9), een volle schijf, een weggevallen verbinding of een beschadigd "
+        "bestand kost niets: het project opent met de laatst vastgelegde stand.",
     ),
     "concurrency": (
         "Gelijktijdig gebruik",
-        "Twee bewerkers of veel lezers op één project. Aanvullend (in `tests/projects/test_postgis.py`): "
-        "twee processen schrijven dezelfde reservering, acht lezers terwijl één schrijft.",
+        "Twee bewerkers of veel lezers op één project: een conflict wordt gemeld, niets wordt overschreven.",
     ),
-    "security": ("Beveiliging", "Tekst uit data blijft tekst; geheimen lekken niet; paden blijven binnen."),
+    "security": (
+        "Beveiliging",
+        "Tekst uit data blijft tekst; geheimen lekken niet. XML lost nooit externe entiteiten op en "
+        "archiefpaden blijven binnen hun map: zie de corpusrijen imro-xxe, imro-entiteitbom, bag-xml-xxe, "
+        "bag-xml-entiteitbom, osm-xxe, gtfs-zip-slip, bag-xml-zip-slip, gtfs-zip-bom en bag-xml-zip-bom.",
+    ),
     "size": ("Grootte", "Te grote invoer wordt geweigerd vóórdat er iets wordt gelezen."),
 }
 COLUMNS = ("id", "categorie", "invoer", "verwacht", "uitkomst", "niets verloren")

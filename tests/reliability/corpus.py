@@ -260,6 +260,20 @@ def _bag_xml_xxe(d: Path) -> Path:
     return _write(d / "9999PND08012024-000002.xml", text)
 
 
+def _bag_xml_bomb(d: Path) -> Path:
+    """LV BAG-XML with nested internal entities (billion laughs): ~10^9 'lol' if ever expanded."""
+    levels = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    text = (
+        _lvbag_xml(2)
+        .replace(
+            '<?xml version="1.0" encoding="UTF-8"?>\n',
+            '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE x [' + "".join(levels) + "]>\n",
+        )
+        .replace("Pand in gebruik", "&lol9;", 1)
+    )
+    return _write(d / "9999PND08012024-000003.xml", text)
+
+
 def _zip(
     name: str, members: dict[str, bytes | str], *, compression: int = zipfile.ZIP_DEFLATED
 ) -> Callable[[Path], Path]:
@@ -666,6 +680,13 @@ CASES: list[Case] = [
         "BAG-XML",
         "LV BAG-XML met externe entiteit",
         _bag_xml_xxe,
+        error(UnsafeInputError, "DOCTYPE"),
+    ),
+    Case(
+        "bag-xml-entiteitbom",
+        "BAG-XML",
+        "LV BAG-XML met entiteit-bom (billion laughs)",
+        _bag_xml_bomb,
         error(UnsafeInputError, "DOCTYPE"),
     ),
     Case(

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import shapely
+from sqlalchemy import select
 
 from projects import exports
 from projects.models import Plot, Reservation
 from projects.store import ProjectStore
+from tests.projects.conftest import fill_project
+
+REPO = Path(__file__).resolve().parents[2]
 
 FORMULAS = ['=HYPERLINK("http://example.invalid","klik")', "+1+1", "-2+3", "@SUM(A1:A2)"]
 EVIL_HTML = "<img src=x onerror=alert(1)>"
@@ -37,6 +43,13 @@ def _project(path: Path, names: list[str]) -> ProjectStore:
                 )
             )
     return store
+
+
+def _test_password() -> str:
+    pgpass = os.environ.get("PGPASSFILE")
+    if not pgpass or not Path(pgpass).is_file():
+        pytest.skip("geen PGPASSFILE van de testserver")
+    return Path(pgpass).read_text().strip().split(":")[-1]
 
 
 @pytest.mark.reliability(
@@ -146,10 +159,7 @@ def test_detail_panel_labels_are_plain_text(qtbot) -> None:  # type: ignore[no-u
 )
 @pytest.mark.postgis
 def test_password_not_in_exports(tmp_path: Path, pg_url: str) -> None:
-    pgpass = os.environ.get("PGPASSFILE")
-    if not pgpass or not Path(pgpass).is_file():
-        pytest.skip("geen PGPASSFILE van de testserver")
-    password = Path(pgpass).read_text().strip().split(":")[-1]
+    password = _test_password()
     with_password = pg_url.replace("bnp_test@", f"bnp_test:{password}@")
     assert password in with_password
     from projects.service import export_gpkg
@@ -169,3 +179,72 @@ def test_password_not_in_exports(tmp_path: Path, pg_url: str) -> None:
         ]
     for out in outs:
         assert password.encode() not in Path(out).read_bytes(), out
+
+
+def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The real console script in a fresh process, with DEBUG logging on stderr (``--verbose``)."""
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "--verbose", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.reliability(
+    section="security",
+    id="wachtwoord-niet-in-bestanden-logs-cli",
+    category="PostGIS / CLI",
+    input="serverproject met het wachtwoord in de URL én via PGPASSWORD; info, status, export-gpkg, pull "
+    "en een verbinding met een fout wachtwoord, alles met --verbose",
+    expected="het wachtwoord staat niet in de projectbestanden, de logs (stderr, foutlog) of de CLI-uitvoer",
+    outcome="alle commando's geslaagd (fout wachtwoord: exit 2, één regel); wachtwoord nergens gevonden",
+    nothing_lost="pull en export bevatten alle kavels en reserveringen",
+)
+@pytest.mark.postgis
+def test_password_not_in_project_files_logs_or_cli_output(tmp_path: Path, pg_url: str) -> None:
+    password = _test_password()
+    with_password = pg_url.replace("bnp_test@", f"bnp_test:{password}@")
+    wrong = "FoutWachtwoord9x7q"
+    with_wrong = pg_url.replace("bnp_test@", f"bnp_test:{wrong}@")
+    assert password in with_password
+    assert wrong in with_wrong
+    with ProjectStore.create(with_password, name="Geheim") as store:
+        fill_project(store)
+    logdir = tmp_path / "tmp"  # the CLI writes its error log to the temp dir
+    logdir.mkdir()
+    base = {k: v for k, v in os.environ.items() if k not in ("PGPASSFILE", "PGPASSWORD")}
+    base |= {"TMPDIR": str(logdir), "QT_QPA_PLATFORM": "offscreen"}
+    via_url = base
+    via_env = base | {"PGPASSWORD": password}
+    runs = [
+        _cli(["project", "info", with_password, "--json"], via_url),
+        _cli(["project", "status", with_password, "1", "--status", "voorgedragen"], via_url),
+        _cli(["project", "export-gpkg", with_password, str(tmp_path / "export.gpkg")], via_url),
+        _cli(["project", "pull", "--db", with_password, str(tmp_path / "via-url.gpkg")], via_url),
+        _cli(["project", "pull", "--db", pg_url, str(tmp_path / "via-env.gpkg")], via_env),
+        _cli(["project", "info", pg_url], via_env),
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    refused = _cli(["project", "info", with_wrong], base)
+    assert refused.returncode == 2, refused.stderr
+    assert [line for line in refused.stderr.splitlines() if line.startswith("fout: ")] != []
+    assert "Traceback" not in refused.stderr
+    for run in [*runs, refused]:
+        for secret in (password, wrong):
+            assert secret not in run.stdout, run.args
+            assert secret not in run.stderr, run.args
+    files = [tmp_path / "export.gpkg", tmp_path / "via-url.gpkg", tmp_path / "via-env.gpkg"]
+    files += [p for p in logdir.rglob("*") if p.is_file()]
+    for path in files:
+        data = path.read_bytes()
+        assert password.encode() not in data, path
+        assert wrong.encode() not in data, path
+    for path in (tmp_path / "via-url.gpkg", tmp_path / "via-env.gpkg"):
+        with ProjectStore.open(path) as copy, copy.session() as s:
+            assert len(s.scalars(select(Plot)).all()) == 3
+            statuses = {r.status for r in s.scalars(select(Reservation))}
+            assert "voorgedragen" in statuses
