@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -248,11 +248,14 @@ class WorkflowActions(QObject):
         menu.setObjectName("menu_help")
         self._action(
             menu,
-            "about",
-            self.tr("&Over Van Bod naar Plot"),
-            self.about,
+            "handleiding",
+            self.tr("&Handleiding"),
+            self.show_help,
             QKeySequence.StandardKey.HelpContents,
         )
+        self._action(menu, "welcome", self.tr("&Welkom…"), self.show_welcome)
+        menu.addSeparator()
+        self._action(menu, "about", self.tr("&Over Van Bod naar Plot"), self.about)
 
     # -- state -----------------------------------------------------------------------------------
 
@@ -685,16 +688,29 @@ class WorkflowActions(QObject):
     # -- Help -----------------------------------------------------------------------------------
 
     def about(self) -> None:
-        QMessageBox.about(
-            self.window,
-            self.tr("Over Van Bod naar Plot"),
-            self.tr(
-                "<h3>Van Bod naar Plot</h3>"
-                "<p>Van de opgave ouderenhuisvesting (het bod) naar gereserveerde locaties, "
-                "gescoord op loopafstand tot voorzieningen.</p>"
-                "<p>Open source (MIT). Kaartgegevens: PDOK/Kadaster, BAG, CBS, OpenStreetMap-bijdragers.</p>"
-            ),
+        """*Over*: purpose, version, data attributions and licences (resources/attributions.toml)."""
+        from app.dialogs.about_dialog import AboutDialog
+
+        AboutDialog(self.window).exec()
+
+    def show_help(self) -> None:
+        from app.dialogs.help_dialog import HelpDialog
+
+        self.help_dialog = HelpDialog(self.window)
+        self.help_dialog.show()
+
+    def show_welcome(self) -> None:
+        """The first-run welcome (also from *Help → Welkom*): demo, new project or open."""
+        from app.dialogs.welcome_dialog import WELCOME_SETTING, WelcomeDialog
+
+        dialog = WelcomeDialog(self.window)
+        targets = {"demo": self.open_demo, "new": self.new_project, "open": self.open_project}
+        dialog.choice.connect(lambda key: QTimer.singleShot(0, targets[key]))
+        dialog.finished.connect(
+            lambda _r: QSettings().setValue(WELCOME_SETTING, dialog.dont_show.isChecked())
         )
+        self.welcome_dialog = dialog
+        dialog.open()
 
     # -- drag and drop --------------------------------------------------------------------------
 

@@ -719,13 +719,13 @@ def _add_project_parsers(sub: Any) -> None:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from app.main import run_gui
 
-    return run_gui(demo=True, screenshot=args.screenshot, lang=args.lang)
+    return run_gui(demo=True, screenshot=args.screenshot, lang=args.lang, scene=args.scene)
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
     from app.main import run_gui
 
-    return run_gui(project=args.project, screenshot=args.screenshot, lang=args.lang)
+    return run_gui(project=args.project, screenshot=args.screenshot, lang=args.lang, scene=args.scene)
 
 
 def _cmd_candidates(args: argparse.Namespace) -> int:
@@ -939,12 +939,24 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="open de app op een verse kopie van het Delft-demoproject")
     p.add_argument("--screenshot", metavar="PNG", help="venster na het laden als PNG opslaan en stoppen")
+    p.add_argument(
+        "--scene",
+        metavar="NAAM",
+        help="met --screenshot: eerst deze stap uit de handleiding spelen (overzicht, welkom, ophalen, "
+        "locatie, partij, consensus, reserveren, bod, werksessie, exporteren, over)",
+    )
     p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("open", help="open de app op een project (.gpkg of database-URL)")
     p.add_argument("project", help="projectbestand of postgresql://...-URL")
     p.add_argument("--screenshot", metavar="PNG", help="venster na het laden als PNG opslaan en stoppen")
+    p.add_argument(
+        "--scene",
+        metavar="NAAM",
+        help="met --screenshot: eerst deze stap uit de handleiding spelen (overzicht, welkom, ophalen, "
+        "locatie, partij, consensus, reserveren, bod, werksessie, exporteren, over)",
+    )
     p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
     p.set_defaults(func=_cmd_open)
 

@@ -27,6 +27,7 @@ def run_gui(
     screenshot: str | None = None,
     lang: str | None = None,
     settings_dir: str | None = None,
+    scene: str | None = None,
 ) -> int:
     """Open the main window (on ``project``, or on a fresh demo project) and run the event loop.
 
@@ -35,12 +36,24 @@ def run_gui(
     """
     _prepare_environment()
     from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from app.controller import ProjectController
     from app.i18n import install_translator
     from app.main_window import MainWindow
 
+    if scene is not None:
+        from app.scenes import SCENES
+
+        if scene not in SCENES or not screenshot:
+            print(  # noqa: T201 - the CLI's one-line error, before any window exists
+                f"fout: onbekende scène '{scene}' of geen --screenshot. Kies uit: {', '.join(SCENES)}.",
+                file=sys.stderr,
+            )
+            return 2
+    if screenshot and settings_dir is None:
+        # Screenshots start from the default layout and never change the user's own settings.
+        settings_dir = tempfile.mkdtemp(prefix="bodnaarplot-shot-settings-")
     QCoreApplication.setOrganizationName("VanBodNaarPlot")
     QCoreApplication.setApplicationName("bodnaarplot")
     if settings_dir:
@@ -52,6 +65,11 @@ def run_gui(
     window = MainWindow(controller)
     window.show()
 
+    if not (demo or project or screenshot):
+        from app.dialogs.welcome_dialog import WELCOME_SETTING
+
+        if not QSettings().value(WELCOME_SETTING, False, type=bool):
+            QTimer.singleShot(0, window.workflow.show_welcome)  # first run: offer the demo
     if demo:
         controller.open_demo(Path(tempfile.mkdtemp(prefix="bodnaarplot-demo-")) / "delft-demo.gpkg")
     elif project:
@@ -59,12 +77,26 @@ def run_gui(
 
     if screenshot:
         out = Path(screenshot)
+        window.resize(1440, 900)  # the same size on every machine, for the handleiding
+
+        def save(widget: QWidget) -> None:
+            if controller.is_busy:  # a scene started work (rescoring): wait for it
+                QTimer.singleShot(200, lambda: save(widget))
+                return
+            app.processEvents()
+            widget.grab().save(str(out), "PNG")
+            app.quit()
 
         def shoot() -> None:
             window.map_view.zoom_to_all()
             app.processEvents()
-            window.grab().save(str(out), "PNG")
-            app.quit()
+            if scene:
+                from app.scenes import play
+
+                widget = play(scene, window, controller)
+                QTimer.singleShot(900, lambda: save(widget))
+                return
+            save(window)
 
         def when_loaded() -> None:
             QTimer.singleShot(800, shoot)  # let tiles (if online) and the first paint settle

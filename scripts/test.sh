@@ -25,6 +25,10 @@ else
 fi
 echo "== pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@" || status=1
+echo "== packaging: the wheel in a fresh venv runs the demo (scripts/check_wheel.sh)"
+bash scripts/check_wheel.sh || status=1
+echo "== packaging: standalone bundle (scripts/build_bundle.sh)"
+bash scripts/build_bundle.sh || status=1
 # tests/reliability regenerates docs/reliability.md; a stale committed copy fails the gate.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   echo "== docs/reliability.md"

@@ -5,43 +5,43 @@
     <name>AboutDialog</name>
     <message>
         <source>Over Van Bod naar Plot</source>
-        <translation type="unfinished">About Van Bod naar Plot</translation>
+        <translation>About Van Bod naar Plot</translation>
     </message>
     <message>
         <source>&lt;h2&gt;Van Bod naar Plot&lt;/h2&gt;&lt;p&gt;Versie {version}&lt;/p&gt;&lt;p&gt;Van de opgave ouderenhuisvesting (het bod) naar gereserveerde locaties op de kaart: kavels scoren op loopafstand tot zorg, winkels en OV, het bod bijhouden, locaties reserveren met partners en de kaart exporteren.&lt;/p&gt;&lt;p&gt;Alle normen en gewichten zijn voorinstellingen met een bron (zie de tooltip bij elk criterium), geen officiële normen. Kaarten en scores zijn indicatief; aan deze kaart kunnen geen rechten worden ontleend.&lt;/p&gt;&lt;p&gt;Open source onder de MIT-licentie.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h2&gt;Van Bod naar Plot&lt;/h2&gt;&lt;p&gt;Version {version}&lt;/p&gt;&lt;p&gt;From the senior-housing target (the bod) to reserved locations on the map: plots scored on walking distance to care, shops and public transport, the bod ledger, reservations with partners and map exports.&lt;/p&gt;&lt;p&gt;All norms and weights are presets with a source (see the tooltip of each criterion), not official norms. Maps and scores are indicative; no rights can be derived from this map.&lt;/p&gt;&lt;p&gt;Open source under the MIT licence.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Over</source>
-        <translation type="unfinished"></translation>
+        <translation>About</translation>
     </message>
     <message>
         <source>Vermeld bij hergebruik van kaarten en exports de naamsvermelding van elke bron:</source>
-        <translation type="unfinished"></translation>
+        <translation>When you reuse maps and exports, credit each source with its attribution line:</translation>
     </message>
     <message>
         <source>Gegevens</source>
-        <translation type="unfinished"></translation>
+        <translation>Data</translation>
     </message>
     <message>
         <source>Houder</source>
-        <translation type="unfinished"></translation>
+        <translation>Holder</translation>
     </message>
     <message>
         <source>Licentie</source>
-        <translation type="unfinished"></translation>
+        <translation>Licence</translation>
     </message>
     <message>
         <source>Naamsvermelding</source>
-        <translation type="unfinished"></translation>
+        <translation>Attribution</translation>
     </message>
     <message>
         <source>Gegevensbronnen</source>
-        <translation type="unfinished"></translation>
+        <translation>Data sources</translation>
     </message>
     <message>
         <source>Software en licenties</source>
-        <translation type="unfinished"></translation>
+        <translation>Software and licences</translation>
     </message>
 </context>
 <context>
@@ -442,6 +442,21 @@
     <message>
         <source>Ophalen geannuleerd. Wat al volledig was opgeslagen, blijft in het project.</source>
         <translation>Fetch cancelled. Whatever was already stored completely stays in the project.</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <source>Handleiding — Van Bod naar Plot</source>
+        <translation>User guide — Van Bod naar Plot</translation>
+    </message>
+    <message>
+        <source># Handleiding
+
+De handleiding staat in `docs/handleiding.md` in de broncode van Van Bod naar Plot (en in de losse installatie). Deze installatie (wheel) bevat hem niet.</source>
+        <translation># User guide
+
+The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod naar Plot (and in the standalone bundle). This installation (wheel) does not include it.</translation>
     </message>
 </context>
 <context>
@@ -1333,31 +1348,31 @@ Open a project or start the demo.</translation>
     <name>WelcomeDialog</name>
     <message>
         <source>Welkom bij Van Bod naar Plot</source>
-        <translation type="unfinished"></translation>
+        <translation>Welcome to Van Bod naar Plot</translation>
     </message>
     <message>
-        <source>&lt;h2&gt;Welkom&lt;/h2&gt;&lt;p&gt;Met Van Bod naar Plot vertaalt u de opgave voor ouderenhuisvesting (het &lt;b&gt;bod&lt;/b&gt;) naar &lt;b&gt;gereserveerde locaties&lt;/b&gt; op de kaart, samen met partners boven de kaart.&lt;/p&gt;&lt;ol&gt;&lt;li&gt;Zet de opgave per woonvorm in het &lt;b&gt;Bod&lt;/b&gt;-paneel.&lt;/li&gt;&lt;li&gt;Bekijk de kavels: de score zegt hoe dichtbij supermarkt, huisarts en OV liggen (loopafstand over echte looppaden).&lt;/li&gt;&lt;li&gt;Weeg per partij, zoek consensus en &lt;b&gt;reserveer&lt;/b&gt; locaties met partners.&lt;/li&gt;&lt;li&gt;Exporteer de kaart voor het volkshuisvestingsprogramma en de prestatieafspraken.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Nieuw? Open de &lt;b&gt;demo&lt;/b&gt; (Delft, echte open data) en volg de handleiding (&lt;b&gt;Help → Handleiding&lt;/b&gt;): een hele werksessie in tien minuten.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <source>&lt;h2&gt;Welkom&lt;/h2&gt;&lt;p&gt;Met Van Bod naar Plot vertaalt u de opgave voor ouderenhuisvesting (het &lt;b&gt;bod&lt;/b&gt;) naar &lt;b&gt;gereserveerde locaties&lt;/b&gt; op de kaart, samen met partners boven de kaart.&lt;/p&gt;&lt;ol&gt;&lt;li&gt;Voer de opgave per woonvorm in (bij een nieuw project); het &lt;b&gt;Bod&lt;/b&gt;-paneel volgt hem.&lt;/li&gt;&lt;li&gt;Bekijk de kavels: de score zegt hoe dichtbij supermarkt, huisarts en OV liggen (loopafstand over echte looppaden).&lt;/li&gt;&lt;li&gt;Weeg per partij, zoek consensus en &lt;b&gt;reserveer&lt;/b&gt; locaties met partners.&lt;/li&gt;&lt;li&gt;Exporteer de kaart voor het volkshuisvestingsprogramma en de prestatieafspraken.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Nieuw? Open de &lt;b&gt;demo&lt;/b&gt; (Delft, echte open data) en volg de handleiding (&lt;b&gt;Help → Handleiding&lt;/b&gt;): een hele werksessie in tien minuten.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Welcome&lt;/h2&gt;&lt;p&gt;Van Bod naar Plot turns the senior-housing target (the &lt;b&gt;bod&lt;/b&gt;) into &lt;b&gt;reserved locations&lt;/b&gt; on the map, together with partners around the map.&lt;/p&gt;&lt;ol&gt;&lt;li&gt;Enter the target per housing type (for a new project); the &lt;b&gt;Bod&lt;/b&gt; panel tracks it.&lt;/li&gt;&lt;li&gt;Look at the plots: the score says how close supermarket, GP and public transport are (walking distance over real footpaths).&lt;/li&gt;&lt;li&gt;Weigh per party, find consensus and &lt;b&gt;reserve&lt;/b&gt; locations with partners.&lt;/li&gt;&lt;li&gt;Export the map for the volkshuisvestingsprogramma and the prestatieafspraken.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;New? Open the &lt;b&gt;demo&lt;/b&gt; (Delft, real open data) and follow the guide (&lt;b&gt;Help → User guide&lt;/b&gt;): a whole workshop in ten minutes.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Demo openen (Delft)</source>
-        <translation type="unfinished"></translation>
+        <translation>Open the demo (Delft)</translation>
     </message>
     <message>
         <source>Nieuw project…</source>
-        <translation type="unfinished"></translation>
+        <translation>New project…</translation>
     </message>
     <message>
         <source>Project openen…</source>
-        <translation type="unfinished"></translation>
+        <translation>Open project…</translation>
     </message>
     <message>
         <source>Sluiten</source>
-        <translation type="unfinished">Close</translation>
+        <translation>Close</translation>
     </message>
     <message>
         <source>Niet meer tonen bij opstarten</source>
-        <translation type="unfinished"></translation>
+        <translation>Do not show at start-up again</translation>
     </message>
 </context>
 <context>
@@ -1501,6 +1516,14 @@ Open a project or start the demo.</translation>
     <message>
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>&amp;Handleiding</source>
+        <translation>&amp;User guide</translation>
+    </message>
+    <message>
+        <source>&amp;Welkom…</source>
+        <translation>&amp;Welcome…</translation>
     </message>
     <message>
         <source>&amp;Over Van Bod naar Plot</source>
@@ -1652,11 +1675,11 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>Over Van Bod naar Plot</source>
-        <translation>About Van Bod naar Plot</translation>
+        <translation type="vanished">About Van Bod naar Plot</translation>
     </message>
     <message>
         <source>&lt;h3&gt;Van Bod naar Plot&lt;/h3&gt;&lt;p&gt;Van de opgave ouderenhuisvesting (het bod) naar gereserveerde locaties, gescoord op loopafstand tot voorzieningen.&lt;/p&gt;&lt;p&gt;Open source (MIT). Kaartgegevens: PDOK/Kadaster, BAG, CBS, OpenStreetMap-bijdragers.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Van Bod naar Plot&lt;/h3&gt;&lt;p&gt;From the senior-housing target (the bod) to reserved locations, scored on walking distance to facilities.&lt;/p&gt;&lt;p&gt;Open source (MIT). Map data: PDOK/Kadaster, BAG, CBS, OpenStreetMap contributors.&lt;/p&gt;</translation>
+        <translation type="vanished">&lt;h3&gt;Van Bod naar Plot&lt;/h3&gt;&lt;p&gt;From the senior-housing target (the bod) to reserved locations, scored on walking distance to facilities.&lt;/p&gt;&lt;p&gt;Open source (MIT). Map data: PDOK/Kadaster, BAG, CBS, OpenStreetMap contributors.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Export klaar</source>

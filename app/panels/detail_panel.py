@@ -91,6 +91,9 @@ class PlotDetailPanel(Panel):
         self.criteria_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = self.criteria_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Criterion and distance share the width: a long criterion name must not squeeze the
+        # distance text ("209 m lopen (4 min)") into a column of ellipses.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.criteria_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 

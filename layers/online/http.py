@@ -150,9 +150,7 @@ class HttpClient:
                 wait = self._backoff(attempt)
                 reason = "geen antwoord (time-out)" if timed_out else "geen verbinding"
                 log.info("%s: %s on %s, retry in %.1f s", self.service, type(exc).__name__, redact(url), wait)
-                self.sleep(
-                    wait, f"{self.service}: {reason}; nieuwe poging over {{s}} s ({attempt}/{limit})"
-                )
+                self.sleep(wait, f"{self.service}: {reason}; nieuwe poging over {{s}} s ({attempt}/{limit})")
                 continue
             if resp.status_code in ok_statuses:
                 return resp

@@ -1,0 +1,180 @@
+"""Screenshot scenes: the app put in a known state for the handleiding (``--scene NAAM``).
+
+``bodnaarplot demo --screenshot x.png --scene reserveren`` opens the demo, plays the scene (the
+same actions a user takes: select the best plot, pick a party, reserve, start a workshop, ...)
+and saves the window or dialog the scene shows. ``scripts/make_screenshots.sh`` renders every
+scene into ``docs/img/``; a test renders them all, so the guide's pictures match the app.
+
+Each scene returns the widget to photograph; reservations it needs are made through
+:mod:`projects.service`, exactly as the *Reserveren* dialog does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.controller import CONSENSUS, ProjectController
+from app.main_window import MainWindow
+from projects import service
+
+__all__ = ["SCENES", "play"]
+
+# Example reservations for the ledger scenes: (rank in the top list, category, min, max, status,
+# partners). Example values, like the demo's opgave, not a real agreement.
+_EXAMPLE_RESERVATIONS = (
+    (0, "geclusterd", 30, 40, "gereserveerd", (("Woonbron (voorbeeld)", "corporatie"),)),
+    (1, "geclusterd", 20, 30, "voorgedragen", (("Ipse de Bruggen (voorbeeld)", "zorgorganisatie"),)),
+    (2, "nultreden", 40, 60, "kansrijk", ()),
+    (3, "zorggeschikt", 12, 18, "in prestatieafspraak", (("Woonbron (voorbeeld)", "corporatie"),)),
+)
+
+
+def _top_ids(controller: ProjectController, n: int) -> list[str]:
+    state = controller.state
+    if state is None or state.run is None or len(controller.top) == 0:
+        return []
+    frame = state.run.frame
+    ids = frame["plot_id"] if "plot_id" in frame.columns else frame.index
+    return [str(ids[int(i)] if not hasattr(ids, "iloc") else ids.iloc[int(i)]) for i in controller.top[:n]]
+
+
+def _select_best(window: MainWindow, controller: ProjectController) -> str | None:
+    best = _top_ids(controller, 1)
+    if not best:
+        return None
+    controller.select(best)
+    window.workflow.zoom_selection()
+    return best[0]
+
+
+def _reserve_examples(controller: ProjectController) -> None:
+    store = controller.store
+    if store is None or controller.state is None or len(controller.state.reservations):
+        return
+    ids = _top_ids(controller, 10)
+    for rank, category, lo, hi, status, partners in _EXAMPLE_RESERVATIONS:
+        if rank < len(ids):
+            service.reserve(
+                store, ids[rank], category, lo, hi, status=status, years="2027-2029", partners=list(partners)
+            )
+    controller.refresh()
+
+
+def _overzicht(window: MainWindow, _controller: ProjectController) -> QWidget:
+    window.map_view.zoom_to_all()
+    return window
+
+
+def _locatie(window: MainWindow, controller: ProjectController) -> QWidget:
+    _select_best(window, controller)
+    window.map_view.scale(0.3, 0.3)  # zoom out: the walking reach around the plot
+    window.resizeDocks([window.docks["locatie"]], [440], Qt.Orientation.Horizontal)
+    window.docks["bod"].hide()  # as a user closes a dock: the explanation gets the whole column
+    return window
+
+
+def _partij(window: MainWindow, controller: ProjectController) -> QWidget:
+    if "corporatie" in controller.profile.parties:
+        controller.set_party("corporatie")
+    window.map_view.zoom_to_all()
+    return window
+
+
+def _consensus(window: MainWindow, controller: ProjectController) -> QWidget:
+    controller.set_party(CONSENSUS)
+    window.map_view.zoom_to_all()
+    return window
+
+
+def _reserveren(window: MainWindow, controller: ProjectController) -> QWidget:
+    from app.dialogs.reserve_dialog import ReserveDialog
+
+    plot_id = _select_best(window, controller)
+    if plot_id is None:
+        return window
+    dialog = ReserveDialog(controller, plot_id, window)
+    # What a facilitator types in the room (example values, as the demo's opgave).
+    dialog.category_combo.setCurrentText("geclusterd")
+    dialog.min_spin.setValue(30)
+    dialog.max_spin.setValue(40)
+    dialog.status_combo.setCurrentText("voorgedragen")
+    dialog.years_edit.setText("2027-2029")
+    dialog.show()
+    return dialog
+
+
+def _bod(window: MainWindow, controller: ProjectController) -> QWidget:
+    _reserve_examples(controller)
+    window.map_view.zoom_to_all()
+    return window
+
+
+def _werksessie(window: MainWindow, controller: ProjectController) -> QWidget:
+    _reserve_examples(controller)
+    window.workflow.begin_workshop(
+        "Werksessie geclusterd wonen Delft", ["gemeente", "corporatie", "zorgorganisatie", "bewoners"]
+    )
+    shown = window.workflow.workshop_window
+    if shown is None:
+        return window
+    shown.resize(1440, 900)
+    return shown
+
+
+def _ophalen(window: MainWindow, _controller: ProjectController) -> QWidget:
+    window.workflow.fetch_data()
+    dialog = window.workflow.fetch_dialog
+    dialog.gemeente.setText("Delft")
+    return dialog
+
+
+def _exporteren(window: MainWindow, controller: ProjectController) -> QWidget:
+    _reserve_examples(controller)
+    window.workflow.export_all()
+    return window.workflow.export_dialog
+
+
+def _welkom(window: MainWindow, _controller: ProjectController) -> QWidget:
+    from app.dialogs.welcome_dialog import WelcomeDialog
+
+    dialog = WelcomeDialog(window)
+    dialog.show()
+    return dialog
+
+
+def _over(window: MainWindow, _controller: ProjectController) -> QWidget:
+    from app.dialogs.about_dialog import AboutDialog
+
+    dialog = AboutDialog(window)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.show()
+    return dialog
+
+
+Scene = Callable[[MainWindow, ProjectController], QWidget]
+
+SCENES: dict[str, tuple[str, Scene]] = {
+    "overzicht": ("Het hoofdvenster met de demo", _overzicht),
+    "welkom": ("Het welkomstvenster bij de eerste start", _welkom),
+    "ophalen": ("Gegevens ophalen voor een gemeente", _ophalen),
+    "locatie": ("De beste locatie geselecteerd, met uitleg per criterium", _locatie),
+    "partij": ("De weging van één partij (corporatie)", _partij),
+    "consensus": ("De consensus van alle partijen", _consensus),
+    "reserveren": ("Een locatie reserveren", _reserveren),
+    "bod": ("Het bod na vier reserveringen", _bod),
+    "werksessie": ("Het presentatievenster voor de werksessie", _werksessie),
+    "exporteren": ("Exporteren voor het volkshuisvestingsprogramma", _exporteren),
+    "over": ("Over: bronnen en licenties", _over),
+}
+
+
+def play(name: str, window: MainWindow, controller: ProjectController) -> QWidget:
+    """Put the app in scene ``name`` and return the widget to photograph."""
+    if name not in SCENES:
+        raise KeyError(name)
+    widget = SCENES[name][1](window, controller)
+    QApplication.processEvents()
+    return widget
