@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 import app
@@ -34,6 +34,7 @@ class HelpDialog(QDialog):
         if path is not None:
             # Markdown with its screenshots (docs/img/...) resolved relative to the file.
             self.browser.setSource(QUrl.fromLocalFile(str(path)), QTextDocument.ResourceType.MarkdownResource)
+            self._fit_images(820)
         else:
             self.browser.setMarkdown(
                 self.tr(
@@ -46,3 +47,28 @@ class HelpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
+
+    def _fit_images(self, max_width: int) -> None:
+        """Show the screenshots (1440 px wide) at reading width instead of scrolling sideways."""
+        doc = self.browser.document()
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image = fmt.toImageFormat()
+                    resource = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(image.name()))
+                    width = getattr(resource, "width", lambda: 0)()
+                    if width > max_width:
+                        image.setWidth(max_width)
+                        image.setHeight(resource.height() * max_width / width)
+                        cursor = QTextCursor(doc)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(
+                            fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                        )
+                        cursor.setCharFormat(image)
+                it += 1
+            block = block.next()
