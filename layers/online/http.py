@@ -13,7 +13,6 @@ no connection → :class:`OfflineError`; HTTP errors, time-outs and malformed bo
 
 from __future__ import annotations
 
-import email.utils
 import html
 import json
 import logging
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from urllib3.exceptions import InvalidHeader
 from urllib3.util import Retry
 
 from layers.online.config import HttpSettings
@@ -267,11 +267,11 @@ class HttpClient:
 
     @staticmethod
     def _retry_after(value: str) -> float | None:
+        """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if unreadable."""
         try:
             return float(Retry().parse_retry_after(value))
-        except Exception:  # noqa: BLE001 - urllib3 raises its own InvalidHeader; fall back below
-            parsed = email.utils.parsedate_to_datetime(value) if value else None
-            return None if parsed is None else max(0.0, parsed.timestamp() - time.time())
+        except InvalidHeader:  # a malformed header: use our own backoff instead
+            return None
 
     def _connection_error(
         self, exc: Exception, url: str, timed_out: bool, *, midway: bool = False

@@ -76,6 +76,13 @@ def test_retry_after_is_honoured(server: FakeServer) -> None:
     assert any("te veel verzoeken; nieuwe poging over 1 s" in t for t in seen)
 
 
+def test_malformed_retry_after_falls_back_to_our_backoff(server: FakeServer) -> None:
+    server.fault("/ok", status=429, retry_after="bald, echt")
+    client, _ = _client()
+    assert client.json("GET", f"{server.url}/ok")["ok"] is True
+    assert len(server.requests_to("/ok")) == 2
+
+
 def test_retry_after_longer_than_we_wait(server: FakeServer) -> None:
     server.fault("/ok", status=429, retry_after="600")
     client, _ = _client()
