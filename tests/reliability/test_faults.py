@@ -426,6 +426,11 @@ def _read_while_writing(
     threads = [threading.Thread(target=reader, args=(i,)) for i in range(readers)]
     for t in threads:
         t.start()
+    # Opening a store takes a moment: start writing only once every reader is reading, so the
+    # writes really overlap the reads (on a busy machine the writer could otherwise finish first).
+    deadline = time.monotonic() + 60
+    while min(reads) == 0 and not errors and time.monotonic() < deadline:
+        time.sleep(0.01)
     for gen in range(generations):
         with writer.session() as s:
             s.execute(update(Reservation).values(notes=f"generatie {gen}"))
