@@ -927,37 +927,35 @@ def _add_export_parser(sub: Any) -> None:
     p.set_defaults(func=_cmd_export)
 
 
+def _add_gui_options(p: argparse.ArgumentParser, *, scene: bool = False) -> None:
+    """The options of every command that opens the window."""
+    p.add_argument("--screenshot", metavar="PNG", help="venster na het laden als PNG opslaan en stoppen")
+    if scene:
+        p.add_argument(
+            "--scene",
+            metavar="NAAM",
+            help="met --screenshot: eerst deze stap uit de handleiding spelen (zie app/scenes.py, "
+            "bijv. locatie, reserveren, bod; een onbekende naam noemt de keuzes)",
+        )
+    p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bodnaarplot",
         description="Van Bod naar Plot: van de opgave ouderenhuisvesting naar gereserveerde locaties.",
     )
     parser.add_argument("--verbose", action="store_true", help="meer uitvoer (voor ontwikkelaars)")
-    parser.add_argument("--screenshot", metavar="PNG", help="venster na het laden als PNG opslaan en stoppen")
-    parser.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
+    _add_gui_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMANDO")
 
     p = sub.add_parser("demo", help="open de app op een verse kopie van het Delft-demoproject")
-    p.add_argument("--screenshot", metavar="PNG", help="venster na het laden als PNG opslaan en stoppen")
-    p.add_argument(
-        "--scene",
-        metavar="NAAM",
-        help="met --screenshot: eerst deze stap uit de handleiding spelen (overzicht, welkom, ophalen, "
-        "locatie, partij, consensus, reserveren, bod, werksessie, exporteren, over)",
-    )
-    p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
+    _add_gui_options(p, scene=True)
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("open", help="open de app op een project (.gpkg of database-URL)")
     p.add_argument("project", help="projectbestand of postgresql://...-URL")
-    p.add_argument("--screenshot", metavar="PNG", help="venster na het laden als PNG opslaan en stoppen")
-    p.add_argument(
-        "--scene",
-        metavar="NAAM",
-        help="met --screenshot: eerst deze stap uit de handleiding spelen (overzicht, welkom, ophalen, "
-        "locatie, partij, consensus, reserveren, bod, werksessie, exporteren, over)",
-    )
-    p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
+    _add_gui_options(p, scene=True)
     p.set_defaults(func=_cmd_open)
 
     p = sub.add_parser("inspect", help="laat zien wat een bestand is (soort, aantal, CRS, bbox, kolommen)")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.controller import CONSENSUS, ProjectController
 from app.main_window import MainWindow
+from app.workshop import plot_ids
 from projects import service
 
 __all__ = ["SCENES", "play"]
@@ -33,12 +34,8 @@ _EXAMPLE_RESERVATIONS = (
 
 
 def _top_ids(controller: ProjectController, n: int) -> list[str]:
-    state = controller.state
-    if state is None or state.run is None or len(controller.top) == 0:
-        return []
-    frame = state.run.frame
-    ids = frame["plot_id"] if "plot_id" in frame.columns else frame.index
-    return [str(ids[int(i)] if not hasattr(ids, "iloc") else ids.iloc[int(i)]) for i in controller.top[:n]]
+    ids = plot_ids(controller)
+    return [ids[int(i)] for i in controller.top[:n]] if ids else []
 
 
 def _select_best(window: MainWindow, controller: ProjectController) -> str | None:

@@ -36,7 +36,7 @@ from projects import service
 from projects.errors import ProjectError
 from resources import resource
 
-__all__ = ["LedgerBars", "WorkshopWindow", "disputed_plots", "workshop_style"]
+__all__ = ["LedgerBars", "WorkshopWindow", "disputed_plots", "plot_ids", "workshop_style"]
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +57,8 @@ def disputed_plots(controller: ProjectController, threshold: float | None = None
     return {str(p) for p in ids[mask]}
 
 
-def _plot_ids(controller: ProjectController) -> list[str]:
+def plot_ids(controller: ProjectController) -> list[str]:
+    """The plot ids of the current scoring run, in the run's row order (what ``controller.top`` indexes)."""
     run = controller.state.run if controller.state else None
     if run is None:
         return []
@@ -312,7 +313,7 @@ class WorkshopWindow(QWidget):
         if button is not None and not button.isChecked():
             button.setChecked(True)
         self.top_list.clear()
-        ids = _plot_ids(self.controller)
+        ids = plot_ids(self.controller)
         if not ids:
             self.top_list.addItem(self.tr("Nog geen scores: importeer kavels en voorzieningen."))
             return
