@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.cli import main
+from cli.main import main
 from app.export.pdf import ATTRIBUTION, DISCLAIMER, write_dossiers, write_reserved_map_pdf
 from projects import service
 from projects.errors import InputsError

@@ -90,7 +90,7 @@ def test_cli_scene_screenshot(tmp_path: Path) -> None:
     import os
 
     proc = subprocess.run(
-        [sys.executable, "-m", "app", "demo", "--screenshot", str(out), "--scene", "bod"],
+        [sys.executable, "-m", "cli", "demo", "--screenshot", str(out), "--scene", "bod"],
         env={**os.environ, **env},
         capture_output=True,
         text=True,
@@ -99,7 +99,7 @@ def test_cli_scene_screenshot(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert out.stat().st_size > 10_000
     bad = subprocess.run(
-        [sys.executable, "-m", "app", "demo", "--screenshot", str(out), "--scene", "bestaatniet"],
+        [sys.executable, "-m", "cli", "demo", "--screenshot", str(out), "--scene", "bestaatniet"],
         env={**os.environ, **env},
         capture_output=True,
         text=True,

@@ -47,7 +47,7 @@ def test_demo_window_under_xvfb(tmp_path: Path) -> None:
         out.unlink(missing_ok=True)
         env = {**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb", "HOME": str(tmp_path)}
         proc = subprocess.run(
-            [sys.executable, "-m", "app", "demo", "--screenshot", str(out)],
+            [sys.executable, "-m", "cli", "demo", "--screenshot", str(out)],
             cwd=REPO,
             env=env,
             capture_output=True,

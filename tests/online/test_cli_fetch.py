@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from cli.main import main
 from projects.store import ProjectStore
 from tests.online.fakeserver import FakeServer
 

@@ -201,7 +201,7 @@ def test_annex_rejects_other_suffix(store: ProjectStore, tmp_path: Path) -> None
 
 
 def test_cli_export_tables(store: ProjectStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from app.cli import main
+    from cli.main import main
 
     project = store.target_label
     outs = {k: tmp_path / f"uit.{k}" for k in ("html", "gpkg", "csv", "xlsx")}

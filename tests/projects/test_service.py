@@ -391,7 +391,7 @@ def test_workflow_on_a_server_project(pg_url: str) -> None:
 
 @pytest.mark.postgis
 def test_cli_push_and_pull(pg_url: str, imported: Path, tmp_path: Path) -> None:
-    from tests.app.test_cli_inspect import run_cli
+    from tests.cli.test_cli_inspect import run_cli
 
     source = tmp_path / "bron.gpkg"
     shutil.copy(imported, source)

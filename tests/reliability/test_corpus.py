@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from cli.main import main
 from layers.canonical import LayerKind
 from layers.errors import LayerError
 from layers.registry import load_path

@@ -25,7 +25,7 @@ import shapely
 import sqlalchemy as sa
 from sqlalchemy import event, select, update
 
-from app.cli import main
+from cli.main import main
 from projects.errors import ConflictError, ConnectionLostError, StorageError
 from projects.models import Plot, Reservation
 from projects.store import ProjectStore
@@ -41,7 +41,7 @@ _CLI_RESERVE_PAUSED = """
 import sys, time
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from app.cli import main
+from cli.main import main
 
 @event.listens_for(Session, "after_flush")
 def _pause(session, ctx):

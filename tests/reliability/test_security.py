@@ -184,7 +184,7 @@ def test_password_not_in_exports(tmp_path: Path, pg_url: str) -> None:
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """The real console script in a fresh process, with DEBUG logging on stderr (``--verbose``)."""
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", "--verbose", *args],
+        [sys.executable, "-m", "cli", "--verbose", *args],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from cli.main import main
 from layers.errors import LayerSizeError
 from layers.registry import load_path
 from layers.sources import MAX_INPUT_BYTES

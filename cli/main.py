@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import tempfile
 import traceback
@@ -36,6 +37,8 @@ VECTOR_KINDS = (
 EXIT_OK = 0
 EXIT_BUG = 1
 EXIT_USER_ERROR = 2
+# 128 + SIGPIPE: what a Unix tool reports when the reader of its output went away.
+EXIT_BROKEN_PIPE = 141
 
 log = logging.getLogger("bodnaarplot")
 
@@ -1018,6 +1021,8 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     except KeyboardInterrupt:
         print("afgebroken.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # the reader closed our stdout: handled quietly in main(), not a bug
     except Exception as exc:  # noqa: BLE001 - the outermost boundary: log it, never show a traceback
         path = _log_path()
         path.write_text(traceback.format_exc(), encoding="utf-8")
@@ -1035,8 +1040,33 @@ def _one_line(exc: BaseException) -> str:
     return str(text).replace("\n", " ")
 
 
+def _stdout_closed() -> int:
+    """The reader of our stdout went away (``bodnaarplot … | head``): end quietly, like a Unix tool.
+
+    Python would otherwise report the failed flush at exit. Pointing stdout at /dev/null makes that
+    flush harmless; the status is the conventional 128 + SIGPIPE.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout has no file descriptor (embedded, tests): nothing to do
+        pass
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bodnaarplot`` console script."""
+    try:
+        status = _main(argv)
+        # Output still buffered is written here, inside the guard, not at interpreter exit.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _stdout_closed()
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from tests.app.test_cli_inspect import REPO, assert_clean_failure, run_cli
+from tests.cli.test_cli_inspect import REPO, assert_clean_failure, run_cli
 
 DEMO = REPO / "resources" / "demo" / "delft_demo.gpkg"
 

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
-        [sys.executable, "-m", "app", *map(str, args)],
+        [sys.executable, "-m", "cli", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -121,7 +121,7 @@ def test_human_output_is_dutch(shared_data: Callable[[str], Path]) -> None:
 
 
 def test_cli_kind_choices_follow_the_canonical_kinds() -> None:
-    from app.cli import VECTOR_KINDS
+    from cli.main import VECTOR_KINDS
     from layers.canonical import LayerKind
 
     assert set(VECTOR_KINDS) | {"raster"} == {k.value for k in LayerKind}

@@ -1,7 +1,0 @@
-"""``python -m app`` runs the ``bodnaarplot`` command line."""
-
-import sys
-
-from app.cli import main
-
-sys.exit(main())
