@@ -44,9 +44,12 @@ from app.dialogs.new_project_wizard import NewProjectSpec, NewProjectWizard
 from app.dialogs.reserve_dialog import ReserveDialog
 from app.dialogs.server_dialog import ServerDialog
 from app.i18n import LANGUAGES, current_language, set_language
-from projects import service
 from projects.errors import ConflictError, ProjectError
+from projects.gis import write_gis_package
 from projects.models import RESERVATION_STATUSES
+from projects.project import save_copy
+from projects.reservations import reservation_values, set_opgave
+from projects.workshops import log_decision, new_workshop, workshop_minutes
 
 __all__ = ["RECENT_KEY", "WorkflowActions", "add_recent", "install", "recent_projects"]
 
@@ -57,7 +60,9 @@ _IMPORT_FILTER = "*.gpkg *.geojson *.json *.gml *.xml *.osm *.pbf *.csv *.xlsx *
 
 def recent_projects() -> list[str]:
     value = QSettings().value(RECENT_KEY, [])
-    items = [value] if isinstance(value, str) else list(value or [])
+    items: list[object] = (
+        [value] if isinstance(value, str) else list(value) if isinstance(value, list | tuple) else []
+    )
     return [str(v) for v in items if v]
 
 
@@ -69,10 +74,11 @@ def add_recent(target: str) -> list[str]:
 
 
 def install(window: QMainWindow, controller: ProjectController) -> WorkflowActions:
-    """Build the menus of ``window`` and connect errors, drag-and-drop and the undo stack."""
-    actions = WorkflowActions(window, controller)
-    window.workflow = actions  # type: ignore[attr-defined]
-    return actions
+    """Build the menus of ``window`` and connect errors, drag-and-drop and the undo stack.
+
+    The caller keeps the returned object (``MainWindow.workflow``).
+    """
+    return WorkflowActions(window, controller)
 
 
 class _WorkshopStartDialog(QDialog):
@@ -176,6 +182,14 @@ class WorkflowActions(QObject):
             "Ctrl+Shift+E",
         )
         self._action(menu, "export", self.tr("&Exporteren naar GeoPackage…"), self.export_gpkg, "Ctrl+E")
+        self._action(
+            menu,
+            "record_scores",
+            self.tr("Scores &vastleggen"),
+            self.controller.record_scores,
+            "Ctrl+Shift+R",
+            self.tr("De scores zoals getoond (profiel, gewichten, partij) bewaren als scoreronde"),
+        )
         menu.addSeparator()
         self._action(menu, "quit", self.tr("&Afsluiten"), self.window.close, QKeySequence.StandardKey.Quit)
 
@@ -322,9 +336,7 @@ class WorkflowActions(QObject):
             return
         try:
             for row in spec.opgave:
-                service.set_opgave(
-                    store, row.category, row.period, row.target, wijk=row.wijk, source=row.source
-                )
+                set_opgave(store, row.category, row.period, row.target, wijk=row.wijk, source=row.source)
         except ProjectError as exc:
             self.controller.error.emit(*user_message(exc))
         self.controller.refresh()
@@ -351,9 +363,7 @@ class WorkflowActions(QObject):
             self.window, self.tr("Kopie opslaan als"), "", self.tr("Projectbestand (*.gpkg)")
         )
         if path:
-            self.run_task(
-                self.tr("Kopie opslaan"), service.save_copy, path, self.tr("Kopie opgeslagen: {path}")
-            )
+            self.run_task(self.tr("Kopie opslaan"), save_copy, path, self.tr("Kopie opgeslagen: {path}"))
 
     def import_layers(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -443,13 +453,13 @@ class WorkflowActions(QObject):
             rid = command.reservation_id
             if rid is not None and self.controller.store is not None:
                 try:
-                    theirs = service.reservation_values(self.controller.store, rid)
+                    theirs = reservation_values(self.controller.store, rid)
                 except ProjectError as read_error:
                     self.controller.error.emit(*user_message(read_error))
         elif isinstance(command, StatusCommand) and self.controller.store is not None:
             yours = {"status": command.status}
             try:
-                theirs = service.reservation_values(self.controller.store, command.reservation_id)
+                theirs = reservation_values(self.controller.store, command.reservation_id)
             except ProjectError as read_error:
                 self.controller.error.emit(*user_message(read_error))
         return ConflictDialog(theirs, yours, self.window, hint=exc.hint)
@@ -629,7 +639,7 @@ class WorkflowActions(QObject):
         if store is None:
             return None
         try:
-            workshop = service.new_workshop(store, title, participants=participants)
+            workshop = new_workshop(store, title, participants=participants)
         except ProjectError as exc:
             self.controller.error.emit(*user_message(exc))
             return None
@@ -655,7 +665,7 @@ class WorkflowActions(QObject):
             return
         plot_id = self.controller.selection[0] if len(self.controller.selection) == 1 else None
         try:
-            service.log_decision(store, self.workshop_id, text, plot_id)
+            log_decision(store, self.workshop_id, text, plot_id)
         except ProjectError as exc:
             self.controller.error.emit(*user_message(exc))
             return
@@ -674,7 +684,7 @@ class WorkflowActions(QObject):
         if not path:
             return
         try:
-            Path(path).write_text(service.workshop_minutes(store, self.workshop_id), encoding="utf-8")
+            Path(path).write_text(workshop_minutes(store, self.workshop_id), encoding="utf-8")
         except ProjectError as exc:
             self.controller.error.emit(*user_message(exc))
         except OSError as exc:
@@ -740,6 +750,6 @@ class WorkflowActions(QObject):
 
 def _export(store: Any, path: str, *, progress: Callable[[float, str], None]) -> Path:
     progress(0.0, QCoreApplication.translate("WorkflowActions", "Exporteren"))
-    out = service.export_gpkg(store, path)
+    out = write_gis_package(store, path)
     progress(1.0, QCoreApplication.translate("WorkflowActions", "Export klaar"))
     return out

@@ -19,9 +19,18 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from app.controller import ProjectController, user_message
-from projects import service
 from projects.errors import ConflictError, ProjectError
+from projects.plots import add_plot, delete_plot, next_plot_id, restore_plot
+from projects.reservations import (
+    reservation_values,
+    reservations_frame,
+    reserve,
+    restore_reservation,
+    set_status,
+    unreserve,
+)
 from projects.store import ProjectStore
+from projects.views import live_mask
 
 __all__ = [
     "AddPlotCommand",
@@ -152,20 +161,19 @@ class ReserveCommand(ProjectCommand):
     def _existing(self) -> int | None:
         if self.reservation_id is not None:
             return self.reservation_id
-        frame = service.reservations_frame(self.store)
+        frame = reservations_frame(self.store)
         match = frame[
             (frame["plot_id"] == self.plot_id)
             & (frame["category"] == self.values.category)
-            & frame["active"].fillna(False)
-            & (frame["status"] != "vervallen")
+            & live_mask(frame)
         ]
         return None if match.empty else int(match["fid"].iloc[0])
 
     def apply(self) -> None:
         existing = self._existing()
-        self.before = None if existing is None else service.reservation_values(self.store, existing)
+        self.before = None if existing is None else reservation_values(self.store, existing)
         v = self.values
-        res = service.reserve(
+        res = reserve(
             self.store,
             self.plot_id,
             v.category,
@@ -181,7 +189,7 @@ class ReserveCommand(ProjectCommand):
             reservation_id=existing,
         )
         self.reservation_id = res.fid
-        self.after = service.reservation_values(self.store, res.fid)
+        self.after = reservation_values(self.store, res.fid)
         self._version = res.version
         self.controller.messages_added.emit(
             [
@@ -194,18 +202,16 @@ class ReserveCommand(ProjectCommand):
     def _undo(self) -> None:
         assert self.reservation_id is not None
         if self.before is None:
-            res = service.unreserve(self.store, self.reservation_id, expected_version=self._version)
+            res = unreserve(self.store, self.reservation_id, expected_version=self._version)
         else:
-            res = service.restore_reservation(
+            res = restore_reservation(
                 self.store, self.reservation_id, self.before, expected_version=self._version
             )
         self._version = res.version
 
     def _redo(self) -> None:
         assert self.reservation_id is not None
-        res = service.restore_reservation(
-            self.store, self.reservation_id, self.after, expected_version=self._version
-        )
+        res = restore_reservation(self.store, self.reservation_id, self.after, expected_version=self._version)
         self._version = res.version
 
 
@@ -230,20 +236,16 @@ class StatusCommand(ProjectCommand):
         self._version: int | None = None
 
     def apply(self) -> None:
-        self.old_status = str(service.reservation_values(self.store, self.reservation_id)["status"])
-        res = service.set_status(
-            self.store, self.reservation_id, self.status, expected_version=self.expected_version
-        )
+        self.old_status = str(reservation_values(self.store, self.reservation_id)["status"])
+        res = set_status(self.store, self.reservation_id, self.status, expected_version=self.expected_version)
         self._version = res.version
 
     def _undo(self) -> None:
-        res = service.set_status(
-            self.store, self.reservation_id, self.old_status, expected_version=self._version
-        )
+        res = set_status(self.store, self.reservation_id, self.old_status, expected_version=self._version)
         self._version = res.version
 
     def _redo(self) -> None:
-        res = service.set_status(self.store, self.reservation_id, self.status, expected_version=self._version)
+        res = set_status(self.store, self.reservation_id, self.status, expected_version=self._version)
         self._version = res.version
 
 
@@ -265,8 +267,8 @@ class AddPlotCommand(ProjectCommand):
         self._snapshot: dict[str, Any] | None = None
 
     def apply(self) -> None:
-        plot_id = self.plot_id or service.next_plot_id(self.store)
-        plot = service.add_plot(self.store, plot_id, self.geometry, name=self.name)
+        plot_id = self.plot_id or next_plot_id(self.store)
+        plot = add_plot(self.store, plot_id, self.geometry, name=self.name)
         self.plot_id = plot.plot_id
         self.setText(
             QCoreApplication.translate("AddPlotCommand", "Kavel tekenen: {plot}").format(plot=plot.plot_id)
@@ -281,12 +283,12 @@ class AddPlotCommand(ProjectCommand):
 
     def _undo(self) -> None:
         assert self.plot_id is not None
-        self._snapshot = service.delete_plot(self.store, self.plot_id)
+        self._snapshot = delete_plot(self.store, self.plot_id)
         _deselect(self.controller, self.plot_id)
 
     def _redo(self) -> None:
         if self._snapshot is not None:
-            service.restore_plot(self.store, self._snapshot)
+            restore_plot(self.store, self._snapshot)
 
 
 class DeletePlotCommand(ProjectCommand):
@@ -301,14 +303,14 @@ class DeletePlotCommand(ProjectCommand):
         self._snapshot: dict[str, Any] = {}
 
     def apply(self) -> None:
-        self._snapshot = service.delete_plot(self.store, self.plot_id)
+        self._snapshot = delete_plot(self.store, self.plot_id)
         _deselect(self.controller, self.plot_id)
 
     def _undo(self) -> None:
-        service.restore_plot(self.store, self._snapshot)
+        restore_plot(self.store, self._snapshot)
 
     def _redo(self) -> None:
-        self._snapshot = service.delete_plot(self.store, self.plot_id)
+        self._snapshot = delete_plot(self.store, self.plot_id)
         _deselect(self.controller, self.plot_id)
 
 

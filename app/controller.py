@@ -22,7 +22,10 @@ from PySide6.QtGui import QUndoStack
 from app.state import ProjectState, load_state, refresh_bookkeeping, rescore
 from app.workers import Worker
 from plotscore.criteria import Profile, load_profile, with_weight
-from projects import service
+from projects.imports import import_layer
+from projects.plots import plots_frame
+from projects.project import new_project
+from projects.snapshots import ensure_recorded
 from projects.store import ProjectStore
 
 if TYPE_CHECKING:
@@ -67,7 +70,7 @@ class ProjectController(QObject):
         self.profile: Profile = load_profile("geclusterd")
         self.party: str = CONSENSUS
         self.scores: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
-        self.classes: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self.classes: npt.NDArray[np.uint8] = np.zeros(0, dtype=np.uint8)
         self.top: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self.selection: list[str] = []
         self.undo_stack = QUndoStack(self)
@@ -94,8 +97,13 @@ class ProjectController(QObject):
             return None
         worker = Worker(func, *args, **kwargs)
         worker.signals.progress.connect(self.progress)
+
         # Not busy any more when the result lands, so a slot may start the next task at once.
-        worker.signals.finished.connect(lambda result: (self._work_done(worker), on_done(result)))
+        def finished(result: Any) -> None:
+            self._work_done(worker)
+            on_done(result)
+
+        worker.signals.finished.connect(finished)
         worker.signals.failed.connect(lambda exc, _tb: self.error.emit(*user_message(exc)))
         worker.signals.cancelled.connect(
             lambda: self.messages_added.emit(
@@ -129,7 +137,7 @@ class ProjectController(QObject):
         """Create a project (see :func:`projects.service.new_project`) and open it."""
 
         def work(*, progress: Callable[[float, str], None]) -> tuple[ProjectStore, ProjectState]:
-            store = service.new_project(target, **kwargs)
+            store = new_project(target, **kwargs)
             return store, load_state(store, self.profile, progress=progress)
 
         self.run_task(self.tr("Nieuw project"), work, on_done=self._opened)
@@ -175,7 +183,7 @@ class ProjectController(QObject):
             lines: list[str] = []
             for i, path in enumerate(paths):
                 sub = _sub(progress, i / len(paths), (i + 1) / len(paths))
-                for src in service.import_layer(store, path, kind, progress=sub):
+                for src in import_layer(store, path, kind, progress=sub):
                     lines.append(
                         self.tr("Geïmporteerd: {label} ({n} objecten)").format(
                             label=src.label, n=src.feature_count
@@ -282,6 +290,42 @@ class ProjectController(QObject):
         self.state_changed.emit()
         self.messages_added.emit(list(state.messages))
 
+    # -- recording what the room sees ----------------------------------------------------------
+
+    @property
+    def weighting_key(self) -> str:
+        """The weighting of the current view, as recorded with a run (see projects.snapshots)."""
+        if self.party == CONSENSUS:
+            return "consensus"
+        if self.party in self.profile.parties:
+            return f"partij:{self.party}"
+        return "profiel"
+
+    def record_scores(self, on_done: Callable[[Any], None] | None = None) -> Worker | None:
+        """*Vastleggen*: keep the scores as shown (profile, weights, view) as a scoring run."""
+        store, state = self._require_store(), self.state
+        if store is None or state is None or state.run is None:
+            if store is not None:
+                self.error.emit(
+                    self.tr("Er zijn nog geen scores om vast te leggen."),
+                    self.tr("Importeer kavels en voorzieningen; daarna worden de kavels gescoord."),
+                )
+            return None
+        profile, key, run, inputs = self.profile, self.weighting_key, state.run, state.inputs
+
+        def work(*, progress: Callable[[float, str], None]) -> Any:
+            return ensure_recorded(
+                store, profile, weighting_key=key, run=run, inputs=inputs, progress=progress
+            )
+
+        def done(snap: Any) -> None:
+            self.refresh()
+            self.messages_added.emit([self.tr("Scores vastgelegd als scoreronde {n}.").format(n=snap.id)])
+            if on_done is not None:
+                on_done(snap)
+
+        return self.run_task(self.tr("Scores vastleggen"), work, on_done=done)
+
     # -- live weights ----------------------------------------------------------------------
 
     def set_weight(self, criterion_id: str, weight: float) -> None:
@@ -303,7 +347,7 @@ class ProjectController(QObject):
         run = self.state.run if self.state else None
         if run is None:
             self.scores = np.zeros(0, dtype=np.float32)
-            self.classes = np.zeros(0, dtype=np.int64)
+            self.classes = np.zeros(0, dtype=np.uint8)
             self.top = np.zeros(0, dtype=np.int64)
         else:
             weights = self.current_weights()
@@ -333,9 +377,7 @@ class ProjectController(QObject):
         """Re-read reservations, ledger and info after an edit (a few ms on a project file)."""
         if self.store is None or self.state is None:
             return
-        self.state = refresh_bookkeeping(
-            self.store, replace(self.state, plots=service.plots_frame(self.store))
-        )
+        self.state = refresh_bookkeeping(self.store, replace(self.state, plots=plots_frame(self.store)))
         self.state_changed.emit()
         self.saved.emit()
 

@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["lagen"], self.docks["locatie"]], [330, 330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["locaties"]], [230], Qt.Orientation.Vertical)
         self._build_status_bar()
-        actions.install(self, controller)
+        self.workflow: actions.WorkflowActions = actions.install(self, controller)
         controller.busy.connect(self._on_busy)
         controller.progress.connect(self._on_progress)
         controller.project_changed.connect(self._on_project_changed)
@@ -103,8 +103,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text)
 
     def _on_project_changed(self) -> None:
-        info = self.controller.state.info if self.controller.state else {}
-        name = info.get("name") or (self.controller.store.target_label if self.controller.store else "")
+        info = self.controller.state.info if self.controller.state else None
+        name = info.name if info else (self.controller.store.target_label if self.controller.store else "")
         self.setWindowTitle(f"{name} — Van Bod naar Plot" if name else self.tr("Van Bod naar Plot"))
         self.saved_label.setText(
             self.tr("Alles opgeslagen") if self.controller.store else self.tr("Geen project")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.controller import CONSENSUS, ProjectController
 from app.main_window import MainWindow
 from app.workshop import plot_ids
-from projects import service
+from projects.reservations import reserve
 
 __all__ = ["SCENES", "play"]
 
@@ -54,7 +54,7 @@ def _reserve_examples(controller: ProjectController) -> None:
     ids = _top_ids(controller, 10)
     for rank, category, lo, hi, status, partners in _EXAMPLE_RESERVATIONS:
         if rank < len(ids):
-            service.reserve(
+            reserve(
                 store, ids[rank], category, lo, hi, status=status, years="2027-2029", partners=list(partners)
             )
     controller.refresh()

@@ -1,13 +1,14 @@
 """What the app shows, gathered off the GUI thread: layers, plots, scores, reservations, ledger.
 
 :func:`load_state` runs in a :class:`app.workers.Worker`; it only calls the Qt-free core
-(``projects``), so it can be tested without Qt.
+(``projects``), so it can be tested without Qt. Opening never writes to the project: the scores
+are computed in memory (:func:`projects.snapshots.live_run`); a run is recorded only when the user
+asks for it (*Vastleggen*).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -15,13 +16,18 @@ import pandas as pd
 from plotscore.criteria import Profile, load_profile
 from plotscore.pipeline import ScoreRun
 from plotscore.progress import Progress, report, scaled
-from projects import service
+from projects import views
 from projects.errors import InputsError
+from projects.imports import SCORED_KINDS, project_inputs
+from projects.plots import plots_frame
+from projects.reservations import reservations_frame
 from projects.scoring import ScoreInputs
+from projects.snapshots import live_run
 from projects.store import ProjectStore
+from projects.views import live_mask, project_info, project_ledger
 
-# The layer kinds scoring reads (projects.service.project_inputs); they are not read twice.
-_SCORED = frozenset(k.value for k in service.SCORED_KINDS)
+# The layer kinds scoring reads (projects.imports.project_inputs); they are not read twice.
+_SCORED = frozenset(k.value for k in SCORED_KINDS)
 
 __all__ = ["ProjectState", "load_state", "refresh_bookkeeping", "rescore"]
 
@@ -30,19 +36,25 @@ __all__ = ["ProjectState", "load_state", "refresh_bookkeeping", "rescore"]
 class ProjectState:
     """A consistent snapshot of an open project for the panels and the map."""
 
-    info: dict[str, Any]
+    info: views.ProjectInfo | None
     layers: dict[str, gpd.GeoDataFrame]  # canonical kind → combined frame (plots excluded)
     plots: gpd.GeoDataFrame  # the project's plots (ORM table), index = plot_id
     run: ScoreRun | None  # None while there are no plots or facilities
     reservations: gpd.GeoDataFrame
     ledger: pd.DataFrame
     messages: tuple[str, ...] = field(default_factory=tuple)
+    inputs: ScoreInputs | None = None  # the scored layers the run was computed from
+
+    @property
+    def live_reservations(self) -> gpd.GeoDataFrame:
+        """The reservations every map and table shows (:func:`projects.views.live_mask`)."""
+        return self.reservations.loc[live_mask(self.reservations)]
 
 
 def _inputs(store: ProjectStore) -> tuple[ScoreInputs | None, list[str]]:
     """The project's scoring layers, or a Dutch reason why there is nothing to score yet."""
     try:
-        return service.project_inputs(store), []
+        return project_inputs(store), []
     except InputsError as exc:
         return None, [f"{exc.message} {exc.hint}".strip()]
 
@@ -52,16 +64,16 @@ def _score(
 ) -> tuple[ScoreRun | None, list[str]]:
     if inputs is None:
         return None, []
-    run = service.score_project(store, profile, inputs=inputs, progress=progress)
+    run = live_run(store, profile, inputs=inputs, progress=progress)
     return run, list(run.notes)
 
 
 def load_state(
     store: ProjectStore, profile: Profile | str = "geclusterd", *, progress: Progress | None = None
 ) -> ProjectState:
-    """Read everything the app shows from ``store`` and score the plots with ``profile``.
+    """Read everything the app shows from ``store`` and score the plots with ``profile`` (in memory).
 
-    Every layer is read once: the scoring layers through :func:`projects.service.project_inputs`
+    Every layer is read once: the scoring layers through :func:`projects.imports.project_inputs`
     (reused for display), the others (buildings, land use, ...) here.
     """
     prof = load_profile(profile) if isinstance(profile, str) else profile
@@ -91,13 +103,14 @@ def load_state(
     return refresh_bookkeeping(
         store,
         ProjectState(
-            info={},
+            info=None,
             layers=layers,
-            plots=inputs.plots if inputs is not None else service.plots_frame(store),
+            plots=inputs.plots if inputs is not None else plots_frame(store),
             run=run,
             reservations=gpd.GeoDataFrame(),  # filled by refresh_bookkeeping, read once
             ledger=pd.DataFrame(),
             messages=tuple(messages),
+            inputs=inputs,
         ),
     )
 
@@ -105,18 +118,18 @@ def load_state(
 def rescore(
     store: ProjectStore, state: ProjectState, profile: Profile, *, progress: Progress | None = None
 ) -> ProjectState:
-    """Score again (new profile, new plots or layers) and keep the rest of ``state``."""
+    """Score again in memory (new profile, new plots or layers) and keep the rest of ``state``."""
     inputs, notes = _inputs(store)
     run, score_notes = _score(store, profile, inputs, progress)
-    plots = inputs.plots if inputs is not None else service.plots_frame(store)
-    return replace(state, run=run, plots=plots, messages=tuple(notes + score_notes))
+    frame = inputs.plots if inputs is not None else plots_frame(store)
+    return replace(state, run=run, plots=frame, inputs=inputs, messages=tuple(notes + score_notes))
 
 
 def refresh_bookkeeping(store: ProjectStore, state: ProjectState) -> ProjectState:
     """Re-read the small things that change with every edit: info, reservations, ledger."""
     return replace(
         state,
-        info=service.project_info(store),
-        reservations=service.reservations_frame(store),
-        ledger=service.project_ledger(store),
+        info=project_info(store),
+        reservations=reservations_frame(store),
+        ledger=project_ledger(store),
     )

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from app.controller import CONSENSUS, ProjectController, user_message
 from plotscore.criteria import party_label
-from projects import service
 from projects.errors import ProjectError
+from projects.workshops import add_comment, list_comments, log_decision, workshop_minutes
 from resources import resource
 
 __all__ = ["LedgerBars", "WorkshopWindow", "disputed_plots", "plot_ids", "workshop_style"]
@@ -81,11 +81,12 @@ class LedgerBars(QWidget):
         ledger = self.controller.state.ledger if self.controller.state else pd.DataFrame()
         rows: list[tuple[str, int, int, int]] = []
         if not ledger.empty and "target" in ledger.columns:
-            for r in ledger.itertuples(index=False):
-                if pd.isna(r.target):
+            for r in ledger.to_dict("records"):
+                if pd.isna(r["target"]):
                     continue
-                label = f"{r.category} {r.period}" + (f" ({r.wijk})" if not pd.isna(r.wijk) else "")
-                rows.append((label, int(r.target), int(r.zeker_max or 0), int(r.in_beeld_max or 0)))
+                wijk = r["wijk"]
+                label = f"{r['category']} {r['period']}" + (f" ({wijk})" if not pd.isna(wijk) else "")
+                rows.append((label, int(r["target"]), int(r["zeker_max"] or 0), int(r["in_beeld_max"] or 0)))
         self.rows = rows
         self.updateGeometry()
         self.update()
@@ -250,8 +251,8 @@ class WorkshopWindow(QWidget):
         layout.addWidget(splitter, 1)
         layout.addLayout(decision_row)
 
-        QShortcut(QKeySequence(Qt.Key.Key_F11), self, activated=self.toggle_fullscreen)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._escape)
+        QShortcut(QKeySequence(Qt.Key.Key_F11), self).activated.connect(self.toggle_fullscreen)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self._escape)
         controller.scores_changed.connect(self.refresh_top)
         controller.profile_changed.connect(self.rebuild_party_buttons)
         controller.project_changed.connect(self.rebuild_party_buttons)
@@ -285,8 +286,8 @@ class WorkshopWindow(QWidget):
             self.close()
 
     def refresh_title(self) -> None:
-        info = self.controller.state.info if self.controller.state else {}
-        workshop = next((w for w in info.get("workshops", []) if w.get("id") == self.workshop_id), None)
+        info = self.controller.state.info if self.controller.state else None
+        workshop = info.workshop(self.workshop_id) if info else None
         self.title_label.setText(
             f"{workshop['title']} — {workshop['date']}" if workshop else self.tr("Werksessie")
         )
@@ -349,7 +350,7 @@ class WorkshopWindow(QWidget):
         self.selected_label.setText(self.tr("Kavel {plot}").format(plot=plot_id))
         colours = workshop_style()["votes"]
         try:
-            comments = service.list_comments(self.controller.store, plot_id=plot_id)
+            comments = list_comments(self.controller.store, plot_id=plot_id)
         except ProjectError as exc:
             self.controller.error.emit(*user_message(exc))
             return
@@ -374,7 +375,7 @@ class WorkshopWindow(QWidget):
             )
             return
         try:
-            service.add_comment(
+            add_comment(
                 store,
                 plot_id,
                 self.author_edit.text(),
@@ -398,7 +399,7 @@ class WorkshopWindow(QWidget):
             )
             return
         try:
-            service.log_decision(store, self.workshop_id, self.decision_edit.text(), self._selected())
+            log_decision(store, self.workshop_id, self.decision_edit.text(), self._selected())
         except ProjectError as exc:
             self.controller.error.emit(*user_message(exc))
             return
@@ -412,7 +413,7 @@ class WorkshopWindow(QWidget):
         """The minutes of this workshop (Markdown)."""
         if self.controller.store is None or self.workshop_id is None:
             return ""
-        return service.workshop_minutes(self.controller.store, self.workshop_id)
+        return workshop_minutes(self.controller.store, self.workshop_id)
 
     def save_minutes(self, path: str | Path) -> Path:
         out = Path(path)

@@ -25,7 +25,11 @@ RUNS = 3
 def measure(n: int = N_PLOTS, runs: int = RUNS) -> dict[str, list[float] | int]:
     """Times (s) of the three exports on a fresh project with ``n`` synthetic plots."""
     from bench import synthetic
-    from projects import exports, service
+    from projects import exports
+    from projects.gis import write_gis_package
+    from projects.imports import import_layer
+    from projects.project import new_project
+    from projects.reservations import reserve
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -33,11 +37,11 @@ def measure(n: int = N_PLOTS, runs: int = RUNS) -> dict[str, list[float] | int]:
         plots["name"] = [f"Kavel <{i}> & co" for i in range(n)]  # escaping is part of the work
         src = root / "plots.gpkg"
         plots.to_file(src, layer="plots", driver="GPKG")
-        store = service.new_project(root / "p.gpkg", "Benchmark")
+        store = new_project(root / "p.gpkg", "Benchmark")
         try:
-            service.import_layer(store, src, kind="plots")
+            import_layer(store, src, kind="plots")
             for i in range(0, min(n, 200), 4):
-                service.reserve(store, f"S{i:07d}", "geclusterd", 10, 20, status="gereserveerd", years="2027")
+                reserve(store, f"S{i:07d}", "geclusterd", 10, 20, status="gereserveerd", years="2027")
             import os
 
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -51,7 +55,7 @@ def measure(n: int = N_PLOTS, runs: int = RUNS) -> dict[str, list[float] | int]:
             for _ in range(runs):
                 for key, write, name in (
                     ("html", exports.write_html_map, "kaart.html"),
-                    ("gpkg", exports.write_gis_package, "gis.gpkg"),
+                    ("gpkg", write_gis_package, "gis.gpkg"),
                     ("xlsx", exports.write_annex_table, "bijlage.xlsx"),
                     ("pdf", pdf_a3, "kaart-a3.pdf"),
                 ):

@@ -199,7 +199,7 @@ def _open_project(target: str) -> Any:
 
 
 def _cmd_project_new(args: argparse.Namespace) -> int:
-    from projects.service import new_project
+    from projects.project import new_project
 
     categories = [c for item in (args.categories or []) for c in item.split(",") if c.strip()] or None
     store = new_project(
@@ -217,7 +217,7 @@ def _cmd_project_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_project_import(args: argparse.Namespace) -> int:
-    from projects.service import import_layer
+    from projects.imports import import_layer
 
     with _open_project(args.project) as store:
         progress = _StderrProgress()
@@ -234,58 +234,55 @@ def _cmd_project_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_project_info(args: argparse.Namespace) -> int:
-    from projects.service import project_info
+    from projects.views import project_info
 
     with _open_project(args.project) as store:
         info = project_info(store)
-        # Where each layer came from: a file path, or for fetched layers the service request URL.
-        sources = {ls.table_name: ls.original_path for ls in store.layers()}
-    for layer in info["layers"]:
-        layer.setdefault("source", sources.get(layer["table"]))
     if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
+        print(json.dumps(info.to_json(), ensure_ascii=False, indent=2))
     else:
         print(_format_project_info(info))
     return EXIT_OK
 
 
-def _format_project_info(info: dict[str, Any]) -> str:
-    p = info["project"]
-    gemeente = " ".join(x for x in (p.get("gemeente_code"), p.get("gemeente_naam")) if x) or "-"
+def _format_project_info(info: Any) -> str:
+    p = info.project
+    gemeente = " ".join(x for x in (p.gemeente_code, p.gemeente_naam) if x) or "-"
     lines = [
-        f"project:       {p['name']} (gemeente {gemeente})",
-        f"opslag:        {info['target']}",
-        f"revisie:       {p['revision']}, gewijzigd {str(p['modified_at'] or '-')[:16].replace('T', ' ')}",
-        f"categorieën:   {', '.join(p['categories'])}",
-        f"kavels:        {info['plots']}",
+        f"project:       {p.name} (gemeente {gemeente})",
+        f"opslag:        {info.target}",
+        f"revisie:       {p.revision}, gewijzigd {str(p.modified_at or '-')[:16].replace('T', ' ')}",
+        f"categorieën:   {', '.join(p.categories)}",
+        f"kavels:        {info.plots}",
     ]
-    by_status = info["reservations_by_status"]
+    by_status = info.reservations_by_status
     shown = ", ".join(f"{s} {n}" for s, n in by_status.items())
     lines.append(f"reserveringen: {sum(by_status.values())}" + (f" ({shown})" if shown else ""))
-    lines.append("lagen:" if info["layers"] else "lagen:         nog geen (project import)")
-    for ls in info["layers"]:
-        date = f", peildatum {ls['data_date']}" if ls.get("data_date") else ""
-        lines.append(f"  {ls['table']}: {ls['kind']}, {ls['features']} objecten, {ls['label']}{date}")
-        if str(ls.get("source") or "").startswith(("http://", "https://")):
-            lines.append(f"      bron: {ls['source']}")
-    if info["opgave"]:
+    lines.append("lagen:" if info.layers else "lagen:         nog geen (project import)")
+    for ls in info.layers:
+        date = f", peildatum {ls.data_date}" if ls.data_date else ""
+        lines.append(f"  {ls.table}: {ls.kind}, {ls.features} objecten, {ls.label}{date}")
+        if str(ls.source or "").startswith(("http://", "https://")):
+            lines.append(f"      bron: {ls.source}")
+    if info.opgave:
         lines.append("opgave:")
-        for o in info["opgave"]:
+        for o in info.opgave:
             src = f" ({o['source']})" if o.get("source") else ""
             lines.append(
                 f"  {o['category']} {o['period']} {o.get('wijk') or 'hele gemeente'}: {o['target_homes']}{src}"
             )
-    for r in info["reservations"]:
-        if r is info["reservations"][0]:
+    for r in info.reservations:
+        if r is info.reservations[0]:
             lines.append("reserveringen:")
         lines.append("  " + _format_reservation_line(r))
-    if info["partners"]:
-        lines.append("partners:      " + "; ".join(f"{x['name']} ({x['type']})" for x in info["partners"]))
-    for w in info["workshops"]:
+    if info.partners:
+        lines.append("partners:      " + "; ".join(f"{x['name']} ({x['type']})" for x in info.partners))
+    for w in info.workshops:
         lines.append(f"werksessie {w['id']}: {w['date']} {w['title']} ({w['decisions']} besluiten)")
-    for s in info["score_snapshots"]:
+    for s in info.score_snapshots:
+        weging = f", {s['weighting']}" if s.get("weighting") else ""
         lines.append(
-            f"scoreronde {s['id']}: {s['profile']} ({s['method']}), {s['created_at']} → {s['table']}"
+            f"scoreronde {s['id']}: {s['profile']} ({s['method']}{weging}), {s['created_at']} → {s['table']}"
         )
     return "\n".join(lines)
 
@@ -309,11 +306,18 @@ def _format_reservation_line(r: dict[str, Any]) -> str:
 
 
 def _cmd_project_score(args: argparse.Namespace) -> int:
-    from projects.service import latest_snapshot, score_project
+    from projects.snapshots import latest_snapshot, score_project
 
     with _open_project(args.project) as store:
         progress = _StderrProgress(quiet=args.json)
-        run = score_project(store, args.profile, euclidean=args.euclidean, top=args.top, progress=progress)
+        run = score_project(
+            store,
+            args.profile,
+            euclidean=args.euclidean,
+            top=args.top,
+            weighting_key=args.weighting,
+            progress=progress,
+        )
         snap = latest_snapshot(store, run.profile.id)
     if snap is None:  # pragma: no cover - score_project always stores one
         return EXIT_BUG
@@ -327,7 +331,7 @@ def _cmd_project_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_project_opgave(args: argparse.Namespace) -> int:
-    from projects.service import set_opgave
+    from projects.reservations import set_opgave
 
     with _open_project(args.project) as store:
         row = set_opgave(store, args.category, args.period, args.target, wijk=args.wijk, source=args.source)
@@ -337,13 +341,14 @@ def _cmd_project_opgave(args: argparse.Namespace) -> int:
 
 
 def _reservation_dict(res: Any) -> dict[str, Any]:
-    from projects.service import RESERVATION_COLUMNS
+    from projects.reservations import RESERVATION_COLUMNS
 
     return {k: getattr(res, k) for k in RESERVATION_COLUMNS}
 
 
 def _cmd_project_reserve(args: argparse.Namespace) -> int:
-    from projects.service import parse_capacity, parse_partner, reserve
+    from projects.records import parse_capacity, parse_partner
+    from projects.reservations import reserve
 
     lo, hi = parse_capacity(args.capacity)
     partners = [parse_partner(p) for p in args.partner] if args.partner else None
@@ -373,7 +378,7 @@ def _cmd_project_reserve(args: argparse.Namespace) -> int:
 
 
 def _cmd_project_status(args: argparse.Namespace) -> int:
-    from projects.service import set_status
+    from projects.reservations import set_status
 
     with _open_project(args.project) as store:
         res = set_status(
@@ -384,7 +389,7 @@ def _cmd_project_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_project_workshop(args: argparse.Namespace) -> int:
-    from projects.service import new_workshop
+    from projects.workshops import new_workshop
 
     with _open_project(args.project) as store:
         w = new_workshop(store, args.title, date=args.date, participants=args.participant or ())
@@ -394,7 +399,7 @@ def _cmd_project_workshop(args: argparse.Namespace) -> int:
 
 
 def _cmd_project_decision(args: argparse.Namespace) -> int:
-    from projects.service import log_decision
+    from projects.workshops import log_decision
 
     with _open_project(args.project) as store:
         w = log_decision(store, args.workshop, args.text, plot_id=args.plot)
@@ -403,7 +408,7 @@ def _cmd_project_decision(args: argparse.Namespace) -> int:
 
 
 def _cmd_project_partner(args: argparse.Namespace) -> int:
-    from projects.service import add_partner
+    from projects.reservations import add_partner
 
     with _open_project(args.project) as store:
         p = add_partner(store, args.name, args.type, contact=args.contact)
@@ -412,7 +417,7 @@ def _cmd_project_partner(args: argparse.Namespace) -> int:
 
 
 def _cmd_project_export(args: argparse.Namespace) -> int:
-    from projects.service import export_gpkg
+    from projects.gis import write_gis_package as export_gpkg
 
     with _open_project(args.project) as store:
         path = export_gpkg(store, args.out)
@@ -422,7 +427,7 @@ def _cmd_project_export(args: argparse.Namespace) -> int:
 
 def _cmd_ledger(args: argparse.Namespace) -> int:
     from projects.ledger import ledger_json, ledger_text
-    from projects.service import project_ledger
+    from projects.views import project_ledger
 
     with _open_project(args.project) as store:
         frame = project_ledger(store)
@@ -524,7 +529,7 @@ def _fetch_json(report: Any) -> dict[str, Any]:
 def _cmd_fetch(args: argparse.Namespace) -> int:
     from layers.online.config import load_config
     from projects.fetch import fetch_into_project, parse_layer_list, resolve_area
-    from projects.service import new_project
+    from projects.project import new_project
 
     urls = _parse_base_urls(args.base_url or ())
     api_keys = {"plannen": _read_key_file(args.rp_api_key_file)} if args.rp_api_key_file else None
@@ -642,6 +647,11 @@ def _add_project_parsers(sub: Any) -> None:
     p.add_argument("--profile", default="geclusterd", help="geclusterd, zorggeschikt, nultreden of een .toml")
     p.add_argument("--euclidean", action="store_true", help="hemelsbreed meten, ook als er een netwerk is")
     p.add_argument("--top", type=int, default=10, help="aantal kavels in het overzicht")
+    p.add_argument(
+        "--weighting",
+        metavar="WEGING",
+        help="de weging die bij de scoreronde wordt vastgelegd: consensus (standaard), profiel of een partij",
+    )
     p.add_argument("--json", action="store_true", help="samenvatting als één JSON-object op stdout")
     p.set_defaults(func=_cmd_project_score)
 
@@ -861,11 +871,17 @@ def _export_pdf(args: argparse.Namespace, store: Any) -> None:
     progress = _StderrProgress()
     if getattr(args, "pdf", None):
         path = write_reserved_map_pdf(
-            store, args.pdf, page=args.format, landscape=args.landscape, title=args.title, progress=progress
+            store,
+            args.pdf,
+            page=args.format,
+            landscape=args.landscape,
+            title=args.title,
+            weighting_key=args.weighting,
+            progress=progress,
         )
         print(f"kaart geschreven: {path}")
     if getattr(args, "dossiers", None):
-        paths = write_dossiers(store, args.dossiers, progress=progress)
+        paths = write_dossiers(store, args.dossiers, weighting_key=args.weighting, progress=progress)
         print(f"{len(paths)} dossiers geschreven in {args.dossiers}")
 
 
@@ -894,16 +910,21 @@ def _add_export_table_args(p: Any) -> None:
 
 def _export_tables(args: argparse.Namespace, store: Any) -> None:
     """Write the web map, GIS package and annex tables asked for in ``args``; one line per result."""
-    from projects.exports import write_annex_table, write_gis_package, write_html_map
+    from projects.exports import write_annex_table, write_html_map
+    from projects.gis import write_gis_package
+    from projects.views import reserved_view
 
+    if not any(getattr(args, name, None) for name in _EXPORT_TABLE_OPTIONS):
+        return
+    view = reserved_view(store, weighting_key=args.weighting)  # one read for every table output
     if getattr(args, "html", None):
-        path = write_html_map(store, args.html, online_tiles=bool(getattr(args, "online_tiles", False)))
-        print(f"webkaart geschreven: {path}")
+        online = bool(getattr(args, "online_tiles", False))
+        print(f"webkaart geschreven: {write_html_map(store, args.html, online_tiles=online, view=view)}")
     if getattr(args, "gpkg", None):
-        print(f"GIS-pakket geschreven: {write_gis_package(store, args.gpkg)}")
+        print(f"GIS-pakket geschreven: {write_gis_package(store, args.gpkg, view=view)}")
     for name in ("csv", "xlsx"):
         if getattr(args, name, None):
-            print(f"bijlagetabel geschreven: {write_annex_table(store, getattr(args, name))}")
+            print(f"bijlagetabel geschreven: {write_annex_table(store, getattr(args, name), view=view)}")
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -922,9 +943,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_weighting_arg(p: Any) -> None:
+    p.add_argument(
+        "--weighting",
+        metavar="WEGING",
+        help="welke score: consensus (van de partijen), profiel, of een partij (gemeente, corporatie, "
+        "zorgorganisatie, bewoners); standaard de weging die bij de scoreronde is vastgelegd",
+    )
+
+
 def _add_export_parser(sub: Any) -> None:
     p = sub.add_parser("export", help="exporteer het project: kaart van de gereserveerde locaties (PDF)")
     p.add_argument("project", help=_PROJECT_HELP)
+    _add_weighting_arg(p)
     _add_export_pdf_args(p)
     _add_export_table_args(p)
     p.set_defaults(func=_cmd_export)
@@ -1058,7 +1089,11 @@ def _stdout_closed() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bodnaarplot`` console script."""
     try:
-        status = _main(argv)
+        try:
+            status = _main(argv)
+        except SystemExit:  # argparse's --help and usage errors: their text may still be buffered
+            sys.stdout.flush()
+            raise
         # Output still buffered is written here, inside the guard, not at interpreter exit.
         sys.stdout.flush()
     except BrokenPipeError:

@@ -45,6 +45,7 @@ __all__ = [
     "reachable",
     "robustness",
     "scale_values",
+    "score_classes",
     "score_frame",
     "utilities",
 ]
@@ -231,6 +232,14 @@ def ranks_of(scores: npt.ArrayLike) -> IntArray:
     return ranks
 
 
+def score_classes(scores: npt.ArrayLike, n: int = 5) -> npt.NDArray[np.uint8]:
+    """Map class 1 (low) … n (high) by fixed equal-width bands (n=5: 0–20–40–60–80–100)."""
+    s = np.asarray(scores, dtype=np.float32)
+    edges = np.linspace(0.0, 100.0, n + 1, dtype=np.float32)[1:-1]
+    out: npt.NDArray[np.uint8] = np.digitize(s, edges).astype(np.uint8) + np.uint8(1)
+    return out
+
+
 class ScoreModel:
     """Cached utilities and the current weights; every call on the drag path is pure numpy.
 
@@ -360,11 +369,8 @@ class ScoreModel:
         return np.asarray(part[np.lexsort((part, neg[part]))], dtype=np.int64)
 
     def classes(self, n: int = 5, scores: Float32Array | None = None) -> npt.NDArray[np.uint8]:
-        """Map class 1 (low) … n (high) by fixed equal-width bands (n=5: 0–20–40–60–80–100)."""
-        s = self.scores() if scores is None else scores
-        edges = np.linspace(0.0, 100.0, n + 1, dtype=np.float32)[1:-1]
-        out: npt.NDArray[np.uint8] = np.digitize(s, edges).astype(np.uint8) + np.uint8(1)
-        return out
+        """Map class 1 (low) … n (high): :func:`score_classes` of the current scores."""
+        return score_classes(self.scores() if scores is None else scores, n)
 
     def ranks(self, scores: Float32Array | None = None) -> IntArray:
         """Competition ranks, 1 = best (a full sort: for the ranked list, not the drag path)."""

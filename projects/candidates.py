@@ -140,7 +140,7 @@ def project_candidates(
     progress: Progress | None = None,
 ) -> gpd.GeoDataFrame:
     """Run the candidate finder on the project's stored layers; its plots are the existing ones."""
-    from projects.service import plots_frame  # service imports much; keep this module light
+    from projects.plots import plots_frame
 
     report(progress, 0.0, "Projectlagen lezen")
     found: dict[LayerKind, list[gpd.GeoDataFrame]] = {}

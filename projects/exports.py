@@ -2,57 +2,44 @@
 
 * :func:`write_html_map`: one self-contained HTML file (folium + Leaflet 1.9.4 inlined from
   ``resources/web/leaflet``) that works without internet; the PDOK BRT basemap is optional.
-* :func:`write_gis_package`: a GeoPackage with plots (plus the latest scores), reservations and
-  a QGIS ``layer_styles`` table, so QGIS shows the same colours as the app.
 * :func:`write_annex_table`: the reserved-locations table (annex to the prestatieafspraken) as
   CSV for Excel or as XLSX.
 
-Every file is written to a temporary file next to the target and moved into place when
-complete, so a failed export never leaves half a file. Every text that ends up in HTML is
-escaped. This module is Qt-free.
+The GIS package is :mod:`projects.gis`. Everything shown comes from the read side
+(:func:`projects.views.reserved_view`): the same reservations, numbers and scores with their
+weighting as the PDF. Files are written through :func:`projects.files.atomic_output`. Every text
+that ends up in HTML is escaped. This module is Qt-free.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import html
 import json
-import os
 import re
-import sqlite3
-import tempfile
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import quoteattr
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 
-from projects.errors import InputsError, StorageError
-from projects.service import (
-    latest_snapshot,
-    plots_frame,
-    project_info,
-    reservations_frame,
-)
+from projects.files import atomic_output, check_output_file
+from projects.views import AnnexRow, ReservedView, annex_table, reserved_view, scored_plots
 from resources import resource
 
 if TYPE_CHECKING:
     from projects.store import ProjectStore
 
 __all__ = [
-    "ANNEX_COLUMNS",
     "BRT_GRIJS_URL",
-    "annex_frame",
+    "DATA_ATTRIBUTION",
+    "DISCLAIMER",
     "write_annex_table",
-    "write_gis_package",
     "write_html_map",
 ]
 
@@ -64,20 +51,6 @@ DATA_ATTRIBUTION = (
     "Bron: CBS / Kadaster, Wijk- en buurtkaart (CC BY 4.0)",
 )
 DISCLAIMER = "Indicatief, niet juridisch bindend: dit is geen omgevingsplan."
-
-ANNEX_COLUMNS: tuple[str, ...] = (
-    "nr",
-    "naam",
-    "adres/perceel",
-    "oppervlakte_m2",
-    "categorie",
-    "capaciteit_min",
-    "capaciteit_max",
-    "status",
-    "partners",
-    "jaren",
-    "score",
-)
 
 _NO_SCORE_LABEL = "geen score"
 
@@ -92,48 +65,6 @@ def _map_style() -> dict[str, Any]:
 def _facility_labels() -> dict[str, str]:
     data = tomllib.loads(resource("categories", "facilities.toml").read_text(encoding="utf-8"))
     return {cid: str(spec.get("label", cid)) for cid, spec in data.get("categories", {}).items()}
-
-
-def _check_target(out: str | Path, suffixes: Sequence[str], what: str) -> Path:
-    target = Path(out)
-    if target.suffix.lower() not in suffixes:
-        raise InputsError(
-            f"{what} kan alleen naar {' of '.join(suffixes)}, niet naar '{target.name}'.",
-            hint=f"Geef een bestandsnaam op die op {' of '.join(suffixes)} eindigt.",
-        )
-    if target.is_dir():
-        raise InputsError("Het uitvoerpad is een map.", hint="Geef een bestandsnaam op.", path=str(target))
-    return target
-
-
-@contextlib.contextmanager
-def _atomic(target: Path) -> Iterator[Path]:
-    """A temporary path next to ``target`` (not yet created); moved onto ``target`` on success."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
-    except OSError as exc:
-        raise StorageError(
-            f"Kan niet schrijven in de map {target.parent}.",
-            hint="Kies een map waar u schrijfrechten heeft.",
-            path=str(target),
-        ) from exc
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()
-    try:
-        yield tmp
-        try:
-            os.replace(tmp, target)
-        except OSError as exc:
-            raise StorageError(
-                f"Kan '{target.name}' niet opslaan.",
-                hint="Is het bestand nog open in een ander programma (Excel, QGIS)? Sluit het en probeer opnieuw.",
-                path=str(target),
-            ) from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def _text(value: Any) -> str:
@@ -169,75 +100,6 @@ def _years(start: Any, end: Any) -> str:
     return f"{a}-{b}"
 
 
-def _scores(store: ProjectStore) -> pd.DataFrame:
-    """The latest scoring run per plot: plot_id, score, score_class, explanation (may be empty)."""
-    columns = ["plot_id", "score", "score_class", "explanation"]
-    snap = latest_snapshot(store)
-    if snap is None:
-        return pd.DataFrame(columns=columns)
-    frame = store.read_layer(snap.table_name)
-    out = pd.DataFrame({"plot_id": frame["plot_id"].astype("string")})
-    out["score"] = pd.to_numeric(frame["score"], errors="coerce") if "score" in frame else np.nan
-    out["score_class"] = (
-        pd.to_numeric(frame["score_class"], errors="coerce").astype("Int64")
-        if "score_class" in frame
-        else pd.array([pd.NA] * len(frame), dtype="Int64")
-    )
-    out["explanation"] = frame["explanation"].astype("string") if "explanation" in frame else pd.NA
-    return out.drop_duplicates("plot_id")
-
-
-def _scored_plots(store: ProjectStore) -> gpd.GeoDataFrame:
-    plots = plots_frame(store).drop(columns="version")
-    plots["plot_id"] = plots["plot_id"].astype("string")
-    merged = plots.merge(_scores(store), on="plot_id", how="left")
-    merged["score_class"] = merged["score_class"].astype("Int64")
-    return gpd.GeoDataFrame(merged, geometry="geometry", crs=plots.crs)
-
-
-def _active_reservations(store: ProjectStore) -> gpd.GeoDataFrame:
-    res = reservations_frame(store)
-    res = res[res["active"].fillna(False).astype(bool)].drop(columns="version")
-    return res.reset_index(drop=True)
-
-
-# --- the annex table ----------------------------------------------------------------------------
-
-
-def annex_frame(store: ProjectStore) -> pd.DataFrame:
-    """One row per active reservation, in plot order: the columns of :data:`ANNEX_COLUMNS`."""
-    plots = _scored_plots(store).set_index("plot_id")
-    res = _active_reservations(store).sort_values(["plot_id", "fid"], kind="stable")
-    rows: list[dict[str, Any]] = []
-    for nr, r in enumerate(res.itertuples(index=False), start=1):
-        plot_id = _text(r.plot_id)
-        plot = plots.loc[plot_id] if plot_id in plots.index else None
-        name = _text(plot["name"]) if plot is not None else ""
-        where = [_text(plot[c]) for c in ("address", "kadastraal_perceel")] if plot is not None else []
-        area = _num(plot["area_m2"]) if plot is not None else None
-        score = _num(plot["score"]) if plot is not None else None
-        rows.append(
-            {
-                "nr": nr,
-                "naam": f"{name} ({plot_id})" if name else plot_id,
-                "adres/perceel": " / ".join(w for w in where if w),
-                "oppervlakte_m2": None if area is None else round(area),
-                "categorie": _text(r.category),
-                "capaciteit_min": _int(r.capacity_min),
-                "capaciteit_max": _int(r.capacity_max),
-                "status": _text(r.status),
-                "partners": _text(r.partners_text),
-                "jaren": _years(r.year_start, r.year_end),
-                "score": None if score is None else round(score, 1),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=list(ANNEX_COLUMNS))
-    for col in ("nr", "oppervlakte_m2", "capaciteit_min", "capaciteit_max"):
-        frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
-    frame["score"] = pd.to_numeric(frame["score"], errors="coerce")
-    return frame
-
-
 # A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -249,11 +111,22 @@ def _no_formula(value: Any) -> Any:
     return value
 
 
-def write_annex_table(store: ProjectStore, out: str | Path) -> Path:
-    """The annex table as ``.csv`` (UTF-8 with BOM, ``;`` and decimal comma for Dutch Excel) or ``.xlsx``."""
-    target = _check_target(out, (".csv", ".xlsx"), "De bijlagetabel")
-    frame = annex_frame(store)
-    with _atomic(target) as tmp:
+def write_annex_table(
+    store: ProjectStore,
+    out: str | Path,
+    *,
+    view: ReservedView | None = None,
+    weighting_key: str | None = None,
+) -> Path:
+    """The annex table as ``.csv`` (UTF-8 with BOM, ``;`` and decimal comma for Dutch Excel) or ``.xlsx``.
+
+    The rows are :func:`projects.views.annex_rows`: numbered and scored as in the PDF, with the
+    weighting named in the column ``weging``.
+    """
+    target = check_output_file(out, (".csv", ".xlsx"), "De bijlagetabel")
+    view = view or reserved_view(store, weighting_key=weighting_key)
+    frame = annex_table(view.rows)
+    with atomic_output(target) as tmp:
         if target.suffix.lower() == ".csv":
             safe = frame.copy()
             for col in safe.columns:
@@ -343,22 +216,23 @@ def _row_html(pairs: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def _reservation_text(r: Any) -> str:
-    cap_lo, cap_hi = _int(r.capacity_min), _int(r.capacity_max)
-    cap = "" if cap_lo is None else (f"{cap_lo}" if cap_lo == cap_hi else f"{cap_lo}–{cap_hi}")
-    parts = [_text(r.category), f"{cap} woningen" if cap else "", _text(r.status)]
-    years = _years(r.year_start, r.year_end)
-    if years:
-        parts.append(years)
-    if _text(r.partners_text):
-        parts.append(_text(r.partners_text))
+def _reservation_text(r: AnnexRow) -> str:
+    parts = [f"nr. {r.nr}", r.category, f"{r.capacity} woningen" if r.capacity else "", r.status]
+    if r.years:
+        parts.append(r.years)
+    if r.partners:
+        parts.append(r.partners)
     return " · ".join(p for p in parts if p)
 
 
-def _plot_props(plots: gpd.GeoDataFrame, res: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+def _score_text(score: float | None) -> str:
+    return "" if score is None else f"{score:.1f}".replace(".", ",")
+
+
+def _plot_props(plots: gpd.GeoDataFrame, rows: Sequence[AnnexRow]) -> list[dict[str, Any]]:
     by_plot: dict[str, list[str]] = {}
-    for r in res.itertuples(index=False):
-        by_plot.setdefault(_text(r.plot_id), []).append(_reservation_text(r))
+    for r in rows:
+        by_plot.setdefault(r.plot_id, []).append(_reservation_text(r))
     props = []
     for p in plots.itertuples(index=False):
         plot_id = _text(p.plot_id)
@@ -366,39 +240,58 @@ def _plot_props(plots: gpd.GeoDataFrame, res: gpd.GeoDataFrame) -> list[dict[str
         score = _num(p.score)
         cls = _int(p.score_class)
         area = _num(p.area_m2)
-        rows = _row_html(
+        rows_html = _row_html(
             [
                 ("Kavel", plot_id),
                 ("Oppervlakte", "" if area is None else f"{area:,.0f} m²".replace(",", ".")),
-                ("Score", "" if score is None else f"{score:.1f}"),
+                ("Score", _score_text(score)),
+                ("Weging", _text(p.weging) if score is not None else ""),
                 ("Toelichting", _text(p.explanation)),
                 ("Reservering", "; ".join(by_plot.get(plot_id, [])) or "geen"),
             ]
         )
-        popup = f'<div class="bnp-popup"><b>{html.escape(name)}</b><table>{rows}</table></div>'
+        popup = f'<div class="bnp-popup"><b>{html.escape(name)}</b><table>{rows_html}</table></div>'
         props.append({"id": plot_id, "c": cls, "label": html.escape(name), "popup": popup})
     return props
 
 
-def _reservation_props(res: gpd.GeoDataFrame, names: Mapping[str, str]) -> list[dict[str, Any]]:
+def _reservation_props(rows: Sequence[AnnexRow]) -> list[dict[str, Any]]:
     props = []
-    for r in res.itertuples(index=False):
-        plot_id = _text(r.plot_id)
-        name = names.get(plot_id) or plot_id
-        cap_lo, cap_hi = _int(r.capacity_min), _int(r.capacity_max)
-        rows = _row_html(
+    for r in rows:
+        table = _row_html(
             [
-                ("Kavel", plot_id),
-                ("Categorie", _text(r.category)),
-                ("Capaciteit", "" if cap_lo is None else f"{cap_lo}–{cap_hi} woningen"),
-                ("Status", _text(r.status)),
-                ("Jaren", _years(r.year_start, r.year_end)),
-                ("Partners", _text(r.partners_text)),
+                ("Kavel", r.plot_id),
+                ("Categorie", r.category),
+                ("Capaciteit", f"{r.capacity} woningen" if r.capacity else ""),
+                ("Status", r.status),
+                ("Jaren", r.years),
+                ("Partners", r.partners),
+                ("Score", _score_text(r.score)),
+                ("Weging", r.score_label),
             ]
         )
-        popup = f'<div class="bnp-popup"><b>Reservering: {html.escape(name)}</b><table>{rows}</table></div>'
-        props.append({"cat": _text(r.category), "status": _text(r.status), "popup": popup})
+        popup = (
+            f'<div class="bnp-popup"><b>{r.nr}. Reservering: {html.escape(r.name or r.plot_id)}</b>'
+            f"<table>{table}</table></div>"
+        )
+        props.append(
+            {
+                "cat": r.category,
+                "status": r.status,
+                "nr": r.nr,
+                "id": r.plot_id,
+                "score": r.score,
+                "weging": r.score_label,
+                "popup": popup,
+            }
+        )
     return props
+
+
+def _reservations_frame(rows: Sequence[AnnexRow]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"nr": [r.nr for r in rows]}, geometry=[r.geometry for r in rows], crs="EPSG:28992"
+    )
 
 
 def _facilities(store: ProjectStore) -> gpd.GeoDataFrame | None:
@@ -424,9 +317,11 @@ def _facility_props(frame: gpd.GeoDataFrame, labels: Mapping[str, str]) -> list[
     return props
 
 
-def _legend_html(style: Mapping[str, Any], title: str, online_tiles: bool, today: str) -> str:
+def _legend_html(style: Mapping[str, Any], title: str, online_tiles: bool, today: str, weighting: str) -> str:
     classes = style["plots"]["score_classes"]
     rows = [f"<b>{html.escape(title)}</b>", "<i>Kavels, score</i>"]
+    if weighting:
+        rows.append(f'<span class="bnp-small">Score: {html.escape(weighting)}</span>')
     for colour, label in zip(classes["colours"], classes["labels"], strict=True):
         rows.append(
             f'<span class="bnp-sw" style="background:{html.escape(colour)}"></span>{html.escape(label)}'
@@ -506,7 +401,14 @@ def _dash(pattern: str) -> str | None:
     return {"dash": "10 6", "dot": "2 6"}.get(pattern)
 
 
-def write_html_map(store: ProjectStore, out: str | Path, *, online_tiles: bool = False) -> Path:
+def write_html_map(
+    store: ProjectStore,
+    out: str | Path,
+    *,
+    online_tiles: bool = False,
+    view: ReservedView | None = None,
+    weighting_key: str | None = None,
+) -> Path:
     """A single, self-contained HTML map of the plots (by score), reservations and facilities.
 
     Leaflet is inlined, so the file works offline and refers to no external URL unless
@@ -517,13 +419,12 @@ def write_html_map(store: ProjectStore, out: str | Path, *, online_tiles: bool =
     from branca.element import Element, MacroElement
     from jinja2 import Template
 
-    target = _check_target(out, (".html", ".htm"), "De webkaart")
+    target = check_output_file(out, (".html", ".htm"), "De webkaart")
+    view = view or reserved_view(store, weighting_key=weighting_key)
     style = _map_style()
-    info = project_info(store)
-    title = str(info["project"].get("name") or "Van Bod naar Plot")
-    plots = _scored_plots(store)
-    res = _active_reservations(store)
-    names = {_text(p): _text(n) for p, n in zip(plots["plot_id"], plots["name"], strict=True)}
+    title = view.info.name or "Van Bod naar Plot"
+    plots = scored_plots(store, view.plots_view)
+    res = _reservations_frame(view.rows)
     facilities = _facilities(store)
     fac_style = style["facilities"]
     labels = _facility_labels()
@@ -586,12 +487,14 @@ def write_html_map(store: ProjectStore, out: str | Path, *, online_tiles: bool =
         "fac_fallback": _script_json(fac_style["fallback"]["colour"]),
         "fac_outline": _script_json(fac_style["outline"]),
         "attributions": _script_json(attributions),
-        "legend": _script_json(_legend_html(style, title, online_tiles, today)),
+        "legend": _script_json(
+            _legend_html(style, title, online_tiles, today, view.plots_view.label if view.plots_view else "")
+        ),
         "plots_group": plots_group.get_name(),
         "res_group": res_group.get_name(),
         "fac_group": fac_group.get_name(),
-        "plots": _script_safe(_feature_collection(plots, _plot_props(plots, res))),
-        "reservations": _script_safe(_feature_collection(res, _reservation_props(res, names))),
+        "plots": _script_safe(_feature_collection(plots, _plot_props(plots, view.rows))),
+        "reservations": _script_safe(_feature_collection(res, _reservation_props(view.rows))),
         "facilities": _script_safe(fac_json),
     }
     # One pass, so a '{plots}' inside a plot name is never substituted again.
@@ -609,203 +512,6 @@ def write_html_map(store: ProjectStore, out: str | Path, *, online_tiles: bool =
     folium.LayerControl(collapsed=False).add_to(m)
     if bounds is not None:
         m.fit_bounds(bounds)
-    with _atomic(target) as tmp:
+    with atomic_output(target) as tmp:
         fig.save(str(tmp))
-    return target
-
-
-# --- the GIS package ------------------------------------------------------------------------
-
-
-def _rgba(colour: str) -> str:
-    c = colour.lstrip("#")
-    r, g, b = int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
-    a = int(c[6:8], 16) if len(c) == 8 else 255
-    return f"{r},{g},{b},{a}"
-
-
-def _fill_symbol(
-    name: str,
-    *,
-    fill: str | None,
-    outline: str,
-    width: float,
-    unit: str = "MM",
-    outline_style: str = "solid",
-    fill_style: str = "solid",
-) -> str:
-    opts = {
-        "color": _rgba(fill) if fill else "0,0,0,0",
-        "style": fill_style if fill else "no",
-        "outline_color": _rgba(outline),
-        "outline_style": outline_style,
-        "outline_width": f"{width:g}",
-        "outline_width_unit": unit,
-        "joinstyle": "round",
-    }
-    options = "".join(
-        f'<Option name={quoteattr(k)} type="QString" value={quoteattr(v)}/>' for k, v in opts.items()
-    )
-    props = "".join(f"<prop k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in opts.items())
-    return (
-        f'<symbol type="fill" name={quoteattr(name)} alpha="1" clip_to_extent="1" force_rhr="0">'
-        f'<layer class="SimpleFill" enabled="1" locked="0" pass="0">'
-        f'<Option type="Map">{options}</Option>{props}</layer></symbol>'
-    )
-
-
-def _categorized_qml(attr: str, categories: Sequence[tuple[str, str, str]]) -> str:
-    """A QGIS 3 QML with a categorized renderer; ``categories`` are (value, label, symbol xml)."""
-    cats = "".join(
-        f'<category value={quoteattr(v)} label={quoteattr(lbl)} symbol="{i}" render="true"/>'
-        for i, (v, lbl, _s) in enumerate(categories)
-    )
-    symbols = "".join(s for _v, _l, s in categories)
-    return (
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-        '<qgis version="3.28.0" styleCategories="Symbology">'
-        f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(attr)} symbollevels="0" '
-        'enableorderby="0" forceraster="0">'
-        f"<categories>{cats}</categories><symbols>{symbols}</symbols></renderer-v2>"
-        "<blendMode>0</blendMode><featureBlendMode>0</featureBlendMode><layerOpacity>1</layerOpacity>"
-        "</qgis>\n"
-    )
-
-
-def plots_qml(style: Mapping[str, Any] | None = None) -> str:
-    """QML for the ``plots`` layer: fill by ``score_class`` (1–5), grey for no score."""
-    style = style or _map_style()
-    p = style["plots"]
-    cats = []
-    for i, (colour, label) in enumerate(
-        zip(p["score_classes"]["colours"], p["score_classes"]["labels"], strict=True)
-    ):
-        cats.append(
-            (str(i + 1), f"score {label}", _fill_symbol(str(i), fill=colour, outline=p["outline"], width=0.3))
-        )
-    n = len(cats)
-    cats.append(
-        ("", _NO_SCORE_LABEL, _fill_symbol(str(n), fill=p["no_score"], outline=p["outline"], width=0.3))
-    )
-    return _categorized_qml("score_class", cats)
-
-
-def reservations_qml(style: Mapping[str, Any] | None = None) -> str:
-    """QML for the ``reservations`` layer: a thick outline per housing ``category``."""
-    style = style or _map_style()
-    r = style["reservations"]
-    width = float(r.get("width_px", 4.0))
-    pen = {"solid": "solid", "dash": "dash", "dot": "dot"}
-    cats = []
-    for i, (cat, spec) in enumerate(r["categories"].items()):
-        hatch = bool(spec.get("hatch", False))
-        symbol = _fill_symbol(
-            str(i),
-            fill=spec["colour"] if hatch else None,
-            outline=spec["colour"],
-            width=width,
-            unit="Pixel",
-            outline_style=pen.get(spec.get("pattern", "solid"), "solid"),
-            fill_style="b_diagonal",
-        )
-        cats.append(("" if cat == "fallback" else cat, "overig" if cat == "fallback" else cat, symbol))
-    return _categorized_qml("category", cats)
-
-
-_LAYER_STYLES_DDL = """
-CREATE TABLE IF NOT EXISTS layer_styles (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  f_table_catalog TEXT(256),
-  f_table_schema TEXT(256),
-  f_table_name TEXT(256),
-  f_geometry_column TEXT(256),
-  styleName TEXT(30),
-  styleQML TEXT,
-  styleSLD TEXT,
-  useAsDefault BOOLEAN,
-  description TEXT,
-  owner TEXT(30),
-  ui TEXT(30),
-  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
-)
-"""
-
-
-def _write_layer_styles(path: Path, styles: Sequence[tuple[str, str, str]]) -> None:
-    """Add the QGIS ``layer_styles`` table: (table, style name, QML) per styled layer."""
-    con = sqlite3.connect(path)
-    try:
-        with con:
-            con.execute(_LAYER_STYLES_DDL)
-            geom_cols = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
-            now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            for table, name, qml in styles:
-                con.execute(
-                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
-                    "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
-                    "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL, ?)",
-                    (
-                        table,
-                        geom_cols.get(table, "geom"),
-                        name,
-                        qml,
-                        "Van Bod naar Plot: kleuren als in de app",
-                        now,
-                    ),
-                )
-            con.execute(
-                "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, "
-                "last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "
-                "'QGIS-stijlen', ?)",
-                (now,),
-            )
-    finally:
-        con.close()
-
-
-def _for_gpkg(frame: pd.DataFrame) -> pd.DataFrame:
-    """Nullable pandas dtypes → what pyogrio writes well (object strings, float/int with NaN)."""
-    out = frame.copy()
-    for col in out.columns:
-        if col == "geometry":
-            continue
-        dtype = out[col].dtype
-        if isinstance(dtype, pd.StringDtype) or str(dtype) in {"str", "string"}:
-            out[col] = out[col].astype(object).where(out[col].notna(), None)
-        elif isinstance(dtype, pd.BooleanDtype):
-            out[col] = out[col].astype("Int8").astype("float64")
-        elif pd.api.types.is_extension_array_dtype(dtype):
-            out[col] = out[col].astype("float64") if out[col].isna().any() else out[col].astype("int64")
-    return out
-
-
-def write_gis_package(store: ProjectStore, out: str | Path) -> Path:
-    """A GeoPackage for GIS colleagues: ``plots`` with the latest score, ``reservations`` and QGIS styles.
-
-    ``plots`` carries score, score_class and explanation of the latest scoring run;
-    ``reservations`` all active reservations with category, status, capacity, years and
-    partners. The ``layer_styles`` table gives QGIS the app's colours (by score class and by
-    housing category) when the layers are opened.
-    """
-    target = _check_target(out, (".gpkg",), "Het GIS-pakket")
-    style = _map_style()
-    plots = _scored_plots(store)
-    res = _active_reservations(store)
-    with _atomic(target) as tmp:
-        try:
-            pyogrio.write_dataframe(_for_gpkg(plots), tmp, layer="plots", driver="GPKG")
-            pyogrio.write_dataframe(_for_gpkg(res), tmp, layer="reservations", driver="GPKG", append=True)
-        except (OSError, RuntimeError) as exc:  # pyogrio's errors are RuntimeErrors
-            raise StorageError(
-                f"Het GIS-pakket kon niet worden geschreven: {exc}",
-                hint="Controleer schijfruimte en schrijfrechten en probeer opnieuw.",
-                path=str(target),
-            ) from exc
-        _write_layer_styles(
-            tmp,
-            [
-                ("plots", "Kavels op score", plots_qml(style)),
-                ("reservations", "Reserveringen op categorie", reservations_qml(style)),
-            ],
-        )
     return target

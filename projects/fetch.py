@@ -22,8 +22,8 @@ from layers.online.base import Fetched, client_for
 from layers.online.config import FetchConfig
 from layers.online.errors import AreaError, OfflineError
 from plotscore.progress import Progress, report, scaled
+from projects.imports import import_layer
 from projects.models import LayerSource
-from projects.service import import_layer
 from projects.store import ProjectStore
 
 __all__ = [

@@ -28,6 +28,7 @@ __all__ = [
     "OpgaveRow",
     "ledger",
     "ledger_json",
+    "ledger_summary_lines",
     "ledger_text",
     "opgave_rows",
     "status_key",
@@ -336,6 +337,21 @@ def _text(value: Any, empty: str = "–") -> str:
     if value is None or value is pd.NA:
         return empty
     return str(value)
+
+
+def ledger_summary_lines(df: pd.DataFrame) -> list[str]:
+    """One line per ledger row for a document: "geclusterd 2026-2030: opgave 120 · in beeld … · zeker …"."""
+    lines: list[str] = []
+    for _, row in df.iterrows():
+        target = row["target"]
+        where = " ".join(x for x in (_text(row["period"], ""), _text(row["wijk"], "")) if x)
+        head = f"{row['category']}" + (f" {where}" if where else "")
+        opgave = "geen opgave" if target is None or target is pd.NA else f"opgave {int(target)}"
+        lines.append(
+            f"{head}: {opgave} · in beeld {_span(row['in_beeld_min'], row['in_beeld_max'])} · "
+            f"zeker {_span(row['zeker_min'], row['zeker_max'])} woningen"
+        )
+    return lines
 
 
 def ledger_text(df: pd.DataFrame) -> str:

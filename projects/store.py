@@ -197,6 +197,7 @@ def _sqlite_engine(path: Path) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, so DDL is transactional too
+        gpkg.register_sql_functions(dbapi_conn)  # the R-tree triggers call ST_MinX … ST_IsEmpty
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA synchronous = FULL")
@@ -841,6 +842,7 @@ class ProjectStore:
             if gtype is not None:
                 gpkg.register_features(conn, name, geometry_type=gtype, description=description)
                 gpkg.update_extent(conn, name, tuple(frame.total_bounds) if len(frame) else None)
+                gpkg.add_rtree(conn, name)  # after the rows: one bulk fill instead of a trigger per row
             else:
                 gpkg.register_attributes(conn, name, description=description)
         elif dialect == "postgresql" and gtype is not None:
@@ -1144,6 +1146,7 @@ def _copy_project(src: Connection, dst: Connection) -> None:
                 gpkg.register_features(dst, name, geometry_type=gtype)
                 geoms = [r["geom"] for r in rows if r.get("geom") is not None]
                 gpkg.update_extent(dst, name, tuple(shapely.total_bounds(geoms)) if geoms else None)
+                gpkg.add_rtree(dst, name)
             else:
                 gpkg.register_attributes(dst, name)
         elif gtype is not None:

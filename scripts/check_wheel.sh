@@ -21,6 +21,9 @@ QT_QPA_PLATFORM=offscreen "$work/venv/bin/bodnaarplot" demo --screenshot "$work/
 [ -s "$work/demo.png" ] || { echo "wheel: the demo did not render" >&2; exit 1; }
 echo "== bodnaarplot score on the bundled demo data (from the wheel)"
 demo=$("$work/venv/bin/python" -c "from resources import resource; print(resource('demo', 'delft_demo.gpkg'))")
-"$work/venv/bin/bodnaarplot" score "$demo" --profile geclusterd --top 3 2>/dev/null | grep -q "Supermarkt" \
-  || { echo "wheel: scoring the demo failed" >&2; exit 1; }
+# The output goes to a file, not into `| grep -q`: grep closes the pipe at its first match, and
+# whether the writer still had output buffered then is luck (pipefail would report it).
+"$work/venv/bin/bodnaarplot" score "$demo" --profile geclusterd --top 3 >"$work/score.txt" 2>"$work/score.err" \
+  || { cat "$work/score.err" >&2; echo "wheel: scoring the demo failed" >&2; exit 1; }
+grep -q "Supermarkt" "$work/score.txt" || { echo "wheel: the demo's scores name no supermarket" >&2; exit 1; }
 echo "wheel OK: $(basename "$WHEEL")"

@@ -29,14 +29,32 @@ from projects.errors import ProjectError
 __all__ = ["ExportDialog", "run_exports"]
 
 
-def run_exports(store: Any, folder: Path, choices: dict[str, Any], *, progress: Any = None) -> list[str]:
-    """Write the chosen outputs into ``folder`` (runs in a worker); returns Dutch result lines."""
+def run_exports(
+    store: Any,
+    folder: Path,
+    choices: dict[str, Any],
+    *,
+    weighting_key: str | None = None,
+    progress: Any = None,
+) -> list[str]:
+    """Write the chosen outputs into ``folder`` (runs in a worker); returns Dutch result lines.
+
+    Every output reads the same read-side view, so they list the same reservations, numbered
+    the same, with the same scores under the weighting ``weighting_key``.
+    """
     from app.export.pdf import write_dossiers, write_reserved_map_pdf
     from projects import exports
+    from projects.gis import write_gis_package
+    from projects.views import reserved_view
 
     folder.mkdir(parents=True, exist_ok=True)
     done: list[str] = []
     steps = [k for k in ("pdf", "dossiers", "html", "gpkg", "csv", "xlsx") if choices.get(k)]
+    view = (
+        reserved_view(store, weighting_key=weighting_key)
+        if {"html", "gpkg", "csv", "xlsx"} & set(steps)
+        else None
+    )
     for i, key in enumerate(steps):
         if progress is not None:
             progress(i / max(1, len(steps)), key)
@@ -46,20 +64,25 @@ def run_exports(store: Any, folder: Path, choices: dict[str, Any], *, progress: 
                 folder / "gereserveerde-locaties.pdf",
                 page=choices["page"],
                 landscape=choices["landscape"],
+                title=choices.get("title") or None,
+                weighting_key=weighting_key,
             )
             done.append(str(out))
         elif key == "dossiers":
-            done.extend(str(p) for p in write_dossiers(store, folder / "dossiers"))
-        elif key == "html":
-            done.append(
-                str(exports.write_html_map(store, folder / "kaart.html", online_tiles=choices["online"]))
+            done.extend(
+                str(p) for p in write_dossiers(store, folder / "dossiers", weighting_key=weighting_key)
             )
+        elif key == "html":
+            out = exports.write_html_map(
+                store, folder / "kaart.html", online_tiles=choices["online"], view=view
+            )
+            done.append(str(out))
         elif key == "gpkg":
-            done.append(str(exports.write_gis_package(store, folder / "voor-gis.gpkg")))
+            done.append(str(write_gis_package(store, folder / "voor-gis.gpkg", view=view)))
         elif key == "csv":
-            done.append(str(exports.write_annex_table(store, folder / "bijlage-locaties.csv")))
+            done.append(str(exports.write_annex_table(store, folder / "bijlage-locaties.csv", view=view)))
         elif key == "xlsx":
-            done.append(str(exports.write_annex_table(store, folder / "bijlage-locaties.xlsx")))
+            done.append(str(exports.write_annex_table(store, folder / "bijlage-locaties.xlsx", view=view)))
     return done
 
 
@@ -151,19 +174,27 @@ class ExportDialog(QDialog):
             self.folder.setText(folder)
 
     def _export(self) -> None:
-        store = self.controller.store
+        store, state = self.controller.store, self.controller.state
         if store is None:
             return
         folder = Path(self.folder.text()).expanduser()
         choices = self.choices()
-        self.controller.run_task(
-            self.tr("Exporteren"),
-            run_exports,
-            store,
-            folder,
-            choices,
-            on_done=lambda files: self.controller.messages_added.emit(
-                [self.tr("Geëxporteerd: {f}").format(f=f) for f in files]
-            ),
-        )
+        # The documents show what the room sees: the current profile, weights and party view are
+        # recorded as a scoring run first (or the current recorded one is reused), then cited.
+        profile, key = self.controller.profile, self.controller.weighting_key
+        run = state.run if state is not None else None
+        inputs = state.inputs if state is not None else None
+
+        def work(*, progress: Any) -> list[str]:
+            from projects.snapshots import ensure_recorded
+
+            if run is not None:
+                ensure_recorded(store, profile, weighting_key=key, run=run, inputs=inputs)
+            return run_exports(store, folder, choices, weighting_key=key, progress=progress)
+
+        def done(files: list[str]) -> None:
+            self.controller.refresh()  # a recorded run shows in the project info
+            self.controller.messages_added.emit([self.tr("Geëxporteerd: {f}").format(f=f) for f in files])
+
+        self.controller.run_task(self.tr("Exporteren"), work, on_done=done)
         self.accept()

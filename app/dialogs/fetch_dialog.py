@@ -183,8 +183,8 @@ class FetchDialog(QDialog):
 
     def _project_gemeente(self) -> str:
         state = self.controller.state
-        project = (state.info.get("project") or {}) if state is not None else {}
-        return str(project.get("gemeente_naam") or project.get("gemeente_code") or "")
+        project = state.info.project if state is not None and state.info is not None else None
+        return str((project.gemeente_naam or project.gemeente_code or "") if project else "")
 
     def chosen_layers(self) -> list[str]:
         return [k for k, box in self.boxes.items() if box.isChecked()]

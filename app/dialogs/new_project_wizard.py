@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from projects.errors import InputsError
-from projects.service import DEFAULT_CATEGORIES, parse_years
+from projects.records import DEFAULT_CATEGORIES, parse_years
 
 __all__ = ["NewProjectSpec", "NewProjectWizard", "OpgaveSpec", "parse_opgave_csv"]
 
@@ -267,9 +267,8 @@ class _OpgavePage(QWizardPage):
     def rows(self) -> list[OpgaveSpec]:
         out: list[OpgaveSpec] = []
         for row in range(self.table.rowCount()):
-            cells = [
-                (self.table.item(row, c).text().strip() if self.table.item(row, c) else "") for c in range(5)
-            ]
+            items = [self.table.item(row, c) for c in range(5)]
+            cells = [item.text().strip() if item is not None else "" for item in items]
             if not cells[0]:
                 continue
             target = int(cells[2] or 0)

@@ -8,9 +8,6 @@ as a conflict instead of being overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +30,8 @@ from app.commands import ReserveValues
 from app.controller import ProjectController
 from projects.errors import InputsError
 from projects.models import RESERVATION_STATUSES, PartnerType
-from projects.service import DEFAULT_CATEGORIES, parse_years
+from projects.records import DEFAULT_CATEGORIES, parse_years
+from projects.views import live_mask
 
 __all__ = ["ReserveDialog"]
 
@@ -57,12 +55,11 @@ class ReserveDialog(QDialog):
         self.plot_id = plot_id
         self.reservation_id: int | None = None
         self.expected_version: int | None = None
-        info: Mapping[str, Any] = controller.state.info if controller.state else {}
-        project = info.get("project", {})
+        info = controller.state.info if controller.state else None
         self.setWindowTitle(self.tr("Kavel {plot} reserveren").format(plot=plot_id))
 
         self.category_combo = QComboBox(self)
-        self.category_combo.addItems([str(c) for c in project.get("categories") or DEFAULT_CATEGORIES])
+        self.category_combo.addItems(list(info.project.categories if info else DEFAULT_CATEGORIES))
         self.min_spin = QSpinBox(self)
         self.max_spin = QSpinBox(self)
         for spin in (self.min_spin, self.max_spin):
@@ -77,13 +74,13 @@ class ReserveDialog(QDialog):
         self.notes_edit.setMaximumHeight(80)
         self.workshop_combo = QComboBox(self)
         self.workshop_combo.addItem(self.tr("(geen werksessie)"), None)
-        for w in info.get("workshops", []):
+        for w in info.workshops if info else ():
             self.workshop_combo.addItem(f"{w.get('date')} {w.get('title')}", int(w["id"]))
         if workshop_id is not None:
             index = self.workshop_combo.findData(int(workshop_id))
             self.workshop_combo.setCurrentIndex(max(0, index))
 
-        self._known_partners = [(str(p["name"]), str(p["type"])) for p in info.get("partners", [])]
+        self._known_partners = [(str(p["name"]), str(p["type"])) for p in (info.partners if info else ())]
         self.partners_table = QTableWidget(0, 2, self)
         self.partners_table.setHorizontalHeaderLabels([self.tr("Partner"), self.tr("Soort")])
         self.partners_table.horizontalHeader().setStretchLastSection(True)
@@ -182,12 +179,7 @@ class ReserveDialog(QDialog):
         frame = self.controller.state.reservations if self.controller.state else None
         if frame is None or frame.empty:
             return
-        match = frame[
-            (frame["plot_id"] == self.plot_id)
-            & (frame["category"] == category)
-            & frame["active"].fillna(False)
-            & (frame["status"] != "vervallen")
-        ]
+        match = frame[(frame["plot_id"] == self.plot_id) & (frame["category"] == category) & live_mask(frame)]
         if match.empty:
             return
         row = match.iloc[0]

@@ -1,26 +1,24 @@
 """The reserved-location map as PDF, and one dossier per reserved plot, drawn as vectors.
 
-Everything is painted with QPainter on a QPdfWriter (no screenshots), so lines stay sharp when
-printed on A3 and the text can be searched and copied. The map page follows the planning-map
-conventions of PRABPK2012 (title, north arrow, metric scale bar, legend, sources and data
-dates, a disclaimer that the map is indicative); annex pages list the reserved plots. A
-dossier shows one plot up close with its 400/800 m walking reach, the nearest facility per
-category and the criteria against the norms of the latest scoring run.
+This module only paints: what goes on the page (rows, scores and their weighting, sources,
+method note, reach lines, nearest facilities, criteria) comes from the Qt-free
+:mod:`projects.report`, so the PDF lists exactly what the CSV/XLSX annex, the web map and the
+GIS package list. Everything is painted with QPainter on a QPdfWriter (no screenshots), so lines
+stay sharp when printed on A3 and the text can be searched and copied. The map page follows the
+planning-map conventions of PRABPK2012 (title, north arrow, metric scale bar, legend, sources and
+data dates, a disclaimer that the map is indicative); annex pages list the reserved plots.
 
-Files are written to a temporary file next to the target and moved into place, so a failed
-export never leaves half a PDF behind.
+Files are written through :func:`projects.files.atomic_output`, so a failed export never leaves
+half a PDF behind.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import os
 import re
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +32,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QGuiApplication,
     QImage,
     QPageLayout,
     QPageSize,
@@ -45,9 +42,21 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
+from app.headless import ensure_gui_app
 from app.map.overlays import format_length, scale_bar_spec
 from app.map.style import MapStyle, map_style
 from projects.errors import InputsError, ProjectError
+from projects.files import atomic_output
+from projects.report import (
+    ATTRIBUTION,
+    DISCLAIMER,
+    DossierReport,
+    MapReport,
+    dossier_reports,
+    map_report,
+)
+from projects.store import ProjectStore
+from projects.views import AnnexRow
 
 __all__ = [
     "ATTRIBUTION",
@@ -59,22 +68,11 @@ __all__ = [
 
 Progress = Callable[[float, str], None]
 
-ATTRIBUTION: tuple[str, ...] = (
-    "Bron: Kadaster / BAG (CC0)",
-    "© OpenStreetMap-bijdragers (ODbL)",
-    "Bron: CBS / Kadaster (CC BY 4.0)",
-)
-DISCLAIMER = "Indicatief — geen juridisch bindende kaart"
-_DISCLAIMER_NOTE = "Dit is niet het omgevingsplan; aan deze kaart kunnen geen rechten worden ontleend."
-
 _DPI = 300
-_INACTIVE_STATUS = "vervallen"
 _TEXT = QColor("#1A1A1A")
 _MUTED = QColor("#555555")
 _RULE = QColor("#9E9E9E")
 _OTHER_PLOT = QColor("#707070")
-
-_app: QGuiApplication | None = None
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -83,20 +81,6 @@ _app: QGuiApplication | None = None
 def _report(progress: Progress | None, fraction: float, text: str) -> None:
     if progress is not None:
         progress(fraction, text)
-
-
-def _ensure_gui() -> None:
-    """QPdfWriter and fonts need a QGuiApplication; make an offscreen one when there is none."""
-    global _app
-    if QGuiApplication.instance() is not None:
-        return
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    # A QApplication (not just QGuiApplication): widgets created later in the same process
-    # (the app, tests) abort on a bare QGuiApplication.
-    from PySide6.QtWidgets import QApplication
-
-    _app = QApplication(["bodnaarplot-export"])
 
 
 def _mm(value: float) -> float:
@@ -131,15 +115,6 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _span(lo: Any, hi: Any) -> str:
-    a, b = _int(lo), _int(hi)
-    if a is None and b is None:
-        return "–"
-    if a is None or b is None or a == b:
-        return str(a if a is not None else b)
-    return f"{a}–{b}"
-
-
 def _thousands(value: float) -> str:
     return f"{value:,.0f}".replace(",", ".")
 
@@ -168,43 +143,29 @@ def _check_out(out: str | Path) -> Path:
 
 @contextmanager
 def _pdf_painter(out: Path, size: QPageSize, landscape: bool, title: str) -> Iterator[_Pdf]:
-    """A painter on a PDF written to a temp file next to ``out``, moved into place at the end."""
+    """A painter on a PDF written through :func:`atomic_output` (whole or not at all)."""
     out = _check_out(out)
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(_DPI)
-    writer.setTitle(title)
-    writer.setCreator("Van Bod naar Plot")
-    orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
-    writer.setPageLayout(QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0)))
-    painter = QPainter()
-    if not painter.begin(writer):
-        tmp.unlink(missing_ok=True)
-        raise ProjectError(
-            f"Kan het PDF-bestand '{out}' niet schrijven.",
-            hint="Controleer of u schrijfrechten hebt in die map en of het bestand niet open staat.",
-        )
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    page_rect = QRectF(writer.pageLayout().paintRectPixels(_DPI))
-    pdf = _Pdf(writer, painter, QRectF(0, 0, page_rect.width(), page_rect.height()))
-    ok = False
-    try:
-        yield pdf
-        ok = True
-    finally:
-        painter.end()
-        del painter, writer, pdf
-        if ok:
-            try:
-                os.replace(tmp, out)
-            except OSError as exc:
-                tmp.unlink(missing_ok=True)
-                raise ProjectError(
-                    f"Kan het PDF-bestand '{out}' niet opslaan: {exc.strerror or exc}.",
-                    hint="Sluit het bestand als het open staat in een PDF-lezer, of kies een andere naam.",
-                ) from exc
-        else:
-            tmp.unlink(missing_ok=True)
+    with atomic_output(out, create_dirs=False) as tmp:
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(_DPI)
+        writer.setTitle(title)
+        writer.setCreator("Van Bod naar Plot")
+        orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+        writer.setPageLayout(QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0)))
+        painter = QPainter()
+        if not painter.begin(writer):
+            raise ProjectError(
+                f"Kan het PDF-bestand '{out}' niet schrijven.",
+                hint="Controleer of u schrijfrechten hebt in die map en of het bestand niet open staat.",
+            )
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        page_rect = QRectF(writer.pageLayout().paintRectPixels(_DPI))
+        pdf = _Pdf(writer, painter, QRectF(0, 0, page_rect.width(), page_rect.height()))
+        try:
+            yield pdf
+        finally:
+            painter.end()
+            del painter, writer, pdf
 
 
 @dataclass
@@ -217,112 +178,6 @@ class _Pdf:
     def new_page(self) -> None:
         self.writer.newPage()
         self.pages += 1
-
-
-# --- project data ------------------------------------------------------------------------------
-
-
-@dataclass
-class _Scores:
-    profile_id: str
-    profile_toml: str
-    method: str
-    frame: pd.DataFrame  # indexed by plot_id
-    created_at: str
-    data_stamps: dict[str, Any]
-
-
-@dataclass
-class _Data:
-    info: dict[str, Any]
-    plots: gpd.GeoDataFrame
-    reserved: pd.DataFrame  # one row per active reservation, with nr and plot columns
-    buildings: gpd.GeoDataFrame | None
-    zoning: gpd.GeoDataFrame | None
-    facilities: gpd.GeoDataFrame | None
-    network: gpd.GeoDataFrame | None
-    scores: dict[str, _Scores] = field(default_factory=dict)
-    latest_profile: str | None = None
-
-    def scores_for(self, category: str) -> _Scores | None:
-        if category in self.scores:
-            return self.scores[category]
-        return self.scores.get(self.latest_profile or "")
-
-    def score_row(self, category: str, plot_id: str) -> pd.Series | None:
-        sc = self.scores_for(category)
-        if sc is None or plot_id not in sc.frame.index:
-            return None
-        row = sc.frame.loc[plot_id]
-        return row.iloc[0] if isinstance(row, pd.DataFrame) else row
-
-
-def _layer(store: Any, kind: str) -> gpd.GeoDataFrame | None:
-    frames = [store.read_layer(ls.table_name) for ls in store.layers(kind)]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return None
-    if len(frames) == 1:
-        return frames[0]
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
-
-
-def _load(store: Any, progress: Progress | None, *, layers: bool = True) -> _Data:
-    from projects.service import plots_frame, project_info, reservations_frame
-
-    info = project_info(store)
-    plots = plots_frame(store)
-    res = reservations_frame(store)
-    res = res.loc[res["active"].fillna(False).astype(bool) & (res["status"] != _INACTIVE_STATUS)]
-    res = res.sort_values("fid").reset_index(drop=True)
-    if res.empty:
-        raise InputsError(
-            "Dit project heeft nog geen (actieve) reserveringen.",
-            hint="Reserveer eerst kavels: bodnaarplot project reserve PROJECT KAVEL --category ... --capacity ...",
-        )
-    cols = ["plot_id", "name", "address", "kadastraal_perceel", "area_m2", "notes"]
-    plot_attrs = pd.DataFrame(plots[cols]).rename(columns={"notes": "plot_notes"})
-    reserved = pd.DataFrame(res).merge(plot_attrs, on="plot_id", how="left")
-    plot_geom = dict(zip(plots["plot_id"], plots.geometry, strict=True))
-    reserved["geometry"] = [
-        g if g is not None and not g.is_empty else plot_geom.get(pid)
-        for g, pid in zip(reserved["geometry"], reserved["plot_id"], strict=True)
-    ]
-    reserved.insert(0, "nr", np.arange(1, len(reserved) + 1))
-    _report(progress, 0.1, "Lagen lezen")
-    data = _Data(
-        info=info,
-        plots=plots,
-        reserved=reserved,
-        buildings=_layer(store, "buildings") if layers else None,
-        zoning=_layer(store, "zoning") if layers else None,
-        facilities=_layer(store, "facilities") if layers else None,
-        network=_layer(store, "network_source") if layers else None,
-    )
-    newest: dict[str, int] = {}
-    for snap in info["score_snapshots"]:
-        newest[snap["profile"]] = snap["id"]
-    if newest:
-        from projects.service import latest_snapshot
-
-        for profile_id in newest:
-            snap = latest_snapshot(store, profile_id)
-            if snap is None:
-                continue
-            try:
-                frame = pd.DataFrame(store.read_layer(snap.table_name))
-            except ProjectError:
-                continue
-            data.scores[profile_id] = _Scores(
-                profile_id=profile_id,
-                profile_toml=snap.profile_toml,
-                method=snap.method,
-                frame=frame.set_index("plot_id", drop=False),
-                created_at=str(snap.created_at)[:10],
-                data_stamps=dict(snap.data_stamps or {}),
-            )
-        data.latest_profile = max(newest, key=lambda k: newest[k])
-    return data
 
 
 # --- map drawing -------------------------------------------------------------------------------
@@ -385,7 +240,9 @@ def _visible(frame: gpd.GeoDataFrame | None, view: _View) -> gpd.GeoDataFrame | 
     return frame.iloc[np.sort(hits)]
 
 
-def _draw_base(p: QPainter, view: _View, data: _Data, style: MapStyle, *, zoning: bool = True) -> list[str]:
+def _draw_base(
+    p: QPainter, view: _View, data: MapReport, style: MapStyle, *, zoning: bool = True
+) -> list[str]:
     """Zoning (muted SVBP colours), buildings and other plots; returns the hoofdgroepen drawn."""
     p.save()
     p.setClipRect(view.rect)
@@ -422,7 +279,7 @@ def _draw_base(p: QPainter, view: _View, data: _Data, style: MapStyle, *, zoning
 def _draw_reserved(
     p: QPainter,
     view: _View,
-    rows: pd.DataFrame,
+    rows: Sequence[AnnexRow],
     style: MapStyle,
     *,
     labels: bool = True,
@@ -430,13 +287,13 @@ def _draw_reserved(
 ) -> None:
     p.save()
     p.setClipRect(view.rect)
-    for _, row in rows.iterrows():
-        geom = row["geometry"]
+    for row in rows:
+        geom = row.geometry
         if geom is None or geom.is_empty:
             continue
-        rs = style.reservation_style(str(row["category"]))
+        rs = style.reservation_style(row.category)
         path = view.path(geom)
-        fill = QColor(style.status_colours.get(str(row["status"]), rs.colour))
+        fill = QColor(style.status_colours.get(row.status, rs.colour))
         fill.setAlphaF(0.55)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(fill)
@@ -456,17 +313,17 @@ def _draw_reserved(
     font = _font(7.5, bold=True)
     p.setFont(font)
     fm = QFontMetricsF(font, p.device())
-    for _, row in rows.iterrows():
-        geom = row["geometry"]
+    for row in rows:
+        geom = row.geometry
         if geom is None or geom.is_empty:
             continue
         at = view.point(*shapely.get_coordinates(geom.representative_point())[0])
         if not view.rect.contains(at):
             continue
-        text = str(row["nr"])
+        text = str(row.nr)
         r = max(fm.horizontalAdvance(text), fm.height()) * 0.62 + _mm(0.6)
         circle = QRectF(at.x() - r, at.y() - r, 2 * r, 2 * r)
-        p.setPen(QPen(style.reservation_style(str(row["category"])).colour, _mm(0.45)))
+        p.setPen(QPen(style.reservation_style(row.category).colour, _mm(0.45)))
         p.setBrush(QColor("#FFFFFF"))
         p.drawEllipse(circle)
         p.setPen(_TEXT)
@@ -637,87 +494,20 @@ def _footer(p: QPainter, page: QRectF, margin: float, text: str) -> None:
     p.restore()
 
 
-def _gemeente(info: dict[str, Any]) -> str:
-    proj = info["project"]
-    name = proj.get("gemeente_naam") or "onbekende gemeente"
-    code = proj.get("gemeente_code")
-    return f"Gemeente {name}" + (f" ({code})" if code else "")
-
-
-def _subtitle(info: dict[str, Any]) -> str:
-    proj = info["project"]
-    today = dt.date.today().strftime("%d-%m-%Y")
-    return f"{_gemeente(info)} · project {proj['name']} · {today} · projectrevisie {proj['revision']}"
-
-
-def _sources(data: _Data) -> list[str]:
-    lines: list[str] = []
-    dates = dict(data.info["project"].get("data_dates") or {})
-    for ls in data.info["layers"]:
-        date = ls.get("data_date") or dates.get(ls["kind"])
-        lines.append(f"{ls['label']}: {ls['features']} objecten, peildatum {date or 'onbekend'}")
-    for sc in data.scores.values():
-        lines.append(f"Scoreronde {sc.profile_id} ({sc.method}) van {sc.created_at}")
-    return lines
-
-
-def _method_note(data: _Data) -> str:
-    pace = None
-    sc = data.scores_for(data.latest_profile or "")
-    if sc is not None:
-        try:
-            from plotscore.criteria import profile_from_toml
-
-            pace = profile_from_toml(sc.profile_toml).pace_kmh
-        except Exception:  # noqa: BLE001 - an old or hand-edited profile: the note stays general
-            pace = None
-    pace_text = f"{pace:g} km/u".replace(".", ",") if pace else "het tempo van het profiel"
-    method = (sc.method if sc is not None else "") or "netwerk"
-    how = (
-        "loopafstand over het OpenStreetMap-looppadennetwerk"
-        if method == "netwerk"
-        else "hemelsbreed gemeten afstand (geen loopnetwerk geladen)"
-    )
-    return (
-        f"Methode: afstanden zijn {how}, omgerekend naar looptijd met {pace_text} (tempo van het profiel). "
-        "De normen zijn voorinstellingen die de gemeente kan aanpassen; capaciteit is indicatief "
-        "(oppervlakte × dichtheid)."
-    )
-
-
-def _ledger_lines(store: Any) -> list[str]:
-    from projects.service import project_ledger
-
-    frame = project_ledger(store)
-    lines: list[str] = []
-    for _, row in frame.iterrows():
-        target = _int(row["target"])
-        period = _text(row["period"], "")
-        wijk = _text(row["wijk"], "")
-        where = " ".join(x for x in (period, wijk) if x)
-        head = f"{row['category']}" + (f" {where}" if where else "")
-        opgave = f"opgave {target}" if target is not None else "geen opgave"
-        lines.append(
-            f"{head}: {opgave} · in beeld {_span(row['in_beeld_min'], row['in_beeld_max'])} · "
-            f"zeker {_span(row['zeker_min'], row['zeker_max'])} woningen"
-        )
-    return lines
-
-
 # --- the map page ------------------------------------------------------------------------------
 
 
-def _draw_legend(flow: _Flow, data: _Data, style: MapStyle, groups: list[str]) -> None:
+def _draw_legend(flow: _Flow, data: MapReport, style: MapStyle, groups: list[str]) -> None:
     flow.heading("Legenda")
     flow.text("Gereserveerde locaties (nummer = bijlage)", 7, bold=True)
-    cats = list(dict.fromkeys([*data.reserved["category"].astype(str)]))
+    cats = list(dict.fromkeys(r.category for r in data.rows))
     for cat in cats:
         rs = style.reservation_style(cat)
         flow.swatch(
             cat, fill=None, pen=QPen(rs.colour, _mm(0.7), rs.pattern), hatch=rs.colour if rs.hatch else None
         )
     flow.text("Status (vulling)", 7, bold=True)
-    for status in dict.fromkeys(data.reserved["status"].astype(str)):
+    for status in dict.fromkeys(r.status for r in data.rows):
         fill = QColor(style.status_colours.get(status, QColor("#BDBDBD")))
         fill.setAlphaF(0.55)
         flow.swatch(status, fill=fill, pen=QPen(_RULE, _mm(0.1)))
@@ -739,19 +529,11 @@ def _draw_legend(flow: _Flow, data: _Data, style: MapStyle, groups: list[str]) -
             flow.text(f"… en {len(groups) - 10} andere", 6.5, colour=_MUTED)
 
 
-def _map_bounds(data: _Data) -> tuple[float, float, float, float]:
-    geoms = [g for g in data.plots.geometry if g is not None and not g.is_empty]
-    geoms += [g for g in data.reserved["geometry"] if g is not None and not g.is_empty]
-    x0, y0, x1, y1 = shapely.total_bounds(np.asarray(geoms, dtype=object))
-    pad = max(x1 - x0, y1 - y0, 200.0) * 0.06
-    return x0 - pad, y0 - pad, x1 + pad, y1 + pad
-
-
-def _map_page(pdf: _Pdf, store: Any, data: _Data, style: MapStyle, title: str, landscape: bool) -> None:
+def _map_page(pdf: _Pdf, data: MapReport, style: MapStyle, landscape: bool) -> None:
     p, page = pdf.painter, pdf.page
     margin = _mm(10)
     head = QRectF(margin, margin, page.width() - 2 * margin, _mm(16))
-    _title_block(p, head, title, _subtitle(data.info))
+    _title_block(p, head, data.title, data.subtitle)
     body_top = head.bottom() + _mm(4)
     body_bottom = page.bottom() - margin
     if landscape:
@@ -772,9 +554,9 @@ def _map_page(pdf: _Pdf, store: Any, data: _Data, style: MapStyle, title: str, l
             QRectF(lower.left(), lower.top(), half, lower.height()),
             QRectF(lower.left() + half + _mm(6), lower.top(), half, lower.height()),
         ]
-    view = _View(_map_bounds(data), map_rect)
+    view = _View(data.bounds(), map_rect)
     groups = _draw_base(p, view, data, style)
-    _draw_reserved(p, view, data.reserved, style)
+    _draw_reserved(p, view, data.rows, style)
     _draw_scale_bar(p, view)
     _draw_north_arrow(p, view)
     _frame(p, map_rect)
@@ -784,18 +566,18 @@ def _map_page(pdf: _Pdf, store: Any, data: _Data, style: MapStyle, title: str, l
     if len(sides) > 1:
         flow = _Flow(p, sides[1])
     flow.heading("Opgave en reserveringen")
-    for line in _ledger_lines(store):
+    for line in data.ledger:
         flow.text(line, 6.5)
     flow.heading("Bronnen en peildata")
-    for line in _sources(data):
+    for line in data.sources:
         flow.text(line, 6, colour=_MUTED, gap=0.3)
-    for line in ATTRIBUTION:
+    for line in data.attribution:
         flow.text(line, 6.5, gap=0.3)
     flow.y += _mm(1)
-    flow.text(_method_note(data), 6.3, italic=True)
+    flow.text(data.method_note, 6.3, italic=True)
     flow.y += _mm(1)
-    flow.text(DISCLAIMER, 8, bold=True, colour=QColor("#B71C1C"))
-    flow.text(_DISCLAIMER_NOTE, 6.3, colour=_MUTED)
+    flow.text(data.disclaimer, 8, bold=True, colour=QColor("#B71C1C"))
+    flow.text(data.disclaimer_note, 6.3, colour=_MUTED)
 
 
 # --- the annex table ---------------------------------------------------------------------------
@@ -815,34 +597,25 @@ _ANNEX_COLUMNS: tuple[tuple[str, float], ...] = (
 )
 
 
-def _annex_cells(data: _Data, row: pd.Series) -> list[str]:
-    place = (
-        " / ".join(x for x in (_text(row["address"], ""), _text(row["kadastraal_perceel"], "")) if x) or "–"
-    )
-    area = row["area_m2"]
-    area_text = _thousands(float(area)) if _int(area) is not None else "–"
-    sr = data.score_row(str(row["category"]), str(row["plot_id"]))
-    score = "–"
-    if sr is not None and pd.notna(sr.get("score")):
-        rank = _int(sr.get("rank"))
-        score = f"{float(sr['score']):.0f}".replace(".", ",") + (f" (#{rank})" if rank else "")
-    name = _text(row["name"], str(row["plot_id"]))
+def _annex_cells(row: AnnexRow) -> list[str]:
+    area = _thousands(row.area_m2) if row.area_m2 is not None else "–"
+    score = "–" if row.score is None else f"{row.score:.1f}".replace(".", ",")
     return [
-        str(row["nr"]),
-        str(row["plot_id"]),
-        name,
-        place,
-        area_text,
-        str(row["category"]),
-        _span(row["capacity_min"], row["capacity_max"]),
-        str(row["status"]),
-        _text(row["partners_text"]),
-        _span(row["year_start"], row["year_end"]),
+        str(row.nr),
+        row.plot_id,
+        row.name or row.plot_id,
+        row.place or "–",
+        area,
+        row.category,
+        row.capacity or "–",
+        row.status,
+        row.partners or "–",
+        row.years or "–",
         score,
     ]
 
 
-def _annex_pages(pdf: _Pdf, data: _Data, title: str) -> None:
+def _annex_pages(pdf: _Pdf, data: MapReport) -> None:
     p, page = pdf.painter, pdf.page
     margin = _mm(10)
     width = page.width() - 2 * margin
@@ -853,15 +626,26 @@ def _annex_pages(pdf: _Pdf, data: _Data, title: str) -> None:
     bold = _font(7, bold=True)
     fm = QFontMetricsF(font, p.device())
     row_h = fm.height() + _mm(2.2)
-    rows = [_annex_cells(data, r) for _, r in data.reserved.iterrows()]
+    rows = [_annex_cells(r) for r in data.rows]
     i, sheet = 0, 0
     while i < len(rows):
         pdf.new_page()
         sheet += 1
         head = QRectF(margin, margin, width, _mm(16))
         suffix = "" if sheet == 1 else " (vervolg)"
-        _title_block(p, head, f"Bijlage: gereserveerde locaties{suffix}", f"{title} · {_subtitle(data.info)}")
-        y = head.bottom() + _mm(4)
+        _title_block(p, head, f"Bijlage: gereserveerde locaties{suffix}", f"{data.title} · {data.subtitle}")
+        y = head.bottom() + _mm(3)
+        for label in data.view.weighting_labels:  # which score the column shows, on every sheet
+            p.setFont(_font(6.5, italic=True))
+            p.setPen(_MUTED)
+            note = QRectF(margin, y, width, fm.height())
+            flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(
+                Qt.TextFlag.TextWordWrap
+            )
+            used = p.boundingRect(note, flags, f"Score: {label}")
+            p.drawText(QRectF(margin, y, width, used.height()), flags, f"Score: {label}")
+            y += used.height() + _mm(0.8)
+        y += _mm(1)
         bottom = page.bottom() - margin - _mm(2)
         # header row, repeated on every sheet
         p.fillRect(QRectF(margin, y, width, row_h), QColor("#E8E8E8"))
@@ -892,124 +676,36 @@ def _annex_pages(pdf: _Pdf, data: _Data, title: str) -> None:
 
 
 def write_reserved_map_pdf(
-    store: Any,
+    store: ProjectStore,
     out: str | Path,
     *,
     page: str = "A4",
     landscape: bool = True,
     title: str | None = None,
+    weighting_key: str | None = None,
     progress: Progress | None = None,
 ) -> Path:
     """The reserved-location map of ``store`` as a vector PDF (map page + annex table).
 
-    ``page`` is "A4" or "A3". Raises :class:`projects.errors.InputsError` (Dutch, with a hint)
-    when the project has no active reservations.
+    ``page`` is "A4" or "A3"; ``weighting_key`` names the weighting of the scores shown
+    (default: the one recorded with the run). Raises :class:`projects.errors.InputsError` (Dutch,
+    with a hint) when the project has no live reservations.
     """
     size = _page_size(page)
-    _ensure_gui()
+    ensure_gui_app()
     out = _check_out(out)
-    _report(progress, 0.0, "Gegevens van het project lezen")
-    data = _load(store, progress)
+    data = map_report(store, title=title, weighting_key=weighting_key, progress=progress)
     style = map_style()
-    text = title or f"Gereserveerde locaties ouderenhuisvesting — {data.info['project']['name']}"
     _report(progress, 0.4, "Kaart tekenen")
-    with _pdf_painter(out, size, landscape, text) as pdf:
-        _map_page(pdf, store, data, style, text, landscape)
+    with _pdf_painter(out, size, landscape, data.title) as pdf:
+        _map_page(pdf, data, style, landscape)
         _report(progress, 0.8, "Bijlage tekenen")
-        _annex_pages(pdf, data, text)
+        _annex_pages(pdf, data)
     _report(progress, 1.0, "Klaar")
     return out
 
 
 # --- dossiers ----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Graphs:
-    network: gpd.GeoDataFrame | None
-    cache: dict[str, Any] = field(default_factory=dict)
-
-    def get(self, network_profile: str) -> Any:
-        if self.network is None:
-            return None
-        if network_profile not in self.cache:
-            from plotscore.errors import ScoringError
-            from plotscore.network import build_walk_graph
-
-            try:
-                self.cache[network_profile] = build_walk_graph(self.network, profile=network_profile)
-            except ScoringError:
-                self.cache[network_profile] = None
-        return self.cache[network_profile]
-
-
-def _profile(sc: _Scores | None) -> Any:
-    if sc is None:
-        return None
-    from plotscore.criteria import profile_from_toml
-    from plotscore.errors import ScoringError
-
-    try:
-        return profile_from_toml(sc.profile_toml, source=f"scoreronde {sc.profile_id}")
-    except ScoringError:
-        return None
-
-
-def _criteria_rows(sc: _Scores | None, profile: Any, plot_id: str) -> list[list[str]]:
-    if sc is None or profile is None or plot_id not in sc.frame.index:
-        return []
-    from plotscore.errors import ScoringError
-    from plotscore.explain import explain_criterion
-
-    try:
-        details = explain_criterion(sc.frame, profile, plot_id)
-    except (ScoringError, KeyError, ValueError, TypeError):
-        return []
-    return [
-        [
-            d["label"],
-            d["measure"],
-            d["norm"],
-            "✓" if d["met"] else "✗",
-            f"{d['subscore']:.0f}",
-            f"{d['weight']:g}".replace(".", ","),
-        ]
-        for d in details
-    ]
-
-
-def _nearest(data: _Data, sc: _Scores | None, plot_id: str) -> list[tuple[str, str, float, shapely.Geometry]]:
-    """(category, facility name, distance m, geometry) of the nearest facility per category."""
-    if sc is None or data.facilities is None or plot_id not in sc.frame.index:
-        return []
-    row = sc.frame.loc[plot_id]
-    row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
-    fac = data.facilities.set_index(data.facilities["facility_id"].astype("string"), drop=False)
-    out: list[tuple[str, str, float, shapely.Geometry]] = []
-    for col in sc.frame.columns:
-        m = re.fullmatch(r"nearest_(.+)_id", str(col))
-        if not m:
-            continue
-        fid = row.get(col)
-        if (
-            fid is None
-            or fid is pd.NA
-            or (isinstance(fid, float) and math.isnan(fid))
-            or str(fid) not in fac.index
-        ):
-            continue
-        f = fac.loc[str(fid)]
-        f = f.iloc[0] if isinstance(f, pd.DataFrame) else f
-        dist = row.get(f"dist_{m.group(1)}_m")
-        out.append(
-            (
-                m.group(1),
-                _text(f.get("name"), ""),
-                float(dist) if dist is not None and pd.notna(dist) else math.nan,
-                f.geometry,
-            )
-        )
-    return out
 
 
 def _draw_facility(p: QPainter, at: QPointF, category: str, style: MapStyle, size: float) -> None:
@@ -1082,59 +778,44 @@ def _table(
     flow.y += _mm(1)
 
 
-def _dossier_page(pdf: _Pdf, data: _Data, row: pd.Series, style: MapStyle, graphs: _Graphs) -> None:
+def _dossier_page(pdf: _Pdf, d: DossierReport, style: MapStyle) -> None:
     p, page = pdf.painter, pdf.page
     margin = _mm(10)
-    plot_id = str(row["plot_id"])
-    name = _text(row["name"], plot_id)
     head = QRectF(margin, margin, page.width() - 2 * margin, _mm(16))
-    _title_block(p, head, f"Dossier {row['nr']}: {name} [{plot_id}]", _subtitle(data.info))
+    _title_block(p, head, d.title, d.subtitle)
     top, bottom = head.bottom() + _mm(4), page.bottom() - margin
     size = min(bottom - top, (page.width() - 2 * margin) * 0.52)
     map_rect = QRectF(margin, top, size, size)
     side = QRectF(
         map_rect.right() + _mm(6), top, page.width() - margin - map_rect.right() - _mm(6), bottom - top
     )
-
-    geom = row["geometry"]
-    sc = data.scores_for(str(row["category"]))
-    profile = _profile(sc)
-    near_m, far_m = style.reach_near_m, style.reach_far_m
-    centre = geom.centroid if geom is not None and not geom.is_empty else shapely.Point(0, 0)
-    half = far_m * 1.15
-    view = _View((centre.x - half, centre.y - half, centre.x + half, centre.y + half), map_rect)
-    _draw_base(p, view, data, style)
-    reach_text = "geen loopnetwerk in het project: bereik niet getekend"
-    graph = graphs.get(profile.network_profile if profile is not None else "senior")
-    if graph is not None and geom is not None and not geom.is_empty:
-        from plotscore.distance import reach_lines
-
-        reach = reach_lines(graph, geom, (near_m, far_m))
+    view = _View(d.extent, map_rect)
+    if d.map is not None:
+        _draw_base(p, view, d.map, style)
+    if d.reach is not None:
         p.save()
         p.setClipRect(view.rect)
-        for dist, line_style in ((far_m, style.reach_far), (near_m, style.reach_near)):
-            lines = reach.loc[reach["distance_m"] == dist].geometry
-            pen = QPen(line_style.colour, _mm(0.4 if dist == near_m else 0.25), line_style.pattern)
+        for dist, line_style in ((d.far_m, style.reach_far), (d.near_m, style.reach_near)):
+            lines = d.reach.loc[d.reach["distance_m"] == dist].geometry
+            pen = QPen(line_style.colour, _mm(0.4 if dist == d.near_m else 0.25), line_style.pattern)
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
             for g in lines:
                 p.drawPath(view.path(g))
         p.restore()
-        reach_text = f"loopbereik over het netwerk: {format_length(near_m)} (doorgetrokken) en {format_length(far_m)} (gestreept)"
-    _draw_reserved(p, view, pd.DataFrame([row]), style, labels=False, width_mm=1.0)
-    nearest = _nearest(data, sc, plot_id)
+    _draw_reserved(p, view, [d.row], style, labels=False, width_mm=1.0)
     p.save()
     p.setClipRect(view.rect)
-    for category, fname, dist, fgeom in nearest:
-        if fgeom is None or fgeom.is_empty:
+    for f in d.nearest:
+        if f.geometry is None or f.geometry.is_empty:
             continue
-        at = view.point(*shapely.get_coordinates(fgeom.representative_point())[0])
+        at = view.point(*shapely.get_coordinates(f.geometry.representative_point())[0])
         if not view.rect.contains(at):
             continue
-        _draw_facility(p, at, category, style, _mm(3.4))
-        label = style.facility_labels.get(category, category).split(" (")[0]
-        text = f"{label}: {fname} ({format_length(round(dist))})" if fname else label
+        _draw_facility(p, at, f.category, style, _mm(3.4))
+        away = "" if math.isnan(f.distance_m) else f" ({format_length(round(f.distance_m))})"
+        text = f"{f.label}: {f.name}{away}" if f.name else f.label
         p.setFont(_font(5.5))
         p.setPen(_TEXT)
         p.drawText(QPointF(at.x() + _mm(2.3), at.y() + _mm(0.8)), text)
@@ -1145,73 +826,42 @@ def _dossier_page(pdf: _Pdf, data: _Data, row: pd.Series, style: MapStyle, graph
 
     flow = _Flow(p, side)
     flow.heading("Kavel en reservering")
-    place = (
-        " / ".join(x for x in (_text(row["address"], ""), _text(row["kadastraal_perceel"], "")) if x) or "–"
-    )
-    area = f"{_thousands(float(row['area_m2']))} m²" if _int(row.get("area_m2")) is not None else "–"
-    sr = data.score_row(str(row["category"]), plot_id)
-    zoning = "–"
-    capacity_basis = ""
-    score = "geen scoreronde"
-    if sr is not None:
-        zoning = _text(sr.get("zoning_class"))
-        groups = _text(sr.get("zoning_hoofdgroepen"), "")
-        if groups:
-            zoning += f" ({groups})"
-        if _int(sr.get("zoning_indicatief")):
-            zoning += ", indicatief"
-        capacity_basis = _text(sr.get("capacity_basis"), "")
-        if pd.notna(sr.get("score")):
-            score = f"{float(sr['score']):.0f} van 100, rang {_int(sr.get('rank')) or '–'} (profiel {sc.profile_id if sc else '–'})"
-    facts = [
-        ["Kavel", f"{name} [{plot_id}]"],
-        ["Adres / perceel", place],
-        ["Oppervlakte", area],
-        ["Categorie", str(row["category"])],
-        [
-            "Capaciteit",
-            f"{_span(row['capacity_min'], row['capacity_max'])} woningen"
-            + (f" — {capacity_basis}" if capacity_basis else ""),
-        ],
-        ["Status", str(row["status"])],
-        ["Jaren", _span(row["year_start"], row["year_end"])],
-        ["Partners", _text(row["partners_text"])],
-        ["Grondeigenaar", _text(row.get("land_owner"))],
-        ["Bestemming", zoning],
-        ["Score", score],
-    ]
-    for label, value in facts:
+    for label, value in d.facts:
         flow.text(f"{label}: {value}", 7, gap=0.3)
-    notes = [x for x in (_text(row.get("notes"), ""), _text(row.get("plot_notes"), "")) if x]
-    if notes:
-        flow.text("Opmerkingen: " + " · ".join(notes), 7, gap=0.3)
+    if d.notes:
+        flow.text("Opmerkingen: " + d.notes, 7, gap=0.3)
     flow.heading("Criteria tegenover de normen")
-    crit = _criteria_rows(sc, profile, plot_id)
-    if crit:
+    if d.criteria:
         _table(
             flow,
             ["criterium", "meting", "norm", "", "deel", "gewicht"],
-            crit,
+            d.criteria,
             [0.22, 0.42, 0.14, 0.05, 0.08, 0.09],
         )
     else:
         flow.text("Geen scoreronde met deze kavel: score het project eerst.", 7, colour=_MUTED)
     flow.heading("Kaart")
-    flow.text(reach_text + "; symbolen: dichtstbijzijnde voorziening per categorie.", 6.3)
-    flow.text(_method_note(data), 6.3, italic=True)
+    flow.text(d.reach_text + "; symbolen: dichtstbijzijnde voorziening per categorie.", 6.3)
+    flow.text(d.method_note, 6.3, italic=True)
     flow.y += _mm(1)
-    for line in ATTRIBUTION:
+    for line in d.attribution:
         flow.text(line, 6.3, gap=0.2)
     flow.y += _mm(1)
-    flow.text(DISCLAIMER, 8, bold=True, colour=QColor("#B71C1C"))
+    flow.text(d.disclaimer, 8, bold=True, colour=QColor("#B71C1C"))
 
 
-def write_dossiers(store: Any, out_dir: str | Path, *, progress: Progress | None = None) -> list[Path]:
-    """One PDF page per active reservation in ``out_dir`` (created if needed); returns the files.
+def write_dossiers(
+    store: ProjectStore,
+    out_dir: str | Path,
+    *,
+    weighting_key: str | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """One PDF page per live reservation in ``out_dir`` (created if needed); returns the files.
 
     File names are ``dossier_<nr>_<kavel-id>.pdf`` with the numbers of the map.
     """
-    _ensure_gui()
+    ensure_gui_app()
     folder = Path(out_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -1220,30 +870,25 @@ def write_dossiers(store: Any, out_dir: str | Path, *, progress: Progress | None
             f"Kan de map '{folder}' niet maken: {exc.strerror or exc}.",
             hint="Kies een map waarin u mag schrijven.",
         ) from exc
-    _report(progress, 0.0, "Gegevens van het project lezen")
-    data = _load(store, progress)
     style = map_style()
-    graphs = _Graphs(data.network)
     out: list[Path] = []
-    n = len(data.reserved)
-    for i, (_, row) in enumerate(data.reserved.iterrows()):
-        _report(progress, 0.1 + 0.9 * i / n, f"Dossier {row['nr']} van {n}: {row['plot_id']}")
-        path = folder / f"dossier_{int(row['nr']):02d}_{_slug(str(row['plot_id']))}.pdf"
-        title = f"Dossier {row['nr']}: {_text(row['name'], str(row['plot_id']))}"
-        with _pdf_painter(path, _page_size("A4"), True, title) as pdf:
-            _dossier_page(pdf, data, row, style, graphs)
+    for d in dossier_reports(store, weighting_key=weighting_key, progress=progress):
+        path = folder / f"dossier_{d.row.nr:02d}_{_slug(d.row.plot_id)}.pdf"
+        with _pdf_painter(path, _page_size("A4"), True, d.title) as pdf:
+            _dossier_page(pdf, d, style)
         out.append(path)
     _report(progress, 1.0, "Klaar")
     return out
 
 
-def render_map_preview(store: Any, width_px: int = 900, height_px: int = 600) -> QImage:
+def render_map_preview(store: ProjectStore, width_px: int = 900, height_px: int = 600) -> QImage:
     """The PDF's map frame drawn into an image with the same drawing code (export dialog preview).
 
-    Raises the same Dutch ``InputsError`` as the PDF when there is nothing reserved yet.
+    Raises the same Dutch ``InputsError`` as the PDF when there is nothing reserved yet. Reads
+    the recorded runs without recording one (the preview is not an export).
     """
-    _ensure_gui()
-    data = _load(store, None)
+    ensure_gui_app()
+    data = map_report(store, record=False)
     style = map_style()
     image = QImage(width_px, height_px, QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
@@ -1253,9 +898,9 @@ def render_map_preview(store: Any, width_px: int = 900, height_px: int = 600) ->
         scale = width_px / _mm(280.0)  # lay it out as a 280 mm wide map frame
         painter.scale(scale, scale)
         rect = QRectF(0.0, 0.0, width_px / scale, height_px / scale)
-        view = _View(_map_bounds(data), rect)
+        view = _View(data.bounds(), rect)
         _draw_base(painter, view, data, style)
-        _draw_reserved(painter, view, data.reserved, style)
+        _draw_reserved(painter, view, data.rows, style)
         _draw_scale_bar(painter, view)
         _draw_north_arrow(painter, view)
         _frame(painter, rect)

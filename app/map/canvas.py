@@ -61,6 +61,7 @@ from app.map.style import MapStyle, map_style
 from app.map.tools import PolygonTool
 from app.state import ProjectState
 from app.workers import Worker
+from projects.views import live_mask, walking_reach
 
 __all__ = ["DEFAULT_ORDER", "MapView", "build_layer_data"]
 
@@ -94,11 +95,7 @@ def _reservation_frame(state: ProjectState) -> pd.DataFrame:
     cols = ["plot_id", "category", "status", "geometry"]
     if res is None or not len(res):
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
-    keep = np.ones(len(res), dtype=bool)
-    if "active" in res.columns:
-        keep &= res["active"].fillna(True).astype(bool).to_numpy()
-    if "status" in res.columns:
-        keep &= (res["status"].astype(str) != "vervallen").to_numpy()
+    keep = live_mask(res).to_numpy(dtype=bool)
     out = pd.DataFrame(
         {
             c: np.asarray(res[c].to_numpy(), dtype=object)[keep]
@@ -623,8 +620,9 @@ class MapView(QGraphicsView):
     def _update_reach(self, geoms: list[Any]) -> None:
         self._reach_generation += 1
         state = self.controller.state
-        graph = state.run.graph if state is not None and state.run is not None else None
-        if not geoms or graph is None:
+        run = state.run if state is not None else None
+        graph = run.graph if run is not None else None
+        if not geoms or run is None or graph is None:
             self.reach_layer.set_lines(None, None)
             return
         gen = self._reach_generation
@@ -632,9 +630,9 @@ class MapView(QGraphicsView):
         geom = geoms[0]
 
         def work(*, progress: Callable[[float, str], None] | None = None) -> tuple[Any, Any]:  # noqa: ARG001
-            from plotscore.distance import reach_lines
-
-            lines = reach_lines(graph, geom, (near, far))
+            lines = walking_reach(run, geom, (near, far))
+            if lines is None:
+                return None, None
             return lines.geometry.iloc[0], lines.geometry.iloc[1]
 
         if graph.n_nodes <= REACH_SYNC_MAX_NODES:

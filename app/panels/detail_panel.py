@@ -26,7 +26,7 @@ from app.controller import ProjectController
 from app.panels.widgets import Panel, heading, panel_style, parse_colour, separator
 from plotscore.columns import party_col
 from plotscore.criteria import party_label
-from plotscore.explain import FAIL_MARK, OK_MARK, explain_criterion, format_number
+from projects.views import FAIL_MARK, OK_MARK, criterion_details, format_number
 
 __all__ = ["PlotDetailPanel"]
 
@@ -255,7 +255,7 @@ class PlotDetailPanel(Panel):
         if run is None:
             return
         style = panel_style()
-        details = explain_criterion(frame, run.profile, frame.index[position])
+        details = criterion_details(frame, run.profile, frame.index[position])
         weights = dict(zip(run.profile.criterion_ids, self.controller.current_weights(), strict=False))
         bold = QFont(table.font())
         bold.setBold(True)

@@ -41,9 +41,9 @@ from PySide6.QtWidgets import (
 from app.controller import ProjectController
 from app.panels.widgets import Panel, panel_style
 from plotscore.columns import subscore_col
-from plotscore.explain import format_number
 from plotscore.model import ranks_of
 from projects.models import RESERVATION_STATUSES, ReservationStatus
+from projects.views import format_number
 
 __all__ = ["PlotsFilterProxy", "PlotsPanel", "PlotsTableModel", "plot_statuses"]
 

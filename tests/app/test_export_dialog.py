@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.controller import ProjectController
 from app.dialogs.export_dialog import ExportDialog
-from projects import service
+from projects.reservations import reserve
 
 
 def test_export_dialog_previews_and_writes(qtbot, controller: ProjectController, tmp_path: Path) -> None:
@@ -15,7 +15,7 @@ def test_export_dialog_previews_and_writes(qtbot, controller: ProjectController,
     assert dialog.preview.pixmap().isNull()  # nothing reserved yet: the dialog says so
     assert "reserveringen" in dialog.preview.text()
     assert controller.store is not None
-    service.reserve(controller.store, "DLF-010", "geclusterd", 20, 30, status="gereserveerd")
+    reserve(controller.store, "DLF-010", "geclusterd", 20, 30, status="gereserveerd")
     dialog.refresh_preview()
     assert not dialog.preview.pixmap().isNull()
     for key in ("pdf", "html", "gpkg", "csv", "xlsx"):

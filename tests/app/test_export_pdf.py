@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from cli.main import main
 from app.export.pdf import ATTRIBUTION, DISCLAIMER, write_dossiers, write_reserved_map_pdf
-from projects import service
+from cli.main import main
 from projects.errors import InputsError
+from projects.plots import add_plot, plots_frame
+from projects.reservations import reserve
+from projects.snapshots import score_project
 from projects.store import ProjectStore
 
 XSS = "<script>alert(1)</script>"
@@ -26,7 +28,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "p.gpkg"
     store = create_demo_project(path)
     try:
-        service.score_project(store, "geclusterd")
+        score_project(store, "geclusterd")
     finally:
         store.close()
     return path
@@ -37,7 +39,7 @@ def _store(scored: Path, tmp_path: Path, plots: list[str]) -> ProjectStore:
     shutil.copy(scored, path)
     store = ProjectStore.open(path)
     for pid in plots:
-        service.reserve(
+        reserve(
             store,
             pid,
             "geclusterd",
@@ -140,10 +142,10 @@ def test_dossiers_one_per_reservation(scored: Path, tmp_path: Path) -> None:
 def test_script_name_appears_literally(scored: Path, tmp_path: Path) -> None:
     store = _store(scored, tmp_path, [])
     try:
-        plot = service.plots_frame(store).iloc[0]
+        plot = plots_frame(store).iloc[0]
         pid = "EIGEN-001"
-        service.add_plot(store, pid, plot.geometry.buffer(-1), name=XSS)
-        service.reserve(store, pid, "geclusterd", 5, 10, status="voorgedragen")
+        add_plot(store, pid, plot.geometry.buffer(-1), name=XSS)
+        reserve(store, pid, "geclusterd", 5, 10, status="voorgedragen")
         out = write_reserved_map_pdf(store, tmp_path / "kaart.pdf", page="A3", landscape=False)
         paths = write_dossiers(store, tmp_path / "d")
     finally:

@@ -23,8 +23,9 @@ from app.panels.widgets import Panel, panel_style, set_font_point_size
 from app.state import load_state
 from plotscore.criteria import Decay
 from plotscore.explain import FAIL_MARK, OK_MARK
-from projects import service
 from projects.demo import create_demo_project
+from projects.imports import import_layer
+from projects.reservations import reserve
 
 N_DEMO_PLOTS = 58
 
@@ -174,9 +175,7 @@ def test_filters_narrow_the_table(qtbot: QtBot, controller: ProjectController) -
     assert panel.proxy.rowCount() == 5
     panel.zoning_filter.setCurrentIndex(0)
 
-    service.reserve(
-        controller.store, "DLF-010", "geclusterd", 10, 15, status="voorgedragen", years="2026-2030"
-    )
+    reserve(controller.store, "DLF-010", "geclusterd", 10, 15, status="voorgedragen", years="2026-2030")
     controller.refresh()
     panel.status_filter.setCurrentIndex(panel.status_filter.findData("voorgedragen"))
     assert panel.visible_plot_ids() == ["DLF-010"]
@@ -279,9 +278,7 @@ def test_ledger_paints_and_reflects_a_reservation(qtbot: QtBot, controller: Proj
     reserved = panel_style().status_colour("gereserveerd")
     assert _colour_count(image, reserved) == 0
 
-    service.reserve(
-        controller.store, "DLF-010", "geclusterd", 20, 30, status="gereserveerd", years="2026-2030"
-    )
+    reserve(controller.store, "DLF-010", "geclusterd", 20, 30, status="gereserveerd", years="2026-2030")
     controller.refresh()
 
     bar = next(b for b in panel.chart.bars() if b.category == "geclusterd")
@@ -314,7 +311,7 @@ def test_messages_panel_lists_import_warnings_and_errors(
     # The controller's import runs the same steps in a Worker; here they run on the test thread,
     # because pyproj 3.7.2 can crash on QThreadPool threads (see the panels report).
     lines: list[str] = []
-    for src in service.import_layer(controller.store, csv, "plots"):
+    for src in import_layer(controller.store, csv, "plots"):
         lines.append(f"Geïmporteerd: {src.label} ({src.feature_count} objecten)")
         lines.extend(f"{src.label}: {w}" for w in (src.warnings or []))
     controller._imported((load_state(controller.store), lines))

@@ -25,8 +25,9 @@ from app.dialogs.conflict_dialog import ConflictDialog
 from app.dialogs.new_project_wizard import NewProjectSpec, OpgaveSpec, parse_opgave_csv
 from app.dialogs.reserve_dialog import ReserveDialog
 from app.dialogs.server_dialog import ServerDialog
-from projects import service
+from projects.reservations import add_partner, reservation_values, reserve
 from projects.store import ProjectStore
+from projects.views import project_info
 
 PLOT = "DLF-001"
 
@@ -94,7 +95,7 @@ def test_reserve_through_dialog_updates_ledger_and_undo_redo(
 
     controller.undo_stack.redo()
     assert _ledger_row(controller, "nultreden")["zeker_max"] == 30
-    values = service.reservation_values(controller.store, int(active["fid"].iloc[0]))  # type: ignore[arg-type]
+    values = reservation_values(controller.store, int(active["fid"].iloc[0]))  # type: ignore[arg-type]
     assert (values["active"], values["partners"]) == (True, [("Woonbron", "corporatie")])
 
 
@@ -127,16 +128,16 @@ def test_update_then_undo_restores_previous_values(
     fid = second.reservation_id
     store = controller.store
     assert store is not None
-    assert service.reservation_values(store, fid)["capacity_max"] == 50
+    assert reservation_values(store, fid)["capacity_max"] == 50
 
     controller.undo_stack.undo()
-    values = service.reservation_values(store, fid)
+    values = reservation_values(store, fid)
     assert (values["capacity_min"], values["capacity_max"], values["status"]) == (20, 30, "kansrijk")
     assert _ledger_row(controller, "nultreden")["in_beeld_max"] == 30
     assert _ledger_row(controller, "nultreden")["zeker_max"] == 0
 
     controller.undo_stack.redo()
-    values = service.reservation_values(store, fid)
+    values = reservation_values(store, fid)
     assert (values["capacity_min"], values["capacity_max"], values["status"]) == (40, 50, "gereserveerd")
 
 
@@ -144,9 +145,9 @@ def test_status_command_and_undo(qtbot, window: QMainWindow, controller: Project
     dialog = _reserve_via_dialog(window, controller, lo=5, hi=8, status="kansrijk")
     fid = dialog.reservation_id or int(controller.state.reservations["fid"].iloc[0])  # type: ignore[union-attr]
     assert execute(controller, StatusCommand(controller, fid, "voorgedragen"))
-    assert service.reservation_values(controller.store, fid)["status"] == "voorgedragen"  # type: ignore[arg-type]
+    assert reservation_values(controller.store, fid)["status"] == "voorgedragen"  # type: ignore[arg-type]
     controller.undo_stack.undo()
-    assert service.reservation_values(controller.store, fid)["status"] == "kansrijk"  # type: ignore[arg-type]
+    assert reservation_values(controller.store, fid)["status"] == "kansrijk"  # type: ignore[arg-type]
 
 
 def test_add_plot_command_and_undo(qtbot, controller: ProjectController) -> None:
@@ -281,7 +282,7 @@ def test_conflict_with_another_handle_is_not_overwritten(
 
     other = ProjectStore.open(demo_file, user="collega")  # a second handle on the same file
     try:
-        service.reserve(other, PLOT, "nultreden", 60, 70, reservation_id=fid, expected_version=seen_version)
+        reserve(other, PLOT, "nultreden", 60, 70, reservation_id=fid, expected_version=seen_version)
     finally:
         other.close()
 
@@ -289,7 +290,7 @@ def test_conflict_with_another_handle_is_not_overwritten(
     stale.accept()
     steps = controller.undo_stack.count()
     assert not window.workflow.reserve_from_dialog(stale)  # type: ignore[attr-defined]
-    values = service.reservation_values(controller.store, fid)  # type: ignore[arg-type]
+    values = reservation_values(controller.store, fid)  # type: ignore[arg-type]
     assert (values["capacity_min"], values["capacity_max"]) == (60, 70)  # theirs is kept
     assert controller.undo_stack.count() == steps
     dialogs = [d for d in window.findChildren(ConflictDialog) if d.isVisible()]
@@ -340,7 +341,7 @@ def test_new_project_spec_creates_project_with_opgave(qtbot, tmp_path: Path) -> 
         flow.create_project(spec)
     qtbot.waitUntil(lambda: not ctrl.is_busy)
     assert ctrl.store is not None
-    info = service.project_info(ctrl.store)
+    info = project_info(ctrl.store).to_json()
     assert info["project"]["gemeente_code"] == "0546"
     assert info["project"]["categories"] == ["nultreden", "geclusterd"]
     assert {(o["category"], o["target_homes"]) for o in info["opgave"]} == {
@@ -380,7 +381,7 @@ def test_server_dialog_never_keeps_a_password(qtbot) -> None:
 def test_partner_row_offers_existing_partners(
     qtbot, window: QMainWindow, controller: ProjectController
 ) -> None:
-    service.add_partner(controller.store, "Woonbron", "corporatie")  # type: ignore[arg-type]
+    add_partner(controller.store, "Woonbron", "corporatie")  # type: ignore[arg-type]
     controller.refresh()
     dialog = ReserveDialog(controller, PLOT, window)
     dialog.add_partner_row()

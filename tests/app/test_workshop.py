@@ -12,13 +12,14 @@ from app import actions
 from app.controller import CONSENSUS, ProjectController
 from app.i18n import I18N_DIR, current_language, install_translator, set_language
 from app.workshop import WorkshopWindow, disputed_plots
-from projects import service
+from projects.reservations import reserve
+from projects.workshops import list_comments, new_workshop, workshop_minutes
 
 
 @pytest.fixture
 def workshop(qtbot, controller: ProjectController) -> tuple[WorkshopWindow, int]:
     assert controller.store is not None
-    ws = service.new_workshop(controller.store, "Woonzorgtafel", participants=["wethouder Wonen", "Woonbron"])
+    ws = new_workshop(controller.store, "Woonzorgtafel", participants=["wethouder Wonen", "Woonbron"])
     controller.refresh()
     window = WorkshopWindow(controller, ws.id)
     qtbot.addWidget(window)
@@ -88,20 +89,20 @@ def test_comments_votes_and_decisions_persist_and_reach_the_minutes(
     assert window.comments_list.count() == 2
     window.decision_edit.setText("DLF-003 voordragen voor geclusterd wonen")
     qtbot.mouseClick(window.decision_button, Qt.MouseButton.LeftButton)
-    service.reserve(controller.store, "DLF-003", "geclusterd", 20, 24, workshop_id=workshop_id)  # type: ignore[arg-type]
+    reserve(controller.store, "DLF-003", "geclusterd", 20, 24, workshop_id=workshop_id)  # type: ignore[arg-type]
 
     # reopen the project: the comments are stored in it
     controller.close_project()
     with qtbot.waitSignal(controller.project_changed, timeout=60_000):
         controller.open_project(demo_file)
     qtbot.waitUntil(lambda: not controller.is_busy)
-    stored = service.list_comments(controller.store, plot_id="DLF-003")  # type: ignore[arg-type]
+    stored = list_comments(controller.store, plot_id="DLF-003")  # type: ignore[arg-type]
     assert [(c.author, c.vote, c.workshop_id) for c in stored] == [
         ("Woonbron", 1, workshop_id),
         ("Zorgorganisatie", -1, workshop_id),
     ]
 
-    minutes = service.workshop_minutes(controller.store, workshop_id)  # type: ignore[arg-type]
+    minutes = workshop_minutes(controller.store, workshop_id)  # type: ignore[arg-type]
     assert minutes.startswith("# Verslag werksessie ")
     assert "wethouder Wonen" in minutes
     assert "DLF-003 voordragen voor geclusterd wonen (kavel DLF-003)" in minutes
@@ -123,7 +124,7 @@ def test_empty_comment_is_refused_with_dutch_error(
     with qtbot.waitSignal(controller.error) as blocker:
         window.post_comment()
     assert blocker.args[0] == "De opmerking is leeg."
-    assert service.list_comments(controller.store, plot_id="DLF-004") == []  # type: ignore[arg-type]
+    assert list_comments(controller.store, plot_id="DLF-004") == []  # type: ignore[arg-type]
 
 
 def test_workshop_menu_starts_session_and_opens_window(qtbot, controller: ProjectController) -> None:
@@ -137,7 +138,8 @@ def test_workshop_menu_starts_session_and_opens_window(qtbot, controller: Projec
     assert isinstance(flow.workshop_window, WorkshopWindow)
     assert flow.workshop_window.isVisible()
     assert flow.actions["minutes"].isEnabled()
-    assert [w["title"] for w in controller.state.info["workshops"]] == ["Sessie april"]  # type: ignore[union-attr]
+    assert controller.state is not None and controller.state.info is not None
+    assert [w["title"] for w in controller.state.info.workshops] == ["Sessie april"]
     flow.workshop_window.close()
 
 

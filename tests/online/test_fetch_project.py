@@ -12,7 +12,7 @@ from layers.online.area import bbox_area
 from layers.online.config import FetchConfig, load_config
 from layers.online.errors import AreaError, ServiceError
 from projects.fetch import fetch_into_project, parse_layer_list
-from projects.service import new_project
+from projects.project import new_project
 from projects.store import ProjectStore
 from tests.online.fetch_stub import STUB_KINDS, install_stub
 

@@ -11,8 +11,12 @@ from sqlalchemy import func, select
 
 from projects.candidates import accept_candidates, parse_mapping, project_candidates
 from projects.errors import InputsError
+from projects.imports import import_layer
 from projects.models import Plot
-from projects.service import import_layer, new_project, plots_frame, reserve, score_project
+from projects.plots import plots_frame
+from projects.project import new_project
+from projects.reservations import reserve
+from projects.snapshots import score_project
 from projects.store import ProjectStore
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "delft_demo.gpkg"

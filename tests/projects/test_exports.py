@@ -14,11 +14,15 @@ import pyogrio
 import pytest
 from sqlalchemy import select
 
-from projects import exports, service
+from projects import exports, gis
 from projects.demo import create_demo_project
 from projects.errors import InputsError
 from projects.models import Plot
+from projects.plots import plots_frame
+from projects.reservations import reservations_frame, reserve
+from projects.snapshots import score_project
 from projects.store import ProjectStore
+from projects.views import ANNEX_COLUMNS, annex_rows, annex_table
 
 EVIL = "<script>alert(1)</script>"
 
@@ -27,8 +31,8 @@ EVIL = "<script>alert(1)</script>"
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProjectStore]:
     path = tmp_path_factory.mktemp("exports") / "p.gpkg"
     st = create_demo_project(path)
-    service.score_project(st, "geclusterd")
-    service.reserve(
+    score_project(st, "geclusterd")
+    reserve(
         st,
         "DLF-010",
         "geclusterd",
@@ -38,8 +42,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProjectStore]:
         years="2027-2029",
         partners=[("Woonbron", "corporatie")],
     )
-    service.reserve(st, "DLF-003", "nultreden", 12, 12, status="kansrijk", years="2028")
-    service.reserve(st, "DLF-020", "zorggeschikt", 40, 60, status="voorgedragen", partners=[(EVIL, "overig")])
+    reserve(st, "DLF-003", "nultreden", 12, 12, status="kansrijk", years="2028")
+    reserve(st, "DLF-020", "zorggeschikt", 40, 60, status="voorgedragen", partners=[(EVIL, "overig")])
     with st.session() as s:
         s.scalars(select(Plot).where(Plot.plot_id == "DLF-020")).one().name = EVIL
     yield st
@@ -125,21 +129,32 @@ def test_html_map_renders_in_headless_chromium(store: ProjectStore, tmp_path: Pa
 
 
 def test_gis_package_has_layers_and_qgis_styles(store: ProjectStore, tmp_path: Path) -> None:
-    out = exports.write_gis_package(store, tmp_path / "gis.gpkg")
+    out = gis.write_gis_package(store, tmp_path / "gis.gpkg")
     plots = pyogrio.read_dataframe(out, layer="plots")
-    reservations = pyogrio.read_dataframe(out, layer="reservations")
-    assert len(plots) == len(service.plots_frame(store))
-    assert {"score", "score_class", "explanation"} <= set(plots.columns)
+    reserved = pyogrio.read_dataframe(out, layer="reservations")
+    assert len(plots) == len(plots_frame(store))
+    assert {"score", "score_class", "explanation", "weging"} <= set(plots.columns)
     assert plots["score_class"].notna().any()
-    active = service.reservations_frame(store)
-    assert len(reservations) == int(active["active"].sum()) == 3
-    assert {"category", "status", "capacity_min", "capacity_max", "partners_text"} <= set(
-        reservations.columns
-    )
-    row = reservations.set_index("plot_id").loc["DLF-010"]
-    assert row["partners_text"] == "Woonbron (corporatie)"
-    assert (row["capacity_min"], row["capacity_max"], row["status"]) == (20, 30, "gereserveerd")
+    assert plots.loc[plots["score"].notna(), "weging"].str.contains("consensus van de partijen").all()
+    active = reservations_frame(store)
+    assert len(reserved) == int(active["active"].sum()) == 3
+    assert {
+        "nr",
+        "kavel",
+        "categorie",
+        "status",
+        "capaciteit_min",
+        "capaciteit_max",
+        "partners",
+        "weging",
+    } <= set(reserved.columns)
+    row = reserved.set_index("kavel").loc["DLF-010"]
+    assert row["partners"] == "Woonbron (corporatie)"
+    assert (row["capaciteit_min"], row["capaciteit_max"], row["status"]) == (20, 30, "gereserveerd")
     assert plots.crs.to_epsg() == 28992
+    layers = {name for name, _ in pyogrio.list_layers(out)}
+    assert {"opgave", "ledger", "scores_geclusterd"} <= layers
+    assert any(name.startswith("lyr_buildings") for name in layers)
 
     with sqlite3.connect(out) as con:
         styles = con.execute(
@@ -162,18 +177,18 @@ def test_gis_package_has_layers_and_qgis_styles(store: ProjectStore, tmp_path: P
 
 
 def _expected_rows(store: ProjectStore) -> int:
-    return int(service.reservations_frame(store)["active"].sum())
+    return int(reservations_frame(store)["active"].sum())
 
 
 def test_annex_csv(store: ProjectStore, tmp_path: Path) -> None:
     out = exports.write_annex_table(store, tmp_path / "bijlage.csv")
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig")
-    assert list(frame.columns) == list(exports.ANNEX_COLUMNS)
+    assert list(frame.columns) == list(ANNEX_COLUMNS)
     assert len(frame) == _expected_rows(store)
-    row = frame[frame["naam"].str.contains("DLF-010")].iloc[0]
+    row = frame[frame["kavel"] == "DLF-010"].iloc[0]
     assert (row["capaciteit_min"], row["capaciteit_max"]) == (20, 30)
-    assert row["jaren"] == "2027-2029"
+    assert row["jaren"] == "2027–2029"
     assert row["partners"] == "Woonbron (corporatie)"
     assert 0 <= row["score"] <= 100
 
@@ -184,15 +199,16 @@ def test_annex_xlsx(store: ProjectStore, tmp_path: Path) -> None:
     out = exports.write_annex_table(store, tmp_path / "bijlage.xlsx")
     ws = load_workbook(out).active
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == list(exports.ANNEX_COLUMNS)
+    assert list(rows[0]) == list(ANNEX_COLUMNS)
     assert len(rows) - 1 == _expected_rows(store)
-    assert ws.column_dimensions["B"].width > 10
-    expected = exports.annex_frame(store)
+    assert ws.column_dimensions["C"].width > 10
+    expected = annex_table(annex_rows(store))
     for got, (_i, want) in zip(rows[1:], expected.iterrows(), strict=True):
         assert got[0] == want["nr"]
-        assert got[1] == want["naam"]
-        assert got[5] == want["capaciteit_min"]
-    assert any(r[1] == f"{EVIL} (DLF-020)" for r in rows[1:])
+        assert got[1] == want["kavel"]
+        assert got[2] == want["naam"]
+        assert got[6] == want["capaciteit_min"]
+    assert any(r[2] == EVIL and r[1] == "DLF-020" for r in rows[1:])
 
 
 def test_annex_rejects_other_suffix(store: ProjectStore, tmp_path: Path) -> None:

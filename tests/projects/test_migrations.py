@@ -74,6 +74,20 @@ def test_open_upgrades_after_backup_and_keeps_data(old_file: Path) -> None:
     assert next(iter(reservations["segment"])) == "sociale huur"
     assert "kadastraal_perceel" in list(pyogrio.read_info(old_file, layer="plots")["fields"])
     assert len(pyogrio.read_dataframe(old_file, layer="audit_log")) >= 3
+    # 0004: the old file's feature tables got the GeoPackage R-tree, filled with their rows
+    con = sqlite3.connect(old_file)
+    try:
+        indexed = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'"
+            )
+        }
+        assert {"plots", "reservations"} <= indexed
+        assert con.execute("SELECT count(*) FROM rtree_plots_geom").fetchone()[0] == 3
+    finally:
+        con.close()
+    assert pyogrio.read_info(old_file, layer="plots")["capabilities"]["fast_spatial_filter"]
     # opening again neither upgrades nor backs up
     ProjectStore.open(old_file).close()
     assert len(list(old_file.parent.glob("delft.backup-*.gpkg"))) == 1
@@ -88,7 +102,7 @@ def test_open_without_upgrade_refuses_old_file(old_file: Path) -> None:
 
 def test_new_files_are_created_at_head(tmp_path: Path) -> None:
     ProjectStore.create(tmp_path / "nieuw.gpkg", name="Nieuw").close()
-    assert _revision(tmp_path / "nieuw.gpkg") == _head_revision() == "0003"
+    assert _revision(tmp_path / "nieuw.gpkg") == _head_revision() == "0004"
 
 
 def test_migrations_ship_with_the_package() -> None:
@@ -99,4 +113,5 @@ def test_migrations_ship_with_the_package() -> None:
         "0001_initial.py",
         "0002_segment_perceel.py",
         "0003_plot_comments.py",
+        "0004_rtree.py",
     ]

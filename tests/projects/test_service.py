@@ -16,28 +16,17 @@ from sqlalchemy import select
 
 from plotscore.criteria import profile_from_toml
 from projects.errors import ConflictError, InputsError
+from projects.gis import write_gis_package as export_gpkg
+from projects.imports import import_layer
 from projects.models import AuditEntry, Plot, Project, Reservation
-from projects.service import (
-    add_partner,
-    export_gpkg,
-    import_layer,
-    latest_snapshot,
-    log_decision,
-    new_project,
-    new_workshop,
-    parse_capacity,
-    parse_partner,
-    parse_years,
-    plots_frame,
-    project_info,
-    project_ledger,
-    reservations_frame,
-    reserve,
-    score_project,
-    set_opgave,
-    set_status,
-)
+from projects.plots import plots_frame
+from projects.project import new_project
+from projects.records import parse_capacity, parse_partner, parse_years
+from projects.reservations import add_partner, reservations_frame, reserve, set_opgave, set_status
+from projects.snapshots import latest_snapshot, score_project
 from projects.store import ProjectStore
+from projects.views import project_info, project_ledger
+from projects.workshops import log_decision, new_workshop
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "resources" / "demo" / "delft_demo.gpkg"
@@ -184,7 +173,7 @@ def test_score_project_keeps_snapshot(store: ProjectStore) -> None:
     table = store.read_layer(snap.table_name)
     assert len(table) == 58
     assert {"plot_id", "score", "rank", "explanation"} <= set(table.columns)
-    info = project_info(store)
+    info = project_info(store).to_json()
     assert info["score_snapshots"][-1]["table"] == snap.table_name
     assert any(name == snap.table_name for name, _ in pyogrio.list_layers(Path(store.target_label)))
 
@@ -221,7 +210,7 @@ def test_opgave_reservations_and_ledger(store: ProjectStore) -> None:
     assert gis.geometry.notna().all()
     assert "Woonbron (corporatie)" in set(gis["partners_text"])
 
-    info = project_info(store)
+    info = project_info(store).to_json()
     assert info["reservations_by_status"] == {"kansrijk": 1, "gereserveerd": 1, "in prestatieafspraak": 1}
     assert {p["name"] for p in info["partners"]} == {"Woonbron", "Careyn", "Bewonersgroep Wippolder"}
     assert info["opgave"] == [
@@ -331,7 +320,7 @@ def test_workshop_and_decisions(store: ProjectStore) -> None:
     ]
     linked = reserve(store, res[0].plot_id, "geclusterd", 20, 30, workshop_id=w.id)
     assert linked.workshop_id == w.id
-    info = project_info(store)
+    info = project_info(store).to_json()
     assert info["workshops"][0]["decisions"] == 2
     with pytest.raises(InputsError):
         log_decision(store, w.id, "over een onbekende kavel", plot_id="BESTAAT-NIET")
@@ -343,7 +332,7 @@ def test_custom_categories(tmp_path: Path) -> None:
         set_opgave(s, "beschermd wonen", "2026-2030", 12, wijk="Wippolder")
         with pytest.raises(InputsError):
             set_opgave(s, "geclusterd", "2026-2030", 12)
-        assert project_info(s)["project"]["categories"] == ["nultreden", "beschermd wonen"]
+        assert project_info(s).to_json()["project"]["categories"] == ["nultreden", "beschermd wonen"]
     finally:
         s.close()
     with pytest.raises(InputsError):
@@ -384,7 +373,7 @@ def test_workflow_on_a_server_project(pg_url: str) -> None:
         assert (row["zeker_min"], row["in_beeld_max"], row["gap_min"]) == (60, 85, 50)
         score_project(s, "geclusterd", euclidean=True)
         assert "://" in s.target_label
-        assert project_info(s)["plots"] == 58
+        assert project_info(s).plots == 58
     finally:
         s.close()
 

@@ -13,7 +13,7 @@ from layers.errors import LayerError
 from layers.registry import load_path
 from layers.result import LoadResult
 from projects.errors import ProjectError
-from projects.service import import_layer
+from projects.imports import import_layer
 from projects.store import ProjectStore
 from tests.reliability.conftest import Recorder
 from tests.reliability.corpus import CASES, SECRET, Case

@@ -162,7 +162,7 @@ def test_password_not_in_exports(tmp_path: Path, pg_url: str) -> None:
     password = _test_password()
     with_password = pg_url.replace("bnp_test@", f"bnp_test:{password}@")
     assert password in with_password
-    from projects.service import export_gpkg
+    from projects.gis import write_gis_package as export_gpkg
 
     with ProjectStore.create(with_password, name="Geheim") as store:
         with store.session() as s:

@@ -1,0 +1,86 @@
+"""Writing output files whole or not at all: the one temp-file-then-rename helper.
+
+Every file the project writes for a user (exports, copies, score tables, candidate lists, PDFs)
+goes through :func:`atomic_output`: the content is written to a hidden temporary file in the
+target's folder and moved onto the target only when complete, so a crash, a full disk or an
+error half-way never leaves half a file, and an existing file is replaced in one step. One
+error rule: anything the file system refuses becomes a :class:`StorageError` with a Dutch hint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from projects.errors import InputsError, StorageError
+
+__all__ = ["atomic_output", "check_output_file"]
+
+
+def check_output_file(out: str | Path, suffixes: Sequence[str], what: str) -> Path:
+    """Refuse a target with another suffix, or a folder, before any work is done."""
+    target = Path(out)
+    if target.suffix.lower() not in suffixes:
+        raise InputsError(
+            f"{what} kan alleen naar {' of '.join(suffixes)}, niet naar '{target.name}'.",
+            hint=f"Geef een bestandsnaam op die op {' of '.join(suffixes)} eindigt.",
+            path=str(target),
+        )
+    if target.is_dir():
+        raise InputsError("Het uitvoerpad is een map.", hint="Geef een bestandsnaam op.", path=str(target))
+    return target
+
+
+@contextlib.contextmanager
+def atomic_output(target: str | Path, *, create_dirs: bool = True) -> Iterator[Path]:
+    """A temporary path next to ``target`` (not yet created); moved onto ``target`` on success.
+
+    The body writes the temporary path (it may create it, or a library may); on an exception the
+    temporary file is removed and the exception propagates, the target untouched. OS errors of
+    the body and of the final move become :class:`StorageError`.
+    """
+    target = Path(target)
+    try:
+        if create_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.stem[:40]}-", suffix=f".tmp{target.suffix}", dir=target.parent
+        )
+    except OSError as exc:
+        raise StorageError(
+            f"Kan niet schrijven in de map {target.parent} ({exc.strerror or exc}).",
+            hint="Kies een bestaande map waar u schrijfrechten heeft.",
+            path=str(target),
+        ) from exc
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # libraries such as GDAL refuse to write over an existing (empty) file
+    try:
+        try:
+            yield tmp
+        except OSError as exc:
+            raise StorageError(
+                f"'{target.name}' kon niet worden geschreven ({exc.strerror or exc}).",
+                hint="Controleer schijfruimte en schrijfrechten en probeer opnieuw.",
+                path=str(target),
+            ) from exc
+        if not tmp.exists():
+            raise StorageError(
+                f"'{target.name}' is niet geschreven.",
+                hint="Probeer opnieuw; blijft het misgaan, meld het aan de ontwikkelaars.",
+                path=str(target),
+            )
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise StorageError(
+                f"Kan '{target.name}' niet opslaan ({exc.strerror or exc}).",
+                hint="Is het bestand nog open in een ander programma (Excel, QGIS, een PDF-lezer)? "
+                "Sluit het en probeer opnieuw.",
+                path=str(target),
+            ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,656 @@
+"""The read side: typed, Qt-free views of a project that every output reads.
+
+One question, one function. Which reservations are live, how the reserved plots are numbered and
+named, which score (and under which weighting) stands beside them, what the project is called:
+the PDF, the dossiers, the CSV/XLSX annex, the web map, the GIS package, the app's tables and the
+presentation window all read these views and never re-derive them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import func, select
+
+from plotscore.columns import EXPLANATION
+from plotscore.criteria import Profile, list_profiles, load_profile
+from plotscore.distance import reach_lines
+from plotscore.explain import FAIL_MARK, OK_MARK, CriterionDetail, explain_criterion, format_number
+from plotscore.model import ranks_of, score_classes
+from projects.errors import InputsError, ProjectError
+from projects.ledger import ledger, opgave_rows
+from projects.models import (
+    RESERVATION_STATUSES,
+    LayerSource,
+    Opgave,
+    Partner,
+    Plot,
+    Reservation,
+    ReservationStatus,
+    ScoreSnapshot,
+    Workshop,
+)
+from projects.plots import plots_frame
+from projects.records import DEFAULT_CATEGORIES, iso, json_safe, project_row
+from projects.reservations import RESERVATION_COLUMNS, reservation_rows, reservations_frame, reservations_gdf
+from projects.snapshots import (
+    Weighting,
+    current_snapshot,
+    snapshot_info,
+    snapshot_profile,
+    weighting,
+    weighting_column,
+)
+
+if TYPE_CHECKING:
+    from plotscore.pipeline import ScoreRun
+    from plotscore.progress import Progress
+    from projects.store import ProjectStore
+
+__all__ = [
+    "ANNEX_COLUMNS",
+    "AnnexRow",
+    "LayerInfo",
+    "ProjectInfo",
+    "ProjectMeta",
+    "ScoreView",
+    "annex_rows",
+    "annex_table",
+    "is_live",
+    "live_mask",
+    "live_reservations",
+    "profile_for_category",
+    "project_info",
+    "project_ledger",
+    "score_view",
+    "score_views",
+]
+
+
+# --- the project at a glance -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectMeta:
+    uid: str
+    name: str
+    gemeente_code: str | None
+    gemeente_naam: str | None
+    categories: tuple[str, ...]
+    revision: int
+    created_at: str | None
+    modified_at: str | None
+    data_dates: dict[str, str]
+
+    @property
+    def gemeente_label(self) -> str:
+        """ "Gemeente Delft (0503)", or "onbekende gemeente"."""
+        name = self.gemeente_naam or "onbekende gemeente"
+        return f"Gemeente {name}" + (f" ({self.gemeente_code})" if self.gemeente_code else "")
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    table: str
+    kind: str
+    label: str
+    features: int
+    data_date: str | None
+    checksum: str | None
+    imported_at: str | None
+    source: str | None  # the original file path, or the request URL of fetched data
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """What ``project info``, the window title and every document header read."""
+
+    project: ProjectMeta
+    target: str
+    layers: tuple[LayerInfo, ...]
+    plots: int
+    reservations_by_status: dict[str, int]
+    reservations: tuple[dict[str, Any], ...]
+    opgave: tuple[dict[str, Any], ...]
+    partners: tuple[dict[str, Any], ...]
+    workshops: tuple[dict[str, Any], ...]
+    score_snapshots: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        return self.project.name
+
+    def workshop(self, workshop_id: int | None) -> dict[str, Any] | None:
+        return next((w for w in self.workshops if w["id"] == workshop_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of ``bodnaarplot project info --json`` (stable keys)."""
+        out = asdict(self)
+        out["project"]["categories"] = list(self.project.categories)
+        out["layers"] = [{**asdict(ls), "warnings": list(ls.warnings)} for ls in self.layers]
+        return json_safe(out)  # type: ignore[no-any-return]
+
+
+def project_info(store: ProjectStore) -> ProjectInfo:
+    """Read the project's overview in one transaction (nothing is written)."""
+    with store.session() as session:
+        project = project_row(session)
+        n_plots = session.scalar(select(func.count()).select_from(Plot)) or 0
+        by_status = {
+            str(s): int(n)
+            for s, n in session.execute(
+                select(Reservation.status, func.count())
+                .where(Reservation.active.is_(True))
+                .group_by(Reservation.status)
+            )
+        }
+        meta = ProjectMeta(
+            uid=project.uid,
+            name=project.name,
+            gemeente_code=project.gemeente_code,
+            gemeente_naam=project.gemeente_naam,
+            categories=tuple(project.categories or DEFAULT_CATEGORIES),
+            revision=int(project.revision),
+            created_at=iso(project.created_at),
+            modified_at=iso(project.modified_at),
+            data_dates={str(k): str(v) for k, v in (project.data_dates or {}).items()},
+        )
+        layers = tuple(
+            LayerInfo(
+                table=ls.table_name,
+                kind=ls.kind,
+                label=ls.label,
+                features=int(ls.feature_count or 0),
+                data_date=ls.data_date,
+                checksum=ls.checksum,
+                imported_at=iso(ls.imported_at),
+                source=ls.original_path,
+                warnings=tuple(ls.warnings or ()),
+            )
+            for ls in session.scalars(select(LayerSource).order_by(LayerSource.id))
+        )
+        reservations = tuple(
+            json_safe({k: v for k, v in row.items() if k != "geometry"}) for row in reservation_rows(session)
+        )
+        opgave = tuple(
+            {
+                "category": o.category,
+                "period": f"{o.period_start}-{o.period_end}",
+                "wijk": o.wijk,
+                "target_homes": o.target_homes,
+                "source": o.source,
+            }
+            for o in session.scalars(select(Opgave).order_by(Opgave.category, Opgave.period_start))
+        )
+        partners = tuple(
+            {"id": p.id, "name": p.name, "type": p.type}
+            for p in session.scalars(select(Partner).order_by(Partner.name))
+        )
+        workshops = tuple(
+            {"id": w.id, "date": iso(w.date), "title": w.title, "decisions": len(w.decisions or [])}
+            for w in session.scalars(select(Workshop).order_by(Workshop.date, Workshop.id))
+        )
+        snapshots = tuple(
+            snapshot_info(s) for s in session.scalars(select(ScoreSnapshot).order_by(ScoreSnapshot.id))
+        )
+    return ProjectInfo(
+        project=meta,
+        target=store.target_label,
+        layers=layers,
+        plots=int(n_plots),
+        reservations_by_status={s: by_status[s] for s in RESERVATION_STATUSES if s in by_status},
+        reservations=reservations,
+        opgave=opgave,
+        partners=partners,
+        workshops=workshops,
+        score_snapshots=snapshots,
+    )
+
+
+# --- which reservations are live ----------------------------------------------------------------
+
+
+def is_live(status: object, active: object) -> bool:
+    """A reservation counts on the map, in the annex and in the dossiers: active and not vervallen.
+
+    A withdrawn reservation (``active`` false, after *Reservering intrekken*) is gone; a
+    *vervallen* one stays in the history and the ledger's count of vervallen, never on the map.
+    """
+    if active is None or active is pd.NA or not bool(active):
+        return False
+    return str(status) != ReservationStatus.VERVALLEN.value
+
+
+def live_mask(frame: pd.DataFrame) -> pd.Series:
+    """:func:`is_live` for every row of a reservations frame (``status`` and ``active`` columns)."""
+    if frame.empty:
+        return pd.Series(np.zeros(0, dtype=bool), index=frame.index)
+    active = frame["active"].astype("boolean").fillna(False).astype(bool)
+    return active & (frame["status"].astype("string") != ReservationStatus.VERVALLEN.value).fillna(False)
+
+
+def live_reservations(store: ProjectStore) -> gpd.GeoDataFrame:
+    """The live reservations, oldest first (by ``fid``): what every map and annex shows."""
+    frame = reservations_frame(store)
+    return frame.loc[live_mask(frame)].sort_values("fid", kind="stable").reset_index(drop=True)
+
+
+# --- scores and the weighting they were computed with -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    """The scores of one recorded run under one weighting, indexed by plot_id."""
+
+    snapshot_id: int
+    profile: Profile
+    method: str
+    created_at: str
+    weighting: Weighting
+    frame: pd.DataFrame  # the snapshot's result columns + "view_score", "view_rank"
+
+    @property
+    def label(self) -> str:
+        """E.g. "consensus van de partijen (…), profiel geclusterd, scoreronde 3 van 04-12-2026"."""
+        day = self.created_at[:10]
+        if len(day) == 10 and day[4] == "-":
+            day = f"{day[8:10]}-{day[5:7]}-{day[:4]}"
+        return f"{self.weighting.label}, profiel {self.profile.id}, scoreronde {self.snapshot_id} van {day}"
+
+    def row(self, plot_id: str) -> pd.Series | None:
+        if plot_id not in self.frame.index:
+            return None
+        row = self.frame.loc[plot_id]
+        return row.iloc[0] if isinstance(row, pd.DataFrame) else row
+
+    def score(self, plot_id: str) -> float | None:
+        row = self.row(plot_id)
+        if row is None or pd.isna(row["view_score"]):
+            return None
+        return float(row["view_score"])
+
+
+def score_view(
+    store: ProjectStore,
+    profile: Profile | str,
+    *,
+    weighting_key: str | None = None,
+    record: bool = True,
+    progress: Progress | None = None,
+) -> ScoreView | None:
+    """The current recorded run of ``profile`` under a weighting (default: the one recorded).
+
+    With ``record`` (exports) a missing or outdated run is scored and recorded first, so the
+    document can cite it; without it ``None`` means "no current recorded run".
+    """
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    snap = current_snapshot(store, prof, record=record, progress=progress)
+    if snap is None:
+        return None
+    stored = snapshot_profile(snap) or prof
+    recorded = ((snap.summary or {}).get("weighting") or {}).get("key")
+    w = weighting(stored, weighting_key or recorded)
+    try:
+        frame = pd.DataFrame(store.read_layer(snap.table_name))
+    except ProjectError:
+        return None
+    column = weighting_column(w)
+    if column not in frame.columns:
+        raise InputsError(
+            f"Scoreronde {snap.id} heeft geen score voor de {w.label}.",
+            hint="Leg een nieuwe scoreronde vast: bodnaarplot project score PROJECT.",
+        )
+    frame = frame.drop(columns=[c for c in ("geometry",) if c in frame.columns])
+    frame["view_score"] = pd.to_numeric(frame[column], errors="coerce")
+    frame["view_rank"] = ranks_of(frame["view_score"].to_numpy(dtype=np.float64))
+    frame = frame.set_index(frame["plot_id"].astype("string"), drop=False)
+    return ScoreView(
+        snapshot_id=int(snap.id),
+        profile=stored,
+        method=str(snap.method),
+        created_at=str(iso(snap.created_at) or ""),
+        weighting=w,
+        frame=frame,
+    )
+
+
+@lru_cache(maxsize=1)
+def _category_profiles() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pid in list_profiles():
+        out.setdefault(load_profile(pid).housing_category, pid)
+    return out
+
+
+def profile_for_category(category: str, default: str = "geclusterd") -> str:
+    """The built-in profile that scores plots for a housing category (its ``housing_category``)."""
+    return _category_profiles().get(category, default)
+
+
+def score_views(
+    store: ProjectStore,
+    categories: Sequence[str],
+    *,
+    weighting_key: str | None = None,
+    record: bool = True,
+    progress: Progress | None = None,
+) -> dict[str, ScoreView | None]:
+    """A score view per housing category (each scored with its own category's profile)."""
+    profiles = {c: profile_for_category(c) for c in dict.fromkeys(categories)}
+    by_profile: dict[str, ScoreView | None] = {}
+    for pid in dict.fromkeys(profiles.values()):
+        by_profile[pid] = score_view(
+            store, pid, weighting_key=weighting_key, record=record, progress=progress
+        )
+    return {c: by_profile[p] for c, p in profiles.items()}
+
+
+# --- the annex: one row per live reservation ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    """One reserved location as every document lists it (numbered like the map)."""
+
+    nr: int
+    fid: int
+    plot_id: str
+    name: str
+    place: str  # address and/or kadastraal perceel, "" when unknown
+    area_m2: float | None
+    category: str
+    capacity_min: int | None
+    capacity_max: int | None
+    status: str
+    partners: str
+    year_start: int | None
+    year_end: int | None
+    land_owner: str
+    notes: str
+    plot_notes: str
+    score: float | None
+    score_label: str  # the weighting, profile and run the score comes from; "" without a score
+    capacity_estimate: str  # the tool's estimate with its basis, from the same run; "" if none
+    zoning: str
+    geometry: shapely.Geometry | None
+
+    @property
+    def title(self) -> str:
+        """ "Naam (KAVEL-ID)" or the id alone."""
+        return f"{self.name} ({self.plot_id})" if self.name else self.plot_id
+
+    @property
+    def capacity(self) -> str:
+        return _span(self.capacity_min, self.capacity_max)
+
+    @property
+    def years(self) -> str:
+        return _span(self.year_start, self.year_end)
+
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _int(value: Any) -> int | None:
+    if value is None or value is pd.NA:
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(out) else int(out)
+
+
+def _span(lo: int | None, hi: int | None, sep: str = "–") -> str:
+    if lo is None and hi is None:
+        return ""
+    if lo is None or hi is None or lo == hi:
+        return str(lo if lo is not None else hi)
+    return f"{lo}{sep}{hi}"
+
+
+def _estimate(row: pd.Series | None) -> str:
+    if row is None:
+        return ""
+    lo, hi = _int(row.get("capacity_min")), _int(row.get("capacity_max"))
+    if lo is None and hi is None:
+        return ""
+    basis = _text(row.get("capacity_basis"))
+    return f"{_span(lo, hi)} woningen" + (f" ({basis})" if basis else "")
+
+
+def _zoning(row: pd.Series | None) -> str:
+    if row is None:
+        return ""
+    text = _text(row.get("zoning_class"))
+    groups = _text(row.get("zoning_hoofdgroepen"))
+    if groups:
+        text += f" ({groups})"
+    if _int(row.get("zoning_indicatief")):
+        text += ", indicatief"
+    return text
+
+
+def annex_rows(
+    store: ProjectStore,
+    views: Mapping[str, ScoreView | None] | None = None,
+) -> list[AnnexRow]:
+    """The live reservations in map order (by ``fid``), numbered 1…n, with plot and score.
+
+    ``views`` maps a housing category to its score view (:func:`score_views`); without it the
+    rows carry no score.
+    """
+    res = live_reservations(store)
+    plots = plots_frame(store).set_index("plot_id", drop=False)
+    rows: list[AnnexRow] = []
+    for nr, r in enumerate(res.itertuples(index=False), start=1):
+        plot_id = _text(r.plot_id)
+        plot = plots.loc[plot_id] if plot_id in plots.index else None
+        category = _text(r.category)
+        view = (views or {}).get(category)
+        srow = view.row(plot_id) if view is not None else None
+        score = view.score(plot_id) if view is not None else None
+        where = [_text(plot[c]) for c in ("address", "kadastraal_perceel")] if plot is not None else []
+        geom = r.geometry if r.geometry is not None and not r.geometry.is_empty else None
+        if geom is None and plot is not None:
+            geom = plot.geometry
+        area = plot["area_m2"] if plot is not None else None
+        rows.append(
+            AnnexRow(
+                nr=nr,
+                fid=int(r.fid),
+                plot_id=plot_id,
+                name=_text(plot["name"]) if plot is not None else "",
+                place=" / ".join(w for w in where if w),
+                area_m2=None if area is None or pd.isna(area) else float(area),
+                category=category,
+                capacity_min=_int(r.capacity_min),
+                capacity_max=_int(r.capacity_max),
+                status=_text(r.status),
+                partners=_text(r.partners_text),
+                year_start=_int(r.year_start),
+                year_end=_int(r.year_end),
+                land_owner=_text(r.land_owner),
+                notes=_text(r.notes),
+                plot_notes=_text(plot["notes"]) if plot is not None else "",
+                score=None if score is None else round(score, 1),
+                score_label=view.label if view is not None and score is not None else "",
+                capacity_estimate=_estimate(srow),
+                zoning=_zoning(srow),
+                geometry=geom,
+            )
+        )
+    return rows
+
+
+ANNEX_COLUMNS: tuple[str, ...] = (
+    "nr",
+    "kavel",
+    "naam",
+    "adres/perceel",
+    "oppervlakte_m2",
+    "categorie",
+    "capaciteit_min",
+    "capaciteit_max",
+    "status",
+    "partners",
+    "jaren",
+    "score",
+    "weging",
+)
+
+
+def annex_table(rows: Sequence[AnnexRow]) -> pd.DataFrame:
+    """The annex as a table (CSV/XLSX, the PDF's annex pages): :data:`ANNEX_COLUMNS`."""
+    frame = pd.DataFrame(
+        [
+            {
+                "nr": r.nr,
+                "kavel": r.plot_id,
+                "naam": r.name,
+                "adres/perceel": r.place,
+                "oppervlakte_m2": None if r.area_m2 is None else round(r.area_m2),
+                "categorie": r.category,
+                "capaciteit_min": r.capacity_min,
+                "capaciteit_max": r.capacity_max,
+                "status": r.status,
+                "partners": r.partners,
+                "jaren": r.years,
+                "score": r.score,
+                "weging": r.score_label,
+            }
+            for r in rows
+        ],
+        columns=list(ANNEX_COLUMNS),
+    )
+    for col in ("nr", "oppervlakte_m2", "capaciteit_min", "capaciteit_max"):
+        frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
+    frame["score"] = pd.to_numeric(frame["score"], errors="coerce")
+    return frame
+
+
+# --- all plots with a score (web map, GIS package) -------------------------------------------
+
+
+def scored_plots(store: ProjectStore, view: ScoreView | None) -> gpd.GeoDataFrame:
+    """Every plot with the score of ``view`` (NaN without): plot columns + score, class, rank."""
+    plots = plots_frame(store).drop(columns="version")
+    plots["plot_id"] = plots["plot_id"].astype("string")
+    n = len(plots)
+    if view is None:
+        plots["score"] = np.full(n, np.nan)
+        plots["score_class"] = pd.array([pd.NA] * n, dtype="Int64")
+        plots["rank"] = pd.array([pd.NA] * n, dtype="Int64")
+        plots["explanation"] = pd.array([pd.NA] * n, dtype="string")
+        plots["weging"] = pd.array([pd.NA] * n, dtype="string")
+        return plots
+    f = view.frame
+    ids = plots["plot_id"]
+    score = pd.to_numeric(ids.map(f["view_score"]), errors="coerce").astype("float64")
+    plots["score"] = score.round(1)
+    # The map classes of the app, on the shown weighting's score.
+    classes = score_classes(score.fillna(0.0).to_numpy(dtype=np.float32))
+    plots["score_class"] = pd.array(
+        [int(c) if s == s else pd.NA for c, s in zip(classes, score, strict=True)], dtype="Int64"
+    )
+    plots["rank"] = pd.array(ids.map(f["view_rank"]).tolist(), dtype="Int64")
+    plots["explanation"] = ids.map(f[EXPLANATION]).astype("string") if EXPLANATION in f else pd.NA
+    plots["weging"] = pd.array([view.label if s == s else pd.NA for s in score], dtype="string")
+    return plots
+
+
+# --- everything an export of the reserved locations reads -----------------------------------
+
+
+@dataclass(frozen=True)
+class ReservedView:
+    """The reserved locations with their scores: read once, shared by every output of one export."""
+
+    info: ProjectInfo
+    rows: list[AnnexRow]
+    views: dict[str, ScoreView | None]  # per housing category of a live reservation
+    plots_view: ScoreView | None  # the score of every plot (web map, GIS package)
+
+    @property
+    def weighting_labels(self) -> list[str]:
+        """The distinct labels of the scores shown (one per profile used)."""
+        return list(dict.fromkeys(v.label for v in (*self.views.values(), self.plots_view) if v is not None))
+
+
+def reserved_view(
+    store: ProjectStore,
+    *,
+    weighting_key: str | None = None,
+    profile: str = "geclusterd",
+    record: bool = True,
+    progress: Progress | None = None,
+) -> ReservedView:
+    """Read the reserved locations, their scores (each category with its own profile) and the
+    scores of all plots under ``profile``, recording a run where a document needs one."""
+    info = project_info(store)
+    categories = [str(r["category"]) for r in info.reservations if is_live(r["status"], r["active"])]
+    has_plots = info.plots > 0 and any(ls.kind == "facilities" for ls in info.layers)
+    views = (
+        score_views(store, categories, weighting_key=weighting_key, record=record, progress=progress)
+        if has_plots
+        else dict.fromkeys(categories)
+    )
+    plots_pid = profile_for_category(profile, default=profile)
+    plots_view = next((v for v in views.values() if v is not None and v.profile.id == plots_pid), None)
+    if plots_view is None and has_plots:
+        plots_view = score_view(
+            store, plots_pid, weighting_key=weighting_key, record=record, progress=progress
+        )
+    return ReservedView(info=info, rows=annex_rows(store, views), views=views, plots_view=plots_view)
+
+
+# --- what the app's panels and map show about one plot ------------------------------------------
+
+
+def criterion_details(frame: pd.DataFrame, profile: Profile, plot_id: object) -> list[CriterionDetail]:
+    """One row per criterion for a plot of a scored frame: measure, norm, ✓/✗, sub-score, weight."""
+    return explain_criterion(frame, profile, plot_id)
+
+
+def walking_reach(
+    run: ScoreRun, geometry: shapely.Geometry, distances_m: tuple[float, ...]
+) -> gpd.GeoDataFrame | None:
+    """The walking network reachable from a plot within each distance (None without a network)."""
+    if run.graph is None or geometry is None or geometry.is_empty:
+        return None
+    return reach_lines(run.graph, geometry, distances_m)
+
+
+# --- the ledger ------------------------------------------------------------------------------------
+
+
+def project_ledger(store: ProjectStore) -> pd.DataFrame:
+    """The bod ledger of the project (see :func:`projects.ledger.ledger`)."""
+    with store.session() as session:
+        targets = opgave_rows(session.scalars(select(Opgave)))
+        rows = reservation_rows(session)
+    return ledger(targets, reservations_gdf(rows).drop(columns="geometry"))
+
+
+__all__ += [
+    "FAIL_MARK",
+    "OK_MARK",
+    "RESERVATION_COLUMNS",
+    "ReservedView",
+    "criterion_details",
+    "format_number",
+    "reserved_view",
+    "scored_plots",
+    "walking_reach",
+]
