@@ -9,7 +9,7 @@ here shows a widget.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -331,6 +331,17 @@ class ProjectController(QObject):
     def set_weight(self, criterion_id: str, weight: float) -> None:
         """Change one weight: scores, top-k and classes without recomputing distances."""
         self.profile = with_weight(self.profile, criterion_id, weight)
+        self._rescore_live()
+
+    def set_weights(self, weights: Mapping[str, float], *, party: str | None = None) -> None:
+        """Change several weights (and optionally the view) at once: one re-rank, one repaint."""
+        profile = self.profile
+        for criterion_id, weight in weights.items():
+            if abs(profile.criterion(criterion_id).weight - weight) > 1e-12:
+                profile = with_weight(profile, criterion_id, weight)
+        self.profile = profile
+        if party is not None:
+            self.party = party
         self._rescore_live()
 
     def set_party(self, party: str) -> None:

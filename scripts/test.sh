@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything (scripts/install.sh) and run the whole quality gate:
-# ruff (lint + format), mypy --strict on the core, import-linter, and the pytest suite.
+# ruff (lint + format), mypy --strict on every package, import-linter, and the pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Chromium renders the exported HTML map, poppler turns the PDF map into PNG (export tests).
@@ -9,7 +9,7 @@ export QT_QPA_PLATFORM=offscreen
 status=0
 echo "== ruff check";      .venv/bin/ruff check . || status=1
 echo "== ruff format";     .venv/bin/ruff format --check . || status=1
-echo "== mypy (strict core)"; .venv/bin/mypy || status=1
+echo "== mypy (strict, every package)"; .venv/bin/mypy || status=1
 echo "== import-linter";   .venv/bin/lint-imports || status=1
 echo "== PostGIS test server (scripts/pg_test_server.sh)"
 export BODNAARPLOT_PG_STATE="${TMPDIR:-/tmp}/bodnaarplot-pg-test.$$.env"

@@ -367,11 +367,12 @@ class CriteriaPanel(Panel):
         self._syncing = True
         try:
             if (party == CONSENSUS and profile.parties) or party in profile.parties:
-                for criterion, w in zip(profile.criteria, effective_weights(profile, party), strict=True):
-                    if criterion.id != criterion_id and abs(criterion.weight - w) > 1e-9:
-                        self.controller.set_weight(criterion.id, w)
-                self.controller.set_party(CUSTOM_PARTY)
-            self.controller.set_weight(criterion_id, weight)
+                # Leaving a party view: its weights become the profile's, with this slider's
+                # value, in one step (one re-rank and one repaint, not one per criterion).
+                shown = dict(zip(profile.criterion_ids, effective_weights(profile, party), strict=True))
+                self.controller.set_weights({**shown, criterion_id: weight}, party=CUSTOM_PARTY)
+            else:
+                self.controller.set_weight(criterion_id, weight)
         finally:
             self._syncing = False
         self.sync()
@@ -405,10 +406,7 @@ class CriteriaPanel(Panel):
         if same_norms and dict(profile.parties) == dict(preset.parties):
             self._syncing = True
             try:
-                for criterion in preset.criteria:
-                    if profile.criterion(criterion.id).weight != criterion.weight:
-                        self.controller.set_weight(criterion.id, criterion.weight)
-                self.controller.set_party(CONSENSUS)
+                self.controller.set_weights({c.id: c.weight for c in preset.criteria}, party=CONSENSUS)
             finally:
                 self._syncing = False
             self.sync()

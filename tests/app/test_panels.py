@@ -433,3 +433,41 @@ def test_font_size_setting_applies_to_open_panels(qtbot: QtBot, controller: Proj
     set_font_point_size(20)
     assert all(p.font().pointSize() == 20 for p in panels)
     assert PlotsPanel(controller).font().pointSize() == 20
+
+
+def test_leaving_a_party_view_rescores_once(qtbot: QtBot, controller: ProjectController) -> None:
+    """Dragging a slider in a party view: the view's weights become the profile's in one step."""
+    panel = CriteriaPanel(controller)
+    qtbot.addWidget(panel)
+    controller.set_party("zorgorganisatie")
+    party_weights = dict(
+        zip(
+            controller.profile.criterion_ids, controller.profile.party_weights("zorgorganisatie"), strict=True
+        )
+    )
+    emitted: list[int] = []
+    controller.scores_changed.connect(lambda: emitted.append(1))
+    panel.slider("zorglocatie").setValue(30)
+    assert len(emitted) == 1
+    assert controller.party == CUSTOM_PARTY
+    for criterion in controller.profile.criteria:
+        expected = 30 if criterion.id == "zorglocatie" else party_weights[criterion.id]
+        assert criterion.weight == pytest.approx(expected)
+
+
+def test_consensus_view_equals_the_mean_of_the_party_scores(
+    qtbot: QtBot, controller: ProjectController
+) -> None:
+    """An independent reference: the consensus the room sees is the mean of each party's own score."""
+    run = controller.state.run
+    controller.set_party(CONSENSUS)
+    frame = run.frame
+    utilities = np.vstack(
+        [frame[f"score_{c}"].to_numpy(dtype=np.float64) for c in controller.profile.criterion_ids]
+    )
+    party_scores = []
+    for party in controller.profile.parties:
+        w = np.asarray(controller.profile.party_weights(party), dtype=np.float64)
+        party_scores.append(w @ utilities / w.sum())
+    np.testing.assert_allclose(controller.scores, np.mean(party_scores, axis=0), atol=1e-3)
+    np.testing.assert_allclose(frame["consensus"].to_numpy(), np.mean(party_scores, axis=0), atol=1e-3)

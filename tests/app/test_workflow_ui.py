@@ -36,8 +36,13 @@ PLOT = "DLF-001"
 def window(qtbot, controller: ProjectController) -> QMainWindow:
     win = QMainWindow()
     qtbot.addWidget(win)
-    actions.install(win, controller)
     return win
+
+
+@pytest.fixture
+def flow(window: QMainWindow, controller: ProjectController) -> actions.WorkflowActions:
+    """The menus and their slots on a bare window (MainWindow keeps it as ``workflow``)."""
+    return actions.install(window, controller)
 
 
 def _ledger_row(controller: ProjectController, category: str) -> dict[str, int]:
@@ -56,17 +61,19 @@ def _fill(dialog: ReserveDialog, *, lo: int, hi: int, status: str, years: str = 
     dialog.land_owner_edit.setText("Gemeente Delft")
 
 
-def _reserve_via_dialog(window: QMainWindow, controller: ProjectController, **fill: object) -> ReserveDialog:
-    dialog = ReserveDialog(controller, PLOT, window)
+def _reserve_via_dialog(
+    flow: actions.WorkflowActions, controller: ProjectController, **fill: object
+) -> ReserveDialog:
+    dialog = ReserveDialog(controller, PLOT, flow.window)
     _fill(dialog, **fill)  # type: ignore[arg-type]
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert window.workflow.reserve_from_dialog(dialog)  # type: ignore[attr-defined]
+    assert flow.reserve_from_dialog(dialog)
     return dialog
 
 
 def test_reserve_through_dialog_updates_ledger_and_undo_redo(
-    qtbot, window: QMainWindow, controller: ProjectController
+    qtbot, window: QMainWindow, flow: actions.WorkflowActions, controller: ProjectController
 ) -> None:
     assert _ledger_row(controller, "nultreden")["in_beeld_max"] == 0
     dialog = ReserveDialog(controller, PLOT, window)
@@ -79,7 +86,7 @@ def test_reserve_through_dialog_updates_ledger_and_undo_redo(
     assert dialog.partners() == [("Woonbron", "corporatie")]
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert window.workflow.reserve_from_dialog(dialog)  # type: ignore[attr-defined]
+    assert flow.reserve_from_dialog(dialog)
 
     assert _ledger_row(controller, "nultreden")["zeker_max"] == 30
     assert controller.undo_stack.count() == 1
@@ -114,9 +121,9 @@ def test_invalid_dialog_input_is_refused_inline(
 
 
 def test_update_then_undo_restores_previous_values(
-    qtbot, window: QMainWindow, controller: ProjectController
+    qtbot, window: QMainWindow, flow: actions.WorkflowActions, controller: ProjectController
 ) -> None:
-    _reserve_via_dialog(window, controller, lo=20, hi=30, status="kansrijk")
+    _reserve_via_dialog(flow, controller, lo=20, hi=30, status="kansrijk")
     second = ReserveDialog(controller, PLOT, window)
     # the existing reservation is filled in, with the version the user saw
     assert (second.min_spin.value(), second.max_spin.value()) == (20, 30)
@@ -124,7 +131,7 @@ def test_update_then_undo_restores_previous_values(
     assert second.expected_version is not None
     _fill(second, lo=40, hi=50, status="gereserveerd")
     second.accept()
-    assert window.workflow.reserve_from_dialog(second)  # type: ignore[attr-defined]
+    assert flow.reserve_from_dialog(second)
     fid = second.reservation_id
     store = controller.store
     assert store is not None
@@ -141,8 +148,10 @@ def test_update_then_undo_restores_previous_values(
     assert (values["capacity_min"], values["capacity_max"], values["status"]) == (40, 50, "gereserveerd")
 
 
-def test_status_command_and_undo(qtbot, window: QMainWindow, controller: ProjectController) -> None:
-    dialog = _reserve_via_dialog(window, controller, lo=5, hi=8, status="kansrijk")
+def test_status_command_and_undo(
+    qtbot, window: QMainWindow, flow: actions.WorkflowActions, controller: ProjectController
+) -> None:
+    dialog = _reserve_via_dialog(flow, controller, lo=5, hi=8, status="kansrijk")
     fid = dialog.reservation_id or int(controller.state.reservations["fid"].iloc[0])  # type: ignore[union-attr]
     assert execute(controller, StatusCommand(controller, fid, "voorgedragen"))
     assert reservation_values(controller.store, fid)["status"] == "voorgedragen"  # type: ignore[arg-type]
@@ -192,9 +201,9 @@ def test_delete_plot_and_undo(qtbot, window: QMainWindow, controller: ProjectCon
 
 
 def test_plot_with_reservation_cannot_be_deleted(
-    qtbot, window: QMainWindow, controller: ProjectController
+    qtbot, window: QMainWindow, flow: actions.WorkflowActions, controller: ProjectController
 ) -> None:
-    _reserve_via_dialog(window, controller, lo=1, hi=2, status="kansrijk")
+    _reserve_via_dialog(flow, controller, lo=1, hi=2, status="kansrijk")
     errors: list[str] = []
     controller.error.connect(lambda m, _h: errors.append(m))
     assert not execute(controller, DeletePlotCommand(controller, PLOT))
@@ -203,9 +212,9 @@ def test_plot_with_reservation_cannot_be_deleted(
 
 
 def test_save_and_reopen_keeps_reservations(
-    qtbot, window: QMainWindow, controller: ProjectController, demo_file: Path
+    qtbot, window: QMainWindow, flow: actions.WorkflowActions, controller: ProjectController, demo_file: Path
 ) -> None:
-    _reserve_via_dialog(window, controller, lo=12, hi=16, status="gereserveerd")
+    _reserve_via_dialog(flow, controller, lo=12, hi=16, status="gereserveerd")
     controller.close_project()
     assert controller.store is None
     errors: list[str] = []
@@ -223,7 +232,7 @@ def test_save_and_reopen_keeps_reservations(
 
 
 def test_bad_file_import_reports_dutch_error_and_changes_nothing(
-    qtbot, window: QMainWindow, controller: ProjectController, tmp_path: Path
+    qtbot, window: QMainWindow, flow: actions.WorkflowActions, controller: ProjectController, tmp_path: Path
 ) -> None:
     store = controller.store
     assert store is not None
@@ -233,7 +242,7 @@ def test_bad_file_import_reports_dutch_error_and_changes_nothing(
     bad = tmp_path / "kapot.gpkg"
     bad.write_bytes(os.urandom(8192))
     with qtbot.waitSignal(controller.error, timeout=60_000) as blocker:
-        window.workflow.drop_files([str(bad)])  # type: ignore[attr-defined]
+        flow.drop_files([str(bad)])
     message, hint = blocker.args
     assert "beschadigd" in message
     assert "Traceback" not in message
@@ -271,9 +280,9 @@ def test_cancel_import_imports_nothing(qtbot, controller: ProjectController, tmp
 
 
 def test_conflict_with_another_handle_is_not_overwritten(
-    qtbot, window: QMainWindow, controller: ProjectController, demo_file: Path
+    qtbot, window: QMainWindow, flow: actions.WorkflowActions, controller: ProjectController, demo_file: Path
 ) -> None:
-    first = _reserve_via_dialog(window, controller, lo=20, hi=30, status="kansrijk")
+    first = _reserve_via_dialog(flow, controller, lo=20, hi=30, status="kansrijk")
     stale = ReserveDialog(controller, PLOT, window)  # shows the version just saved
     fid, seen_version = stale.reservation_id, stale.expected_version
     assert fid is not None
@@ -289,7 +298,7 @@ def test_conflict_with_another_handle_is_not_overwritten(
     _fill(stale, lo=10, hi=15, status="gereserveerd")
     stale.accept()
     steps = controller.undo_stack.count()
-    assert not window.workflow.reserve_from_dialog(stale)  # type: ignore[attr-defined]
+    assert not flow.reserve_from_dialog(stale)
     values = reservation_values(controller.store, fid)  # type: ignore[arg-type]
     assert (values["capacity_min"], values["capacity_max"]) == (60, 70)  # theirs is kept
     assert controller.undo_stack.count() == steps
@@ -352,10 +361,12 @@ def test_new_project_spec_creates_project_with_opgave(qtbot, tmp_path: Path) -> 
     ctrl.close_project()
 
 
-def test_menus_and_shortcuts(qtbot, window: QMainWindow, controller: ProjectController) -> None:
+def test_menus_and_shortcuts(
+    qtbot, window: QMainWindow, flow: actions.WorkflowActions, controller: ProjectController
+) -> None:
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles == ["&Bestand", "Be&werken", "Bee&ld", "Werk&sessie", "&Help"]
-    acts = window.workflow.actions  # type: ignore[attr-defined]
+    acts = flow.actions
     assert acts["reserve"].shortcut().toString() == "Ctrl+R"
     assert acts["import"].shortcut().toString() == "Ctrl+I"
     assert acts["undo"].shortcut().toString() == "Ctrl+Z"

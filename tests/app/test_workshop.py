@@ -138,7 +138,8 @@ def test_workshop_menu_starts_session_and_opens_window(qtbot, controller: Projec
     assert isinstance(flow.workshop_window, WorkshopWindow)
     assert flow.workshop_window.isVisible()
     assert flow.actions["minutes"].isEnabled()
-    assert controller.state is not None and controller.state.info is not None
+    assert controller.state is not None
+    assert controller.state.info is not None
     assert [w["title"] for w in controller.state.info.workshops] == ["Sessie april"]
     flow.workshop_window.close()
 

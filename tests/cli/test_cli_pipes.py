@@ -34,7 +34,8 @@ def _closed_reader(*args: str | Path) -> tuple[int, str]:
         cwd=REPO,
         env=_env(),
     )
-    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout is not None
+    assert proc.stderr is not None
     proc.stdout.close()  # the reader is gone at once: every write fails with EPIPE
     err = proc.stderr.read().decode("utf-8", "replace")
     return proc.wait(timeout=300), err

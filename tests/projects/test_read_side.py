@@ -179,7 +179,8 @@ def test_opening_five_times_writes_nothing(project: Path, tmp_path: Path) -> Non
     for _ in range(5):
         with ProjectStore.open(copy) as store:
             state = load_state(store, "geclusterd")
-            assert state.run is not None and len(state.run.frame) == 58
+            assert state.run is not None
+            assert len(state.run.frame) == 58
         assert main(["project", "info", str(copy)]) == 0
         assert main(["ledger", str(copy), "--json"]) == 0
     assert (_sha(copy), _tables(copy), _revision(copy)) == before
