@@ -34,13 +34,22 @@ def check_output_file(out: str | Path, suffixes: Sequence[str], what: str) -> Pa
     return target
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
-def atomic_output(target: str | Path, *, create_dirs: bool = True) -> Iterator[Path]:
+def atomic_output(target: str | Path, *, create_dirs: bool = True, durable: bool = False) -> Iterator[Path]:
     """A temporary path next to ``target`` (not yet created); moved onto ``target`` on success.
 
     The body writes the temporary path (it may create it, or a library may); on an exception the
     temporary file is removed and the exception propagates, the target untouched. OS errors of
-    the body and of the final move become :class:`StorageError`.
+    the body and of the final move become :class:`StorageError`. ``durable`` forces the content
+    to disk before the move (project files: a power cut never leaves a renamed empty file).
     """
     target = Path(target)
     try:
@@ -74,6 +83,8 @@ def atomic_output(target: str | Path, *, create_dirs: bool = True) -> Iterator[P
                 path=str(target),
             )
         try:
+            if durable:
+                _fsync(tmp)
             os.replace(tmp, target)
         except OSError as exc:
             raise StorageError(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plotscore.progress import Progress, report
-from projects.errors import InputsError, ProjectError
+from projects.errors import InputsError, StorageError
+from projects.files import atomic_output
 from projects.records import DEFAULT_CATEGORIES, project_row
 
 if TYPE_CHECKING:
@@ -75,27 +74,26 @@ def save_copy(store: ProjectStore, out: str | Path, *, progress: Progress | None
         return pull(store.target_label, target, user=store.user)
     if Path(store.target_label).resolve() == target.resolve():
         raise InputsError("De kopie mag niet het project zelf zijn.", hint="Kies een andere naam.")
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".gpkg", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        src = sqlite3.connect(store.target_label)
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(
-                dst,
-                pages=256,
-                progress=lambda _s, left, total: report(progress, 1 - left / max(total, 1), "Kopie maken"),
-            )
-        finally:
-            dst.close()
-            src.close()
-        os.replace(tmp, target)
-    except (OSError, sqlite3.Error) as exc:
-        raise ProjectError(
-            f"De kopie kon niet worden gemaakt: {exc}", hint="Controleer schrijfrechten en schijfruimte."
+        with atomic_output(target, durable=True) as tmp:
+            src = sqlite3.connect(store.target_label)
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(
+                    dst,
+                    pages=256,
+                    progress=lambda _s, left, total: report(
+                        progress, 1 - left / max(total, 1), "Kopie maken"
+                    ),
+                )
+            finally:
+                dst.close()
+                src.close()
+    except sqlite3.Error as exc:
+        raise StorageError(
+            f"De kopie kon niet worden gemaakt: {exc}",
+            hint="Controleer schrijfrechten en schijfruimte.",
+            path=str(target),
         ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     report(progress, 1.0, "Kopie klaar")
     return target

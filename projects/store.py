@@ -17,7 +17,6 @@ import datetime as dt
 import getpass
 import json
 import logging
-import os
 import re
 import sqlite3
 import uuid
@@ -78,6 +77,7 @@ from projects.errors import (
     ProjectFileError,
     StorageError,
 )
+from projects.files import atomic_output
 from projects.geometry import RD_SRID, GeometryType, to_gpkg_blob
 from projects.models import (
     AuditEntry,
@@ -892,39 +892,34 @@ def _create_file(
         )
     if not path.parent.is_dir():
         raise ProjectFileError("De map bestaat niet.", hint="Kies een bestaande map.", path=str(path))
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        _init_file(tmp, revision)
-        engine = _sqlite_engine(tmp)
-        try:
-            with engine.begin() as conn:
-                now = dt.datetime.now(dt.UTC)
-                conn.execute(
-                    insert(Project).values(
-                        uid=uid or uuid.uuid4().hex,
-                        categories=[],
-                        created_at=now,
-                        modified_at=now,
-                        data_dates={},
-                        revision=0,
-                        **fields,
+        with atomic_output(path, create_dirs=False, durable=True) as tmp:
+            _init_file(tmp, revision)
+            engine = _sqlite_engine(tmp)
+            try:
+                with engine.begin() as conn:
+                    now = dt.datetime.now(dt.UTC)
+                    conn.execute(
+                        insert(Project).values(
+                            uid=uid or uuid.uuid4().hex,
+                            categories=[],
+                            created_at=now,
+                            modified_at=now,
+                            data_dates={},
+                            revision=0,
+                            **fields,
+                        )
                     )
-                )
-        finally:
-            engine.dispose()
-        _fsync(tmp)
-        os.replace(tmp, path)
-    except (OSError, sqlite3.Error, DBAPIError) as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, DBAPIError):
-            raise _translate(exc, str(path)) from exc
+            finally:
+                engine.dispose()
+    except sqlite3.Error as exc:
         raise StorageError(
             f"Het projectbestand kon niet worden aangemaakt: {exc}",
             hint="Controleer schrijfrechten en schijfruimte.",
             path=str(path),
         ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+    except DBAPIError as exc:
+        raise _translate(exc, str(path)) from exc
 
 
 def _init_file(path: Path, revision: str) -> None:
@@ -942,14 +937,6 @@ def _init_file(path: Path, revision: str) -> None:
             _migrate(conn, None, revision, str(path))
     finally:
         engine.dispose()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _check_file(path: Path) -> None:
@@ -1248,27 +1235,18 @@ def pull(
     if server.project is None:
         server = _find_server_project(server, project_uid)
     src = _open_server(server, user, upgrade=False)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        _init_file(tmp, "head")
-        engine = _sqlite_engine(tmp)
-        try:
-            with engine.begin() as dst, src.engine.connect() as src_conn:
-                _copy_project(src_conn, dst)
-        finally:
-            engine.dispose()
-        _fsync(tmp)
-        os.replace(tmp, path)
+        with atomic_output(path, create_dirs=False, durable=True) as tmp:
+            _init_file(tmp, "head")
+            engine = _sqlite_engine(tmp)
+            try:
+                with engine.begin() as dst, src.engine.connect() as src_conn:
+                    _copy_project(src_conn, dst)
+            finally:
+                engine.dispose()
     except DBAPIError as exc:
         raise _translate(exc, src.target_label) from exc
-    except OSError as exc:
-        raise StorageError(
-            f"Het projectbestand kon niet worden geschreven: {exc}",
-            hint="Controleer schrijfrechten en schijfruimte.",
-            path=str(path),
-        ) from exc
     finally:
-        tmp.unlink(missing_ok=True)
         src.close()
     log.info("Serverproject %s gekopieerd naar %s", src.target_label, path)
     return path

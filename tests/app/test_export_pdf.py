@@ -69,7 +69,7 @@ def test_map_pdf_has_legend_scale_numbers_and_attribution(scored: Path, tmp_path
         store.close()
     assert out.exists()
     assert seen[-1] == 1.0
-    assert not list(tmp_path.glob(".*.tmp"))  # the temp file was moved into place
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]  # the temp file was moved into place
     pages = _text(out)
     first = _flat(pages[0])
     for word in ("Legenda", "geclusterd", "gereserveerd", "overige kavel", "gebouw (BAG)", "Bestemming"):

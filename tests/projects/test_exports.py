@@ -74,7 +74,7 @@ def test_html_map_is_offline_and_escaped(store: ProjectStore, tmp_path: Path) ->
     assert "Voorzieningen" in text
     # styling runs in one JS function, not folium's per-feature style_function
     assert "switch" not in rest
-    assert not list(tmp_path.glob(".tmp-*"))
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
 
 
 def test_html_map_online_tiles(store: ProjectStore, tmp_path: Path) -> None:
@@ -173,7 +173,7 @@ def test_gis_package_has_layers_and_qgis_styles(store: ProjectStore, tmp_path: P
     assert "8,48,107,255" in by_table["plots"][2]  # #08306B, class 5, from map.toml
     assert 'attr="category"' in by_table["reservations"][2]
     assert "142,36,170,255" in by_table["reservations"][2]  # geclusterd #8E24AA
-    assert not list(tmp_path.glob(".tmp-*"))
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
 
 
 def _expected_rows(store: ProjectStore) -> int:
