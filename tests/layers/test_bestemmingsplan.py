@@ -340,7 +340,9 @@ def test_plan_not_in_force_is_flagged_and_status_and_date_are_columns(
     assert set(ontwerp.frame["plan_status"]) == {"ontwerp"}
     assert set(ontwerp.frame["plan_date"]) == {"2015-02-25"}
     flag = next(w.message for w in ontwerp.warnings if w.code == "plan_not_in_force")
-    assert "'ontwerp'" in flag and "2015-02-25" in flag and "niet vastgesteld" in flag
+    assert "'ontwerp'" in flag
+    assert "2015-02-25" in flag
+    assert "niet vastgesteld" in flag
     vastgesteld = bp.load_imro_gml(shared_data(GOES_ZO))
     assert "plan_not_in_force" not in {w.code for w in vastgesteld.warnings}
     assert set(vastgesteld.frame["plan_date"]) == {"2014-02-13"}
@@ -360,4 +362,6 @@ def test_vector_zoning_with_a_concept_plan_is_flagged(tmp_path: Path) -> None:
     ).to_file(path, layer="bp")
     [res] = bp.load_vector(path)
     flags = [w for w in res.warnings if w.code == "plan_not_in_force"]
-    assert len(flags) == 1 and flags[0].count == 2 and "'Nieuw'" in flags[0].message
+    assert len(flags) == 1
+    assert flags[0].count == 2
+    assert "'Nieuw'" in flags[0].message

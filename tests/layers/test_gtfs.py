@@ -257,7 +257,9 @@ FEED_FREQ = {
 }
 
 
-def _brute_force(start_h: float, end_h: float, headway_s: int, offset_s: int, lo_h: float, hi_h: float) -> int:
+def _brute_force(
+    start_h: float, end_h: float, headway_s: int, offset_s: int, lo_h: float, hi_h: float
+) -> int:
     """Count departures by listing every trip: the reference for the analytic count."""
     n, t = 0, start_h * 3600
     while t < end_h * 3600:
@@ -299,7 +301,8 @@ def test_expired_and_future_feeds_say_so(tmp_path: Path) -> None:
     folder = write_feed(tmp_path / "feed", FEED_FREQ)
     [old] = gtfs.load(folder, today=dt.date(2026, 6, 1))
     codes = {w.code for w in old.warnings}
-    assert "gtfs_expired" in codes and old.meta["expired"] is True
+    assert "gtfs_expired" in codes
+    assert old.meta["expired"] is True
     assert old.meta["validity"] == {"start": "2024-01-01", "end": "2024-12-31"}
     assert old.meta["date"] == "2024-01-02"  # a Tuesday inside the validity, said in the warning
     assert "2024-01-02" in next(w.message for w in old.warnings if w.code == "gtfs_expired")
@@ -323,4 +326,5 @@ def test_default_date_is_the_tuesday_with_most_trips(tmp_path: Path) -> None:
     # 19 March: BUSY's 2 trips instead of WK's 3 -> fewer; every other Tuesday has 3 trips
     assert res.meta["date"] == "2024-03-12"
     stats = res.meta["departures_per_hour_stats"]
-    assert stats["stops"] == 3 and stats["max"] == pytest.approx(6 / 12)
+    assert stats["stops"] == 3
+    assert stats["max"] == pytest.approx(6 / 12)
