@@ -38,6 +38,14 @@ class Warnings(list[LayerWarning]):
         """
         if count <= 0:
             return
+        # The same warning again (e.g. per layer of one file) adds up instead of repeating.
+        templates: dict[int, str] = self.__dict__.setdefault("_templates", {})
+        for i, existing in enumerate(self):
+            if existing.code == code and templates.get(i) == message:
+                total = existing.count + count
+                self[i] = LayerWarning(code=code, message=message.replace("{n}", str(total)), count=total)
+                return
+        templates[len(self)] = message
         self.append(LayerWarning(code=code, message=message.replace("{n}", str(count)), count=count))
 
 
