@@ -22,12 +22,11 @@ from sqlalchemy import select
 
 from layers.canonical import RD_NEW, LayerKind
 from layers.plots import load as load_plots
-from layers.registry import load_path
 from plotscore.candidates import CANDIDATE_COLUMNS, CandidateList, find_candidates, load_rules
 from plotscore.progress import Progress, report, scaled
 from projects.errors import InputsError
 from projects.models import Plot
-from projects.scoring import check_output_path
+from projects.scoring import FileReader, check_output_path
 
 if TYPE_CHECKING:
     from projects.store import ProjectStore
@@ -94,12 +93,16 @@ def candidates_from_files(
     lists: Sequence[tuple[str | Path, Mapping[str, str]]] = (),
     rules: str | Path | None = None,
     progress: Progress | None = None,
+    layer: str | None = None,
+    gtfs_date: Any = None,
 ) -> gpd.GeoDataFrame:
     """Read layer files (kinds detected, or forced per option) and run the candidate finder.
 
     Plots found in ``paths`` count as existing plots (candidates on them are ``duplicate_of``).
     ``lists`` are plan-capacity lists read with the plots loader plus their column mapping.
+    ``layer`` and ``gtfs_date`` work as in :class:`projects.scoring.FileReader`.
     """
+    reader = FileReader(layer=layer, gtfs_date=gtfs_date)
     found: dict[LayerKind, list[gpd.GeoDataFrame]] = {}
     jobs: list[tuple[str | Path, LayerKind | None]] = [(p, None) for p in paths]
     jobs += [(p, LayerKind.BUILDINGS) for p in buildings]
@@ -108,9 +111,11 @@ def candidates_from_files(
     jobs += [(p, LayerKind.FACILITIES) for p in facilities]
     for k, (path, kind) in enumerate(jobs):
         report(progress, 0.4 * k / max(1, len(jobs)), f"{Path(path).name} lezen")
-        for result in load_path(path, kind=kind) if kind is not None else load_path(path, kinds=_INPUT_KINDS):
+        results = reader.read(path, kind=kind) if kind is not None else reader.read(path, kinds=_INPUT_KINDS)
+        for result in results:
             if result.kind in _INPUT_KINDS:
                 found.setdefault(result.kind, []).append(result.frame)
+    reader.check()
     cand_lists = []
     for path, mapping in lists:
         loader_map = {k: v for k, v in mapping.items() if k in ("plot_id", "name")}
