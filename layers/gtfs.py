@@ -436,7 +436,7 @@ def _feed_info(feed_info: pd.DataFrame | None) -> dict[str, str]:
     for key in ("feed_start_date", "feed_end_date"):
         stamp = _dates(pd.Series([row[key]])).iloc[0]
         if not pd.isna(stamp):
-            out[key.removeprefix("feed_")] = stamp.date().isoformat()
+            out[key.removeprefix("feed_").removesuffix("_date")] = stamp.date().isoformat()
     return {k: v for k, v in out.items() if v}
 
 
