@@ -82,11 +82,15 @@ _PLAN_LAYER = "Bestemmingsplangebied"
 # Layers that carry no planobject geometry; skipped without a warning.
 _NON_SPATIAL = {"MetadataIMRObestand"}
 
-# Planstatus values under which a plan is law (IMRO Planstatus lists; "onherroepelijk" and
-# "vigerend" come from the Ruimtelijke Plannen API). Concept, voorontwerp and ontwerp are not.
-IN_FORCE_STATUSES = frozenset(
-    {"vastgesteld", "onherroepelijk", "geconsolideerd", "geconsolideerde versie", "vigerend", "geldend"}
-)
+
+def _in_force_statuses() -> frozenset[str]:
+    """Planstatus values under which a plan is law (``resources/zoning/planstatus.toml``)."""
+    with resource("zoning", "planstatus.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    return frozenset(str(v).strip().lower() for v in data["in_force"])
+
+
+IN_FORCE_STATUSES = _in_force_statuses()
 
 
 @dataclass(frozen=True, slots=True)
