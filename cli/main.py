@@ -187,6 +187,8 @@ def _format_score(s: dict[str, Any]) -> str:
             f"robuust {100 * (row.get('robustness') or 0):.0f}%, bestemming {row.get('zoning_class') or '-'}, "
             f"{row.get('capacity_min')}–{row.get('capacity_max')} woningen"
         )
+        if row.get("capacity_basis"):
+            lines.append(f"     capaciteit: {row['capacity_basis']}")
         lines.append(f"     {row.get('explanation') or ''}")
     if s["notes"]:
         lines.append("")
@@ -830,6 +832,10 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
         f"{summary['count']} kansen, waarvan {summary['new']} nieuw (de rest valt samen met een bestaande kavel)"
     )
     print("per familie: " + (", ".join(f"{k} {v}" for k, v in summary["by_family"].items()) or "-"))
+    if summary["skipped_rules"]:
+        print("niet gezocht:")
+        for skipped in summary["skipped_rules"]:
+            print(f"  {skipped['reason']}")
     for c in summary["candidates"]:
         dup = f"  [= {c['duplicate_of']}]" if c["duplicate_of"] else ""
         area = f"{c['area_m2']:.0f} m²" if c["area_m2"] else "punt"

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from layers.canonical import RD_NEW, LayerKind
 from layers.plots import load as load_plots
-from plotscore.candidates import CANDIDATE_COLUMNS, CandidateList, find_candidates, load_rules
+from plotscore.candidates import CANDIDATE_COLUMNS, CandidateList, find_candidates, load_rules, skipped_rules
 from plotscore.progress import Progress, report, scaled
 from projects.errors import InputsError
 from projects.models import Plot
@@ -264,7 +264,11 @@ def write_candidates(frame: gpd.GeoDataFrame, out: str | Path) -> Path:
 
 
 def candidates_summary(frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    """JSON-ready: counts per family and rule, and one entry per candidate."""
+    """JSON-ready: counts per family and rule, one entry per candidate, and the rules that could not run.
+
+    ``skipped_rules`` lists every rule that could not look (no layer, or a layer without the
+    attribute it needs) with its Dutch reason, so "0 kansen" never hides "niet gezocht".
+    """
     rules_count: dict[str, int] = {}
     for rules in frame["rules"]:
         for r in rules:
@@ -289,5 +293,6 @@ def candidates_summary(frame: gpd.GeoDataFrame) -> dict[str, Any]:
         "by_family": {str(k): int(v) for k, v in frame["family"].value_counts().sort_index().items()},
         "by_rule": dict(sorted(rules_count.items())),
         "columns": list(CANDIDATE_COLUMNS),
+        "skipped_rules": skipped_rules(frame),
         "candidates": items,
     }

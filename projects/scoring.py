@@ -278,6 +278,7 @@ def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 
             "zoning_class",
             "capacity_min",
             "capacity_max",
+            "capacity_basis",
             "explanation",
         )
         if c in f.columns
