@@ -409,7 +409,8 @@ def load(
             hint="Gebruik de perceel- of pandbestanden van de BRK-download (GML) of de PDOK-GeoPackage.",
             path=p,
         )
-    others = [n for n, _, _ in plan if n not in {v[0] for v in chosen.values()}]
+    read = {v[0] for v in chosen.values()}
+    others = [str(n) for n, _ in list_layers(p) if str(n) not in read]  # labels, boundaries, ...
     results = []
     for kind in (LayerKind.PLOTS, LayerKind.BUILDINGS):
         if kind not in chosen:

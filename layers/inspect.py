@@ -120,6 +120,9 @@ def details(result: LoadResult) -> list[str]:
             f"kadastrale aanduiding: {brk['met_aanduiding']} van {brk['percelen']} percelen{example}; "
             f"kadastrale grootte bij {brk['met_kadastrale_grootte']}"
         )
+    other_layers = meta.get("other_layers")
+    if isinstance(other_layers, list) and other_layers:
+        lines.append("niet gelezen lagen: " + ", ".join(str(n) for n in other_layers))
     per_layer = meta.get("layers")
     if isinstance(per_layer, dict) and len(per_layer) > 1:
         lines.append("per laag: " + ", ".join(f"{k} {v}" for k, v in per_layer.items()))

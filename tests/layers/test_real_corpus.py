@@ -397,3 +397,45 @@ def test_lvbag_assen_keeps_current_voorkomens_and_counts_only_kept_panden(
     xml.write_text(current_one, encoding="utf-8")
     [res] = load_path(folder, kind=LayerKind.BUILDINGS)
     assert {w.code: w.count for w in res.warnings}["bag_bouwjaar_unknown"] == 1
+
+
+def test_brk_in_pdok_geopackage_layout(real: Callable[[str], Path], tmp_path: Path) -> None:
+    """PDOK's GeoPackage columns (its published service configuration), filled from the real v5 GML.
+
+    No real PDOK download was found (see PROVENANCE.md); the parcels and their numbers are the
+    real Otterlo ones, only the column names and layers follow PDOK's layout.
+    """
+    source = real("brk/kadastralekaart_v5_perceel_otterlo.gml")
+    want = _brk_percelen(source)
+    [plain] = load_path(source, kind=LayerKind.PLOTS)
+    f = plain.frame
+    perceel = gpd.GeoDataFrame(
+        {
+            "identificatie_lokaal_id": f["brk_identificatie"],
+            "kadastrale_gemeente_code": f["kadastrale_gemeente_code"],
+            "kadastrale_gemeente_waarde": f["kadastrale_gemeente"],
+            "akr_kadastrale_gemeente_code_waarde": f["akr_code"],
+            "sectie": f["sectie"],
+            "perceelnummer": f["perceelnummer"].astype(int),
+            "kadastrale_grootte_waarde": f["kadastrale_grootte_m2"].astype(float),
+            "soort_grootte_waarde": "Vastgesteld",
+            "perceelnummer_plaatscoordinaat_x": f.geometry.representative_point().x,
+            "perceelnummer_plaatscoordinaat_y": f.geometry.representative_point().y,
+        },
+        geometry=f.geometry,
+        crs=f.crs,
+    )
+    gpkg = tmp_path / "kadastralekaart.gpkg"
+    gpd.GeoDataFrame(
+        {"perceel_id": perceel["identificatie_lokaal_id"], "perceelnummer": perceel["perceelnummer"]},
+        geometry=f.geometry.representative_point(),
+        crs=f.crs,
+    ).to_file(gpkg, layer="perceel_label")
+    perceel.to_file(gpkg, layer="perceel")
+    [res] = load_path(gpkg)
+    assert res.kind is LayerKind.PLOTS
+    assert res.layer == "perceel"
+    assert set(res.frame["kadastraal_perceel"]) == set(want)
+    assert res.meta["geometry"]["type"] == "vlak"
+    assert "perceelnummer_plaatscoordinaat_x" in res.meta["geometry"]["others"][0]["name"]
+    assert res.meta["other_layers"] == ["perceel_label"]  # the label points: known, not used
