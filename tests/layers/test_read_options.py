@@ -19,7 +19,9 @@ from layers.result import LoadResult, Warnings
 
 def _two_layer_gpkg(path: Path) -> Path:
     gpd.GeoDataFrame(
-        {"plot_id": ["a", "b"], "naam": ["A", "B"]}, geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10)], crs=28992
+        {"plot_id": ["a", "b"], "naam": ["A", "B"]},
+        geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10)],
+        crs=28992,
     ).to_file(path, layer="kavels")
     gpd.GeoDataFrame({"plot_id": ["c"], "naam": ["C"]}, geometry=[Point(5, 5)], crs=28992).to_file(
         path, layer="punten"
