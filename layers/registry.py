@@ -187,7 +187,7 @@ def detect(pr: Probe, kind: LayerKind | None = None) -> SourceFormat:
     if kind is not None:
         # The user already said what it is: telling them to use --kind again helps nobody.
         readers = [f.label for f in FORMATS if kind in f.kinds and f.id != "native_gpkg"]
-        layers = ", ".join(lp.name for lp in pr.layers)
+        layers = ", ".join(lp.name for lp in pr.layers) if len(pr.layers) > 1 else ""
         raise LayerFormatError(
             f"Dit bestand herkennen we niet als {kind.value}" + (f" (lagen: {layers})." if layers else "."),
             hint="Voor deze soort lezen we: " + "; ".join(readers) + ". "
