@@ -339,7 +339,7 @@ def _panden(raw: gpd.GeoDataFrame, warnings: Warnings) -> gpd.GeoDataFrame:
     out["identificatie"] = normalise_bag_ids(raw[lower["identificatiebagpnd"]])
     warnings.add(
         "brk_pand_only_id",
-        "De {n} panden van de kadastrale kaart hebben alleen het BAG-pand-id, geen bouwjaar, status of "
+        "De {n} panden (kadastrale kaart / BGT) hebben alleen het BAG-pand-id, geen bouwjaar, status of "
         "gebruiksdoel; importeer daarvoor de BAG-panden.",
         len(out),
     )
@@ -488,7 +488,7 @@ def _sniff(pr: Probe) -> bool:
 BRK_FORMAT = register(
     SourceFormat(
         id="brk",
-        label="BRK kadastrale kaart (percelen, panden)",
+        label="BRK kadastrale kaart (percelen, panden; ook BGT-panden)",
         kinds=(LayerKind.PLOTS, LayerKind.BUILDINGS),
         sniff=_sniff,
         load=load,
