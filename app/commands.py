@@ -1,6 +1,6 @@
 """Undoable edits: reserve, change status, draw and delete plots.
 
-Each command is one short transaction through :mod:`projects.service` (a few ms on a project
+Each command is one short transaction through the use cases in :mod:`projects` (a few ms on a project
 file), so it runs on the GUI thread. :func:`execute` does the first ``apply`` *before* the
 command goes on the controller's undo stack: an edit that fails (bad input, someone else saved
 first) never becomes an undo step. Undo and redo pass the version they last wrote, so undoing

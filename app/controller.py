@@ -134,7 +134,7 @@ class ProjectController(QObject):
         self.run_task(self.tr("Project openen"), work, on_done=self._opened)
 
     def new_project(self, target: str | Path, **kwargs: Any) -> None:
-        """Create a project (see :func:`projects.service.new_project`) and open it."""
+        """Create a project (see :func:`projects.project.new_project`) and open it."""
 
         def work(*, progress: Callable[[float, str], None]) -> tuple[ProjectStore, ProjectState]:
             store = new_project(target, **kwargs)

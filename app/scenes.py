@@ -6,7 +6,7 @@ and saves the window or dialog the scene shows. ``scripts/make_screenshots.sh`` 
 scene into ``docs/img/``; a test renders them all, so the guide's pictures match the app.
 
 Each scene returns the widget to photograph; reservations it needs are made through
-:mod:`projects.service`, exactly as the *Reserveren* dialog does.
+:mod:`projects.reservations`, exactly as the *Reserveren* dialog does.
 """
 
 from __future__ import annotations

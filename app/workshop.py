@@ -3,7 +3,7 @@
 Large type, high contrast (resources/styles/workshop.toml): a second map on the same
 controller, the bod as bars, the top-N list, a button per party plus *Consensus*, and a panel
 to pin comments and votes to the selected plot and to log decisions. Everything is stored in
-the project through :mod:`projects.service`; the minutes come from ``workshop_minutes``.
+the project through the use cases in :mod:`projects` (reservations, workshops); the minutes come from ``workshop_minutes``.
 """
 
 from __future__ import annotations

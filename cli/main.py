@@ -48,7 +48,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from layers.inspect import inspect_path
 
     kind = LayerKind(args.kind) if args.kind else None
-    info = inspect_path(args.path, kind=kind)
+    info = inspect_path(args.path, kind=kind, layer=args.layer, gtfs_date=args.gtfs_date)
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
     else:
@@ -81,6 +81,8 @@ def _format_inspect(info: dict[str, Any]) -> str:
             shown = ", ".join(f"{k} {v}" for k, v in top[:12])
             more = f", … (+{len(top) - 12})" if len(top) > 12 else ""
             lines.append(f"per {col}: {shown}{more}")
+        for detail in layer.get("details", []):
+            lines.append(detail)
         if layer.get("warnings"):
             lines.append("waarschuwingen:")
             lines.extend(f"  - {w}" for w in layer["warnings"])
@@ -140,6 +142,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
         zoning=args.zoning or (),
         neighbourhoods=args.neighbourhoods,
         exclusions=args.exclusions,
+        layer=args.layer,
+        gtfs_date=args.gtfs_date,
     )
     run = score_layer_files(
         inputs,
@@ -183,6 +187,8 @@ def _format_score(s: dict[str, Any]) -> str:
             f"robuust {100 * (row.get('robustness') or 0):.0f}%, bestemming {row.get('zoning_class') or '-'}, "
             f"{row.get('capacity_min')}–{row.get('capacity_max')} woningen"
         )
+        if row.get("capacity_basis"):
+            lines.append(f"     capaciteit: {row['capacity_basis']}")
         lines.append(f"     {row.get('explanation') or ''}")
     if s["notes"]:
         lines.append("")
@@ -219,9 +225,10 @@ def _cmd_project_new(args: argparse.Namespace) -> int:
 def _cmd_project_import(args: argparse.Namespace) -> int:
     from projects.imports import import_layer
 
+    options = _read_options(args.file, args.kind, layer=args.layer, gtfs_date=args.gtfs_date)
     with _open_project(args.project) as store:
         progress = _StderrProgress()
-        layers = import_layer(store, args.file, kind=args.kind, progress=progress)
+        layers = import_layer(store, args.file, kind=args.kind, progress=progress, **options)
         for ls in layers:
             extra = ""
             if ls.kind == "plots":
@@ -231,6 +238,33 @@ def _cmd_project_import(args: argparse.Namespace) -> int:
             for w in ls.warnings or []:
                 print(f"  waarschuwing: {w}")
     return EXIT_OK
+
+
+def _read_options(path: str, kind: str | None, *, layer: str | None, gtfs_date: str | None) -> dict[str, Any]:
+    """The loader options of ``--layer`` / ``--gtfs-date`` for one file, checked before any write.
+
+    A service date for a file that is no timetable is a mistake worth saying, not ignoring.
+    """
+    from layers.canonical import LayerKind
+    from layers.errors import LayerFormatError
+    from layers.registry import detect, probe, restrict_to_layer
+
+    options: dict[str, Any] = {}
+    if layer is not None:
+        options["layer"] = layer
+    if gtfs_date is not None:
+        pr = probe(path)
+        if layer is not None:
+            pr = restrict_to_layer(pr, layer)
+        fmt = detect(pr, LayerKind(kind) if kind else None)
+        if "date" not in fmt.options:
+            raise LayerFormatError(
+                f"--gtfs-date geldt alleen voor een GTFS-dienstregeling; dit bestand is: {fmt.label}.",
+                hint="Laat --gtfs-date weg voor dit bestand.",
+                path=path,
+            )
+        options["gtfs_date"] = gtfs_date
+    return options
 
 
 def _cmd_project_info(args: argparse.Namespace) -> int:
@@ -635,6 +669,7 @@ def _add_project_parsers(sub: Any) -> None:
         choices=list(VECTOR_KINDS),
         help="lees het bestand als deze soort",
     )
+    _add_read_options(p)
     p.set_defaults(func=_cmd_project_import)
 
     p = psub.add_parser("info", help="overzicht van het project")
@@ -768,7 +803,8 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
     store = None
     try:
         if args.project:
-            if args.inputs or args.buildings or args.zoning or args.land_use or args.facilities or args.list:
+            given = (args.inputs, args.buildings, args.zoning, args.land_use, args.facilities, args.list)
+            if any(given) or args.layer or args.gtfs_date:
                 raise InputsError(
                     "Met --project komen de lagen uit het project.",
                     hint="Importeer extra lagen eerst: bodnaarplot project import PROJECT BESTAND.",
@@ -786,6 +822,8 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
                 lists=lists,
                 rules=args.rules,
                 progress=progress,
+                layer=args.layer,
+                gtfs_date=args.gtfs_date,
             )
         accepted = accept_candidates(store, frame, args.accept) if store is not None and args.accept else None
     finally:
@@ -804,6 +842,10 @@ def _cmd_candidates(args: argparse.Namespace) -> int:
         f"{summary['count']} kansen, waarvan {summary['new']} nieuw (de rest valt samen met een bestaande kavel)"
     )
     print("per familie: " + (", ".join(f"{k} {v}" for k, v in summary["by_family"].items()) or "-"))
+    if summary["skipped_rules"]:
+        print("niet gezocht:")
+        for skipped in summary["skipped_rules"]:
+            print(f"  {skipped['reason']}")
     for c in summary["candidates"]:
         dup = f"  [= {c['duplicate_of']}]" if c["duplicate_of"] else ""
         area = f"{c['area_m2']:.0f} m²" if c["area_m2"] else "punt"
@@ -837,6 +879,7 @@ def _add_candidates_parser(sub: Any) -> None:
         metavar="VELD=KOLOM,...",
         help="kolomkoppeling van de --list ervoor: name, plot_id, planned_homes, phase",
     )
+    _add_read_options(p, several=True)
     p.add_argument("--rules", help="eigen regelbestand (.toml), standaard resources/candidates/rules.toml")
     p.add_argument("--project", help="zoek in de lagen van dit project (bestand of database-URL)")
     p.add_argument("--accept", metavar="all|ID,ID", help="neem kansen op als kavels van het project")
@@ -974,6 +1017,25 @@ def _add_gui_options(p: argparse.ArgumentParser, *, scene: bool = False) -> None
     p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
 
 
+def _add_read_options(p: argparse.ArgumentParser, *, several: bool = False) -> None:
+    """``--layer`` and ``--gtfs-date``: how to read multi-layer files and timetables."""
+    if several:
+        layer_help = (
+            "lees uit elk bestand dat een laag met deze naam heeft alleen die laag "
+            "(bijv. perceel of verblijfsobjecten); andere bestanden worden gewoon gelezen"
+        )
+        date_help = (
+            "dienstregelingsdag JJJJ-MM-DD voor GTFS-bestanden (standaard: een dinsdag in de geldigheid)"
+        )
+    else:
+        layer_help = "lees alleen deze laag van een bestand met meer lagen (GeoPackage, GML)"
+        date_help = (
+            "dienstregelingsdag JJJJ-MM-DD van een GTFS-bestand (standaard: een dinsdag in de geldigheid)"
+        )
+    p.add_argument("--layer", metavar="LAAG", help=layer_help)
+    p.add_argument("--gtfs-date", dest="gtfs_date", metavar="JJJJ-MM-DD", help=date_help)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bodnaarplot",
@@ -999,6 +1061,7 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=[*VECTOR_KINDS, "raster"],
         help="lees het bestand als deze soort",
     )
+    _add_read_options(p)
     p.add_argument("--json", action="store_true", help="één JSON-object op stdout")
     p.set_defaults(func=_cmd_inspect)
 
@@ -1022,6 +1085,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=10, help="grootte van de top-k (robuustheid, overzicht)")
     p.add_argument("--robustness-runs", type=int, default=200, help="aantal verstoorde wegingen")
     p.add_argument("--seed", type=int, default=0, help="zaad voor de robuustheidsberekening")
+    _add_read_options(p, several=True)
     p.add_argument("--out", help="uitvoer: .gpkg (met geometrie) of .csv (alle kolommen)")
     p.add_argument("--json", action="store_true", help="samenvatting als één JSON-object op stdout")
     p.set_defaults(func=_cmd_score)

@@ -115,6 +115,30 @@ _MAX_ZIP_DEPTH = 3
 _ID_PREFIX = re.compile(r"^NL\.IMBAG\.[A-Za-z]+\.", re.IGNORECASE)
 _VECTOR_SUFFIXES = {".gpkg", ".geojson", ".json", ".gml", ".shp", ".fgb", ".sqlite"}
 _BOUWJAAR_MIN = 1000
+# Layers of addresses: object type words in the layer name, and fields that make it an address.
+_ADDRESS_TYPES = ("verblijfsobject", "ligplaats", "standplaats")
+_ADDRESS_FIELDS = {
+    "huisnummer",
+    "postcode",
+    "nummer_id",
+    "nummeraanduiding_id",
+    "hoofdadres_identificatie",
+    "hoofdadresnummeraanduidingref",
+    "nummeraanduiding_hoofdadres_identificatie",
+}
+# Columns holding the id of the (hoofd)adres, the nummeraanduiding (compared in lower case).
+_NUMMERAANDUIDING_COLUMNS = (
+    "nummeraanduiding_hoofdadres_identificatie",
+    "hoofdadres_identificatie",
+    "nummeraanduiding_id",
+    "nummer_id",
+)
+# Statuses of a nummeraanduiding (the address), not of the object: kept in adres_status.
+_NAMING_STATUSES = {"naamgeving uitgegeven", "naamgeving ingetrokken"}
+# Helper columns that carry a per-row finding through the filters (dropped before conform).
+_BAD_ID = "_bag_bad_id"
+_BAD_YEAR = "_bag_bad_year"
+_NO_ID = "_bag_no_id"
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,6 +249,17 @@ class _Counts:
     n_duplicates: int = 0
     status_counts: dict[str, int] = field(default_factory=dict)
 
+    def merge(self, other: _Counts) -> None:
+        """Add another layer's counts (addresses come from several layers)."""
+        self.n_read += other.n_read
+        self.n_history_dropped += other.n_history_dropped
+        self.n_demolished += other.n_demolished
+        self.n_not_realised += other.n_not_realised
+        self.n_wrongly_registered += other.n_wrongly_registered
+        self.n_duplicates += other.n_duplicates
+        for status, n in other.status_counts.items():
+            self.status_counts[status] = self.status_counts.get(status, 0) + n
+
     def as_meta(self) -> dict[str, Any]:
         return {
             "n_read": self.n_read,
@@ -253,12 +288,14 @@ def _history_mask(frame: pd.DataFrame) -> pd.Series:
     for name in _INACTIVE_COLUMNS:
         if name in lower:
             ended |= _filled(frame[lower[name]])
-    if "eindgeldigheid" in lower:
-        col = frame[lower["eindgeldigheid"]]
+    end_col = lower.get("eindgeldigheid", lower.get("datum_eind"))  # datum_eind: PDOK address packages
+    if end_col is not None:
+        col = frame[end_col]
         end = pd.to_datetime(col, errors="coerce", utc=True)
         ended |= _filled(col) & ~(end > now).fillna(False).astype(bool)
-    if "begingeldigheid" in lower:
-        begin = pd.to_datetime(frame[lower["begingeldigheid"]], errors="coerce", utc=True)
+    begin_col = lower.get("begingeldigheid", lower.get("datum_strt"))
+    if begin_col is not None:
+        begin = pd.to_datetime(frame[begin_col], errors="coerce", utc=True)
         ended |= (begin > now).fillna(False).astype(bool)
     return ended
 
@@ -382,8 +419,8 @@ def _deduplicate(
     return gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs)
 
 
-def _clean_values(frame: gpd.GeoDataFrame, kind: LayerKind, warnings: Warnings) -> gpd.GeoDataFrame:
-    """Normalise ids, gebruiksdoel, postcode and bouwjaar; count what could not be used."""
+def _clean_values(frame: gpd.GeoDataFrame, kind: LayerKind) -> gpd.GeoDataFrame:
+    """Normalise ids, gebruiksdoel, postcode and bouwjaar; mark what could not be used."""
     out = frame.copy()
     if "identificatie" not in out.columns:
         raise LayerSchemaError(
@@ -391,12 +428,8 @@ def _clean_values(frame: gpd.GeoDataFrame, kind: LayerKind, warnings: Warnings) 
             hint="Exporteer de laag opnieuw met het BAG-attribuut identificatie.",
         )
     out["identificatie"] = normalise_bag_ids(out["identificatie"])
-    bad = ~out["identificatie"].str.fullmatch(r"\d{16}").fillna(False).astype(bool)
-    warnings.add(
-        "bag_invalid_id",
-        "{n} objecten zonder geldige BAG-identificatie (16 cijfers) wel opgenomen",
-        int(bad.sum()),
-    )
+    # Counted later, on the rows that are kept (history and demolished panden are no news).
+    out[_BAD_ID] = ~out["identificatie"].str.fullmatch(r"\d{16}").fillna(False).astype(bool)
     if "pand_identificatie" in out.columns:
         out["pand_identificatie"] = _normalise_id_list(out["pand_identificatie"])
     if "gebruiksdoel" in out.columns:
@@ -410,13 +443,37 @@ def _clean_values(frame: gpd.GeoDataFrame, kind: LayerKind, warnings: Warnings) 
         year = pd.to_numeric(out["bouwjaar"], errors="coerce")
         # 9999 is BAG's placeholder for an unknown year; far-future or pre-medieval years are errors.
         unknown = year.notna() & ((year >= datetime.now().year + 10) | (year < _BOUWJAAR_MIN))
+        out[_BAD_YEAR] = unknown
+        out["bouwjaar"] = year.mask(unknown)
+    return _lists_to_text(out)
+
+
+def _count_value_issues(frame: gpd.GeoDataFrame, kind: LayerKind, warnings: Warnings) -> gpd.GeoDataFrame:
+    """Warn about ids and years that could not be used, counting only the rows that are kept."""
+    no_id = (
+        frame[_NO_ID].fillna(False).astype(bool)
+        if _NO_ID in frame.columns
+        else pd.Series(False, index=frame.index)
+    )
+    if _BAD_ID in frame.columns:
+        warnings.add(
+            "bag_invalid_id",
+            f"{{n}} {_NOUN[kind]} zonder geldige BAG-identificatie (16 cijfers) wel opgenomen",
+            int((frame[_BAD_ID].astype(bool) & ~no_id).sum()),
+        )
+    warnings.add(
+        "bag_address_no_id",
+        "{n} adressen zonder eigen BAG-identificatie (de laag heeft alleen het id van het adres, "
+        "de nummeraanduiding)",
+        int(no_id.sum()),
+    )
+    if _BAD_YEAR in frame.columns:
         warnings.add(
             "bag_bouwjaar_unknown",
             "{n} panden met onbekend bouwjaar (zoals 9999) zonder bouwjaar opgenomen",
-            int(unknown.sum()),
+            int(frame[_BAD_YEAR].fillna(False).astype(bool).sum()),
         )
-        out["bouwjaar"] = year.mask(unknown)
-    return _lists_to_text(out)
+    return frame.drop(columns=[c for c in (_BAD_ID, _BAD_YEAR, _NO_ID) if c in frame.columns])
 
 
 def _status_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -439,11 +496,12 @@ def _finish(
     """The shared BAG pipeline from a raw GDAL frame to a canonical frame (see module doc)."""
     counts.n_read = len(raw)
     frame = _rename_to_canonical(raw, kind)
-    frame = _clean_values(frame, kind, warnings)
+    frame = _clean_values(frame, kind)
     counts.status_counts = _status_counts(frame)
     frame = _drop_history(frame, kind, warnings, counts)
     frame = _drop_retired(frame, kind, warnings, counts, keep_retired=keep_retired)
     frame = _deduplicate(frame, kind, warnings, counts)
+    frame = _count_value_issues(frame, kind, warnings)
     frame = ensure_rd(frame, warnings, path=path, assume_crs=assume_crs)
     frame = clean_geometries(frame, warnings, family=_FAMILY[kind])
     return conform(frame, kind)
@@ -524,6 +582,8 @@ def classify_layer(name: str, geometry_type: str | None, fields: Sequence[str]) 
     """
     lname = name.lower().rsplit(":", 1)[-1]
     cols = {f.lower() for f in fields}
+    if address_layer_type(name, fields) is not None:
+        return LayerKind.ADDRESSES
     if "identificatie" not in cols or not cols & {"status", "pandstatus"}:
         return None
     if any(word in lname for word in ("ligplaats", "standplaats", "woonplaats", "nummeraanduiding")):
@@ -541,6 +601,23 @@ def classify_layer(name: str, geometry_type: str | None, fields: Sequence[str]) 
         return LayerKind.BUILDINGS if (is_polygon or not gtype or gtype == "unknown") else None
     if not gtype or gtype == "unknown":
         return LayerKind.ADDRESSES if vbo_fields and "oppervlakte" in cols else None
+    return None
+
+
+def address_layer_type(name: str, fields: Sequence[str]) -> str | None:
+    """``verblijfsobject``, ``ligplaats`` or ``standplaats`` for a layer of BAG addresses, else None.
+
+    PDOK's address packages (and bag-light's ligplaats/standplaats) name the layer after the
+    object type, often in the plural, and carry address fields (huisnummer, postcode, the
+    nummeraanduiding id) but not always the object's own identificatie or a VBO status.
+    """
+    lname = name.lower().rsplit(":", 1)[-1]
+    cols = {f.lower() for f in fields}
+    if not cols & _ADDRESS_FIELDS:
+        return None
+    for word in _ADDRESS_TYPES:
+        if word in lname:
+            return word
     return None
 
 
@@ -573,10 +650,12 @@ def load_bag_vector(
     layer: str | None = None,
     keep_retired: bool = False,
 ) -> list[LoadResult]:
-    """Read BAG panden / verblijfsobjecten from a GeoPackage, GeoJSON or other vector export.
+    """Read BAG panden / addresses from a GeoPackage, GeoJSON or other vector export.
 
-    One result per kind, from the first layer of that kind (a layer named ``pand`` or
-    ``verblijfsobject`` wins); ``layer`` forces one layer.
+    Panden come from the first pand layer (one named ``pand`` wins). Addresses come from
+    every layer of verblijfsobjecten, ligplaatsen and standplaatsen (a PDOK address package
+    has all three), combined into one frame with a ``bag_type`` column and the count per layer
+    in ``meta["layers"]``. ``layer`` reads one layer only.
     """
     p = check_file(path)
     wanted = _wanted(kinds)
@@ -585,16 +664,21 @@ def load_bag_vector(
         layers = [(n, k) for n, k in layers if n == layer]
         if not layers:
             raise LayerSchemaError(
-                f"De laag '{layer}' bevat geen BAG-panden of -verblijfsobjecten.",
-                hint="Kies een laag met identificatie, status en bouwjaar (panden) of oppervlakte (verblijfsobjecten).",
+                f"De laag '{layer}' bevat geen BAG-panden of -adressen.",
+                hint="Kies een laag met identificatie, status en bouwjaar (panden) of met adressen "
+                "(verblijfsobjecten, ligplaatsen, standplaatsen).",
                 path=p,
             )
-    chosen: dict[LayerKind, str] = {}
+    chosen: dict[LayerKind, list[str]] = {}
     for preferred_first in (True, False):
         for name, kind in layers:
-            exact = name.lower() in ("pand", "verblijfsobject")
-            if kind in wanted and kind not in chosen and (exact or not preferred_first):
-                chosen[kind] = name
+            exact = name.lower() == "pand"
+            new = kind is LayerKind.BUILDINGS and kind in wanted and kind not in chosen
+            if new and (exact or not preferred_first):
+                chosen[kind] = [name]
+    addresses = [name for name, kind in layers if kind is LayerKind.ADDRESSES]
+    if LayerKind.ADDRESSES in wanted and addresses:
+        chosen[LayerKind.ADDRESSES] = addresses
     if not chosen:
         wanted_text = " of ".join(_NOUN[k] for k in wanted)
         raise LayerSchemaError(
@@ -606,24 +690,131 @@ def load_bag_vector(
     frames: dict[LayerKind, gpd.GeoDataFrame] = {}
     all_warnings: dict[LayerKind, Warnings] = {}
     all_counts: dict[LayerKind, _Counts] = {}
+    metas: dict[LayerKind, dict[str, Any]] = {}
     for kind in _KINDS:
         if kind not in chosen:
             continue
         warnings, counts = Warnings(), _Counts()
-        raw = read_vector(p, layer=chosen[kind])
-        frames[kind] = _finish(
-            raw, kind, warnings, counts, path=p, keep_retired=keep_retired, assume_crs=assume
-        )
+        raws = [(name, read_vector(p, layer=name)) for name in chosen[kind]]
+        metas[kind] = {"format": "BAG vector", "source_crs": _declared_crs(raws[0][1])}
+        if kind is LayerKind.BUILDINGS:
+            frames[kind] = _finish(
+                raws[0][1], kind, warnings, counts, path=p, keep_retired=keep_retired, assume_crs=assume
+            )
+        else:
+            frames[kind], metas[kind]["layers"] = _finish_addresses(
+                raws, warnings, counts, path=p, keep_retired=keep_retired, assume_crs=assume
+            )
         all_warnings[kind], all_counts[kind] = warnings, counts
     if LayerKind.BUILDINGS in frames and LayerKind.ADDRESSES in frames:
         frames[LayerKind.BUILDINGS] = _enrich_buildings(
             frames[LayerKind.BUILDINGS], frames[LayerKind.ADDRESSES], all_warnings[LayerKind.BUILDINGS]
         )
-    meta = {"format": "BAG vector"}
     return [
-        _result(kind, frames[kind], p, chosen[kind], all_warnings[kind], all_counts[kind], meta)
+        _result(
+            kind, frames[kind], p, "+".join(chosen[kind]), all_warnings[kind], all_counts[kind], metas[kind]
+        )
         for kind in frames
     ]
+
+
+def _declared_crs(raw: pd.DataFrame) -> str | None:
+    """The CRS the source declares for a layer, as text (EPSG:28992), or None."""
+    crs = getattr(raw, "crs", None)
+    if crs is None:
+        return None
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else str(crs.name)
+
+
+def _prepare_address_layer(raw: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
+    """A layer of addresses in the shape the BAG pipeline expects (see :func:`address_layer_type`).
+
+    The nummeraanduiding id gets its own column; a status that belongs to the address
+    (Naamgeving uitgegeven/ingetrokken) moves to ``adres_status``; a layer without the object's
+    own identificatie gets an empty one, marked so it is reported once, not as invalid ids.
+    """
+    out = raw.copy()
+    lower = {str(c).lower(): str(c) for c in out.columns if c != out.geometry.name}
+    obj_type = address_layer_type(name, list(lower)) or "verblijfsobject"
+    num_col = next((lower[c] for c in _NUMMERAANDUIDING_COLUMNS if c in lower), None)
+    if num_col is not None:
+        out["nummeraanduiding"] = normalise_bag_ids(out[num_col])
+        if num_col != "nummeraanduiding":
+            out = out.drop(columns=[num_col])
+    status_col = lower.get("status")
+    if status_col is not None:
+        values = out[status_col].dropna().astype(str).str.strip().str.lower()
+        if len(values) and values.isin(_NAMING_STATUSES).all():
+            out = out.rename(columns={status_col: "adres_status"})
+    if "identificatie" not in lower:
+        out["identificatie"] = pd.Series(pd.NA, index=out.index, dtype="string")
+        out[_NO_ID] = True
+    out["bag_type"] = obj_type
+    out["bag_laag"] = name
+    return out
+
+
+def _finish_addresses(
+    raws: list[tuple[str, gpd.GeoDataFrame]],
+    warnings: Warnings,
+    counts: _Counts,
+    *,
+    path: Path,
+    keep_retired: bool,
+    assume_crs: str | None,
+) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
+    """All address layers through the BAG pipeline, combined; per layer the number kept."""
+    parts: list[gpd.GeoDataFrame] = []
+    per_layer: dict[str, int] = {}
+    withdrawn = polygons = 0
+    for name, raw in raws:
+        prepared = _prepare_address_layer(raw, name)
+        if "adres_status" in prepared.columns:
+            gone = (
+                prepared["adres_status"].astype("string").str.strip().str.lower() == "naamgeving ingetrokken"
+            )
+            gone = gone.fillna(False).astype(bool)
+            withdrawn += int(gone.sum())
+            if not keep_retired:
+                prepared = prepared.loc[~gone]
+        geoms = prepared.geometry
+        polygons += int(geoms.geom_type.isin(["Polygon", "MultiPolygon"]).sum())
+        layer_counts = _Counts()
+        frame = _finish(
+            prepared,
+            LayerKind.ADDRESSES,
+            warnings,
+            layer_counts,
+            path=path,
+            keep_retired=keep_retired,
+            assume_crs=assume_crs,
+        )
+        counts.merge(layer_counts)
+        per_layer[name] = len(frame)
+        parts.append(frame)
+    done = "opgenomen op verzoek" if keep_retired else "weggelaten"
+    warnings.add(
+        "bag_address_withdrawn", f"{{n}} ingetrokken adressen (Naamgeving ingetrokken) {done}", withdrawn
+    )
+    warnings.add(
+        "bag_address_polygon",
+        "{n} ligplaatsen/standplaatsen zijn vlakken; als adrespunt is een punt binnen het vlak genomen",
+        polygons,
+    )
+    combined = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=parts[0].crs)
+    out = conform(combined, LayerKind.ADDRESSES)
+    missing = [c for c in ("gebruiksdoel", "oppervlakte_m2") if not out[c].notna().any()]
+    if missing:
+        what = " en ".join("gebruiksdoel" if c == "gebruiksdoel" else "oppervlakte" for c in missing)
+        warnings.add(
+            "bag_address_only",
+            f"Deze adressen hebben geen {what}: het zijn alleen adressen. Regels en criteria die het "
+            "gebruiksdoel of de oppervlakte nodig hebben (transformatie, wonen met een plus) kunnen er "
+            "niets mee; importeer daarvoor de verblijfsobjecten uit een BAG-extract (LV BAG XML) of "
+            "bag-light.gpkg.",
+        )
+    return out, per_layer
 
 
 # --------------------------------------------------------------------------------------------
@@ -796,7 +987,13 @@ def load_bag_xml(
         raw = {code: _read_lvbag(by_type[code], geometry=code != "NUM") for code in need if code in by_type}
         stand = _stand_datum([f for fs in by_type.values() for f in fs])
         files = sorted(f.name for code in raw for f in by_type[code])
-    meta: dict[str, Any] = {"format": "LVBAG XML", "stand_datum": stand, "files": files}
+    declared = next((_declared_crs(f) for f in raw.values() if _declared_crs(f)), None)
+    meta: dict[str, Any] = {
+        "format": "LVBAG XML",
+        "stand_datum": stand,
+        "files": files,
+        "source_crs": declared,
+    }
     if notes:
         meta["notes"] = notes
     frames: dict[LayerKind, gpd.GeoDataFrame] = {}

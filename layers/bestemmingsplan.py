@@ -7,7 +7,10 @@ told not to write a ``.gfs`` sidecar, so the input file is never modified.
 
 All planobjects with an area become rows of one zoning frame, ``feature_type`` telling them
 apart. Maatvoering values (``waarde``/``waardeType`` pairs, several per object) are kept as
-text and the three that matter for capacity estimates get their own numeric columns.
+text and mapped to numeric columns through ``resources/zoning/maatvoering.toml`` (every
+waardeType of the IMRO2008 and IMRO2012 waardelijsten; unknown ones are counted). The plan's
+status and date are columns of every row, and a plan that is not (yet) in force -- concept,
+voorontwerp, ontwerp -- is flagged in a warning wherever it is loaded.
 """
 
 from __future__ import annotations
@@ -38,14 +41,18 @@ __all__ = [
     "FEATURE_TYPES",
     "IMRO2008_NS",
     "IMRO2012_NS",
+    "IN_FORCE_STATUSES",
     "MAATVOERING_COLUMNS",
     "Hoofdgroep",
+    "MaatvoeringTable",
     "hoofdgroepen",
     "imro_version",
     "load",
     "load_imro_gml",
     "load_vector",
     "load_zoning_vector",
+    "maatvoering_table",
+    "not_in_force_warning",
     "parse_maatvoering",
 ]
 
@@ -75,15 +82,50 @@ _PLAN_LAYER = "Bestemmingsplangebied"
 # Layers that carry no planobject geometry; skipped without a warning.
 _NON_SPATIAL = {"MetadataIMRObestand"}
 
-# maatvoering waardeType -> canonical column. 'aantal wooneenheden' is an exact number, which
-# caps the number of homes just like the maximum does.
-MAATVOERING_COLUMNS: dict[str, str] = {
-    "maximum aantal wooneenheden": "max_wooneenheden",
-    "aantal wooneenheden": "max_wooneenheden",
-    "maximum bouwhoogte (m)": "max_bouwhoogte_m",
-    "maximum aantal bouwlagen": "max_bouwlagen",
-}
-_MAX_COLUMNS = ("max_wooneenheden", "max_bouwhoogte_m", "max_bouwlagen")
+
+def _in_force_statuses() -> frozenset[str]:
+    """Planstatus values under which a plan is law (``resources/zoning/planstatus.toml``)."""
+    with resource("zoning", "planstatus.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    return frozenset(str(v).strip().lower() for v in data["in_force"])
+
+
+IN_FORCE_STATUSES = _in_force_statuses()
+
+
+@dataclass(frozen=True, slots=True)
+class MaatvoeringTable:
+    """``resources/zoning/maatvoering.toml``: normalised waardeType -> column ("" = text only)."""
+
+    columns: dict[str, str]
+    labels: dict[str, str]
+
+    @property
+    def numeric_columns(self) -> tuple[str, ...]:
+        """The numeric maatvoering columns, in table order."""
+        return tuple(self.labels)
+
+
+def _normalise_type(value: str) -> str:
+    return " ".join(str(value).replace("m²", "m2").lower().split())
+
+
+@cache
+def maatvoering_table() -> MaatvoeringTable:
+    """The waardeType table (see the TOML file for its sources), loaded once."""
+    with resource("zoning", "maatvoering.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    labels = {str(k): str(v["label"]) for k, v in data["kolommen"].items()}
+    columns = {_normalise_type(k): str(v["kolom"]) for k, v in data["waardetypen"].items()}
+    unknown = {c for c in columns.values() if c and c not in labels}
+    if unknown:  # a broken resource file is a bug in the package, not user input
+        raise ValueError(f"maatvoering.toml: onbekende kolommen {sorted(unknown)}")
+    return MaatvoeringTable(columns=columns, labels=labels)
+
+
+# waardeType -> column, for the values that fill a column (kept for callers of the old name).
+MAATVOERING_COLUMNS: dict[str, str] = {k: v for k, v in maatvoering_table().columns.items() if v}
+_MAX_COLUMNS = maatvoering_table().numeric_columns
 
 # Source columns kept (renamed) after the canonical ones.
 _IMRO_EXTRAS = {
@@ -193,6 +235,10 @@ def load_imro_gml(path: str | Path) -> LoadResult:
     gdf["plan_id"] = plan.get("plan_id")
     gdf["plan_name"] = plan.get("plan_name")
     gdf["plan_status"] = plan.get("plan_status")
+    gdf["plan_date"] = plan.get("plan_date")
+    flag = not_in_force_warning(plan.get("plan_status"), plan.get("plan_name"), plan.get("plan_date"))
+    if flag is not None:
+        warnings.add("plan_not_in_force", flag)
     gdf = _propagate_maatvoering(gdf)
     gdf = gdf.drop(columns=[c for c in ("_targets", "plangebied_href") if c in gdf.columns])
     _warn_unknown_hoofdgroep(gdf, warnings)
@@ -211,6 +257,25 @@ def load_imro_gml(path: str | Path) -> LoadResult:
         layer=None,
         warnings=tuple(warnings),
         meta=meta,
+    )
+
+
+def not_in_force_warning(status: Any, name: Any = None, date: Any = None) -> str | None:
+    """The Dutch warning for a plan whose status is not law (concept, voorontwerp, ontwerp), else None.
+
+    Plans without a status are not flagged here: the caller knows whether that is normal (a
+    hand-made layer) or suspicious.
+    """
+    if status is None or (not isinstance(status, str) and pd.isna(status)):
+        return None
+    text = str(status).strip().lower()
+    if not text or text in IN_FORCE_STATUSES:
+        return None
+    label = f"'{name}'" if name is not None and not pd.isna(name) and str(name).strip() else "Dit plan"
+    when = f" van {date}" if date is not None and not pd.isna(date) and str(date).strip() else ""
+    return (
+        f"Let op: plan {label} heeft status '{text}'{when} en is niet vastgesteld; het geldt (nog) niet. "
+        "Bestemmingen en maatvoering zijn een voorstel: gebruik ze niet als vaststaand."
     )
 
 
@@ -346,8 +411,10 @@ def parse_maatvoering(
 
     A Maatvoering object may carry several WaardeEnType pairs; GDAL gives those as parallel
     lists (or scalars when every object has one). Returns a frame on the same index with
-    ``maatvoering`` ("type=waarde; ...") and ``max_wooneenheden``, ``max_bouwhoogte_m``,
-    ``max_bouwlagen`` (the largest value when a type occurs twice).
+    ``maatvoering`` ("type=waarde; ...") and the numeric columns of
+    ``resources/zoning/maatvoering.toml`` (``max_wooneenheden``, ``max_bouwhoogte_m``,
+    ``max_bouwlagen``, ``max_goothoogte_m``, ``max_bebouwingspercentage``, ...; the largest value
+    when a type occurs twice). Waardetypen the table does not know are counted in ``warnings``.
     """
     w = _as_lists(waarde)
     t = _as_lists(waarde_type)
@@ -373,9 +440,27 @@ def parse_maatvoering(
     pairs["waarde_text"] = pairs["waarde"].astype("string").str.strip()
     pairs["text"] = pairs["type"] + "=" + pairs["waarde_text"]
     out["maatvoering"] = pairs.groupby(level=0)["text"].agg("; ".join).astype("string").reindex(out.index)
-    pairs["column"] = pairs["type"].str.lower().map(MAATVOERING_COLUMNS)
+    table = maatvoering_table()
+    pairs["column"] = pairs["type"].map(lambda t: table.columns.get(_normalise_type(t)))
+    if warnings is not None:
+        unknown = pairs.loc[pairs["column"].isna(), "type"]
+        names = ", ".join(f"'{t}'" for t in sorted({str(t) for t in unknown})[:5])
+        warnings.add(
+            "maatvoering_unknown_type",
+            f"{{n}} maatvoeringswaarden met een onbekend waardetype ({names}) alleen als tekst bewaard; "
+            "ze tellen niet mee in de capaciteit.",
+            len(unknown),
+        )
+    pairs["column"] = pairs["column"].replace("", np.nan)
     pairs["number"] = _to_number(pairs["waarde"])
     known = pairs.dropna(subset=["column"])
+    if warnings is not None:
+        warnings.add(
+            "maatvoering_not_a_number",
+            "{n} maatvoeringswaarden zijn geen getal en zijn alleen als tekst bewaard.",
+            int(known["number"].isna().sum()),
+        )
+    known = known.dropna(subset=["number"])
     if not known.empty:
         wide = known.groupby([known.index, "column"])["number"].max().unstack("column")
         for col in wide.columns:
@@ -409,6 +494,23 @@ def _propagate_maatvoering(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+def _warn_plans_not_in_force(gdf: pd.DataFrame, warnings: Warnings) -> None:
+    """One warning per plan in the layer whose status is not law (rows counted)."""
+    if "plan_status" not in gdf.columns:
+        return
+    status = gdf["plan_status"].astype("string").str.strip().str.lower()
+    keys = [c for c in ("plan_id", "plan_name", "plan_date") if c in gdf.columns]
+    plans = gdf.assign(_status=status).groupby(["_status", *keys], dropna=False, sort=True).size()
+    for key, rows in plans.items():
+        parts = key if isinstance(key, tuple) else (key,)
+        named = dict(zip(["_status", *keys], parts, strict=True))
+        text = not_in_force_warning(
+            named["_status"], named.get("plan_name", named.get("plan_id")), named.get("plan_date")
+        )
+        if text is not None:
+            warnings.add("plan_not_in_force", text + " ({n} objecten)", int(rows))
+
+
 def _warn_unknown_hoofdgroep(gdf: pd.DataFrame, warnings: Warnings) -> None:
     if "bestemmingshoofdgroep" not in gdf.columns:
         return
@@ -432,6 +534,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "plan_id": ("plan_id", "planid", "plan_idn", "idn", "planidentificatie"),
     "plan_name": ("plan_name", "plannaam", "plan_naam"),
     "plan_status": ("plan_status", "planstatus"),
+    "plan_date": ("plan_date", "plandatum", "datum", "planstatus_datum"),
     "feature_type": ("feature_type", "typeplanobject", "type_planobject", "bestemmingstype"),
     "naam": ("naam", "bestemming", "bestemmingsnaam", "name"),
     "bestemmingshoofdgroep": ("bestemmingshoofdgroep", "hoofdgroep", "bestemmingshoofdgr", "bsthoofdgr"),
@@ -537,6 +640,7 @@ def load_zoning_vector(
     else:
         gdf["feature_type"] = pd.Series("enkelbestemming", index=gdf.index, dtype="string")
     _warn_unknown_hoofdgroep(gdf, warnings)
+    _warn_plans_not_in_force(gdf, warnings)
     gdf = ensure_rd(gdf, warnings, path=p)
     gdf = clean_geometries(gdf, warnings, family="polygon")
     frame = conform(gdf, LayerKind.ZONING)

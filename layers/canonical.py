@@ -97,7 +97,8 @@ CANONICAL: dict[LayerKind, KindSpec] = {
         (
             ColumnSpec("plan_id", "string", "IMRO plan identification (IDN)"),
             ColumnSpec("plan_name", "string", "plan name"),
-            ColumnSpec("plan_status", "string", "planstatus (ontwerp, vastgesteld, ...)"),
+            ColumnSpec("plan_status", "string", "planstatus (concept, ontwerp, vastgesteld, ...)"),
+            ColumnSpec("plan_date", "string", "datum van die planstatus (JJJJ-MM-DD)"),
             ColumnSpec("feature_type", "string", "enkelbestemming, dubbelbestemming, bouwvlak, ..."),
             ColumnSpec("naam", "string", "name of the planobject, e.g. 'Wonen - 1'"),
             ColumnSpec("bestemmingshoofdgroep", "string", "SVBP hoofdgroep (lower case)"),

@@ -135,7 +135,8 @@ def load(
     if others:
         warnings.add(
             "plots_other_layers",
-            f"Alleen laag '{chosen}' gelezen; het bestand heeft nog {{n}} andere lagen (kies met layer=...)",
+            f"Alleen laag '{chosen}' gelezen; het bestand heeft nog {{n}} andere lagen "
+            f"({', '.join(others)}; kies er een met --layer)",
             len(others),
         )
     cols = [c for c in raw.columns if c != raw.geometry.name]

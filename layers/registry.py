@@ -9,19 +9,31 @@ register themselves here, so the CLI, the app and the project importer share one
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
+from layers.age import with_age_warning
 from layers.canonical import LayerKind
 from layers.errors import LayerFormatError
 from layers.result import LoadResult
 from layers.sources import check_file, check_xml_safe, gdal_layer_names, gdal_open_options
 
-__all__ = ["FORMATS", "LayerProbe", "Probe", "SourceFormat", "detect", "load_path", "probe", "register"]
+__all__ = [
+    "FORMATS",
+    "LayerProbe",
+    "Probe",
+    "SourceFormat",
+    "detect",
+    "has_layer",
+    "load_path",
+    "probe",
+    "register",
+    "restrict_to_layer",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,12 +184,51 @@ def detect(pr: Probe, kind: LayerKind | None = None) -> SourceFormat:
             hint="Download of exporteer het opnieuw (GeoPackage, GeoJSON, GML, OSM, CSV, GTFS-zip of GeoTIFF).",
             path=pr.path,
         )
-    wanted = f" als {kind.value}" if kind else ""
+    if kind is not None:
+        # The user already said what it is: telling them to use --kind again helps nobody.
+        readers = [f.label for f in FORMATS if kind in f.kinds and f.id != "native_gpkg"]
+        layers = ", ".join(lp.name for lp in pr.layers) if len(pr.layers) > 1 else ""
+        raise LayerFormatError(
+            f"Dit bestand herkennen we niet als {kind.value}" + (f" (lagen: {layers})." if layers else "."),
+            hint="Voor deze soort lezen we: " + "; ".join(readers) + ". "
+            "Heeft het bestand meer lagen, kies er dan een met --layer.",
+            path=pr.path,
+        )
     raise LayerFormatError(
-        f"Dit bestand herkennen we niet{wanted}.",
+        "Dit bestand herkennen we niet.",
         hint="Kies met --kind wat het is, of gebruik een ondersteund formaat (zie README: laagsoorten).",
         path=pr.path,
     )
+
+
+def restrict_to_layer(pr: Probe, layer: str) -> Probe:
+    """The probe of one layer of a multi-layer file; a clear error when the file has no such layer.
+
+    Exact names win; otherwise a case-insensitive match is accepted (GDAL layer names of one
+    file never differ only in case in practice).
+    """
+    if not pr.layers:
+        raise LayerFormatError(
+            f"Dit bestand heeft geen lagen om uit te kiezen (gevraagd: laag '{layer}').",
+            hint="Laat --layer weg voor dit bestand.",
+            path=pr.path,
+        )
+    hits = [lp for lp in pr.layers if lp.name == layer] or [
+        lp for lp in pr.layers if lp.name.lower() == layer.lower()
+    ]
+    if not hits:
+        raise LayerFormatError(
+            f"Het bestand heeft geen laag '{layer}'.",
+            hint="Kies met --layer een van: " + ", ".join(lp.name for lp in pr.layers) + ".",
+            path=pr.path,
+        )
+    return replace(pr, layers=(hits[0],))
+
+
+def has_layer(path: str | Path, layer: str) -> bool:
+    """True if ``path`` is a multi-layer file with a layer called ``layer`` (any case)."""
+    pr = probe(path)
+    return any(lp.name.lower() == layer.lower() for lp in pr.layers)
 
 
 def load_path(
@@ -185,13 +236,39 @@ def load_path(
     *,
     kind: LayerKind | None = None,
     kinds: Sequence[LayerKind] | None = None,
+    layer: str | None = None,
+    gtfs_date: Any = None,
     **options: Any,
 ) -> list[LoadResult]:
-    """Read ``path`` into canonical layers; ``kind`` forces one kind (and skips sniffing others)."""
+    """Read ``path`` into canonical layers; ``kind`` forces one kind (and skips sniffing others).
+
+    ``layer`` reads one layer of a multi-layer file (detection looks at that layer only);
+    ``gtfs_date`` is the service date of a GTFS feed and is ignored by every other format, so a
+    command reading several files can pass it to all of them. Results whose data is older than
+    two years carry a peildatum warning (:mod:`layers.age`).
+    """
     pr = probe(path)
+    if layer is not None:
+        pr = restrict_to_layer(pr, layer)
+        layer = pr.layers[0].name
     fmt = detect(pr, kind)
     wanted = [kind] if kind is not None else (list(kinds) if kinds else None)
-    return fmt.load(pr.path, kinds=wanted, **options)
+    opts = dict(options)
+    if gtfs_date is not None and "date" in fmt.options:
+        opts["date"] = gtfs_date
+    takes_layer = "layer" in fmt.options
+    if layer is not None and takes_layer:
+        opts["layer"] = layer
+    results = fmt.load(pr.path, kinds=wanted, **opts)
+    if layer is not None and not takes_layer:
+        results = [r for r in results if r.layer is not None and r.layer.lower() == layer.lower()]
+        if not results:
+            raise LayerFormatError(
+                f"{fmt.label} wordt als geheel gelezen; een losse laag ('{layer}') kiezen kan hier niet.",
+                hint="Laat --layer weg voor dit bestand.",
+                path=pr.path,
+            )
+    return [with_age_warning(r) for r in results]
 
 
 _LOADED = False
@@ -207,6 +284,7 @@ def _ensure_loaders() -> None:
     for mod in (
         "layers.native",
         "layers.bag",
+        "layers.brk",
         "layers.bestemmingsplan",
         "layers.osm",
         "layers.voorzieningen",

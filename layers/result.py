@@ -31,10 +31,22 @@ class Warnings(list[LayerWarning]):
     """A list of warnings with a convenience adder that skips zero counts."""
 
     def add(self, code: str, message: str, count: int = 1) -> None:
-        """Record a warning; ``message`` may contain ``{n}`` for the count."""
+        """Record a warning; ``message`` may contain ``{n}`` for the count.
+
+        Only ``{n}`` is replaced (no ``str.format``), so names from the data -- a plan called
+        "{Centrum}", a waardeType with braces -- can be part of the message safely.
+        """
         if count <= 0:
             return
-        self.append(LayerWarning(code=code, message=message.format(n=count), count=count))
+        # The same warning again (e.g. per layer of one file) adds up instead of repeating.
+        templates: dict[int, str] = self.__dict__.setdefault("_templates", {})
+        for i, existing in enumerate(self):
+            if existing.code == code and templates.get(i) == message:
+                total = existing.count + count
+                self[i] = LayerWarning(code=code, message=message.replace("{n}", str(total)), count=total)
+                return
+        templates[len(self)] = message
+        self.append(LayerWarning(code=code, message=message.replace("{n}", str(count)), count=count))
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,8 +209,8 @@ def _table_points(
         raise LayerSchemaError(
             "De lijst heeft geen coördinaatkolommen.",
             hint=(
-                "Voeg kolommen x en y (RD New, meters) of lon en lat (graden) toe, of noem ze met "
-                f"x_column=/y_column=. Gevonden kolommen: {', '.join(cols)}."
+                "Noem de coördinaatkolommen x en y (RD New, meters) of lon en lat (graden). "
+                f"Gevonden kolommen: {', '.join(cols)}."
             ),
             path=path,
         )
@@ -243,7 +243,7 @@ def _check_map(category_map: Mapping[str, str] | None, path: Path) -> dict[str, 
     for key, val in (category_map or {}).items():
         if val not in vocab:
             raise LayerSchemaError(
-                f"category_map wijst '{key}' toe aan onbekende categorie '{val}'.",
+                f"De categorie-koppeling wijst '{key}' toe aan onbekende categorie '{val}'.",
                 hint=f"Kies uit: {', '.join(sorted(vocab))}.",
                 path=path,
             )
@@ -277,7 +277,8 @@ def _map_categories(raw: pd.Series, mapping: Mapping[str, str], warnings: Warnin
         warnings.add(
             "unknown_category",
             f"{{n}} objecten zonder categorie: waarde niet in de woordenlijst ({shown}{more}); "
-            "geef een category_map om ze toe te wijzen",
+            "zet in de categoriekolom een categorie of omschrijving uit de woordenlijst "
+            "(resources/categories/facilities.toml)",
             sum(unknown.values()),
         )
     warnings.add("empty_category", "{n} objecten zonder categorie: categoriekolom leeg", empty)
@@ -354,7 +355,7 @@ def read_facility_list(
             warnings.add(
                 "no_category_column",
                 "{n} objecten zonder categorie: geen categoriekolom gevonden (category, categorie, type); "
-                "geef category_column= of category= op",
+                "noem de kolom met de soort voorziening 'categorie'",
                 len(gdf),
             )
         else:

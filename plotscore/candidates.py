@@ -36,7 +36,9 @@ __all__ = [
     "CandidateList",
     "CandidateRules",
     "Rule",
+    "SkippedRule",
     "care_site_candidates",
+    "demolition_candidates",
     "find_candidates",
     "land_use_candidates",
     "list_candidates",
@@ -44,12 +46,14 @@ __all__ = [
     "merge_candidates",
     "name_candidates",
     "plus_candidates",
+    "rules_that_cannot_run",
+    "skipped_rules",
     "transformation_candidates",
     "vacant_zoning_candidates",
 ]
 
 RD_NEW = "EPSG:28992"
-FAMILIES: tuple[str, ...] = ("lijst", "braak", "transformatie", "plus", "zorg")
+FAMILIES: tuple[str, ...] = ("lijst", "braak", "sloop/herontwikkeling", "transformatie", "plus", "zorg")
 CANDIDATE_COLUMNS: tuple[str, ...] = (
     "plot_id",
     "name",
@@ -150,6 +154,7 @@ _NUMBERS: dict[str, tuple[str, ...]] = {
     "parkeerterrein": ("min_area_m2",),
     "bouwterrein": ("min_area_m2",),
     "transformatie": ("min_footprint_m2", "status_min_footprint_m2"),
+    "sloop": ("min_footprint_m2",),
     "wonen_plus": ("min_verblijfsobjecten", "bouwjaar_min", "bouwjaar_max"),
     "zorgterrein": ("max_grounds_m2", "buffer_m"),
 }
@@ -215,10 +220,13 @@ def load_rules(path: str | Path | None = None, *, text: str | None = None) -> Ca
             raise _bad(source, f"[merge] {key} moet een getal tussen 0 en 1 zijn.")
         shares.append(float(value))
     order = tuple(str(f) for f in merge.get("family_order", FAMILIES))
-    if set(order) != set(FAMILIES):
+    if len(set(order)) != len(order) or not set(order) <= set(FAMILIES):
         raise _bad(
-            source, f"[merge] family_order moet elk van {', '.join(FAMILIES)} precies één keer noemen."
+            source,
+            f"[merge] family_order moet families uit {', '.join(FAMILIES)} elk hoogstens één keer noemen.",
         )
+    # A rules file written before a family existed still loads: the new family comes last.
+    order = (*order, *(f for f in FAMILIES if f not in order))
     return CandidateRules(
         rules=rules,
         min_overlap_share=shares[0],
@@ -561,6 +569,36 @@ def transformation_candidates(
     return _with_ids(raw, rule)
 
 
+def demolition_candidates(
+    buildings: gpd.GeoDataFrame, rules: CandidateRules | None = None
+) -> gpd.GeoDataFrame:
+    """Rule ``sloop``: panden with a demolition permit -- their site is redeveloped, not transformed."""
+    rules = rules or load_rules()
+    if "sloop" not in rules.rules:  # an own rules file from before this rule existed
+        return _empty_raw()
+    rule = rules.rule("sloop")
+    _check(buildings, "De gebouwenlaag")
+    if buildings.empty:
+        return _empty_raw()
+    statuses = rule.strings("statuses")
+    panden = _footprints(buildings, _text(buildings, "status").isin(statuses).to_numpy())
+    if panden.empty:
+        return _empty_raw()
+    area = panden.geometry.area.to_numpy()
+    keep = area >= rule.number("min_footprint_m2")
+    hit = panden.loc[keep]
+    reasons = [
+        f"BAG-pand met status '{st}' (grondvlak {_m2(a)} m²): de plek komt vrij voor nieuwbouw"
+        for st, a in zip(_text(hit, "status"), area[keep], strict=True)
+    ]
+    raw = _raw(
+        {"source_id": ["bag:" + str(p) for p in hit["_pid"]], "reason": reasons},
+        hit.geometry.to_numpy(),
+        len(hit),
+    )
+    return _with_ids(raw, rule)
+
+
 def plus_candidates(buildings: gpd.GeoDataFrame, rules: CandidateRules | None = None) -> gpd.GeoDataFrame:
     """Rule ``wonen_plus``: residential complexes with many dwellings in one pand, of a given age."""
     rules = rules or load_rules()
@@ -897,6 +935,106 @@ def name_candidates(
 
 
 # --------------------------------------------------------------------------------------------
+# rules that cannot run
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRule:
+    """A rule (or a part of it) that could not look, and why, in Dutch."""
+
+    rule: str
+    family: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "family": self.family, "reason": self.reason}
+
+
+def _filled(frame: gpd.GeoDataFrame | None, column: str) -> bool:
+    """True when ``frame`` has ``column`` with at least one value."""
+    return frame is not None and column in frame.columns and bool(frame[column].notna().any())
+
+
+def rules_that_cannot_run(
+    *,
+    buildings: gpd.GeoDataFrame | None = None,
+    zoning: gpd.GeoDataFrame | None = None,
+    land_use: gpd.GeoDataFrame | None = None,
+    facilities: gpd.GeoDataFrame | None = None,
+    rules: CandidateRules | None = None,
+    families: Collection[str] | None = None,
+) -> list[SkippedRule]:
+    """Every rule of ``rules`` that cannot run on these inputs (or only partly), with the reason.
+
+    A rule that finds nothing on data it could read is not listed: that is a finding. A rule
+    that could not look -- no layer, or the layer lacks the attribute the rule needs -- is, so
+    "0 kansen" never hides "not searched".
+    """
+    rules = rules or load_rules()
+    wanted = set(families) if families is not None else set(FAMILIES)
+    has_buildings = buildings is not None and len(buildings) > 0
+    doel = _filled(buildings, "gebruiksdoel")
+    out: list[SkippedRule] = []
+
+    def skip(rule_id: str, reason: str) -> None:
+        rule = rules.rules.get(rule_id)
+        if rule is not None and rule.family in wanted:
+            out.append(SkippedRule(rule_id, rule.family, f"regel {rule_id} overgeslagen: {reason}"))
+
+    no_bag = "geen BAG-panden geladen; importeer de panden (BAG-extract of bag-light.gpkg)"
+    if zoning is None or not len(zoning):
+        skip("bestemming_onbebouwd", "geen bestemmingsplan geladen")
+    elif not has_buildings:
+        skip(
+            "bestemming_onbebouwd",
+            "geen gebouwenlaag; zonder BAG-panden is niet te zien welk deel van een bestemming "
+            "onbebouwd is. Importeer de BAG-panden",
+        )
+    for rule in rules.of_family("braak"):
+        if "key" in rule.params and (land_use is None or not len(land_use)):
+            skip(rule.id, "geen landgebruiklaag (OpenStreetMap) geladen")
+    if not has_buildings:
+        skip("transformatie", no_bag)
+        skip("sloop", no_bag)
+        skip("wonen_plus", no_bag)
+    else:
+        if not doel:
+            skip(
+                "transformatie",
+                "geen gebruiksdoel in de BAG-laag; importeer verblijfsobjecten "
+                "(alleen panden met een vrijkomende status zijn gezocht)",
+            )
+        if not _filled(buildings, "status"):
+            skip("sloop", "geen status in de BAG-laag; een sloopvergunning is niet te zien")
+        missing = [
+            label
+            for column, label in (
+                ("gebruiksdoel", "geen gebruiksdoel"),
+                ("aantal_verblijfsobjecten", "geen aantal verblijfsobjecten"),
+                ("bouwjaar", "geen bouwjaar"),
+            )
+            if not _filled(buildings, column)
+        ]
+        if missing:
+            skip("wonen_plus", " en ".join(missing) + " in de BAG-laag; importeer verblijfsobjecten")
+    care_sources = doel or _filled(facilities, "category") or (land_use is not None and len(land_use) > 0)
+    if not care_sources:
+        skip(
+            "zorgterrein",
+            "geen gebruiksdoel in de BAG-laag, geen voorzieningen en geen landgebruik om zorglocaties in te vinden",
+        )
+    elif has_buildings and not doel:
+        skip("zorgterrein", "zorggebouwen uit de BAG overgeslagen: geen gebruiksdoel in de BAG-laag")
+    return out
+
+
+def skipped_rules(candidates: pd.DataFrame) -> list[dict[str, str]]:
+    """The rules :func:`find_candidates` could not run, as stored on its result (JSON-ready)."""
+    return list(candidates.attrs.get("skipped_rules", []))
+
+
+# --------------------------------------------------------------------------------------------
 # everything at once
 # --------------------------------------------------------------------------------------------
 
@@ -918,6 +1056,8 @@ def find_candidates(
 
     Returns a new frame (RangeIndex, EPSG:28992) with :data:`CANDIDATE_COLUMNS`, sorted by
     family order, then largest first. Inputs are never changed. ``families`` restricts the run.
+    The rules that could not run, with their reason, are in ``attrs["skipped_rules"]``
+    (:func:`skipped_rules`).
     """
     rules = rules or load_rules()
     wanted = set(families) if families is not None else set(FAMILIES)
@@ -944,6 +1084,14 @@ def find_candidates(
             steps.append(
                 ("braak", "Parkeer- en bouwterreinen zoeken", lambda: land_use_candidates(land_use, rules))
             )
+    if "sloop/herontwikkeling" in wanted and buildings is not None:
+        steps.append(
+            (
+                "sloop/herontwikkeling",
+                "Panden met een sloopvergunning zoeken",
+                lambda: demolition_candidates(buildings, rules),
+            )
+        )
     if "transformatie" in wanted and buildings is not None:
         steps.append(
             (
@@ -975,6 +1123,14 @@ def find_candidates(
             "Er is niets om kansen in te zoeken.",
             hint="Geef gebouwen (BAG), een bestemmingsplan, landgebruik (OSM), voorzieningen of een lijst.",
         )
+    skipped = rules_that_cannot_run(
+        buildings=buildings,
+        zoning=zoning,
+        land_use=land_use,
+        facilities=facilities,
+        rules=rules,
+        families=wanted,
+    )
     found: list[gpd.GeoDataFrame] = []
     for k, (_family, text, run) in enumerate(steps):
         report(progress, 0.8 * k / len(steps), text)
@@ -997,5 +1153,6 @@ def find_candidates(
     )
     out = merged.iloc[order].reset_index(drop=True)
     out = gpd.GeoDataFrame(out[[*CANDIDATE_COLUMNS, "geometry"]], geometry="geometry", crs=RD_NEW)
+    out.attrs["skipped_rules"] = [r.as_dict() for r in skipped]
     report(progress, 1.0, f"{len(out)} kansen gevonden")
     return out

@@ -68,12 +68,13 @@ def _maatvoering(zoning: gpd.GeoDataFrame) -> tuple[ObjArray, FloatArray, FloatA
         has_value & (is_mv | ~np.isin(plan, plans_with_mv)) & ~ftype.isin(["dubbelbestemming", "plangebied"])
     )
     use &= ~shapely.is_missing(np.asarray(zoning.geometry.values, dtype=object))
+    # The plan's bebouwingspercentage: the loader's column, else parsed from the text (hand-made layers).
+    coverage = _num(zoning, "max_bebouwingspercentage") / 100.0
     if "maatvoering" in zoning.columns:
         text = zoning["maatvoering"].astype("string").str.lower()
         pct = text.str.extract(_COVERAGE_PATTERN, expand=False).str.replace(",", ".", regex=False)
-        coverage = pd.to_numeric(pct, errors="coerce").astype("float64").to_numpy(na_value=np.nan) / 100.0
-    else:
-        coverage = np.full(len(zoning), np.nan)
+        parsed = pd.to_numeric(pct, errors="coerce").astype("float64").to_numpy(na_value=np.nan) / 100.0
+        coverage = np.where(np.isnan(coverage), parsed, coverage)
     rows = np.flatnonzero(use)
     geoms = _geometries(zoning)[rows]
     frame = pd.DataFrame(
@@ -106,6 +107,49 @@ def _range_text(lo: FloatArray, hi: FloatArray, fmt: str) -> ObjArray:
     return out
 
 
+def _cap_by_wooneenheden(
+    pi: npt.NDArray[np.intp],
+    homes: FloatArray,
+    overlap: FloatArray,
+    area: FloatArray,
+    cap_min: FloatArray,
+    cap_max: FloatArray,
+    basis: ObjArray,
+) -> None:
+    """Cap the estimates (in place) by the maatvoering wooneenheden on each plot.
+
+    A maatvoering's number is the most homes its whole area may hold, so the part of the plot
+    inside it holds at most that number (all of it: the plot may be the only place in that
+    area that is built on); the part outside keeps its share of the estimate. The cap is said
+    in the basis, also when it does not bind, so a workshop sees the plan was looked at.
+    """
+    n = len(area)
+    plan_homes = np.bincount(pi, weights=homes, minlength=n)
+    inside = np.clip(np.bincount(pi, weights=overlap, minlength=n) / np.maximum(area, _EPS), 0.0, 1.0)
+    idx = np.unique(pi)
+    cap = np.floor(plan_homes[idx] + _EPS)
+    outside = 1.0 - inside[idx]
+    outside[outside < 0.005] = 0.0  # rounding of the intersection areas
+    lo, hi = cap_min[idx], cap_max[idx]
+    new_lo = np.minimum(lo, cap + np.floor(lo * outside + _EPS))
+    new_hi = np.minimum(hi, cap + np.floor(hi * outside + _EPS))
+    binding = new_hi < hi
+    cap_t = pd.Series(cap).map(_nl).to_numpy(dtype=object)
+    part = np.where(
+        outside > 0,
+        " op " + pd.Series(np.round(inside[idx] * 100)).map("{:.0f}%".format) + " van de kavel",
+        "",
+    )
+    label = "bestemmingsplan: max. " + cap_t + " wooneenheden" + part.astype(object)
+    before = _range_text(lo, hi, "{:.0f}")
+    basis[idx] = np.where(
+        binding,
+        label + " (begrenst " + basis[idx] + ": " + before + ")",
+        basis[idx] + "; " + label + " (niet beperkend)",
+    )
+    cap_min[idx], cap_max[idx] = new_lo, new_hi
+
+
 def estimate_capacity(
     plots: gpd.GeoDataFrame,
     *,
@@ -118,12 +162,13 @@ def estimate_capacity(
     Columns ``capacity_min`` and ``capacity_max`` (Int64, homes, rounded down) and
     ``capacity_basis`` (Dutch). Order of precedence for a polygon plot:
 
-    1. maatvoering "maximum aantal wooneenheden" on the plot: the plan's number, pro rata to the
-       part of the maatvoering area that lies in the plot (min = max);
-    2. maatvoering bouwlagen (or bouwhoogte / storey height) on the plot: Σ bouwlagen × overlap
+    1. maatvoering bouwlagen (or bouwhoogte / storey height) on the plot: Σ bouwlagen × overlap
        area × bebouwingspercentage (the plan's, else the preset coverage) / bvo per home (the
        preset's max gives capacity_min, its min capacity_max);
-    3. plot area × the preset density range (homes per hectare).
+    2. otherwise plot area × the preset density range (homes per hectare);
+    3. then a maatvoering "(maximum/maximaal) aantal wooneenheden" caps the result: the part of
+       the plot inside it holds at most the plan's number ("bestemmingsplan: max. 6
+       wooneenheden" in the basis, with what it capped).
 
     A point plot uses a ``planned_homes`` / ``geplande_woningen`` column if present, else NA
     ("onbekend (punt zonder oppervlakte)").
@@ -182,17 +227,10 @@ def estimate_capacity(
                 + f" / {preset.bvo_per_home_min_m2:g}–{preset.bvo_per_home_max_m2:g} m² bvo per woning"
             )
 
-        # 1. Maximum aantal wooneenheden, pro rata to the share of the maatvoering area.
+        # 1. The plan's number of wooneenheden caps whatever the rules above estimate.
         w = ~np.isnan(homes[mi])
         if w.any():
-            wp = pi[w]
-            share = overlap[w] / shapely.area(mv_geoms[mi[w]])
-            total = np.bincount(wp, weights=homes[mi[w]] * np.clip(share, 0.0, 1.0), minlength=n)
-            idx = np.unique(wp)
-            cap_min[idx] = cap_max[idx] = np.floor(total[idx] + _EPS)
-            basis[idx] = "maatvoering: maximum aantal wooneenheden " + pd.Series(
-                np.floor(total[idx] + _EPS)
-            ).map(_nl).to_numpy(dtype=object)
+            _cap_by_wooneenheden(pi[w], homes[mi[w]], overlap[w], area, cap_min, cap_max, basis)
 
     # Point plots: a planned number of homes if the frame has one.
     planned_col = next((c for c in PLANNED_HOMES_COLUMNS if c in plots.columns), None)

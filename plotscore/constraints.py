@@ -38,10 +38,13 @@ __all__ = [
     "DensityTable",
     "area_check",
     "exclusion_check",
+    "in_force_statuses",
     "load_compatibility_table",
     "load_density_table",
     "require_rd",
+    "uncovered_plots",
     "zoning_compatibility",
+    "zoning_notes",
 ]
 
 TOEGESTAAN = "toegestaan"
@@ -207,6 +210,12 @@ def _read_toml(path: str | Path | None, default: tuple[str, ...], what: str) -> 
     return data
 
 
+def in_force_statuses() -> frozenset[str]:
+    """Planstatus values under which a plan is law (``resources/zoning/planstatus.toml``)."""
+    data = _read_toml(None, ("zoning", "planstatus.toml"), "planstatustabel")
+    return frozenset(str(v).strip().lower() for v in data.get("in_force", []))
+
+
 @dataclass(frozen=True, slots=True)
 class CompatibilityTable:
     """Bestemmingshoofdgroep → class per housing category, and notes for dubbelbestemmingen."""
@@ -364,7 +373,9 @@ def zoning_compatibility(
     known class), ``zoning_hoofdgroepen`` ("wonen 70%, groen 30%"), ``zoning_dubbel`` (names of
     dubbelbestemmingen on the plot), ``zoning_let_op`` (their notes), ``zoning_indicatief`` (any
     zoning on the plot has a plan_status starting with "indicatief"; a plot no zoning covers is
-    flagged when the layer holds indicative zoning), ``zoning_plan_ids``.
+    flagged when the layer holds indicative zoning), ``zoning_plan_ids``, ``zoning_plan_status``
+    (the statuses of those plans, with their date) and ``zoning_niet_vastgesteld`` (a plan on
+    the plot is concept, voorontwerp or ontwerp: not law).
     A point plot gets the class at the point. Overlapping enkelbestemmingen (two plans on one
     spot) are scaled so the shares never exceed the plot.
     """
@@ -441,6 +452,14 @@ def zoning_compatibility(
 
     all_p = np.concatenate([pi, dpi])
     all_z = np.concatenate([zi, dzi])
+    status = _text(zoning, "plan_status").to_numpy(dtype=object)
+    dates = _text(zoning, "plan_date").to_numpy(dtype=object)
+    status_text = np.where(dates != "", status + " (" + dates + ")", status)
+    in_force = in_force_statuses()
+    pending = np.array(
+        [st != "" and st not in in_force and not st.startswith("indicatief") for st in status], dtype=bool
+    )
+    not_law = np.bincount(all_p, weights=pending[all_z].astype(np.float64), minlength=n) > 0
     flagged = np.bincount(all_p, weights=indicative[all_z].astype(np.float64), minlength=n) > 0
     # A gap in indicative zoning says nothing about the real plan: flag uncovered plots too.
     flagged |= (np.bincount(all_p, minlength=n) == 0) & bool(indicative.any())
@@ -459,9 +478,40 @@ def zoning_compatibility(
             "zoning_let_op": pd.array(_joined(dpi, notes.to_numpy(dtype=object), n), dtype="string"),
             "zoning_indicatief": flagged,
             "zoning_plan_ids": pd.array(_joined(all_p, plan_ids[all_z], n), dtype="string"),
+            "zoning_plan_status": pd.array(_joined(all_p, status_text[all_z], n), dtype="string"),
+            "zoning_niet_vastgesteld": not_law,
         },
         index=index,
     )
+
+
+def uncovered_plots(zoning_columns: pd.DataFrame) -> int:
+    """How many plots no loaded plan covers at all (``zoning_share_onbekend`` = 1)."""
+    if "zoning_share_onbekend" not in zoning_columns.columns:
+        return 0
+    return int((zoning_columns["zoning_share_onbekend"] >= 1.0 - 1e-9).sum())
+
+
+def zoning_notes(zoning_columns: pd.DataFrame) -> list[str]:
+    """Dutch notes for a scoring run: plots outside every plan, plots in plans that are not law."""
+    notes = []
+    n = len(zoning_columns)
+    outside = uncovered_plots(zoning_columns)
+    if outside:
+        notes.append(
+            f"{outside} van de {n} kavels liggen buiten elk geladen bestemmingsplan: hun bestemming is "
+            "onbekend. Laad het plan dat ze dekt (of het omgevingsplan) om de bestemming te toetsen."
+        )
+    if "zoning_niet_vastgesteld" in zoning_columns.columns:
+        pending = zoning_columns["zoning_niet_vastgesteld"].astype(bool)
+        if pending.any():
+            texts = zoning_columns.loc[pending, "zoning_plan_status"].dropna().astype(str)
+            statuses = sorted({part for text in texts for part in text.split("; ")})
+            notes.append(
+                f"{int(pending.sum())} kavels liggen in een plan dat niet is vastgesteld "
+                f"({', '.join(statuses)}): die bestemming en maatvoering zijn een voorstel, geen recht."
+            )
+    return notes
 
 
 # --------------------------------------------------------------------------- size

@@ -17,7 +17,7 @@ import pandas as pd
 
 from plotscore import columns as cols
 from plotscore.capacity import estimate_capacity
-from plotscore.constraints import area_check, exclusion_check, zoning_compatibility
+from plotscore.constraints import area_check, exclusion_check, zoning_compatibility, zoning_notes
 from plotscore.criteria import Profile, reach_m
 from plotscore.distance import euclidean_distances, network_distances
 from plotscore.errors import ScoringError
@@ -178,7 +178,9 @@ def score_plots(
     report(progress, 0.65, "Beperkingen en capaciteit")
     extra = [area_check(plots, housing_category=profile.housing_category)]
     if zoning is not None and len(zoning):
-        extra.append(zoning_compatibility(plots, zoning, housing_category=profile.housing_category))
+        zoning_columns = zoning_compatibility(plots, zoning, housing_category=profile.housing_category)
+        notes.extend(zoning_notes(zoning_columns))
+        extra.append(zoning_columns)
     if exclusions is not None and len(exclusions):
         extra.append(exclusion_check(plots, exclusions))
     extra.append(estimate_capacity(plots, housing_category=profile.housing_category, zoning=zoning))

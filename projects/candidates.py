@@ -8,8 +8,6 @@ scored and reserved like any plot. Accepting again adds nothing twice: a candida
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,17 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 from sqlalchemy import select
 
 from layers.canonical import RD_NEW, LayerKind
 from layers.plots import load as load_plots
-from layers.registry import load_path
-from plotscore.candidates import CANDIDATE_COLUMNS, CandidateList, find_candidates, load_rules
+from plotscore.candidates import CANDIDATE_COLUMNS, CandidateList, find_candidates, load_rules, skipped_rules
 from plotscore.progress import Progress, report, scaled
 from projects.errors import InputsError
+from projects.files import write_frame
 from projects.models import Plot
-from projects.scoring import check_output_path
+from projects.scoring import FileReader, check_output_path
 
 if TYPE_CHECKING:
     from projects.store import ProjectStore
@@ -94,12 +91,16 @@ def candidates_from_files(
     lists: Sequence[tuple[str | Path, Mapping[str, str]]] = (),
     rules: str | Path | None = None,
     progress: Progress | None = None,
+    layer: str | None = None,
+    gtfs_date: Any = None,
 ) -> gpd.GeoDataFrame:
     """Read layer files (kinds detected, or forced per option) and run the candidate finder.
 
     Plots found in ``paths`` count as existing plots (candidates on them are ``duplicate_of``).
     ``lists`` are plan-capacity lists read with the plots loader plus their column mapping.
+    ``layer`` and ``gtfs_date`` work as in :class:`projects.scoring.FileReader`.
     """
+    reader = FileReader(layer=layer, gtfs_date=gtfs_date)
     found: dict[LayerKind, list[gpd.GeoDataFrame]] = {}
     jobs: list[tuple[str | Path, LayerKind | None]] = [(p, None) for p in paths]
     jobs += [(p, LayerKind.BUILDINGS) for p in buildings]
@@ -108,9 +109,11 @@ def candidates_from_files(
     jobs += [(p, LayerKind.FACILITIES) for p in facilities]
     for k, (path, kind) in enumerate(jobs):
         report(progress, 0.4 * k / max(1, len(jobs)), f"{Path(path).name} lezen")
-        for result in load_path(path, kind=kind) if kind is not None else load_path(path, kinds=_INPUT_KINDS):
+        results = reader.read(path, kind=kind) if kind is not None else reader.read(path, kinds=_INPUT_KINDS)
+        for result in results:
             if result.kind in _INPUT_KINDS:
                 found.setdefault(result.kind, []).append(result.frame)
+    reader.check()
     cand_lists = []
     for path, mapping in lists:
         loader_map = {k: v for k, v in mapping.items() if k in ("plot_id", "name")}
@@ -235,31 +238,16 @@ def _for_file(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def write_candidates(frame: gpd.GeoDataFrame, out: str | Path) -> Path:
     """Write candidates to a GeoPackage (layer ``kansen``) or a CSV (x/y in RD), atomically."""
     target = check_output_path(out)
-    suffix = target.suffix.lower()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        data = _for_file(frame)
-        if suffix == ".gpkg":
-            tmp.unlink()
-            pyogrio.write_dataframe(data, tmp, layer="kansen", driver="GPKG", promote_to_multi=False)
-        else:
-            point = data.geometry.representative_point() if len(data) else data.geometry
-            table = pd.DataFrame(data.drop(columns=data.geometry.name))
-            table.insert(0, "x_rd", point.x.round(2) if len(data) else pd.Series([], dtype=float))
-            table.insert(1, "y_rd", point.y.round(2) if len(data) else pd.Series([], dtype=float))
-            table.to_csv(tmp, index=False, encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_frame(_for_file(frame), target, layer="kansen", promote_to_multi=False)
     return target
 
 
 def candidates_summary(frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    """JSON-ready: counts per family and rule, and one entry per candidate."""
+    """JSON-ready: counts per family and rule, one entry per candidate, and the rules that could not run.
+
+    ``skipped_rules`` lists every rule that could not look (no layer, or a layer without the
+    attribute it needs) with its Dutch reason, so "0 kansen" never hides "niet gezocht".
+    """
     rules_count: dict[str, int] = {}
     for rules in frame["rules"]:
         for r in rules:
@@ -284,5 +272,6 @@ def candidates_summary(frame: gpd.GeoDataFrame) -> dict[str, Any]:
         "by_family": {str(k): int(v) for k, v in frame["family"].value_counts().sort_index().items()},
         "by_rule": dict(sorted(rules_count.items())),
         "columns": list(CANDIDATE_COLUMNS),
+        "skipped_rules": skipped_rules(frame),
         "candidates": items,
     }

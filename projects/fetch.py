@@ -1,7 +1,7 @@
 """Fetch a municipality's layers from the online services into a project.
 
 One layer set at a time: the fetcher (in :mod:`layers.online`) downloads into the cache and
-writes files the ordinary loaders read; :func:`projects.service.import_layer` then stores each
+writes files the ordinary loaders read; :func:`projects.imports.import_layer` then stores each
 canonical layer in one transaction, with the request URL as its source and the retrieval date
 as its data date. A failing service costs only its own layer set (the others are stored and
 the report says what failed and why); a cancel stops before the next write, so the project

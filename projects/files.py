@@ -15,9 +15,13 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
 from projects.errors import InputsError, StorageError
 
-__all__ = ["atomic_output", "check_output_file"]
+__all__ = ["atomic_output", "check_output_file", "write_frame"]
 
 
 def check_output_file(out: str | Path, suffixes: Sequence[str], what: str) -> Path:
@@ -95,3 +99,23 @@ def atomic_output(target: str | Path, *, create_dirs: bool = True, durable: bool
             ) from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_frame(
+    frame: gpd.GeoDataFrame, out: Path, *, layer: str, promote_to_multi: bool | None = None
+) -> Path:
+    """A result frame as a GeoPackage layer (with geometry) or a CSV with ``x_rd``/``y_rd``.
+
+    The CSV carries a representative point of each geometry in RD New (two decimals), so any
+    spreadsheet or GIS can place the rows. Written through :func:`atomic_output`.
+    """
+    with atomic_output(out) as tmp:
+        if out.suffix.lower() == ".gpkg":
+            pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", promote_to_multi=promote_to_multi)
+        else:
+            point = frame.geometry.representative_point() if len(frame) else frame.geometry
+            table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+            table.insert(0, "x_rd", point.x.round(2) if len(frame) else pd.Series([], dtype=float))
+            table.insert(1, "y_rd", point.y.round(2) if len(frame) else pd.Series([], dtype=float))
+            table.to_csv(tmp, index=False, encoding="utf-8")
+    return out

@@ -7,8 +7,6 @@ functions with the layers stored inside a project.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,17 +14,18 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from layers.canonical import LayerKind
-from layers.registry import load_path
+from layers.registry import has_layer, load_path
 from layers.result import LoadResult
 from plotscore.criteria import Profile
 from plotscore.pipeline import ScoreRun, score_plots
 from plotscore.progress import Progress
 from projects.errors import InputsError
+from projects.files import write_frame
 
 __all__ = [
+    "FileReader",
     "ScoreInputs",
     "check_output_path",
     "gather_layers",
@@ -57,6 +56,47 @@ def _combine(results: list[LoadResult]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=results[0].frame.crs)
 
 
+@dataclass
+class FileReader:
+    """Reads the files of one command with its ``--layer`` and ``--gtfs-date``.
+
+    ``layer`` applies to every file that has a layer of that name (the others are read as
+    usual); ``gtfs_date`` to every GTFS feed. :meth:`notes` says when an option found nothing
+    to apply to, so it is never ignored silently.
+    """
+
+    layer: str | None = None
+    gtfs_date: Any = None
+    layer_used: bool = False
+    date_used: bool = False
+
+    def read(
+        self,
+        path: str | Path,
+        *,
+        kind: LayerKind | None = None,
+        kinds: Sequence[LayerKind] | None = None,
+    ) -> list[LoadResult]:
+        layer = self.layer if self.layer is not None and has_layer(path, self.layer) else None
+        results = load_path(path, kind=kind, kinds=kinds, layer=layer, gtfs_date=self.gtfs_date)
+        self.layer_used |= layer is not None
+        self.date_used |= any(r.meta.get("date_chosen") == "option" for r in results)
+        return results
+
+    def check(self) -> None:
+        """Refuse a ``--layer`` that no file has (a typo must not pass as "read everything")."""
+        if self.layer is not None and not self.layer_used:
+            raise InputsError(
+                f"Geen van de bestanden heeft een laag '{self.layer}'.",
+                hint="Kijk met 'bodnaarplot inspect BESTAND' welke lagen een bestand heeft.",
+            )
+
+    def notes(self) -> list[str]:
+        if self.gtfs_date is not None and not self.date_used:
+            return [f"--gtfs-date {self.gtfs_date} is niet gebruikt: er is geen GTFS-bestand gelezen."]
+        return []
+
+
 def gather_layers(
     inputs: Sequence[str | Path] = (),
     *,
@@ -66,16 +106,19 @@ def gather_layers(
     zoning: Sequence[str | Path] = (),
     neighbourhoods: str | Path | None = None,
     exclusions: str | Path | None = None,
+    layer: str | None = None,
+    gtfs_date: Any = None,
 ) -> ScoreInputs:
     """Read layer files into one :class:`ScoreInputs`.
 
     ``inputs`` are files whose kinds are detected (a demo GeoPackage holds them all); the
     keyword paths force a kind and win over what ``inputs`` provided. Several facility or
-    zoning files are combined.
+    zoning files are combined. ``layer`` and ``gtfs_date`` work as in :class:`FileReader`.
     """
+    reader = FileReader(layer=layer, gtfs_date=gtfs_date)
     found: dict[LayerKind, list[LoadResult]] = {}
     for path in inputs:
-        for r in load_path(path):
+        for r in reader.read(path):
             found.setdefault(r.kind, []).append(r)
     forced: list[tuple[LayerKind, Sequence[str | Path]]] = [
         (LayerKind.PLOTS, [plots] if plots else []),
@@ -86,8 +129,9 @@ def gather_layers(
     ]
     for kind, paths in forced:
         if paths:
-            found[kind] = [r for p in paths for r in load_path(p, kind=kind)]
-    excl = load_path(exclusions, kind=LayerKind.PLOTS) if exclusions else []
+            found[kind] = [r for p in paths for r in reader.read(p, kind=kind)]
+    excl = reader.read(exclusions, kind=LayerKind.PLOTS) if exclusions else []
+    reader.check()
 
     for kind, label in (
         (LayerKind.PLOTS, "kavels (plots)"),
@@ -98,7 +142,10 @@ def gather_layers(
                 f"Er zijn geen {label} gevonden in de opgegeven bestanden.",
                 hint=f"Geef ze op met --{'plots' if kind is LayerKind.PLOTS else 'facilities'} BESTAND.",
             )
-    warnings = tuple(f"{r.kind.value}: {w.message}" for rs in found.values() for r in rs for w in r.warnings)
+    warnings = tuple(
+        [f"{r.kind.value}: {w.message}" for rs in found.values() for r in rs for w in r.warnings]
+        + reader.notes()
+    )
     sources = {
         k.value: [r.source + (f"#{r.layer}" if r.layer else "") for r in rs] for k, rs in found.items()
     }
@@ -180,27 +227,8 @@ def write_scores(run: ScoreRun, out: str | Path) -> Path:
     never leaves a half-written file behind.
     """
     target = check_output_path(out)
-    suffix = target.suffix.lower()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        frame = _for_file(run.frame.sort_values("rank", kind="stable"))
-        if suffix == ".gpkg":
-            tmp.unlink()
-            pyogrio.write_dataframe(frame, tmp, layer=f"scores_{run.profile.id}", driver="GPKG")
-        else:
-            point = frame.geometry.representative_point()
-            table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-            table.insert(0, "x_rd", point.x.round(2))
-            table.insert(1, "y_rd", point.y.round(2))
-            table.to_csv(tmp, index=False, encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return target
+    frame = _for_file(run.frame.sort_values("rank", kind="stable"))
+    return write_frame(frame, target, layer=f"scores_{run.profile.id}")
 
 
 def _clean(value: Any) -> Any:
@@ -229,6 +257,7 @@ def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 
             "zoning_class",
             "capacity_min",
             "capacity_max",
+            "capacity_basis",
             "explanation",
         )
         if c in f.columns

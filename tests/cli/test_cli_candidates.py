@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -58,3 +59,21 @@ def test_candidates_errors_are_one_dutch_line(tmp_path: Path) -> None:
     bad.write_text("schema_version = 7\n", encoding="utf-8")
     line = assert_clean_failure(run_cli("candidates", DEMO, "--rules", bad))
     assert "schema_version" in line
+
+
+def test_candidates_say_which_rules_could_not_run(tmp_path: Path) -> None:
+    folder = tmp_path / "assen"
+    shutil.copytree(REPO / "tests" / "fixtures" / "real" / "bag" / "lvbag_assen", folder)
+    proc = run_cli("candidates", folder)
+    assert proc.returncode == 0, proc.stderr
+    assert "niet gezocht:" in proc.stdout
+    assert (
+        "regel transformatie overgeslagen: geen gebruiksdoel in de BAG-laag; importeer verblijfsobjecten"
+        in proc.stdout
+    )
+    as_json = json.loads(run_cli("candidates", folder, "--json").stdout)
+    assert {r["rule"] for r in as_json["skipped_rules"]} >= {
+        "transformatie",
+        "wonen_plus",
+        "bestemming_onbebouwd",
+    }

@@ -280,3 +280,88 @@ def test_hoofdgroepen_resource() -> None:
         for h in groups.values()
         if h.kind == "enkelbestemming"
     )
+
+
+def test_every_waardelijst_value_is_in_the_table() -> None:
+    """The TOML lists the whole OmvangWaarde list of IMRO2008 and IMRO2012 (spot checks of both)."""
+    table = bp.maatvoering_table()
+    for value, column in {
+        "maximaal aantal wooneenheden": "max_wooneenheden",  # IMRO2008 spelling
+        "maximum aantal wooneenheden": "max_wooneenheden",
+        "aantal wooneenheden": "max_wooneenheden",
+        "minimum aantal wooneenheden": "min_wooneenheden",
+        "maximum bouwhoogte (m)": "max_bouwhoogte_m",
+        "maximum goothoogte (m)": "max_goothoogte_m",
+        "maximum aantal bouwlagen": "max_bouwlagen",
+        "maximum bebouwingspercentage terrein (%)": "max_bebouwingspercentage",  # IMRO2008
+        "maximum bebouwingspercentage (%)": "max_bebouwingspercentage",  # IMRO2012
+        "maximum bebouwd oppervlak (m2)": "max_bebouwd_oppervlak_m2",
+        "maximum oppervlakte (m2)": "max_oppervlakte_m2",
+        "maximum vloeroppervlakte; bvo (m2)": "max_vloeroppervlakte_m2",
+        "maximum dakhelling (graden)": "",  # known, text only
+        "maximum verticale bouwdiepte (m)": "",  # IMRO2012 only
+    }.items():
+        assert table.columns[value] == column, value
+    assert len(table.columns) == 103  # 80 (2008) + 86 (2012) - 70 shared + 7 naam values
+    assert set(table.labels) == set(bp.MAATVOERING_COLUMNS.values())
+
+
+def test_maatvoering_variants_fill_columns_and_unknown_ones_are_counted() -> None:
+    from layers.result import Warnings
+
+    warnings = Warnings()
+    waarde = pd.Series([["6", "7,5"], ["3"], ["12"], ["x"], ["40"]])
+    typ = pd.Series(
+        [
+            ["Maximaal  aantal wooneenheden", "maximum goothoogte (m)"],
+            ["maximum aantal bouwlagen"],
+            ["other: vrije tekst"],
+            ["maximum bouwhoogte (m)"],
+            ["maximum bebouwingspercentage terrein (%)"],
+        ]
+    )
+    out = bp.parse_maatvoering(waarde, typ, warnings)
+    assert out["max_wooneenheden"].tolist()[0] == 6
+    assert out["max_goothoogte_m"].tolist()[0] == 7.5
+    assert out["max_bouwlagen"].tolist()[1] == 3
+    assert pd.isna(out["max_bouwhoogte_m"].iloc[3])  # 'x' is no number
+    assert out["max_bebouwingspercentage"].tolist()[4] == 40
+    codes = {w.code: w for w in warnings}
+    assert codes["maatvoering_unknown_type"].count == 1
+    assert "'other: vrije tekst'" in codes["maatvoering_unknown_type"].message
+    assert codes["maatvoering_not_a_number"].count == 1
+    assert out["maatvoering"].iloc[2] == "other: vrije tekst=12"  # kept as text
+
+
+def test_plan_not_in_force_is_flagged_and_status_and_date_are_columns(
+    shared_data: Callable[[str], Path],
+) -> None:
+    ontwerp = bp.load_imro_gml(shared_data(GOES_ZW))
+    assert set(ontwerp.frame["plan_status"]) == {"ontwerp"}
+    assert set(ontwerp.frame["plan_date"]) == {"2015-02-25"}
+    flag = next(w.message for w in ontwerp.warnings if w.code == "plan_not_in_force")
+    assert "'ontwerp'" in flag
+    assert "2015-02-25" in flag
+    assert "niet vastgesteld" in flag
+    vastgesteld = bp.load_imro_gml(shared_data(GOES_ZO))
+    assert "plan_not_in_force" not in {w.code for w in vastgesteld.warnings}
+    assert set(vastgesteld.frame["plan_date"]) == {"2014-02-13"}
+
+
+def test_vector_zoning_with_a_concept_plan_is_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "plan.gpkg"
+    gpd.GeoDataFrame(
+        {
+            "bestemming": ["Wonen", "Groen", "Wonen"],
+            "hoofdgroep": ["wonen", "groen", "wonen"],
+            "planstatus": ["concept", "concept", "vastgesteld"],
+            "plan_name": ["Nieuw", "Nieuw", "Oud"],
+        },
+        geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10), box(20, 0, 30, 10)],
+        crs="EPSG:28992",
+    ).to_file(path, layer="bp")
+    [res] = bp.load_vector(path)
+    flags = [w for w in res.warnings if w.code == "plan_not_in_force"]
+    assert len(flags) == 1
+    assert flags[0].count == 2
+    assert "'Nieuw'" in flags[0].message

@@ -236,3 +236,95 @@ def test_counts_do_not_depend_on_chunking(tmp_path: Path, monkeypatch: pytest.Mo
     [chunked] = gtfs.load(folder)
     assert per_stop(chunked.frame, "departures") == per_stop(whole.frame, "departures")
     assert chunked.meta["departures"] == 6
+
+
+# Frequency-based trips: F_EXACT runs every 20 min 07:00–08:00 (exact_times=1) -> 07:00, 07:20, 07:40;
+# F_FREQ every 30 min 18:00–20:00 (exact_times empty = 0) -> 18:00, 18:30, 19:00, 19:30.
+# Stop b is passed 10 minutes after the first stop, stop c 75 minutes after it.
+FEED_FREQ = {
+    "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\na,A,52.01,4.36\nb,B,52.02,4.37\nc,C,52.03,4.38\n",
+    "routes.txt": "route_id,route_type\nR,3\n",
+    "trips.txt": "route_id,service_id,trip_id\nR,WK,F_EXACT\nR,WK,F_FREQ\nR,WK,PLAIN\n",
+    "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+    # template times: only the differences count (05:00 is not a real departure)
+    "F_EXACT,05:00:00,05:00:00,a,1\nF_EXACT,05:10:00,05:10:00,b,2\nF_EXACT,06:15:00,06:15:00,c,3\n"
+    "F_FREQ,00:00:00,00:00:00,a,1\nF_FREQ,00:10:00,00:10:00,b,2\nF_FREQ,01:15:00,01:15:00,c,3\n"
+    "PLAIN,12:00:00,12:00:00,a,1\n",
+    "frequencies.txt": "trip_id,start_time,end_time,headway_secs,exact_times\n"
+    "F_EXACT,07:00:00,08:00:00,1200,1\nF_FREQ,18:00:00,20:00:00,1800,\n",
+    "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+    "WK,1,1,1,1,1,0,0,20240101,20241231\n",
+}
+
+
+def _brute_force(
+    start_h: float, end_h: float, headway_s: int, offset_s: int, lo_h: float, hi_h: float
+) -> int:
+    """Count departures by listing every trip: the reference for the analytic count."""
+    n, t = 0, start_h * 3600
+    while t < end_h * 3600:
+        if lo_h * 3600 <= t + offset_s < hi_h * 3600:
+            n += 1
+        t += headway_s
+    return n
+
+
+def test_frequencies_expand_both_exact_times(tmp_path: Path) -> None:
+    folder = write_feed(tmp_path / "feed", FEED_FREQ)
+    [res] = gtfs.load(folder, date="2024-03-12", today=dt.date(2024, 3, 1))
+    got = per_stop(res.frame, "departures")
+    want = {
+        stop: _brute_force(7, 8, 1200, off, 7, 19) + _brute_force(18, 20, 1800, off, 7, 19)
+        for stop, off in (("a", 0), ("b", 600), ("c", 4500))
+    }
+    # a: 07:00 07:20 07:40 18:00 18:30 = 5 (19:00, 19:30 are outside the window);
+    # c: 08:15 08:35 08:55 19:15 19:45 -> 3 (the evening ones are past 19:00) + 0
+    assert want == {"a": 5, "b": 5, "c": 3}
+    # plus PLAIN's ordinary 12:00 departure at a
+    assert got == {"gtfs:a": want["a"] + 1, "gtfs:b": want["b"], "gtfs:c": want["c"]}
+    freq = res.meta["frequencies"]
+    assert (freq["exact_times_1"], freq["exact_times_0"], freq["template_trips"]) == (1, 1, 2)
+    assert freq["departures"] == 13
+    # the template's own times (05:00, 00:00) are never counted as departures
+    [night] = gtfs.load(folder, date="2024-03-12", window=(0, 6), today=dt.date(2024, 3, 1))
+    assert per_stop(night.frame, "departures") == {"gtfs:a": 0, "gtfs:b": 0, "gtfs:c": 0}
+
+
+def test_frequency_rows_without_trip_are_counted(tmp_path: Path) -> None:
+    files = dict(FEED_FREQ)
+    files["frequencies.txt"] += "GHOST,07:00:00,09:00:00,600,0\n"
+    [res] = gtfs.load(write_feed(tmp_path / "f", files), date="2024-03-12", today=dt.date(2024, 3, 1))
+    assert {w.code: w.count for w in res.warnings}["gtfs_frequency_orphans"] == 1
+
+
+def test_expired_and_future_feeds_say_so(tmp_path: Path) -> None:
+    folder = write_feed(tmp_path / "feed", FEED_FREQ)
+    [old] = gtfs.load(folder, today=dt.date(2026, 6, 1))
+    codes = {w.code for w in old.warnings}
+    assert "gtfs_expired" in codes
+    assert old.meta["expired"] is True
+    assert old.meta["validity"] == {"start": "2024-01-01", "end": "2024-12-31"}
+    assert old.meta["date"] == "2024-01-02"  # a Tuesday inside the validity, said in the warning
+    assert "2024-01-02" in next(w.message for w in old.warnings if w.code == "gtfs_expired")
+    [early] = gtfs.load(folder, today=dt.date(2023, 6, 1))
+    assert "gtfs_not_started" in {w.code for w in early.warnings}
+    [current] = gtfs.load(folder, today=dt.date(2024, 3, 6))
+    assert not {"gtfs_expired", "gtfs_not_started"} & {w.code for w in current.warnings}
+    assert current.meta["date"] == "2024-03-12"  # the first Tuesday from today on
+    [outside] = gtfs.load(folder, date="2025-01-07", today=dt.date(2024, 3, 6))
+    codes = {w.code for w in outside.warnings}
+    assert {"gtfs_date_outside", "gtfs_no_service"} <= codes
+    assert "--gtfs-date" in next(w.message for w in outside.warnings if w.code == "gtfs_date_outside")
+
+
+def test_default_date_is_the_tuesday_with_most_trips(tmp_path: Path) -> None:
+    files = dict(FEED_FREQ)
+    files["trips.txt"] += "R,BUSY,X1\nR,BUSY,X2\n"
+    files["stop_times.txt"] += "X1,09:00:00,09:00:00,a,1\nX2,10:00:00,10:00:00,a,1\n"
+    files["calendar_dates.txt"] = "service_id,date,exception_type\nBUSY,20240319,1\nWK,20240319,2\n"
+    [res] = gtfs.load(write_feed(tmp_path / "f", files), today=dt.date(2024, 3, 6))
+    # 19 March: BUSY's 2 trips instead of WK's 3 -> fewer; every other Tuesday has 3 trips
+    assert res.meta["date"] == "2024-03-12"
+    stats = res.meta["departures_per_hour_stats"]
+    assert stats["stops"] == 3
+    assert stats["max"] == pytest.approx(6 / 12)

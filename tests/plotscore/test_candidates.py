@@ -13,13 +13,17 @@ import shapely
 
 from plotscore.candidates import (
     CANDIDATE_COLUMNS,
+    FAMILIES,
     CandidateList,
     care_site_candidates,
+    demolition_candidates,
     find_candidates,
     land_use_candidates,
     list_candidates,
     load_rules,
     plus_candidates,
+    rules_that_cannot_run,
+    skipped_rules,
     transformation_candidates,
     vacant_zoning_candidates,
 )
@@ -67,7 +71,8 @@ def zoning(rows: list[tuple[str, str, shapely.Polygon]]) -> gpd.GeoDataFrame:
 
 def test_rules_file_loads_with_every_family() -> None:
     rules = load_rules()
-    assert {r.family for r in rules.rules.values()} == {"lijst", "braak", "transformatie", "plus", "zorg"}
+    assert {r.family for r in rules.rules.values()} == set(FAMILIES)
+    assert "sloop/herontwikkeling" in FAMILIES
     assert rules.rule("parkeerterrein").number("min_area_m2") == 1000.0
     assert rules.rule("wonen_plus").category_hint == "wonen met een plus"
 
@@ -422,3 +427,85 @@ def test_delft_demo_three_families_each_with_reason() -> None:
     assert out["plot_id"].is_unique
     assert out["name"].is_unique
     assert (out.geometry.is_valid).all()
+
+
+def test_demolition_permit_is_its_own_family_never_transformation() -> None:
+    b = buildings(
+        [
+            {"identificatie": "S", "status": "Sloopvergunning verleend", "geometry": box(0, 0, 20, 20)},
+            {"identificatie": "s", "status": "Sloopvergunning verleend", "geometry": box(100, 0, 5, 5)},
+            {
+                "identificatie": "K",
+                "gebruiksdoel": "kantoorfunctie",
+                "status": "Sloopvergunning verleend",
+                "geometry": box(200, 0, 40, 20),
+            },
+        ]
+    )
+    # Only the office is a transformation (by its use); a demolition permit is no reason for it.
+    assert list(transformation_candidates(b)["plot_id"]) == ["KAN-transformatie-bag-K"]
+    sloop = demolition_candidates(b)
+    assert list(sloop["plot_id"]) == ["KAN-sloop-bag-S", "KAN-sloop-bag-K"]  # 25 m² shed left out
+    assert set(sloop["family"]) == {"sloop/herontwikkeling"}
+    assert sloop["reason"].iloc[0] == (
+        "BAG-pand met status 'Sloopvergunning verleend' (grondvlak 400 m²): de plek komt vrij voor nieuwbouw"
+    )
+    out = find_candidates(buildings=b)
+    by_id = dict(zip(out["plot_id"], out["family"], strict=True))
+    assert by_id["KAN-sloop-bag-S"] == "sloop/herontwikkeling"
+    # The office with a demolition permit is found by both rules, merged: demolition speaks first.
+    assert by_id["KAN-sloop-bag-K"] == "sloop/herontwikkeling"
+    assert "transformatie" not in set(out["family"])
+
+
+def test_rules_that_cannot_run_say_why() -> None:
+    # A pand-only BAG layer (no gebruiksdoel, no VBO counts), no plan, no land use, no facilities.
+    b = buildings([{"identificatie": "A", "geometry": box(0, 0, 40, 20)}])
+    b = b.assign(bouwjaar=1970)
+    out = find_candidates(buildings=b)
+    reasons = {r["rule"]: r["reason"] for r in skipped_rules(out)}
+    assert reasons["transformatie"].startswith(
+        "regel transformatie overgeslagen: geen gebruiksdoel in de BAG-laag; importeer verblijfsobjecten"
+    )
+    assert reasons["wonen_plus"] == (
+        "regel wonen_plus overgeslagen: geen gebruiksdoel en geen aantal verblijfsobjecten in de BAG-laag; "
+        "importeer verblijfsobjecten"
+    )
+    assert (
+        reasons["bestemming_onbebouwd"]
+        == "regel bestemming_onbebouwd overgeslagen: geen bestemmingsplan geladen"
+    )
+    assert "geen landgebruiklaag" in reasons["parkeerterrein"]
+    assert "zorgterrein" in reasons
+    assert "sloop" not in reasons  # the layer has statuses: the rule looked (and found nothing)
+
+
+def test_onbebouwd_without_buildings_says_why() -> None:
+    z = zoning([("enkelbestemming", "wonen", box(0, 0, 100, 100))])
+    out = find_candidates(zoning=z)
+    assert out.empty
+    [reason] = [r["reason"] for r in skipped_rules(out) if r["rule"] == "bestemming_onbebouwd"]
+    assert "geen gebouwenlaag" in reason
+    assert "Importeer de BAG-panden" in reason
+
+
+def test_complete_inputs_skip_nothing() -> None:
+    layers = {
+        str(name): pyogrio.read_dataframe(DEMO, layer=str(name)) for name, _ in pyogrio.list_layers(DEMO)
+    }
+    skipped = rules_that_cannot_run(
+        buildings=layers["buildings"],
+        zoning=layers["zoning_indicatief"],
+        land_use=layers["land_use"],
+        facilities=layers["facilities"],
+    )
+    assert [s.rule for s in skipped] == []
+
+
+def test_old_rules_file_without_the_new_family_still_loads() -> None:
+    text = (
+        'schema_version = 1\n[merge]\nfamily_order = ["lijst", "zorg", "braak", "transformatie", "plus"]\n'
+        '[rules.lijst]\nfamily = "lijst"\nlabel = "L"\ncategory_hint = "geclusterd"\n'
+    )
+    rules = load_rules(text=text)
+    assert rules.family_order[-1] == "sloop/herontwikkeling"

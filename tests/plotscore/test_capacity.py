@@ -74,18 +74,69 @@ def test_density_presets_differ_per_category() -> None:
     assert out["capacity_basis"].iloc[0] == "oppervlakte × dichtheid (50–100 woningen/ha, voorinstelling)"
 
 
-def test_maximum_aantal_wooneenheden_is_used_directly_and_pro_rata() -> None:
+def test_wooneenheden_cap_the_estimate() -> None:
     zoning = zoning_of(maatvoering(sq(0, 0, 100), homes=24))
-    # Whole maatvoering area; half of it (x 0–50); a plot elsewhere falls back to density.
-    plots = plots_of(sq(0, 0, 100), sq(0, 0, 50, 100), sq(500, 0, 100))
+    plots = plots_of(
+        sq(0, 0, 100),  # the whole maatvoering: density 60–120, capped to 24
+        sq(0, 0, 50, 100),  # half of it: 30–60, still at most 24 (the other half may stay empty)
+        sq(10, 10, 20),  # 400 m² inside: 2–4 homes, the cap does not bind
+        sq(50, 0, 100),  # half inside: 24 + half of 60–120 = 54–84
+        sq(500, 0, 100),  # elsewhere: density only
+    )
     out = estimate_capacity(plots, housing_category="geclusterd", zoning=zoning)
-    assert out["capacity_min"].tolist() == [24, 12, 60]
-    assert out["capacity_max"].tolist() == [24, 12, 120]
+    # Reference: min(estimate, plan + estimate × share outside), by hand.
+    assert out["capacity_min"].tolist() == [min(60, 24), min(30, 24), min(2, 24), min(60, 24 + 30), 60]
+    assert out["capacity_max"].tolist() == [min(120, 24), min(60, 24), min(4, 24), min(120, 24 + 60), 120]
     assert out["capacity_basis"].tolist() == [
-        "maatvoering: maximum aantal wooneenheden 24",
-        "maatvoering: maximum aantal wooneenheden 12",
+        f"bestemmingsplan: max. 24 wooneenheden (begrenst {DENSITY_BASIS}: 60–120)",
+        f"bestemmingsplan: max. 24 wooneenheden (begrenst {DENSITY_BASIS}: 30–60)",
+        f"{DENSITY_BASIS}; bestemmingsplan: max. 24 wooneenheden (niet beperkend)",
+        f"bestemmingsplan: max. 24 wooneenheden op 50% van de kavel (begrenst {DENSITY_BASIS}: 60–120)",
         DENSITY_BASIS,
     ]
+
+
+def test_six_homes_maatvoering_caps_a_plot_density_would_give_ten() -> None:
+    # The issue's case: 30×30 m inside a 6-home maatvoering; density alone says 5–10.
+    zoning = zoning_of(maatvoering(sq(0, 0, 40), homes=6))
+    out = estimate_capacity(plots_of(sq(5, 5, 30)), housing_category="geclusterd", zoning=zoning).iloc[0]
+    assert (out["capacity_min"], out["capacity_max"]) == (5, 6)
+    assert out["capacity_basis"].startswith("bestemmingsplan: max. 6 wooneenheden")
+
+
+def test_wooneenheden_cap_bouwlagen_estimate() -> None:
+    # 3 lagen on 1 ha give 187–250 (see below); the plan allows 100 homes there.
+    zoning = zoning_of(maatvoering(sq(0, 0, 100), layers=3, homes=100))
+    out = estimate_capacity(plots_of(sq(0, 0, 100)), housing_category="geclusterd", zoning=zoning).iloc[0]
+    assert (out["capacity_min"], out["capacity_max"]) == (100, 100)
+    assert out["capacity_basis"].startswith("bestemmingsplan: max. 100 wooneenheden (begrenst maatvoering: 3")
+
+
+def test_real_imro2008_plan_caps_capacity(tmp_path: Path) -> None:
+    """Gieterveen (IMRO2008, 'maximaal aantal wooneenheden'): a plot on such a maatvoering is capped."""
+    import shutil
+
+    from layers.canonical import LayerKind
+    from layers.registry import load_path
+
+    src = (
+        Path(__file__).resolve().parents[1]
+        / "fixtures"
+        / "real"
+        / "imro"
+        / "NL.IMRO.1680.1800030105-0000.gml"
+    )
+    path = tmp_path / src.name
+    shutil.copy2(src, path)
+    zoning = load_path(path, kind=LayerKind.ZONING)[0].frame
+    mv = zoning[(zoning["feature_type"] == "maatvoering") & zoning["max_wooneenheden"].notna()]
+    plots = gpd.GeoDataFrame(
+        {"plot_id": [f"m{i}" for i in range(len(mv))]}, geometry=mv.geometry.buffer(-0.5).to_numpy(), crs=RD
+    )
+    out = estimate_capacity(plots, housing_category="geclusterd", zoning=zoning)
+    homes = mv["max_wooneenheden"].astype(float).to_numpy()
+    assert (out["capacity_max"].astype(float).to_numpy() <= homes).all()
+    assert out["capacity_basis"].str.contains("bestemmingsplan: max. ").all()
 
 
 def test_bouwlagen_times_area_times_coverage_over_floor_area() -> None:

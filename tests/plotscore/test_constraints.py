@@ -343,3 +343,31 @@ def test_exclusion_check_reasons_and_shares() -> None:
         "",
     ]
     assert len(plots) == 4  # nothing dropped
+
+
+def test_plans_not_in_force_and_plots_outside_every_plan() -> None:
+    from plotscore.constraints import uncovered_plots, zoning_notes
+
+    vast = zoning_of([("enkelbestemming", "wonen", sq(0, 0, 100))])
+    ontwerp = zoning_of([("enkelbestemming", "wonen", sq(200, 0, 100))], status="ontwerp")
+    ontwerp["plan_id"] = "NL.IMRO.ONTWERP"
+    ontwerp["plan_date"] = "2015-06-10"
+    zoning = gpd.GeoDataFrame(pd.concat([vast, ontwerp], ignore_index=True), geometry="geometry", crs=RD)
+    plots = plots_of(sq(10, 10, 20), sq(210, 10, 20), sq(500, 0, 20), sq(90, 0, 20))
+    out = zoning_compatibility(plots, zoning, housing_category="geclusterd")
+    assert out["zoning_niet_vastgesteld"].tolist() == [False, True, False, False]
+    assert out["zoning_plan_status"].tolist() == ["vastgesteld", "ontwerp (2015-06-10)", "", "vastgesteld"]
+    # p2 lies outside both plans; p3 is half outside, which is not "no plan at all"
+    assert uncovered_plots(out) == 1
+    notes = zoning_notes(out)
+    assert notes[0].startswith("1 van de 4 kavels liggen buiten elk geladen bestemmingsplan")
+    assert "ontwerp (2015-06-10)" in notes[1]
+    assert notes[1].startswith("1 kavels liggen in een plan dat niet is vastgesteld")
+
+
+def test_no_notes_when_every_plot_is_in_a_plan_in_force() -> None:
+    from plotscore.constraints import zoning_notes
+
+    zoning = zoning_of([("enkelbestemming", "wonen", sq(0, 0, 100))])
+    out = zoning_compatibility(plots_of(sq(10, 10, 20)), zoning, housing_category="geclusterd")
+    assert zoning_notes(out) == []

@@ -122,3 +122,25 @@ def test_live_model_matches_the_frame(demo: dict[str, gpd.GeoDataFrame]) -> None
     scores, top, _classes = run.model.drag(weights, k=5)
     assert len(top) == 5
     assert not np.allclose(scores, run.frame["score"].to_numpy())
+
+
+def test_a_plan_that_covers_no_plot_is_said_with_the_count(demo: dict[str, gpd.GeoDataFrame]) -> None:
+    """Scoring the Delft plots against a plan elsewhere gives 'onbekend' and says why, counted."""
+    from shapely.geometry import box
+
+    far = gpd.GeoDataFrame(
+        {
+            "plan_id": ["NL.IMRO.ELDERS"],
+            "plan_status": ["ontwerp"],
+            "feature_type": ["enkelbestemming"],
+            "bestemmingshoofdgroep": ["wonen"],
+        },
+        geometry=[box(50_000, 390_000, 51_000, 391_000)],
+        crs="EPSG:28992",
+    )
+    run = score_plots(
+        demo["plots"], demo["facilities"], load_profile("geclusterd"), zoning=far, euclidean=True
+    )
+    n = len(demo["plots"])
+    assert (run.frame["zoning_class"] == "onbekend").all()
+    assert f"{n} van de {n} kavels liggen buiten elk geladen bestemmingsplan" in " ".join(run.notes)

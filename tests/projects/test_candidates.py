@@ -98,3 +98,27 @@ def test_parse_mapping() -> None:
     assert parse_mapping("name=NAAM, planned_homes=WONINGEN") == {"name": "NAAM", "planned_homes": "WONINGEN"}
     with pytest.raises(InputsError, match="VELD=KOLOM"):
         parse_mapping("name")
+
+
+def test_project_with_only_pand_layer_lists_the_rules_it_could_not_run(tmp_path: Path) -> None:
+    """A project holding a BAG pand layer only: 'transformatie' and 'wonen met een plus' say why."""
+    from projects.candidates import candidates_from_files, candidates_summary
+
+    src = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "bag" / "lvbag_assen"
+    folder = tmp_path / "assen"
+    shutil.copytree(src, folder)
+    path = tmp_path / "p.gpkg"
+    store = new_project(path, "Assen", "0106", "Assen", user="tester")
+    try:
+        import_layer(store, folder, kind="buildings")
+        from_project = candidates_summary(project_candidates(store))
+    finally:
+        store.close()
+    from_files = candidates_summary(candidates_from_files([folder]))
+    for summary in (from_project, from_files):
+        reasons = {r["rule"]: r["reason"] for r in summary["skipped_rules"]}
+        assert reasons["transformatie"].startswith(
+            "regel transformatie overgeslagen: geen gebruiksdoel in de BAG-laag; importeer verblijfsobjecten"
+        )
+        assert reasons["wonen_plus"].startswith("regel wonen_plus overgeslagen: geen gebruiksdoel")
+        assert summary["count"] == 0

@@ -74,7 +74,7 @@ def loaded(count: int, column: str = "", chars: int = 0) -> Expect:
 class Case:
     """One corpus entry. ``target`` names the loader; ``via`` how it is driven:
     ``load`` (layers.registry.load_path / ``bodnaarplot inspect``), ``import``
-    (projects.service.import_layer / ``bodnaarplot project import``) or ``open``
+    (projects.imports.import_layer / ``bodnaarplot project import``) or ``open``
     (ProjectStore.open / ``bodnaarplot project info``)."""
 
     id: str
