@@ -11,9 +11,10 @@ Each scene returns the widget to photograph; reservations it needs are made thro
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.controller import CONSENSUS, ProjectController
@@ -131,7 +132,15 @@ def _ophalen(window: MainWindow, _controller: ProjectController) -> QWidget:
 def _exporteren(window: MainWindow, controller: ProjectController) -> QWidget:
     _reserve_examples(controller)
     window.workflow.export_all()
-    return window.workflow.export_dialog
+    dialog = window.workflow.export_dialog
+    dialog.resize(1366, 768)  # a laptop screen: everything must fit
+    dialog.title_edit.setText("Gereserveerde locaties ouderenhuisvesting Delft — concept voor de raad")
+    deadline = time.monotonic() + 60
+    QApplication.processEvents()
+    while dialog.is_loading and time.monotonic() < deadline:  # the preview is laid out in a worker
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 100)
+        time.sleep(0.02)
+    return dialog
 
 
 def _welkom(window: MainWindow, _controller: ProjectController) -> QWidget:

@@ -15,8 +15,9 @@ import datetime as dt
 import math
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -31,6 +32,7 @@ from plotscore.network import WalkGraph, build_walk_graph
 from plotscore.progress import Progress, report
 from projects.errors import InputsError
 from projects.ledger import ledger_summary_lines
+from projects.sources import SourceGroup, attribution_lines, dutch_date, project_sources, source_lines
 from projects.views import AnnexRow, ProjectInfo, ReservedView, ScoreView, project_ledger, reserved_view
 from resources import resource
 
@@ -38,37 +40,28 @@ if TYPE_CHECKING:
     from projects.store import ProjectStore
 
 __all__ = [
-    "ATTRIBUTION",
     "DISCLAIMER",
     "DISCLAIMER_NOTE",
+    "EXTENTS",
+    "EXTENT_ALL",
+    "EXTENT_RESERVED",
+    "PDF_ANNEX_COLUMNS",
+    "AnnexColumn",
     "DossierReport",
+    "MapLegend",
     "MapReport",
     "NearestFacility",
+    "ZoningLegend",
     "dossier_reports",
     "map_report",
 ]
 
-ATTRIBUTION: tuple[str, ...] = (
-    "Bron: Kadaster / BAG (CC0)",
-    "© OpenStreetMap-bijdragers (ODbL)",
-    "Bron: CBS / Kadaster (CC BY 4.0)",
-)
 DISCLAIMER = "Indicatief — geen juridisch bindende kaart"
 DISCLAIMER_NOTE = "Dit is niet het omgevingsplan; aan deze kaart kunnen geen rechten worden ontleend."
 
 
-def _layer(store: ProjectStore, kind: str) -> gpd.GeoDataFrame | None:
-    frames = [store.read_layer(ls.table_name) for ls in store.layers(kind)]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return None
-    if len(frames) == 1:
-        return frames[0]
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
-
-
 def _today() -> str:
-    return dt.date.today().strftime("%d-%m-%Y")
+    return dutch_date(dt.date.today())
 
 
 def subtitle(info: ProjectInfo) -> str:
@@ -76,33 +69,198 @@ def subtitle(info: ProjectInfo) -> str:
     return f"{info.project.gemeente_label} · project {info.name} · {_today()} · projectrevisie {info.project.revision}"
 
 
-def sources(info: ProjectInfo, view: ReservedView) -> list[str]:
-    """One line per imported layer (with its data date) and per scoring run used."""
+def score_lines(view: ReservedView) -> list[str]:
+    """Which scores the document shows, once per weighting (not once per profile).
+
+    "Score: consensus van de partijen (…), met het profiel van elke woningcategorie: geclusterd
+    (scoreronde 1), nultreden (scoreronde 2), vastgelegd 04-12-2026"; with one profile the
+    view's own label.
+    """
+    seen: dict[int, ScoreView] = {}
+    for v in (*view.views.values(), view.plots_view):
+        if v is not None:
+            seen.setdefault(v.snapshot_id, v)
+    by_weighting: dict[str, list[ScoreView]] = {}
+    for v in seen.values():
+        by_weighting.setdefault(v.weighting.label, []).append(v)
     lines: list[str] = []
-    dates = info.project.data_dates
-    for ls in info.layers:
-        date = ls.data_date or dates.get(ls.kind)
-        lines.append(f"{ls.label}: {ls.features} objecten, peildatum {date or 'onbekend'}")
-    for label in view.weighting_labels:
-        lines.append(f"Score: {label}")
+    for label, views in by_weighting.items():
+        if len(views) == 1:
+            lines.append(f"Score: {views[0].label}")
+            continue
+        days = {dutch_date(v.created_at[:10]) for v in views}
+        runs = ", ".join(
+            f"{v.profile.id} (scoreronde {v.snapshot_id}"
+            + ("" if len(days) == 1 else f" van {dutch_date(v.created_at[:10])}")
+            + ")"
+            for v in sorted(views, key=lambda v: v.snapshot_id)
+        )
+        when = f", vastgelegd {next(iter(days))}" if len(days) == 1 else ""
+        lines.append(f"Score: {label}, met het profiel van elke woningcategorie: {runs}{when}")
     return lines
 
 
-def method_note(views: list[ScoreView]) -> str:
-    """How distances were measured and what the norms are, for the views shown."""
-    view = views[0] if views else None
-    pace = view.profile.pace_kmh if view is not None else None
-    pace_text = f"{pace:g} km/u".replace(".", ",") if pace else "het tempo van het profiel"
-    method = (view.method if view is not None else "") or "netwerk"
-    how = (
-        "loopafstand over het OpenStreetMap-looppadennetwerk"
-        if method == "netwerk"
-        else "hemelsbreed gemeten afstand (geen loopnetwerk geladen)"
+def sources(groups: Sequence[SourceGroup], view: ReservedView) -> list[str]:
+    """The sources grouped by origin with their dates (:func:`projects.sources.source_lines`),
+    then the scoring runs the scores come from."""
+    return [*source_lines(groups), *score_lines(view)]
+
+
+def _pace(profile: Profile) -> str:
+    return f"{profile.pace_kmh:g} km/u".replace(".", ",")
+
+
+def method_note(views: Sequence[ScoreView], *, network_source: str = "") -> str:
+    """How distances were measured, with which walking pace per woningcategorie, and the norms.
+
+    Each reserved location is scored with the profile of its own woningcategorie, so the note
+    names the pace of every profile used ("4 km/u (nultreden), 3 km/u (geclusterd, zorggeschikt)").
+    """
+    views = [v for v in views if v is not None]
+    methods = {v.method or "netwerk" for v in views} or {"netwerk"}
+    where = f" ({network_source})" if network_source else ""
+    if methods == {"netwerk"}:
+        how = f"afstanden zijn loopafstanden over het looppadennetwerk{where}"
+    elif "netwerk" in methods:
+        how = "afstanden zijn loopafstanden over het looppadennetwerk, of hemelsbreed waar geen netwerk was"
+    else:
+        how = "afstanden zijn hemelsbreed gemeten (er was geen looppadennetwerk geladen)"
+    by_pace: dict[str, list[str]] = {}
+    for v in views:
+        names = by_pace.setdefault(_pace(v.profile), [])
+        if v.profile.housing_category not in names:
+            names.append(v.profile.housing_category)
+    if not by_pace:
+        pace = "het looptempo van het profiel"
+    elif len(by_pace) == 1:
+        pace = f"een looptempo van {next(iter(by_pace))}"
+    else:
+        pace = "een looptempo van " + ", ".join(f"{p} ({', '.join(c)})" for p, c in by_pace.items())
+    scored = (
+        " Elke locatie is gescoord met het profiel van haar eigen woningcategorie." if len(views) > 1 else ""
     )
     return (
-        f"Methode: afstanden zijn {how}, omgerekend naar looptijd met {pace_text} (tempo van het profiel). "
-        "De normen zijn voorinstellingen die de gemeente kan aanpassen; capaciteit is indicatief "
+        f"Methode: {how}, omgerekend naar looptijd met {pace}.{scored} De normen zijn "
+        "voorinstellingen die de gemeente kan aanpassen; de capaciteit is indicatief "
         "(oppervlakte × dichtheid)."
+    )
+
+
+# --- the map's extent and legend -----------------------------------------------------------------
+
+EXTENT_RESERVED = "locaties"
+EXTENT_ALL = "kavels"
+# What the map is zoomed to (the export dialog's choice and the CLI's --extent), in Dutch.
+EXTENTS: dict[str, str] = {
+    EXTENT_RESERVED: "de gereserveerde locaties",
+    EXTENT_ALL: "alle kavels",
+}
+_MIN_SPAN_M = 400.0  # a single small location is still shown in its street
+_MARGIN = 0.12  # of the span, around what the map fits
+
+
+def _fit(
+    geoms: Sequence[shapely.Geometry], margin: float = _MARGIN, min_span: float = _MIN_SPAN_M
+) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in shapely.total_bounds(list(geoms)))
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    w = max(x1 - x0, min_span) * (1 + 2 * margin)
+    h = max(y1 - y0, min_span) * (1 + 2 * margin)
+    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+def _geoms(frame: gpd.GeoDataFrame | None) -> list[shapely.Geometry]:
+    if frame is None or frame.empty:
+        return []
+    return [g for g in frame.geometry if g is not None and not g.is_empty]
+
+
+@lru_cache(maxsize=1)
+def _hoofdgroep_labels() -> dict[str, str]:
+    data = tomllib.loads(resource("zoning", "hoofdgroepen.toml").read_text(encoding="utf-8"))
+    return {str(k): str(v.get("label", k)) for k, v in data.get("hoofdgroepen", {}).items()}
+
+
+UNKNOWN_GROUP_LABEL = "hoofdgroep onbekend"
+
+
+@dataclass(frozen=True)
+class ZoningLegend:
+    """The zoning part of the legend: the hoofdgroepen in the map extent, and what the zoning is."""
+
+    title: str
+    groups: tuple[tuple[str, str], ...]  # (hoofdgroep code as in the data, Dutch label)
+    indicative: bool  # some zoning in view is indicative (drawn hatched)
+    note: str  # what "indicative" means here; "" when all zoning is a plan
+
+
+@dataclass(frozen=True)
+class MapLegend:
+    """Every class drawn in the map extent, nothing that is not."""
+
+    categories: tuple[str, ...]
+    statuses: tuple[str, ...]
+    other_plots: bool
+    buildings: bool
+    zoning: ZoningLegend | None
+
+
+def _in_view(frame: gpd.GeoDataFrame | None, box: shapely.Geometry) -> gpd.GeoDataFrame | None:
+    if frame is None or frame.empty:
+        return None
+    hits = frame.sindex.query(box, predicate="intersects")
+    return frame.iloc[sorted(hits)] if len(hits) else None
+
+
+def is_indicative(zoning: pd.DataFrame) -> pd.Series:
+    """Per zoning row: the plan status says it is indicative (e.g. derived from OSM land use)."""
+    if "plan_status" not in zoning.columns:
+        return pd.Series(False, index=zoning.index)
+    return zoning["plan_status"].astype("string").fillna("").str.lower().str.startswith("indicatief")
+
+
+def _zoning_legend(zoning: gpd.GeoDataFrame | None) -> ZoningLegend | None:
+    if zoning is None or zoning.empty:
+        return None
+    labels = _hoofdgroep_labels()
+    col = "bestemmingshoofdgroep"
+    codes = zoning[col].astype("string").fillna("").str.strip().str.lower() if col in zoning else None
+    present = sorted(set(codes.tolist()) if codes is not None else {""})
+    groups = tuple(
+        sorted(((c, labels.get(c, c) if c else UNKNOWN_GROUP_LABEL) for c in present), key=lambda x: x[1])
+    )
+    indicative = is_indicative(zoning)
+    origin = ""
+    if bool(indicative.any()):
+        names = " ".join(
+            zoning.loc[indicative, c].astype("string").fillna("").str.lower().str.cat(sep=" ")
+            for c in ("plan_name", "plan_id")
+            if c in zoning.columns
+        )
+        origin = (
+            "afgeleid uit OpenStreetMap-landgebruik"
+            if "osm" in names or "openstreetmap" in names
+            else "afgeleid, geen vastgesteld plan"
+        )
+    if bool(indicative.all()):
+        return ZoningLegend(
+            title=f"Bestemming, indicatief: {origin}; geen bestemmingsplan (SVBP-hoofdgroep)",
+            groups=groups,
+            indicative=True,
+            note="Gearceerd: indicatief, niet het bestemmingsplan.",
+        )
+    if bool(indicative.any()):
+        return ZoningLegend(
+            title="Bestemming (SVBP-hoofdgroep, gedempt)",
+            groups=groups,
+            indicative=True,
+            note=f"Gearceerd: indicatieve bestemming, {origin}; geen bestemmingsplan.",
+        )
+    return ZoningLegend(
+        title="Bestemming (bestemmingsplan, SVBP-hoofdgroep, gedempt)",
+        groups=groups,
+        indicative=False,
+        note="",
     )
 
 
@@ -122,21 +280,56 @@ class MapReport:
     sources: list[str]
     ledger: list[str]
     method_note: str
-    attribution: tuple[str, ...] = ATTRIBUTION
+    attribution: tuple[str, ...] = ()  # the lines of the sources present (projects.sources)
     disclaimer: str = DISCLAIMER
     disclaimer_note: str = DISCLAIMER_NOTE
+    extent: str = EXTENT_RESERVED
+    neighbourhoods: gpd.GeoDataFrame | None = None
+    source_groups: list[SourceGroup] = field(default_factory=list)
+    network_source: str = ""  # who the walking network comes from ("OpenStreetMap"), for notes
 
     @property
     def rows(self) -> list[AnnexRow]:
         return self.view.rows
 
+    @property
+    def weighting_lines(self) -> list[str]:
+        """Which score the annex shows (:func:`score_lines`)."""
+        return score_lines(self.view)
+
+    def _reserved_geoms(self) -> list[shapely.Geometry]:
+        return [r.geometry for r in self.rows if r.geometry is not None and not r.geometry.is_empty]
+
     def bounds(self) -> tuple[float, float, float, float]:
-        """The map extent: every plot and reserved location, with a 6 % margin."""
-        geoms = [g for g in self.plots.geometry if g is not None and not g.is_empty]
-        geoms += [r.geometry for r in self.rows if r.geometry is not None and not r.geometry.is_empty]
-        x0, y0, x1, y1 = shapely.total_bounds(geoms)
-        pad = max(x1 - x0, y1 - y0, 200.0) * 0.06
-        return x0 - pad, y0 - pad, x1 + pad, y1 + pad
+        """The map extent with a margin: the reserved locations, or every plot (``extent``)."""
+        geoms = self._reserved_geoms()
+        if self.extent == EXTENT_ALL or not geoms:
+            geoms = geoms + _geoms(self.plots)
+        return _fit(geoms)
+
+    def overview_bounds(self) -> tuple[float, float, float, float]:
+        """The inset's extent: every plot and location, and the buurten of the project."""
+        geoms = self._reserved_geoms() + _geoms(self.plots) + _geoms(self.neighbourhoods)
+        return _fit(geoms, margin=0.04)
+
+    @property
+    def extent_text(self) -> str:
+        return EXTENTS.get(self.extent, self.extent)
+
+    def legend(self, bounds: Sequence[float]) -> MapLegend:
+        """The legend of the map shown at ``bounds``: every class drawn there, nothing else."""
+        box = shapely.box(*bounds)
+        rows = [r for r in self.rows if r.geometry is not None and r.geometry.intersects(box)]
+        reserved = {r.plot_id for r in self.rows}
+        plots = _in_view(self.plots, box)
+        others = plots is not None and bool((~plots["plot_id"].astype(str).isin(reserved)).any())
+        return MapLegend(
+            categories=tuple(dict.fromkeys(r.category for r in rows)),
+            statuses=tuple(dict.fromkeys(r.status for r in rows)),
+            other_plots=others,
+            buildings=_in_view(self.buildings, box) is not None,
+            zoning=_zoning_legend(_in_view(self.zoning, box)),
+        )
 
 
 def map_report(
@@ -146,15 +339,22 @@ def map_report(
     weighting_key: str | None = None,
     layers: bool = True,
     record: bool = True,
+    extent: str = EXTENT_RESERVED,
     progress: Progress | None = None,
 ) -> MapReport:
     """Gather the reserved-location map. Raises :class:`InputsError` when nothing is reserved.
 
     With ``record`` (an export) a missing or outdated scoring run is recorded so the document can
-    cite it; without it (a preview) only current recorded runs are shown.
+    cite it; without it (a preview) only current recorded runs are shown. ``extent`` is
+    :data:`EXTENT_RESERVED` (the map fits the reserved locations) or :data:`EXTENT_ALL`.
     """
     from projects.plots import plots_frame
 
+    if extent not in EXTENTS:
+        raise InputsError(
+            f"Onbekend kaartbeeld '{extent}'.",
+            hint=f"Kies {' of '.join(EXTENTS)}.",
+        )
     report(progress, 0.0, "Gegevens van het project lezen")
     view = reserved_view(store, weighting_key=weighting_key, record=record, progress=progress)
     if not view.rows:
@@ -165,20 +365,88 @@ def map_report(
     info = view.info
     report(progress, 0.1, "Lagen lezen")
     used = [v for v in view.views.values() if v is not None]
+    frames = {kind: _layer_tables(store, kind) if layers else {} for kind in _MAP_KINDS}
+    groups = project_sources(store, {t: f for tables in frames.values() for t, f in tables.items()})
+    network_source = next(
+        (g.title for g in groups if any(what == "looppaden" for what, _ in g.parts) and g.source is not None),
+        "",
+    )
+    title_text = (title or "").strip() or f"Gereserveerde locaties ouderenhuisvesting — {info.name}"
     return MapReport(
-        title=title or f"Gereserveerde locaties ouderenhuisvesting — {info.name}",
+        title=title_text,
         subtitle=subtitle(info),
         info=info,
         view=view,
         plots=plots_frame(store),
-        buildings=_layer(store, "buildings") if layers else None,
-        zoning=_layer(store, "zoning") if layers else None,
-        facilities=_layer(store, "facilities") if layers else None,
-        network=_layer(store, "network_source") if layers else None,
-        sources=sources(info, view),
+        buildings=_concat(frames["buildings"]),
+        zoning=_concat(frames["zoning"]),
+        facilities=_concat(frames["facilities"]),
+        network=_concat(frames["network_source"]),
+        sources=sources(groups, view),
         ledger=ledger_summary_lines(project_ledger(store)),
-        method_note=method_note(used),
+        method_note=method_note(used, network_source=network_source),
+        attribution=tuple(attribution_lines(groups)),
+        extent=extent,
+        neighbourhoods=_concat(frames["neighbourhoods"]),
+        source_groups=groups,
+        network_source=network_source,
     )
+
+
+_MAP_KINDS = ("buildings", "zoning", "facilities", "network_source", "neighbourhoods")
+
+
+def _layer_tables(store: ProjectStore, kind: str) -> dict[str, gpd.GeoDataFrame]:
+    return {ls.table_name: store.read_layer(ls.table_name) for ls in store.layers(kind)}
+
+
+def _concat(tables: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame | None:
+    frames = [f for f in tables.values() if len(f)]
+    if not frames:
+        return None
+    if len(frames) == 1:
+        return frames[0]
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
+
+
+# --- the annex table of the PDF ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnexColumn:
+    """One column of the PDF's annex table: header, relative width, how a row fills it.
+
+    A list of these (:data:`PDF_ANNEX_COLUMNS`) drives the painter, so a new column is one line
+    here; cells wrap in the PDF (never cut off), headers too.
+    """
+
+    header: str
+    share: float
+    cell: Callable[[AnnexRow], str]
+    align: str = "left"  # "left" or "right" (numbers)
+
+
+def _dutch_int(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}".replace(",", ".")
+
+
+def _dutch_score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+PDF_ANNEX_COLUMNS: tuple[AnnexColumn, ...] = (
+    AnnexColumn("nr", 0.035, lambda r: str(r.nr), "right"),
+    AnnexColumn("kavel", 0.075, lambda r: r.plot_id),
+    AnnexColumn("naam", 0.16, lambda r: r.name or r.plot_id),
+    AnnexColumn("adres / perceel", 0.12, lambda r: r.place or "–"),
+    AnnexColumn("m²", 0.05, lambda r: _dutch_int(r.area_m2), "right"),
+    AnnexColumn("woningcategorie", 0.09, lambda r: r.category),
+    AnnexColumn("woningen", 0.065, lambda r: r.capacity or "–", "right"),
+    AnnexColumn("status", 0.1, lambda r: r.status),
+    AnnexColumn("partners", 0.16, lambda r: r.partners or "–"),
+    AnnexColumn("jaren", 0.07, lambda r: r.years or "–"),
+    AnnexColumn("score", 0.05, lambda r: _dutch_score(r.score), "right"),
+)
 
 
 # --- dossiers ----------------------------------------------------------------------------------
@@ -211,7 +479,7 @@ class DossierReport:
     far_m: float
     method_note: str
     extent: tuple[float, float, float, float]
-    attribution: tuple[str, ...] = ATTRIBUTION
+    attribution: tuple[str, ...] = ()  # the lines of the sources present (projects.sources)
     disclaimer: str = DISCLAIMER
     map: MapReport | None = field(default=None, repr=False)
 
@@ -294,7 +562,7 @@ def _facts(row: AnnexRow, view: ScoreView | None) -> list[tuple[str, str]]:
         ("Kavel", row.title),
         ("Adres / perceel", row.place or "–"),
         ("Oppervlakte", area),
-        ("Categorie", row.category),
+        ("Woningcategorie", row.category),
         ("Capaciteit", capacity),
     ]
     if row.capacity_estimate:
@@ -332,6 +600,28 @@ def _profile_of(view: ScoreView | None) -> Profile | None:
     return view.profile if view is not None else None
 
 
+_DOSSIER_MAX_M = 1500.0  # facilities farther than this from the plot are listed, not fitted
+
+
+def dossier_extent(
+    geom: shapely.Geometry | None, nearest: Sequence[NearestFacility], near_m: float
+) -> tuple[float, float, float, float]:
+    """The dossier map: the plot and its nearest facilities (up to 1,5 km), at least the near reach.
+
+    A facility farther away would shrink the plot to a dot; it stays in the list beside the map.
+    """
+    if geom is None or geom.is_empty:
+        geoms = [f.geometry for f in nearest if f.geometry is not None and not f.geometry.is_empty]
+        return _fit(geoms or [shapely.Point(0, 0)], margin=0.08, min_span=2 * near_m)
+    geoms = [geom]
+    for f in nearest:
+        if f.geometry is None or f.geometry.is_empty:
+            continue
+        if f.geometry.distance(geom) <= _DOSSIER_MAX_M:
+            geoms.append(f.geometry)
+    return _fit(geoms, margin=0.08, min_span=2 * near_m)
+
+
 def dossier_reports(
     store: ProjectStore,
     *,
@@ -358,8 +648,7 @@ def dossier_reports(
                 f"loopbereik over het netwerk: {format_distance(near_m)} (doorgetrokken) "
                 f"en {format_distance(far_m)} (gestreept)"
             )
-        centre = geom.centroid if geom is not None and not geom.is_empty else shapely.Point(0, 0)
-        half = far_m * 1.15
+        nearest = _nearest(data.facilities, view, row.plot_id, labels)
         notes = " · ".join(x for x in (row.notes, row.plot_notes) if x)
         yield DossierReport(
             row=row,
@@ -369,12 +658,13 @@ def dossier_reports(
             facts=_facts(row, view),
             notes=notes,
             criteria=_criteria_rows(view, row.plot_id),
-            nearest=_nearest(data.facilities, view, row.plot_id, labels),
+            nearest=nearest,
             reach=reach,
             reach_text=reach_text,
             near_m=near_m,
             far_m=far_m,
-            method_note=method_note([view] if view is not None else []),
-            extent=(centre.x - half, centre.y - half, centre.x + half, centre.y + half),
+            method_note=method_note([view] if view is not None else [], network_source=data.network_source),
+            attribution=data.attribution,
+            extent=dossier_extent(geom, nearest, near_m),
             map=data,
         )

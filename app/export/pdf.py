@@ -1,12 +1,14 @@
 """The reserved-location map as PDF, and one dossier per reserved plot, drawn as vectors.
 
 This module only paints: what goes on the page (rows, scores and their weighting, sources,
-method note, reach lines, nearest facilities, criteria) comes from the Qt-free
+legend classes, method note, reach lines, nearest facilities, criteria) comes from the Qt-free
 :mod:`projects.report`, so the PDF lists exactly what the CSV/XLSX annex, the web map and the
-GIS package list. Everything is painted with QPainter on a QPdfWriter (no screenshots), so lines
-stay sharp when printed on A3 and the text can be searched and copied. The map page follows the
-planning-map conventions of PRABPK2012 (title, north arrow, metric scale bar, legend, sources and
-data dates, a disclaimer that the map is indicative); annex pages list the reserved plots.
+GIS package list. Pages are laid out by :mod:`app.export.layout` (every text block measured,
+wrapped and placed, never clipped; what does not fit moves to another column, a smaller map or
+the annex) and painted with QPainter on a QPdfWriter (no screenshots), so lines stay sharp on
+A3 and the text can be searched. The same laid-out document is painted into the export dialog's
+preview. The map page follows the planning-map conventions of PRABPK2012 (title, north arrow,
+metric scale bar, legend, sources with data dates, a disclaimer that the map is indicative).
 
 Files are written through :func:`projects.files.atomic_output`, so a failed export never leaves
 half a PDF behind.
@@ -16,42 +18,47 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QImage,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPainterPath,
-    QPdfWriter,
-    QPen,
-    QPolygonF,
-)
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 
+from app.export.labels import Placement, Target, place_labels
+from app.export.layout import (
+    MUTED_COLOUR,
+    Document,
+    Flow,
+    Item,
+    Page,
+    Paragraph,
+    Swatch,
+    TableRow,
+    TextStyle,
+    line_height,
+    mm,
+    page_size,
+    text_width,
+    wrap,
+)
 from app.headless import ensure_gui_app
 from app.map.overlays import format_length, scale_bar_spec
 from app.map.style import MapStyle, map_style
-from projects.errors import InputsError, ProjectError
-from projects.files import atomic_output
+from projects.errors import ProjectError
 from projects.report import (
-    ATTRIBUTION,
     DISCLAIMER,
+    EXTENT_ALL,
+    EXTENT_RESERVED,
+    PDF_ANNEX_COLUMNS,
     DossierReport,
+    MapLegend,
     MapReport,
+    NearestFacility,
     dossier_reports,
     map_report,
 )
@@ -59,8 +66,9 @@ from projects.store import ProjectStore
 from projects.views import AnnexRow
 
 __all__ = [
-    "ATTRIBUTION",
     "DISCLAIMER",
+    "dossier_document",
+    "map_document",
     "render_map_preview",
     "write_dossiers",
     "write_reserved_map_pdf",
@@ -68,11 +76,17 @@ __all__ = [
 
 Progress = Callable[[float, str], None]
 
-_DPI = 300
-_TEXT = QColor("#1A1A1A")
-_MUTED = QColor("#555555")
-_RULE = QColor("#9E9E9E")
+_MARGIN = mm(10)
 _OTHER_PLOT = QColor("#707070")
+_RED = "#B71C1C"
+_TITLE = TextStyle(15, bold=True)
+_SUBTITLE = TextStyle(8.5, colour=MUTED_COLOUR)
+_HEADING = TextStyle(8.5, bold=True)
+_SUBHEADING = TextStyle(7, bold=True)
+_BODY = TextStyle(6.8)
+_SMALL = TextStyle(6.3, colour=MUTED_COLOUR)
+_NOTE = TextStyle(6.3, italic=True)
+_DISCLAIMER = TextStyle(8, bold=True, colour=_RED)
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -83,52 +97,12 @@ def _report(progress: Progress | None, fraction: float, text: str) -> None:
         progress(fraction, text)
 
 
-def _mm(value: float) -> float:
-    """Millimetres on paper to device units of the PDF writer."""
-    return value * _DPI / 25.4
-
-
-def _font(pt: float, *, bold: bool = False, italic: bool = False) -> QFont:
-    font = QFont()
-    font.setFamilies(["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"])
-    font.setPointSizeF(pt)
-    font.setBold(bold)
-    font.setItalic(italic)
-    return font
-
-
-def _text(value: Any, empty: str = "–") -> str:
-    if value is None or value is pd.NA:
-        return empty
-    if isinstance(value, float) and math.isnan(value):
-        return empty
-    text = str(value).strip()
-    return text or empty
-
-
-def _int(value: Any) -> int | None:
-    try:
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-            return None
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _thousands(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".")
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "kavel"
 
 
-def _page_size(page: str) -> QPageSize:
-    key = page.strip().upper()
-    sizes = {"A4": QPageSize.PageSizeId.A4, "A3": QPageSize.PageSizeId.A3}
-    if key not in sizes:
-        raise InputsError(f"Onbekend papierformaat '{page}'.", hint="Kies A4 of A3.")
-    return QPageSize(sizes[key])
+def _thousands(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")
 
 
 def _check_out(out: str | Path) -> Path:
@@ -139,45 +113,6 @@ def _check_out(out: str | Path) -> Path:
             hint="Kies een bestaande map voor het PDF-bestand.",
         )
     return out
-
-
-@contextmanager
-def _pdf_painter(out: Path, size: QPageSize, landscape: bool, title: str) -> Iterator[_Pdf]:
-    """A painter on a PDF written through :func:`atomic_output` (whole or not at all)."""
-    out = _check_out(out)
-    with atomic_output(out, create_dirs=False) as tmp:
-        writer = QPdfWriter(str(tmp))
-        writer.setResolution(_DPI)
-        writer.setTitle(title)
-        writer.setCreator("Van Bod naar Plot")
-        orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
-        writer.setPageLayout(QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0)))
-        painter = QPainter()
-        if not painter.begin(writer):
-            raise ProjectError(
-                f"Kan het PDF-bestand '{out}' niet schrijven.",
-                hint="Controleer of u schrijfrechten hebt in die map en of het bestand niet open staat.",
-            )
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        page_rect = QRectF(writer.pageLayout().paintRectPixels(_DPI))
-        pdf = _Pdf(writer, painter, QRectF(0, 0, page_rect.width(), page_rect.height()))
-        try:
-            yield pdf
-        finally:
-            painter.end()
-            del painter, writer, pdf
-
-
-@dataclass
-class _Pdf:
-    writer: QPdfWriter
-    painter: QPainter
-    page: QRectF
-    pages: int = 1
-
-    def new_page(self) -> None:
-        self.writer.newPage()
-        self.pages += 1
 
 
 # --- map drawing -------------------------------------------------------------------------------
@@ -199,10 +134,19 @@ class _View:
     def point(self, x: float, y: float) -> QPointF:
         return QPointF(self.ox + x * self.scale, self.oy - y * self.scale)
 
+    def page_geom(self, geom: shapely.Geometry) -> shapely.Geometry:
+        """``geom`` in page coordinates (for label placement)."""
+        ox, oy, s = self.ox, self.oy, self.scale
+
+        def move(c: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+            return np.column_stack([ox + c[:, 0] * s, oy - c[:, 1] * s])
+
+        return shapely.transform(geom, move)
+
     def polygon(self, coords: np.ndarray[Any, Any]) -> QPolygonF:
-        xs = self.ox + coords[:, 0] * self.scale
-        ys = self.oy - coords[:, 1] * self.scale
-        return QPolygonF([QPointF(float(x), float(y)) for x, y in zip(xs, ys, strict=True)])
+        xs = (self.ox + coords[:, 0] * self.scale).tolist()
+        ys = (self.oy - coords[:, 1] * self.scale).tolist()
+        return QPolygonF(list(map(QPointF, xs, ys)))
 
     def path(self, geom: shapely.Geometry | None) -> QPainterPath:
         path = QPainterPath()
@@ -240,50 +184,58 @@ def _visible(frame: gpd.GeoDataFrame | None, view: _View) -> gpd.GeoDataFrame | 
     return frame.iloc[np.sort(hits)]
 
 
-def _draw_base(
-    p: QPainter, view: _View, data: MapReport, style: MapStyle, *, zoning: bool = True
-) -> list[str]:
-    """Zoning (muted SVBP colours), buildings and other plots; returns the hoofdgroepen drawn."""
+def _hatch(colour: QColor, spacing_mm: float = 1.6) -> QBrush:
+    """A diagonal hatch with lines ``spacing_mm`` apart on paper (Qt's pattern is 8 device px)."""
+    brush = QBrush(colour, Qt.BrushStyle.BDiagPattern)
+    factor = mm(spacing_mm) / 8.0
+    brush.setTransform(QTransform.fromScale(factor, factor))
+    return brush
+
+
+def _indicative(frame: gpd.GeoDataFrame) -> np.ndarray[Any, Any]:
+    if "plan_status" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    status = frame["plan_status"].astype("string").fillna("").str.lower()
+    return np.asarray(status.str.startswith("indicatief").to_numpy(dtype=bool), dtype=bool)
+
+
+def _draw_base(p: QPainter, view: _View, data: MapReport, style: MapStyle) -> None:
+    """Zoning (muted SVBP colours, indicative zoning hatched), buildings and the other plots."""
     p.save()
     p.setClipRect(view.rect)
     p.fillRect(view.rect, QColor("#FFFFFF"))
-    groups: list[str] = []
-    zon = _visible(data.zoning, view) if zoning else None
+    zon = _visible(data.zoning, view)
     if zon is not None:
-        p.setPen(QPen(style.zoning_outline, _mm(0.08)))
         col = "bestemmingshoofdgroep" if "bestemmingshoofdgroep" in zon.columns else None
-        for geom, group in zip(zon.geometry, zon[col] if col else [None] * len(zon), strict=True):
-            g = _text(group, "").lower()
-            p.setBrush(style.zoning_fill(g))
-            p.drawPath(view.path(geom))
-            if g and g not in groups:
-                groups.append(g)
+        groups = zon[col].astype("string").fillna("") if col else [""] * len(zon)
+        hatch = QColor(style.zoning_hatch)
+        hatch.setAlphaF(0.28)
+        for geom, group, indicative in zip(zon.geometry, groups, _indicative(zon), strict=True):
+            path = view.path(geom)
+            p.setPen(QPen(style.zoning_outline, mm(0.08)))
+            p.setBrush(style.zoning_fill(str(group).strip().lower()))
+            p.drawPath(path)
+            if indicative:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(_hatch(hatch))
+                p.drawPath(path)
     bld = _visible(data.buildings, view)
     if bld is not None:
-        fill = QColor(style.building_fill)
-        fill = fill.lighter(125)
-        p.setPen(QPen(style.building_outline.lighter(115), _mm(0.05)))
-        p.setBrush(fill)
+        p.setPen(QPen(style.building_outline.lighter(115), mm(0.05)))
+        p.setBrush(style.building_fill.lighter(125))
         for geom in bld.geometry:
             p.drawPath(view.path(geom))
     others = _visible(data.plots, view)
     if others is not None:
-        p.setPen(QPen(_OTHER_PLOT, _mm(0.25), Qt.PenStyle.SolidLine))
+        p.setPen(QPen(_OTHER_PLOT, mm(0.25), Qt.PenStyle.SolidLine))
         p.setBrush(Qt.BrushStyle.NoBrush)
         for geom in others.geometry:
             p.drawPath(view.path(geom))
     p.restore()
-    return sorted(groups)
 
 
 def _draw_reserved(
-    p: QPainter,
-    view: _View,
-    rows: Sequence[AnnexRow],
-    style: MapStyle,
-    *,
-    labels: bool = True,
-    width_mm: float = 0.8,
+    p: QPainter, view: _View, rows: Sequence[AnnexRow], style: MapStyle, width_mm: float = 0.8
 ) -> None:
     p.save()
     p.setClipRect(view.rect)
@@ -299,35 +251,13 @@ def _draw_reserved(
         p.setBrush(fill)
         p.drawPath(path)
         if rs.hatch:
-            p.setBrush(QBrush(rs.colour, Qt.BrushStyle.BDiagPattern))
+            p.setBrush(_hatch(rs.colour, 1.0))
             p.drawPath(path)
-        pen = QPen(rs.colour, _mm(width_mm), rs.pattern)
+        pen = QPen(rs.colour, mm(width_mm), rs.pattern)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawPath(path)
-    p.restore()
-    if not labels:
-        return
-    p.save()
-    font = _font(7.5, bold=True)
-    p.setFont(font)
-    fm = QFontMetricsF(font, p.device())
-    for row in rows:
-        geom = row.geometry
-        if geom is None or geom.is_empty:
-            continue
-        at = view.point(*shapely.get_coordinates(geom.representative_point())[0])
-        if not view.rect.contains(at):
-            continue
-        text = str(row.nr)
-        r = max(fm.horizontalAdvance(text), fm.height()) * 0.62 + _mm(0.6)
-        circle = QRectF(at.x() - r, at.y() - r, 2 * r, 2 * r)
-        p.setPen(QPen(style.reservation_style(row.category).colour, _mm(0.45)))
-        p.setBrush(QColor("#FFFFFF"))
-        p.drawEllipse(circle)
-        p.setPen(_TEXT)
-        p.drawText(circle, Qt.AlignmentFlag.AlignCenter, text)
     p.restore()
 
 
@@ -337,342 +267,530 @@ def _nice_scale(denominator: float) -> int:
     return int(min((s * exp for s in steps), key=lambda v: abs(v - denominator)))
 
 
-def _draw_scale_bar(p: QPainter, view: _View) -> str:
-    """Metric scale bar, bottom-left in the map frame; returns its label (e.g. "500 m")."""
-    metres, length, label = scale_bar_spec(view.metres_per_unit(), _mm(45))
+@dataclass(frozen=True)
+class _Furniture:
+    """A thing drawn inside the map frame: its box (an obstacle for labels), how to paint it."""
+
+    kind: str
+    box: QRectF
+    text: str
+    paint: Callable[[QPainter], None]
+
+
+def _scale_bar(view: _View, max_mm: float = 45.0) -> _Furniture | None:
+    """Metric scale bar, bottom-left in the map frame, with "schaal ca. 1:…"."""
+    _metres, length, label = scale_bar_spec(view.metres_per_unit(), mm(max_mm))
     if not label:
-        return ""
-    denom = _nice_scale(view.metres_per_unit() * _mm(1) * 1000)
-    font = _font(7, bold=True)
-    small = _font(6)
-    fm = QFontMetricsF(font, p.device())
-    x0, y0 = view.rect.left() + _mm(6), view.rect.bottom() - _mm(8)
-    h = _mm(1.6)
-    p.save()
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(255, 255, 255, 225))
-    box_w = max(length, fm.horizontalAdvance(label)) + _mm(8)
-    p.drawRoundedRect(
-        QRectF(x0 - _mm(3), y0 - fm.height() - _mm(2.5), box_w, fm.height() * 2 + h + _mm(3.5)), 8, 8
+        return None
+    denom = _nice_scale(view.metres_per_unit() * mm(1) * 1000)
+    big, small = TextStyle(7, bold=True), TextStyle(6)
+    scale_text = f"schaal ca. 1:{_thousands(denom)}"
+    lh_big, lh_small = line_height(big), line_height(small)
+    x0 = view.rect.left() + mm(5)
+    bar_h = mm(1.6)
+    width = max(length + text_width(label, big) / 2, text_width(scale_text, small)) + mm(5)
+    height = lh_big + bar_h + lh_small + mm(3)
+    box = QRectF(x0 - mm(2.5), view.rect.bottom() - mm(2.5) - height, width, height)
+    bar_y = box.top() + mm(1) + lh_big
+
+    def paint(p: QPainter) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(255, 255, 255, 230))
+        p.drawRoundedRect(box, mm(0.8), mm(0.8))
+        half = length / 2
+        p.setPen(QPen(QColor("#1A1A1A"), mm(0.2)))
+        p.setBrush(QColor("#1A1A1A"))
+        p.drawRect(QRectF(x0, bar_y, half, bar_h))
+        p.setBrush(QColor("#FFFFFF"))
+        p.drawRect(QRectF(x0 + half, bar_y, half, bar_h))
+        p.setFont(big.font())
+        p.setPen(big.qcolour)
+        base = bar_y - mm(0.6)
+        p.drawText(QPointF(x0 - text_width("0", big) / 2, base), "0")
+        p.drawText(QPointF(x0 + length - text_width(label, big) / 2, base), label)
+        p.setFont(small.font())
+        p.drawText(QPointF(x0, bar_y + bar_h + lh_small * 0.85), scale_text)
+
+    return _Furniture("scale", box, f"0 {label} {scale_text}", paint)
+
+
+def _north_arrow(view: _View) -> _Furniture:
+    cx, top = view.rect.right() - mm(7.5), view.rect.top() + mm(2.5)
+    w, h = mm(5), mm(9)
+    box = QRectF(cx - mm(4.5), top, mm(9), h + mm(8))
+    style = TextStyle(8, bold=True)
+
+    def paint(p: QPainter) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(255, 255, 255, 230))
+        p.drawRoundedRect(box, mm(0.8), mm(0.8))
+        p.setFont(style.font())
+        p.setPen(style.qcolour)
+        p.drawText(QPointF(cx - text_width("N", style) / 2, top + mm(1) + line_height(style) * 0.8), "N")
+        tip, base = QPointF(cx, top + mm(6)), top + mm(6) + h
+        p.setPen(QPen(QColor("#1A1A1A"), mm(0.2)))
+        p.setBrush(QColor("#1A1A1A"))
+        p.drawPolygon(QPolygonF([tip, QPointF(cx - w / 2, base), QPointF(cx, base - h * 0.3)]))
+        p.setBrush(QColor("#FFFFFF"))
+        p.drawPolygon(QPolygonF([tip, QPointF(cx + w / 2, base), QPointF(cx, base - h * 0.3)]))
+
+    return _Furniture("north", box, "N", paint)
+
+
+def _inset(view: _View, data: MapReport, style: MapStyle) -> _Furniture | None:
+    """An overview map in a corner: every plot, the locations, the buurten, this map's frame.
+
+    Left out when the map already shows most of the overview, and when every corner would
+    cover a reserved location.
+    """
+    ob = data.overview_bounds()
+    vb = view.bounds
+    overview_area = (ob[2] - ob[0]) * (ob[3] - ob[1])
+    ix0, iy0, ix1, iy1 = max(ob[0], vb[0]), max(ob[1], vb[1]), min(ob[2], vb[2]), min(ob[3], vb[3])
+    if ix1 > ix0 and iy1 > iy0 and (ix1 - ix0) * (iy1 - iy0) > 0.5 * overview_area:
+        return None  # the map already shows most of what the inset would
+    aspect = (ob[3] - ob[1]) / max(ob[2] - ob[0], 1.0)
+    w = min(view.rect.width() * 0.26, mm(48))
+    h = w * min(max(aspect, 0.5), 1.4)
+    if h > view.rect.height() * 0.4:
+        h = view.rect.height() * 0.4
+        w = h / min(max(aspect, 0.5), 1.4)
+    r, pad = view.rect, mm(2.5)
+    reserved = [
+        view.page_geom(g) for g in (row.geometry for row in data.rows) if g is not None and not g.is_empty
+    ]
+    corners = (
+        QRectF(r.right() - pad - w, r.bottom() - pad - h, w, h),  # bottom-right
+        QRectF(r.left() + pad, r.top() + pad, w, h),  # top-left
+        QRectF(r.right() - pad - w - mm(12), r.top() + pad, w, h),  # top-right, beside the north arrow
     )
-    half = length / 2
-    p.setPen(QPen(_TEXT, _mm(0.2)))
-    p.setBrush(_TEXT)
-    p.drawRect(QRectF(x0, y0, half, h))
-    p.setBrush(QColor("#FFFFFF"))
-    p.drawRect(QRectF(x0 + half, y0, half, h))
-    p.setFont(font)
-    p.setPen(_TEXT)
-    p.drawText(QPointF(x0 - fm.horizontalAdvance("0") / 2, y0 - _mm(0.8)), "0")
-    p.drawText(QPointF(x0 + length - fm.horizontalAdvance(label) / 2, y0 - _mm(0.8)), label)
-    p.setFont(small)
-    p.drawText(QPointF(x0, y0 + h + fm.height() * 0.9), f"schaal ca. 1:{_thousands(denom)}")
-    p.restore()
-    del metres
-    return label
+    rect = next(
+        (
+            c
+            for c in corners
+            if not any(
+                g.intersects(shapely.box(c.left(), c.top(), c.right(), c.bottom()).buffer(mm(4)))
+                for g in reserved
+            )
+        ),
+        None,
+    )
+    if rect is None:
+        return None
+    inner = rect.adjusted(mm(1), mm(1), -mm(1), -mm(1))
+    small = _View(ob, inner)
 
+    def paint(p: QPainter) -> None:
+        p.setPen(QPen(QColor("#1A1A1A"), mm(0.25)))
+        p.setBrush(QColor("#FFFFFF"))
+        p.drawRect(rect)
+        p.setClipRect(inner)
+        if data.neighbourhoods is not None:
+            p.setPen(QPen(style.neighbourhood_outline, mm(0.12)))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            for g in data.neighbourhoods.geometry:
+                p.drawPath(small.path(g))
+        p.setPen(QPen(_OTHER_PLOT, mm(0.1)))
+        p.setBrush(QColor("#BDBDBD"))
+        for g in data.plots.geometry:
+            p.drawPath(small.path(g))
+        for row in data.rows:
+            colour = style.reservation_style(row.category).colour
+            p.setPen(QPen(colour, mm(0.35)))
+            p.setBrush(colour)
+            p.drawPath(small.path(row.geometry))
+        frame = QRectF(small.point(vb[0], vb[3]), small.point(vb[2], vb[1])).intersected(inner)
+        p.setPen(QPen(QColor(_RED), mm(0.45)))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(frame)
 
-def _draw_north_arrow(p: QPainter, view: _View) -> None:
-    cx, top = view.rect.right() - _mm(9), view.rect.top() + _mm(4)
-    w, h = _mm(5), _mm(9)
-    p.save()
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(255, 255, 255, 225))
-    p.drawRoundedRect(QRectF(cx - _mm(4.5), top - _mm(1), _mm(9), h + _mm(7.5)), 8, 8)
-    p.setFont(_font(8, bold=True))
-    p.setPen(_TEXT)
-    p.drawText(QRectF(cx - _mm(4), top, _mm(8), _mm(5)), Qt.AlignmentFlag.AlignCenter, "N")
-    tip, base = QPointF(cx, top + _mm(5.5)), top + _mm(5.5) + h
-    p.setPen(QPen(_TEXT, _mm(0.2)))
-    p.setBrush(_TEXT)
-    p.drawPolygon(QPolygonF([tip, QPointF(cx - w / 2, base), QPointF(cx, base - h * 0.3)]))
-    p.setBrush(QColor("#FFFFFF"))
-    p.drawPolygon(QPolygonF([tip, QPointF(cx + w / 2, base), QPointF(cx, base - h * 0.3)]))
-    p.restore()
+    return _Furniture("inset", rect, "overzichtskaart", paint)
 
 
 def _frame(p: QPainter, rect: QRectF) -> None:
-    p.save()
-    p.setPen(QPen(_TEXT, _mm(0.3)))
+    p.setPen(QPen(QColor("#1A1A1A"), mm(0.3)))
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRect(rect)
-    p.restore()
 
 
-# --- text layout -------------------------------------------------------------------------------
+def _finish_map(p: QPainter, view: _View, furniture: Sequence[_Furniture]) -> None:
+    """North arrow, scale bar, inset and the frame, on top of everything in the map."""
+    for f in furniture:
+        p.save()
+        f.paint(p)
+        p.restore()
+    _frame(p, view.rect)
 
 
-class _Flow:
-    """Text blocks top-down in a column; each call advances the cursor."""
+def _record_map(page: Page, rect: QRectF, furniture: Sequence[_Furniture]) -> None:
+    page.record("map", "kaart", rect)
+    for f in furniture:
+        page.record(f.kind, f.kind, f.box, f.text, [f.text], container="map")
 
-    def __init__(self, p: QPainter, rect: QRectF) -> None:
-        self.p, self.rect, self.y = p, rect, rect.top()
 
-    @property
-    def left(self) -> float:
-        return self.rect.bottom() - self.y
+_NUMBER = TextStyle(7.5, bold=True)
 
-    def text(
-        self,
-        text: str,
-        pt: float = 7,
-        *,
-        bold: bool = False,
-        italic: bool = False,
-        colour: QColor = _TEXT,
-        gap: float = 0.6,
-    ) -> None:
-        font = _font(pt, bold=bold, italic=italic)
-        self.p.setFont(font)
-        self.p.setPen(colour)
-        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
-        area = QRectF(self.rect.left(), self.y, self.rect.width(), max(self.left, 1.0))
-        used = self.p.boundingRect(area, flags, text)
-        self.p.drawText(area, flags, text)
-        self.y += used.height() + _mm(gap)
 
-    def heading(self, text: str) -> None:
-        self.y += _mm(1.2)
-        self.text(text, 8.5, bold=True, gap=0.8)
+def _number_labels(
+    view: _View, rows: Sequence[AnnexRow], furniture: Sequence[_Furniture]
+) -> list[tuple[AnnexRow, Placement]]:
+    """Where each location's number goes: inside a plot big enough, else beside it with a leader."""
+    targets: list[Target] = []
+    shown: list[AnnexRow] = []
+    for row in rows:
+        geom = row.geometry
+        if geom is None or geom.is_empty or not geom.intersects(view.box):
+            continue
+        size = max(text_width(str(row.nr), _NUMBER), line_height(_NUMBER) * 0.8) * 1.3 + mm(1.2)
+        targets.append(Target(view.page_geom(geom).buffer(0), size, size, inside_ok=True))
+        shown.append(row)
+    r = view.rect
+    frame = (r.left() + mm(1), r.top() + mm(1), r.right() - mm(1), r.bottom() - mm(1))
+    obstacles = [shapely.box(f.box.left(), f.box.top(), f.box.right(), f.box.bottom()) for f in furniture]
+    places = place_labels(targets, frame, obstacles, gap=mm(0.8), padding=mm(0.5), leader_from=mm(1.5))
+    return [(row, pl) for row, pl in zip(shown, places, strict=True) if pl is not None]
 
-    def swatch(
-        self, label: str, *, fill: QColor | None, pen: QPen | None, hatch: QColor | None = None
-    ) -> None:
-        size = _mm(3.2)
-        box = QRectF(self.rect.left(), self.y + _mm(0.2), size * 1.5, size)
-        self.p.save()
-        self.p.setPen(pen if pen is not None else Qt.PenStyle.NoPen)
-        self.p.setBrush(fill if fill is not None else Qt.BrushStyle.NoBrush)
-        self.p.drawRect(box)
+
+def _paint_number(p: QPainter, place: Placement, text: str, colour: QColor) -> None:
+    if place.leader is not None:
+        x0, y0, x1, y1 = place.leader
+        p.setPen(QPen(colour, mm(0.3)))
+        p.drawLine(QPointF(x0, y0), QPointF(x1, y1))
+    circle = QRectF(place.x, place.y, place.w, place.h)
+    p.setPen(QPen(colour, mm(0.45)))
+    p.setBrush(QColor("#FFFFFF"))
+    p.drawEllipse(circle.adjusted(mm(0.2), mm(0.2), -mm(0.2), -mm(0.2)))
+    p.setFont(_NUMBER.font())
+    p.setPen(_NUMBER.qcolour)
+    w = text_width(text, _NUMBER)
+    fm_h = line_height(_NUMBER)
+    p.drawText(QPointF(circle.center().x() - w / 2, circle.center().y() + fm_h * 0.32), text)
+
+
+def _place_map(page: Page, rect: QRectF, data: MapReport, style: MapStyle) -> _View:
+    """The map frame with base layers, the locations, their numbers, scale, north arrow and inset."""
+    view = _View(data.bounds(), rect)
+    furniture = [
+        f for f in (_north_arrow(view), _scale_bar(view), _inset(view, data, style)) if f is not None
+    ]
+    numbers = _number_labels(view, data.rows, furniture)
+    rows = data.rows
+
+    def paint(p: QPainter) -> None:
+        _draw_base(p, view, data, style)
+        _draw_reserved(p, view, rows, style)
+        p.save()
+        p.setClipRect(view.rect)
+        for row, place in numbers:
+            _paint_number(p, place, str(row.nr), style.reservation_style(row.category).colour)
+        p.restore()
+        _finish_map(p, view, furniture)
+
+    page.add(paint)
+    _record_map(page, rect, furniture)
+    for row, place in numbers:
+        page.record(
+            "label",
+            f"nummer {row.nr}",
+            QRectF(place.x, place.y, place.w, place.h),
+            str(row.nr),
+            [str(row.nr)],
+            "map",
+        )
+    return view
+
+
+# --- the text beside the map -------------------------------------------------------------------
+
+
+def _heading(text: str, name: str) -> Paragraph:
+    return Paragraph(
+        text, _HEADING, name=name, kind="heading", before=mm(1.2), after=mm(0.8), keep_with_next=True
+    )
+
+
+def _subheading(text: str, name: str) -> Paragraph:
+    return Paragraph(
+        text, _SUBHEADING, name=name, kind="heading", before=mm(0.6), after=mm(0.5), keep_with_next=True
+    )
+
+
+def _box_symbol(
+    fill: QColor | None, pen: QPen | None, hatch: QColor | None = None
+) -> Callable[[QPainter, QRectF], None]:
+    def draw(p: QPainter, box: QRectF) -> None:
+        p.setPen(pen if pen is not None else Qt.PenStyle.NoPen)
+        p.setBrush(fill if fill is not None else Qt.BrushStyle.NoBrush)
+        p.drawRect(box)
         if hatch is not None:
-            self.p.setBrush(QBrush(hatch, Qt.BrushStyle.BDiagPattern))
-            self.p.drawRect(box)
-        self.p.restore()
-        font = _font(7)
-        self.p.setFont(font)
-        self.p.setPen(_TEXT)
-        fm = QFontMetricsF(font, self.p.device())
-        self.p.drawText(
-            QRectF(box.right() + _mm(2), self.y, self.rect.width() - box.width() - _mm(2), size + _mm(0.4)),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            fm.elidedText(label, Qt.TextElideMode.ElideRight, self.rect.width() - box.width() - _mm(2)),
-        )
-        self.y += size + _mm(1.0)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(_hatch(hatch, 0.9))
+            p.drawRect(box)
+
+    return draw
 
 
-def _title_block(p: QPainter, rect: QRectF, title: str, subtitle: str) -> None:
-    p.save()
-    p.setPen(_TEXT)
-    p.setFont(_font(15, bold=True))
-    fm = QFontMetricsF(p.font(), p.device())
-    p.drawText(
-        QRectF(rect.left(), rect.top(), rect.width(), fm.height()),
-        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-        fm.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
+def _legend_items(data: MapReport, style: MapStyle, legend: MapLegend, inset: bool) -> list[Item]:
+    items: list[Item] = [_heading("Legenda", "legenda")]
+    items.append(
+        _subheading("Gereserveerde locaties: woningcategorie (rand), nummer = regel in de bijlage", "legenda")
     )
-    p.setFont(_font(8.5))
-    p.setPen(_MUTED)
-    p.drawText(
-        QRectF(rect.left(), rect.top() + fm.height() + _mm(1), rect.width(), _mm(6)),
-        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-        subtitle,
-    )
-    p.setPen(QPen(_TEXT, _mm(0.4)))
-    p.drawLine(QPointF(rect.left(), rect.bottom()), QPointF(rect.right(), rect.bottom()))
-    p.restore()
-
-
-def _footer(p: QPainter, page: QRectF, margin: float, text: str) -> None:
-    p.save()
-    p.setFont(_font(6.5, italic=True))
-    p.setPen(_MUTED)
-    p.drawText(
-        QRectF(margin, page.bottom() - margin + _mm(1.5), page.width() - 2 * margin, _mm(5)),
-        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-        text,
-    )
-    p.restore()
-
-
-# --- the map page ------------------------------------------------------------------------------
-
-
-def _draw_legend(flow: _Flow, data: MapReport, style: MapStyle, groups: list[str]) -> None:
-    flow.heading("Legenda")
-    flow.text("Gereserveerde locaties (nummer = bijlage)", 7, bold=True)
-    cats = list(dict.fromkeys(r.category for r in data.rows))
-    for cat in cats:
+    for cat in legend.categories:
         rs = style.reservation_style(cat)
-        flow.swatch(
-            cat, fill=None, pen=QPen(rs.colour, _mm(0.7), rs.pattern), hatch=rs.colour if rs.hatch else None
-        )
-    flow.text("Status (vulling)", 7, bold=True)
-    for status in dict.fromkeys(r.status for r in data.rows):
+        pen = QPen(rs.colour, mm(0.7), rs.pattern)
+        items.append(Swatch(cat, _box_symbol(None, pen, rs.colour if rs.hatch else None), name="legenda"))
+    items.append(_subheading("Status van de reservering (vulling)", "legenda"))
+    for status in legend.statuses:
         fill = QColor(style.status_colours.get(status, QColor("#BDBDBD")))
         fill.setAlphaF(0.55)
-        flow.swatch(status, fill=fill, pen=QPen(_RULE, _mm(0.1)))
-    flow.text("Ondergrond", 7, bold=True)
-    flow.swatch("overige kavel", fill=None, pen=QPen(_OTHER_PLOT, _mm(0.25)))
-    if data.buildings is not None:
-        flow.swatch(
-            "gebouw (BAG)", fill=style.building_fill.lighter(125), pen=QPen(style.building_outline, _mm(0.1))
-        )
-    if groups:
-        flow.text("Bestemming (SVBP-hoofdgroep, gedempt)", 7, bold=True)
-        for g in groups[:10]:
-            flow.swatch(
-                style.hoofdgroep_label.get(g, g),
-                fill=style.zoning_fill(g),
-                pen=QPen(style.zoning_outline, _mm(0.1)),
+        items.append(Swatch(status, _box_symbol(fill, QPen(QColor("#9E9E9E"), mm(0.1))), name="legenda"))
+    if legend.other_plots or legend.buildings:
+        items.append(_subheading("Ondergrond", "legenda"))
+    if legend.other_plots:
+        items.append(
+            Swatch(
+                "overige kavels (niet gereserveerd)",
+                _box_symbol(None, QPen(_OTHER_PLOT, mm(0.25))),
+                name="legenda",
             )
-        if len(groups) > 10:
-            flow.text(f"… en {len(groups) - 10} andere", 6.5, colour=_MUTED)
-
-
-def _map_page(pdf: _Pdf, data: MapReport, style: MapStyle, landscape: bool) -> None:
-    p, page = pdf.painter, pdf.page
-    margin = _mm(10)
-    head = QRectF(margin, margin, page.width() - 2 * margin, _mm(16))
-    _title_block(p, head, data.title, data.subtitle)
-    body_top = head.bottom() + _mm(4)
-    body_bottom = page.bottom() - margin
-    if landscape:
-        side_w = max(_mm(78), page.width() * 0.27)
-        map_rect = QRectF(
-            margin, body_top, page.width() - 2 * margin - side_w - _mm(6), body_bottom - body_top
         )
-        side = QRectF(map_rect.right() + _mm(6), body_top, side_w, body_bottom - body_top)
-        sides = [side]
-    else:
-        map_h = (body_bottom - body_top) * 0.6
-        map_rect = QRectF(margin, body_top, page.width() - 2 * margin, map_h)
-        lower = QRectF(
-            margin, map_rect.bottom() + _mm(5), map_rect.width(), body_bottom - map_rect.bottom() - _mm(5)
+    if legend.buildings:
+        bag = any(
+            g.source is not None and g.source.id == "bag" and any(w == "gebouwen" for w, _ in g.parts)
+            for g in data.source_groups
         )
-        half = (lower.width() - _mm(6)) / 2
-        sides = [
-            QRectF(lower.left(), lower.top(), half, lower.height()),
-            QRectF(lower.left() + half + _mm(6), lower.top(), half, lower.height()),
-        ]
-    view = _View(data.bounds(), map_rect)
-    groups = _draw_base(p, view, data, style)
-    _draw_reserved(p, view, data.rows, style)
-    _draw_scale_bar(p, view)
-    _draw_north_arrow(p, view)
-    _frame(p, map_rect)
-
-    flow = _Flow(p, sides[0])
-    _draw_legend(flow, data, style, groups)
-    if len(sides) > 1:
-        flow = _Flow(p, sides[1])
-    flow.heading("Opgave en reserveringen")
-    for line in data.ledger:
-        flow.text(line, 6.5)
-    flow.heading("Bronnen en peildata")
-    for line in data.sources:
-        flow.text(line, 6, colour=_MUTED, gap=0.3)
-    for line in data.attribution:
-        flow.text(line, 6.5, gap=0.3)
-    flow.y += _mm(1)
-    flow.text(data.method_note, 6.3, italic=True)
-    flow.y += _mm(1)
-    flow.text(data.disclaimer, 8, bold=True, colour=QColor("#B71C1C"))
-    flow.text(data.disclaimer_note, 6.3, colour=_MUTED)
-
-
-# --- the annex table ---------------------------------------------------------------------------
-
-_ANNEX_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("nr", 0.035),
-    ("kavel", 0.07),
-    ("naam", 0.165),
-    ("adres / perceel", 0.12),
-    ("m²", 0.05),
-    ("categorie", 0.085),
-    ("capaciteit", 0.065),
-    ("status", 0.1),
-    ("partners", 0.16),
-    ("jaren", 0.07),
-    ("score", 0.075),
-)
-
-
-def _annex_cells(row: AnnexRow) -> list[str]:
-    area = _thousands(row.area_m2) if row.area_m2 is not None else "–"
-    score = "–" if row.score is None else f"{row.score:.1f}".replace(".", ",")
-    return [
-        str(row.nr),
-        row.plot_id,
-        row.name or row.plot_id,
-        row.place or "–",
-        area,
-        row.category,
-        row.capacity or "–",
-        row.status,
-        row.partners or "–",
-        row.years or "–",
-        score,
-    ]
-
-
-def _annex_pages(pdf: _Pdf, data: MapReport) -> None:
-    p, page = pdf.painter, pdf.page
-    margin = _mm(10)
-    width = page.width() - 2 * margin
-    xs = [margin]
-    for _, share in _ANNEX_COLUMNS:
-        xs.append(xs[-1] + share / sum(s for _, s in _ANNEX_COLUMNS) * width)
-    font = _font(7)
-    bold = _font(7, bold=True)
-    fm = QFontMetricsF(font, p.device())
-    row_h = fm.height() + _mm(2.2)
-    rows = [_annex_cells(r) for r in data.rows]
-    i, sheet = 0, 0
-    while i < len(rows):
-        pdf.new_page()
-        sheet += 1
-        head = QRectF(margin, margin, width, _mm(16))
-        suffix = "" if sheet == 1 else " (vervolg)"
-        _title_block(p, head, f"Bijlage: gereserveerde locaties{suffix}", f"{data.title} · {data.subtitle}")
-        y = head.bottom() + _mm(3)
-        for label in data.view.weighting_labels:  # which score the column shows, on every sheet
-            p.setFont(_font(6.5, italic=True))
-            p.setPen(_MUTED)
-            note = QRectF(margin, y, width, fm.height())
-            flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(
-                Qt.TextFlag.TextWordWrap
+        items.append(
+            Swatch(
+                "gebouw (BAG)" if bag else "gebouw",
+                _box_symbol(style.building_fill.lighter(125), QPen(style.building_outline, mm(0.1))),
+                name="legenda",
             )
-            used = p.boundingRect(note, flags, f"Score: {label}")
-            p.drawText(QRectF(margin, y, width, used.height()), flags, f"Score: {label}")
-            y += used.height() + _mm(0.8)
-        y += _mm(1)
-        bottom = page.bottom() - margin - _mm(2)
-        # header row, repeated on every sheet
-        p.fillRect(QRectF(margin, y, width, row_h), QColor("#E8E8E8"))
-        p.setFont(bold)
-        p.setPen(_TEXT)
-        for (label, _), x0, x1 in zip(_ANNEX_COLUMNS, xs[:-1], xs[1:], strict=True):
-            p.drawText(
-                QRectF(x0 + _mm(1), y, x1 - x0 - _mm(2), row_h), int(Qt.AlignmentFlag.AlignVCenter), label
-            )
-        y += row_h
-        p.setFont(font)
-        while i < len(rows) and y + row_h <= bottom:
-            if i % 2:
-                p.fillRect(QRectF(margin, y, width, row_h), QColor("#F6F6F6"))
-            p.setPen(_TEXT)
-            for cell, x0, x1 in zip(rows[i], xs[:-1], xs[1:], strict=True):
-                w = x1 - x0 - _mm(2)
-                p.drawText(
-                    QRectF(x0 + _mm(1), y, w, row_h),
-                    int(Qt.AlignmentFlag.AlignVCenter),
-                    fm.elidedText(cell, Qt.TextElideMode.ElideRight, w),
+        )
+    zoning = legend.zoning
+    if zoning is not None:
+        items.append(_subheading(zoning.title, "legenda bestemming"))
+        hatch = QColor(style.zoning_hatch) if zoning.indicative else None
+        if hatch is not None:
+            hatch.setAlphaF(0.4)
+        for code, label in zoning.groups:
+            items.append(
+                Swatch(
+                    label,
+                    _box_symbol(style.zoning_fill(code), QPen(style.zoning_outline, mm(0.1)), hatch),
+                    name="legenda bestemming",
                 )
-            p.setPen(QPen(_RULE, _mm(0.1)))
-            p.drawLine(QPointF(margin, y + row_h), QPointF(margin + width, y + row_h))
-            y += row_h
-            i += 1
-        _footer(p, page, margin, f"{DISCLAIMER} · bijlage blad {sheet}")
+            )
+        if zoning.note:
+            items.append(Paragraph(zoning.note, _SMALL, name="legenda bestemming"))
+    if inset:
+        items.append(
+            Paragraph(
+                f"Kaartbeeld: {data.extent_text}. Overzichtskaart: alle kavels en buurten, rood kader = dit kaartbeeld.",
+                _SMALL,
+                name="legenda kaartbeeld",
+                before=mm(0.6),
+            )
+        )
+    return items
+
+
+_MOVABLE = ("sources", "ledger", "legend")
+
+
+def _section_items(data: MapReport, style: MapStyle, legend: MapLegend, inset: bool) -> dict[str, list[Item]]:
+    ledger: list[Item] = [_heading("Opgave en reserveringen", "opgave")]
+    ledger += [Paragraph(line, TextStyle(6.5), name="opgave") for line in data.ledger]
+    sources: list[Item] = [_heading("Bronnen en peildata", "bronnen")]
+    sources += [Paragraph(line, _SMALL, name="bronnen", after=mm(0.4)) for line in data.sources]
+    attribution: list[Item] = [
+        Paragraph(line, TextStyle(6.5), name="naamsvermelding", after=mm(0.3)) for line in data.attribution
+    ]
+    if attribution:
+        attribution[0] = Paragraph(
+            data.attribution[0], TextStyle(6.5), name="naamsvermelding", before=mm(1), after=mm(0.3)
+        )
+    return {
+        "legend": _legend_items(data, style, legend, inset),
+        "ledger": ledger,
+        "sources": sources,
+        "attribution": attribution,
+        "method": [Paragraph(data.method_note, _NOTE, name="methode", before=mm(1))],
+        "disclaimer": [
+            Paragraph(data.disclaimer, _DISCLAIMER, name="disclaimer", before=mm(1), keep_with_next=True),
+            Paragraph(data.disclaimer_note, _SMALL, name="disclaimer toelichting"),
+        ],
+    }
+
+
+_ORDER = ("legend", "ledger", "sources", "attribution", "method", "disclaimer")
+_MOVE_NOTE = {
+    "legend": "Legenda: zie blad 2.",
+    "ledger": "Opgave en reserveringen: zie blad 2.",
+    "sources": "Bronnen en peildata: zie blad 2.",
+}
+
+
+def _arrange(sections: dict[str, list[Item]], moved: Sequence[str]) -> list[Item]:
+    items: list[Item] = []
+    for key in _ORDER:
+        if key in moved:
+            items.append(Paragraph(_MOVE_NOTE[key], _SMALL, name=f"verwijzing {key}", before=mm(1)))
+        else:
+            items.extend(sections[key])
+    return items
+
+
+# --- page layouts ------------------------------------------------------------------------------
+
+
+def _header(page: Page, title: str, subtitle: str) -> float:
+    """Title (wrapped, never shortened), subtitle and a rule; returns the y below it."""
+    width = page.width - 2 * _MARGIN
+    block = page.text(title, _TITLE, _MARGIN, _MARGIN, width, kind="title", name="titel")
+    sub = page.text(
+        subtitle, _SUBTITLE, _MARGIN, block.y + block.h + mm(1), width, kind="subtitle", name="ondertitel"
+    )
+    y = sub.y + sub.h + mm(1.5)
+
+    def rule(p: QPainter) -> None:
+        p.setPen(QPen(QColor("#1A1A1A"), mm(0.4)))
+        p.drawLine(QPointF(_MARGIN, y), QPointF(_MARGIN + width, y))
+
+    page.add(rule)
+    return y
+
+
+def _columns(area: QRectF, n: int, gap: float) -> list[QRectF]:
+    w = (area.width() - gap * (n - 1)) / n
+    return [QRectF(area.left() + i * (w + gap), area.top(), w, area.height()) for i in range(n)]
+
+
+def _configs(body: QRectF, landscape: bool) -> list[tuple[QRectF, list[QRectF]]]:
+    """Candidate (map rectangle, text columns) arrangements of the map page, biggest map first."""
+    gap = mm(6)
+    out: list[tuple[QRectF, list[QRectF]]] = []
+    if landscape:
+        for side in (0.27, 0.31, 0.36, 0.42, 0.48):
+            side_w = body.width() * side
+            n_side = 1 if side_w < mm(100) else 2
+            map_w = body.width() - side_w - gap
+            side_rect = QRectF(body.left() + map_w + gap, body.top(), side_w, body.height())
+            for strip in (0.0, 0.24, 0.32):
+                map_h = body.height() * (1 - strip) - (gap if strip else 0)
+                cols = _columns(side_rect, n_side, mm(5))
+                if strip:
+                    strip_rect = QRectF(
+                        body.left(), body.top() + map_h + gap, map_w, body.height() - map_h - gap
+                    )
+                    cols += _columns(strip_rect, max(1, int(map_w // mm(70))), mm(5))
+                out.append((QRectF(body.left(), body.top(), map_w, map_h), cols))
+    else:
+        for share in (0.64, 0.58, 0.52, 0.46, 0.40):
+            map_h = body.height() * share
+            lower = QRectF(body.left(), body.top() + map_h + gap, body.width(), body.height() - map_h - gap)
+            for n in (2, 3):
+                out.append((QRectF(body.left(), body.top(), body.width(), map_h), _columns(lower, n, mm(5))))
+    return sorted(out, key=lambda c: -c[0].width() * c[0].height())
+
+
+def _map_page(doc: Document, data: MapReport, style: MapStyle) -> tuple[list[str], MapLegend]:
+    """Lay out the map page: the biggest map with which every section fits beside it.
+
+    Only when nothing fits (an extreme legend or ledger) do the sources, then the ledger, then
+    the legend move to a continuation sheet, with a pointer where they were. Returns the moved
+    sections and the legend of the map as drawn.
+    """
+    page = doc.new_page()
+    top = _header(page, data.title, data.subtitle)
+    body = QRectF(_MARGIN, top + mm(4), page.width - 2 * _MARGIN, page.height - _MARGIN - top - mm(4))
+    configs = _configs(body, doc.landscape)
+    moves: list[tuple[str, ...]] = [(), ("sources",), ("sources", "ledger"), _MOVABLE]
+    for moved in moves:
+        for map_rect, columns in configs:
+            view = _View(data.bounds(), map_rect)
+            inset = _inset(view, data, style) is not None
+            legend = data.legend(view.bounds)
+            items = _arrange(_section_items(data, style, legend, inset), moved)
+            if not Flow(Page(page.index, page.width, page.height), columns).run(items):
+                _place_map(page, map_rect, data, style)
+                Flow(page, columns).run(items)
+                return list(moved), legend
+    # Not even the essentials fit beside the smallest map: never happens on A4/A3 with the
+    # fonts used; place what fits rather than fail, the rest is on the continuation sheet.
+    map_rect, columns = configs[-1]
+    view = _place_map(page, map_rect, data, style)
+    legend = data.legend(view.bounds)
+    Flow(page, columns).run(_arrange(_section_items(data, style, legend, True), _MOVABLE))
+    return list(_MOVABLE), legend
+
+
+def _continuation(
+    doc: Document, data: MapReport, style: MapStyle, moved: Sequence[str], legend: MapLegend
+) -> None:
+    """The sections that did not fit beside the map, on the next sheet, in columns."""
+    if not moved:
+        return
+    sections = _section_items(data, style, legend, False)
+    items = [i for key in _ORDER if key in moved for i in sections[key]]
+    _flow_pages(
+        doc, f"{data.title} (toelichting bij de kaart)", data.subtitle, items, 2 if doc.landscape else 1
+    )
+
+
+def _flow_pages(doc: Document, title: str, subtitle: str, items: Sequence[Item], n_columns: int) -> None:
+    first = len(doc.pages)
+
+    def new() -> tuple[Page, list[QRectF]]:
+        page = doc.new_page()
+        top = _header(page, title if page.index == first else f"{title} (vervolg)", subtitle)
+        body = QRectF(_MARGIN, top + mm(3), page.width - 2 * _MARGIN, page.height - _MARGIN - top - mm(3))
+        return page, _columns(body, n_columns, mm(6))
+
+    page, cols = new()
+    Flow(page, cols, more=new).run(items)
+
+
+def _annex_items(data: MapReport) -> list[Item]:
+    cols = PDF_ANNEX_COLUMNS
+    shares = [c.share for c in cols]
+    aligns = [c.align for c in cols]
+    header = TableRow(
+        [c.header for c in cols], shares, aligns, is_header=True, name="bijlage kop", keep_with_next=True
+    )
+    items: list[Item] = [
+        Paragraph(line, TextStyle(6.5, italic=True, colour=MUTED_COLOUR), name="weging")
+        for line in data.weighting_lines
+    ]
+    items.append(header)
+    for i, row in enumerate(data.rows):
+        items.append(
+            TableRow(
+                [c.cell(row) for c in cols],
+                shares,
+                aligns,
+                zebra=bool(i % 2),
+                name=f"bijlage regel {row.nr}",
+                header=header,
+            )
+        )
+    return items
+
+
+def map_document(
+    data: MapReport, *, page: str = "A4", landscape: bool = True, style: MapStyle | None = None
+) -> Document:
+    """The laid-out reserved-location PDF: the map page, a continuation if needed, the annex."""
+    page_size(page, landscape)  # a clear Dutch error for an unknown paper size, before any work
+    ensure_gui_app()
+    style = style or map_style()
+    doc = Document(data.title, page.strip().upper(), landscape)
+    moved, legend = _map_page(doc, data, style)
+    _continuation(doc, data, style, moved, legend)
+    _flow_pages(
+        doc, "Bijlage: gereserveerde locaties", f"{data.title} · {data.subtitle}", _annex_items(data), 1
+    )
+    doc.add_footers(DISCLAIMER, _MARGIN)
+    return doc
 
 
 def write_reserved_map_pdf(
@@ -683,26 +801,32 @@ def write_reserved_map_pdf(
     landscape: bool = True,
     title: str | None = None,
     weighting_key: str | None = None,
+    extent: str = EXTENT_RESERVED,
     progress: Progress | None = None,
 ) -> Path:
     """The reserved-location map of ``store`` as a vector PDF (map page + annex table).
 
     ``page`` is "A4" or "A3"; ``weighting_key`` names the weighting of the scores shown
-    (default: the one recorded with the run). Raises :class:`projects.errors.InputsError` (Dutch,
-    with a hint) when the project has no live reservations.
+    (default: the one recorded with the run); ``extent`` fits the map to the reserved
+    locations or to all plots. Raises :class:`projects.errors.InputsError` (Dutch, with a
+    hint) when the project has no live reservations.
     """
-    size = _page_size(page)
+    page_size(page, landscape)
     ensure_gui_app()
     out = _check_out(out)
-    data = map_report(store, title=title, weighting_key=weighting_key, progress=progress)
-    style = map_style()
-    _report(progress, 0.4, "Kaart tekenen")
-    with _pdf_painter(out, size, landscape, data.title) as pdf:
-        _map_page(pdf, data, style, landscape)
-        _report(progress, 0.8, "Bijlage tekenen")
-        _annex_pages(pdf, data)
+    data = map_report(store, title=title, weighting_key=weighting_key, extent=extent, progress=progress)
+    _report(progress, 0.4, "Kaart opmaken")
+    doc = map_document(data, page=page, landscape=landscape)
+    _report(progress, 0.8, "PDF schrijven")
+    doc.write_pdf(out)
     _report(progress, 1.0, "Klaar")
     return out
+
+
+def render_map_preview(store: ProjectStore, width_px: int = 900) -> QImage:
+    """The first page of the PDF as an image (the recorded runs only: a preview records nothing)."""
+    data = map_report(store, record=False)
+    return map_document(data).render(0, width_px)
 
 
 # --- dossiers ----------------------------------------------------------------------------------
@@ -711,7 +835,7 @@ def write_reserved_map_pdf(
 def _draw_facility(p: QPainter, at: QPointF, category: str, style: MapStyle, size: float) -> None:
     sym = style.facility_symbol(category)
     r = size / 2
-    p.setPen(QPen(style.facility_outline, _mm(0.25)))
+    p.setPen(QPen(style.facility_outline, mm(0.25)))
     p.setBrush(sym.colour)
     box = QRectF(at.x() - r, at.y() - r, size, size)
     if sym.glyph == "square":
@@ -737,117 +861,227 @@ def _draw_facility(p: QPainter, at: QPointF, category: str, style: MapStyle, siz
                 ]
             )
         )
+    elif sym.glyph == "hexagon":
+        p.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(at.x() + r * math.cos(a), at.y() + r * math.sin(a))
+                    for a in np.linspace(0, 2 * math.pi, 7)[:-1]
+                ]
+            )
+        )
     else:
         p.drawEllipse(box)
-    p.setFont(_font(5.5, bold=True))
-    p.setPen(QColor("#FFFFFF"))
-    p.drawText(box, Qt.AlignmentFlag.AlignCenter, sym.letter)
-
-
-def _table(
-    flow: _Flow, header: list[str], rows: list[list[str]], shares: list[float], pt: float = 6.3
-) -> None:
-    p = flow.p
-    font, bold = _font(pt), _font(pt, bold=True)
-    fm = QFontMetricsF(font, p.device())
-    row_h = fm.height() + _mm(1.4)
-    xs = [flow.rect.left()]
-    for s in shares:
-        xs.append(xs[-1] + s / sum(shares) * flow.rect.width())
-    for n, cells in enumerate([header, *rows]):
-        if flow.y + row_h > flow.rect.bottom():
-            flow.text("… (meer regels dan er op de pagina passen)", 6, colour=_MUTED)
-            return
-        if n == 0:
-            p.fillRect(QRectF(flow.rect.left(), flow.y, flow.rect.width(), row_h), QColor("#E8E8E8"))
-        p.setFont(bold if n == 0 else font)
-        for cell, x0, x1 in zip(cells, xs[:-1], xs[1:], strict=True):
-            w = x1 - x0 - _mm(1.2)
-            colour = _TEXT
-            if n and cell in ("✓", "✗"):
-                colour = QColor("#2E7D32") if cell == "✓" else QColor("#C62828")
-            p.setPen(colour)
-            p.drawText(
-                QRectF(x0 + _mm(0.6), flow.y, w, row_h),
-                int(Qt.AlignmentFlag.AlignVCenter),
-                fm.elidedText(cell, Qt.TextElideMode.ElideRight, w),
-            )
-        p.setPen(QPen(_RULE, _mm(0.1)))
-        p.drawLine(QPointF(flow.rect.left(), flow.y + row_h), QPointF(flow.rect.right(), flow.y + row_h))
-        flow.y += row_h
-    flow.y += _mm(1)
-
-
-def _dossier_page(pdf: _Pdf, d: DossierReport, style: MapStyle) -> None:
-    p, page = pdf.painter, pdf.page
-    margin = _mm(10)
-    head = QRectF(margin, margin, page.width() - 2 * margin, _mm(16))
-    _title_block(p, head, d.title, d.subtitle)
-    top, bottom = head.bottom() + _mm(4), page.bottom() - margin
-    size = min(bottom - top, (page.width() - 2 * margin) * 0.52)
-    map_rect = QRectF(margin, top, size, size)
-    side = QRectF(
-        map_rect.right() + _mm(6), top, page.width() - margin - map_rect.right() - _mm(6), bottom - top
+    letter = TextStyle(5.5, bold=True, colour="#FFFFFF")
+    p.setFont(letter.font())
+    p.setPen(letter.qcolour)
+    p.drawText(
+        QPointF(at.x() - text_width(sym.letter, letter) / 2, at.y() + line_height(letter) * 0.3), sym.letter
     )
-    view = _View(d.extent, map_rect)
-    if d.map is not None:
-        _draw_base(p, view, d.map, style)
-    if d.reach is not None:
-        p.save()
-        p.setClipRect(view.rect)
-        for dist, line_style in ((d.far_m, style.reach_far), (d.near_m, style.reach_near)):
-            lines = d.reach.loc[d.reach["distance_m"] == dist].geometry
-            pen = QPen(line_style.colour, _mm(0.4 if dist == d.near_m else 0.25), line_style.pattern)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            p.setPen(pen)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            for g in lines:
-                p.drawPath(view.path(g))
-        p.restore()
-    _draw_reserved(p, view, [d.row], style, labels=False, width_mm=1.0)
-    p.save()
-    p.setClipRect(view.rect)
+
+
+_FACILITY_LABEL = TextStyle(5.8)
+_SYMBOL_MM = 3.4
+
+
+def _facility_text(f: NearestFacility) -> str:
+    # A no-break space keeps "448 m" on one line when a label wraps.
+    away = (
+        ""
+        if math.isnan(f.distance_m)
+        else f" ({format_length(round(f.distance_m))})".replace(" m)", "\u00a0m)")
+    )
+    away = away.replace(" km)", "\u00a0km)")
+    return (f"{f.label}: {f.name}" if f.name else f.label) + away
+
+
+def _dossier_map(page: Page, rect: QRectF, d: DossierReport, style: MapStyle) -> list[NearestFacility]:
+    """The dossier map; returns the facilities that lie outside it (listed beside the map)."""
+    view = _View(d.extent, rect)
+    furniture = [f for f in (_north_arrow(view), _scale_bar(view, 35.0)) if f is not None]
+    size = mm(_SYMBOL_MM)
+    inside: list[tuple[NearestFacility, QPointF]] = []
+    outside: list[NearestFacility] = []
     for f in d.nearest:
         if f.geometry is None or f.geometry.is_empty:
             continue
         at = view.point(*shapely.get_coordinates(f.geometry.representative_point())[0])
-        if not view.rect.contains(at):
-            continue
-        _draw_facility(p, at, f.category, style, _mm(3.4))
-        away = "" if math.isnan(f.distance_m) else f" ({format_length(round(f.distance_m))})"
-        text = f"{f.label}: {f.name}{away}" if f.name else f.label
-        p.setFont(_font(5.5))
-        p.setPen(_TEXT)
-        p.drawText(QPointF(at.x() + _mm(2.3), at.y() + _mm(0.8)), text)
-    p.restore()
-    _draw_scale_bar(p, view)
-    _draw_north_arrow(p, view)
-    _frame(p, map_rect)
+        margin = rect.adjusted(size, size, -size, -size)
+        if margin.contains(at):
+            inside.append((f, at))
+        else:
+            outside.append(f)
+    plot = view.page_geom(d.row.geometry).buffer(0) if d.row.geometry is not None else None
+    symbols = [
+        shapely.box(at.x() - size / 2, at.y() - size / 2, at.x() + size / 2, at.y() + size / 2)
+        for _, at in inside
+    ]
+    targets = []
+    texts: list[list[str]] = []
+    max_w = min(mm(55), rect.width() * 0.45)
+    for f, _at in inside:
+        lines = wrap(_facility_text(f), _FACILITY_LABEL, max_w)
+        w = max(text_width(line, _FACILITY_LABEL) for line in lines) + mm(1.2)
+        h = line_height(_FACILITY_LABEL) * len(lines) + mm(0.6)
+        texts.append(lines)
+        targets.append((w, h))
+    obstacles = [shapely.box(f.box.left(), f.box.top(), f.box.right(), f.box.bottom()) for f in furniture]
+    if plot is not None and not plot.is_empty:
+        obstacles.append(plot)
+    label_targets = [Target(sym, w, h) for sym, (w, h) in zip(symbols, targets, strict=True)]
+    r = view.rect
+    frame = (r.left() + mm(1), r.top() + mm(1), r.right() - mm(1), r.bottom() - mm(1))
+    places = place_labels(label_targets, frame, obstacles, gap=mm(0.8), padding=mm(0.4), leader_from=mm(2))
 
-    flow = _Flow(p, side)
-    flow.heading("Kavel en reservering")
-    for label, value in d.facts:
-        flow.text(f"{label}: {value}", 7, gap=0.3)
-    if d.notes:
-        flow.text("Opmerkingen: " + d.notes, 7, gap=0.3)
-    flow.heading("Criteria tegenover de normen")
-    if d.criteria:
-        _table(
-            flow,
-            ["criterium", "meting", "norm", "", "deel", "gewicht"],
-            d.criteria,
-            [0.22, 0.42, 0.14, 0.05, 0.08, 0.09],
+    def paint(p: QPainter) -> None:
+        if d.map is not None:
+            _draw_base(p, view, d.map, style)
+        p.save()
+        p.setClipRect(view.rect)
+        if d.reach is not None:
+            for dist, line_style in ((d.far_m, style.reach_far), (d.near_m, style.reach_near)):
+                lines = d.reach.loc[d.reach["distance_m"] == dist].geometry
+                pen = QPen(line_style.colour, mm(0.4 if dist == d.near_m else 0.25), line_style.pattern)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                p.setPen(pen)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                for g in lines:
+                    p.drawPath(view.path(g))
+        p.restore()
+        _draw_reserved(p, view, [d.row], style, width_mm=1.0)
+        p.save()
+        p.setClipRect(view.rect)
+        for (f, at), place, lines in zip(inside, places, texts, strict=True):
+            if place is not None:
+                if place.leader is not None:
+                    p.setPen(QPen(QColor("#424242"), mm(0.2)))
+                    p.drawLine(QPointF(*place.leader[:2]), QPointF(*place.leader[2:]))
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QColor(255, 255, 255, 225))
+                p.drawRect(QRectF(place.x, place.y, place.w, place.h))
+                p.setFont(_FACILITY_LABEL.font())
+                p.setPen(_FACILITY_LABEL.qcolour)
+                fm_asc = line_height(_FACILITY_LABEL) * 0.8
+                for i, line in enumerate(lines):
+                    p.drawText(
+                        QPointF(
+                            place.x + mm(0.6), place.y + mm(0.3) + fm_asc + i * line_height(_FACILITY_LABEL)
+                        ),
+                        line,
+                    )
+            _draw_facility(p, at, f.category, style, size)
+        p.restore()
+        _finish_map(p, view, furniture)
+
+    page.add(paint)
+    _record_map(page, rect, furniture)
+    for sym in symbols:
+        x0, y0, x1, y1 = sym.bounds
+        page.record("symbol", "voorziening", QRectF(x0, y0, x1 - x0, y1 - y0), container="map")
+    unlabelled: list[NearestFacility] = []
+    for (f, _at), place, lines in zip(inside, places, texts, strict=True):
+        if place is None:
+            unlabelled.append(f)
+            continue
+        page.record(
+            "label",
+            f.label,
+            QRectF(place.x, place.y, place.w, place.h),
+            _facility_text(f),
+            [" ".join(lines)],
+            "map",
         )
+    return outside + unlabelled
+
+
+def _criteria_items(d: DossierReport) -> list[Item]:
+    shares = [0.22, 0.4, 0.15, 0.05, 0.08, 0.1]
+    aligns = ["left", "left", "left", "center", "right", "right"]
+    header = TableRow(
+        ["criterium", "meting", "norm", "", "deel", "gewicht"],
+        shares,
+        aligns,
+        is_header=True,
+        name="criteria kop",
+        keep_with_next=True,
+    )
+    items: list[Item] = [header]
+    for i, cells in enumerate(d.criteria):
+        colours: list[str | None] = [None] * len(cells)
+        if cells[3] in ("✓", "✗"):
+            colours[3] = "#2E7D32" if cells[3] == "✓" else "#C62828"
+        items.append(
+            TableRow(
+                cells, shares, aligns, zebra=bool(i % 2), name="criteria", colours=colours, header=header
+            )
+        )
+    return items
+
+
+def _dossier_items(d: DossierReport, style: MapStyle, off_map: Sequence[NearestFacility]) -> list[Item]:
+    items: list[Item] = [_heading("Kavel en reservering", "feiten")]
+    items += [
+        Paragraph(f"{label}: {value}", TextStyle(7), name="feiten", after=mm(0.3)) for label, value in d.facts
+    ]
+    if d.notes:
+        items.append(Paragraph("Opmerkingen: " + d.notes, TextStyle(7), name="opmerkingen"))
+    items.append(_heading("Criteria tegenover de normen", "criteria"))
+    if d.criteria:
+        items += _criteria_items(d)
     else:
-        flow.text("Geen scoreronde met deze kavel: score het project eerst.", 7, colour=_MUTED)
-    flow.heading("Kaart")
-    flow.text(d.reach_text + "; symbolen: dichtstbijzijnde voorziening per categorie.", 6.3)
-    flow.text(d.method_note, 6.3, italic=True)
-    flow.y += _mm(1)
-    for line in d.attribution:
-        flow.text(line, 6.3, gap=0.2)
-    flow.y += _mm(1)
-    flow.text(d.disclaimer, 8, bold=True, colour=QColor("#B71C1C"))
+        items.append(
+            Paragraph("Geen scoreronde met deze kavel: score het project eerst.", _SMALL, name="criteria")
+        )
+    if d.nearest:
+        items.append(_heading("Dichtstbijzijnde voorzieningen", "voorzieningen"))
+        size = mm(_SYMBOL_MM)
+        for f in d.nearest:
+            text = _facility_text(f) + (" — buiten de kaart" if f in off_map else "")
+
+            def draw(p: QPainter, box: QRectF, cat: str = f.category) -> None:
+                _draw_facility(p, QPointF(box.left() + size / 2, box.center().y()), cat, style, size)
+
+            items.append(Swatch(text, draw, name="voorzieningen", symbol_w=size + mm(0.6), symbol_h=size))
+    items.append(_heading("Kaart", "kaart toelichting"))
+    items.append(
+        Paragraph(
+            d.reach_text + "; symbolen: dichtstbijzijnde voorziening per categorie.",
+            TextStyle(6.5),
+            name="kaart toelichting",
+        )
+    )
+    items.append(Paragraph(d.method_note, _NOTE, name="methode", before=mm(0.6)))
+    items += [
+        Paragraph(line, TextStyle(6.3), name="naamsvermelding", after=mm(0.2)) for line in d.attribution
+    ]
+    items.append(Paragraph(d.disclaimer, _DISCLAIMER, name="disclaimer", before=mm(1)))
+    return items
+
+
+def dossier_document(d: DossierReport, style: MapStyle | None = None) -> Document:
+    """One dossier (A4 landscape): map of the plot and its nearest facilities, facts, criteria."""
+    ensure_gui_app()
+    style = style or map_style()
+    doc = Document(d.title, "A4", True)
+    page = doc.new_page()
+    top = _header(page, d.title, d.subtitle)
+    body_top, bottom = top + mm(4), page.height - _MARGIN
+    size = min(bottom - body_top, (page.width - 2 * _MARGIN) * 0.5)
+    map_rect = QRectF(_MARGIN, body_top, size, size)
+    side = QRectF(
+        map_rect.right() + mm(6), body_top, page.width - _MARGIN - map_rect.right() - mm(6), bottom - body_top
+    )
+    off_map = _dossier_map(page, map_rect, d, style)
+
+    def more() -> tuple[Page, list[QRectF]]:
+        nxt = doc.new_page()
+        t = _header(nxt, f"{d.title} (vervolg)", d.subtitle)
+        body = QRectF(_MARGIN, t + mm(3), nxt.width - 2 * _MARGIN, nxt.height - _MARGIN - t - mm(3))
+        return nxt, _columns(body, 2, mm(6))
+
+    Flow(page, [side], more=more).run(_dossier_items(d, style, off_map))
+    doc.add_footers(DISCLAIMER, _MARGIN)
+    return doc
 
 
 def write_dossiers(
@@ -857,7 +1091,7 @@ def write_dossiers(
     weighting_key: str | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
-    """One PDF page per live reservation in ``out_dir`` (created if needed); returns the files.
+    """One PDF per live reservation in ``out_dir`` (created if needed); returns the files.
 
     File names are ``dossier_<nr>_<kavel-id>.pdf`` with the numbers of the map.
     """
@@ -874,36 +1108,10 @@ def write_dossiers(
     out: list[Path] = []
     for d in dossier_reports(store, weighting_key=weighting_key, progress=progress):
         path = folder / f"dossier_{d.row.nr:02d}_{_slug(d.row.plot_id)}.pdf"
-        with _pdf_painter(path, _page_size("A4"), True, d.title) as pdf:
-            _dossier_page(pdf, d, style)
+        dossier_document(d, style).write_pdf(path)
         out.append(path)
     _report(progress, 1.0, "Klaar")
     return out
 
 
-def render_map_preview(store: ProjectStore, width_px: int = 900, height_px: int = 600) -> QImage:
-    """The PDF's map frame drawn into an image with the same drawing code (export dialog preview).
-
-    Raises the same Dutch ``InputsError`` as the PDF when there is nothing reserved yet. Reads
-    the recorded runs without recording one (the preview is not an export).
-    """
-    ensure_gui_app()
-    data = map_report(store, record=False)
-    style = map_style()
-    image = QImage(width_px, height_px, QImage.Format.Format_ARGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        scale = width_px / _mm(280.0)  # lay it out as a 280 mm wide map frame
-        painter.scale(scale, scale)
-        rect = QRectF(0.0, 0.0, width_px / scale, height_px / scale)
-        view = _View(data.bounds(), rect)
-        _draw_base(painter, view, data, style)
-        _draw_reserved(painter, view, data.rows, style)
-        _draw_scale_bar(painter, view)
-        _draw_north_arrow(painter, view)
-        _frame(painter, rect)
-    finally:
-        painter.end()
-    return image
+__all__ += ["EXTENT_ALL", "EXTENT_RESERVED"]

@@ -1,23 +1,56 @@
-"""The *Exporteren* dialog: a preview drawn with the PDF's code, and the chosen files written."""
+"""The *Exporteren* dialog: a full-page preview of the PDF that will be written, and the files written."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from app.controller import ProjectController
 from app.dialogs.export_dialog import ExportDialog
+from projects.report import EXTENT_ALL
 from projects.reservations import reserve
 
+TITLE = "Locaties ouderenhuisvesting — concept voor de raad van december"
 
-def test_export_dialog_previews_and_writes(qtbot, controller: ProjectController, tmp_path: Path) -> None:
+
+def _wait(qtbot, dialog: ExportDialog) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: not dialog.is_loading, timeout=120_000)
+
+
+def test_export_dialog_previews_every_page_and_writes(
+    qtbot,  # type: ignore[no-untyped-def]
+    controller: ProjectController,
+    tmp_path: Path,
+) -> None:
     dialog = ExportDialog(controller)
     qtbot.addWidget(dialog)
-    assert dialog.preview.pixmap().isNull()  # nothing reserved yet: the dialog says so
-    assert "reserveringen" in dialog.preview.text()
+    _wait(qtbot, dialog)
+    assert not dialog.images  # nothing reserved yet: the dialog says so
+    assert "reserveringen" in dialog.message
     assert controller.store is not None
     reserve(controller.store, "DLF-010", "geclusterd", 20, 30, status="gereserveerd")
     dialog.refresh_preview()
+    _wait(qtbot, dialog)
+    assert len(dialog.images) == 2  # the map page and the annex, as in the PDF
     assert not dialog.preview.pixmap().isNull()
+    landscape = dialog.images[0]
+    assert landscape.width() > landscape.height()
+    assert "Scores in de bijlage" in dialog.weighting_label.text()
+    assert "consensus" in dialog.weighting_label.text() or "geen vastgelegde" in dialog.weighting_label.text()
+
+    # The options re-lay the pages: title, extent, paper and orientation.
+    dialog.title_edit.setText(TITLE)
+    dialog.orientation.setCurrentIndex(dialog.orientation.findData(False))
+    dialog.extent.setCurrentIndex(dialog.extent.findData(EXTENT_ALL))
+    _wait(qtbot, dialog)
+    portrait = dialog.images[0]
+    assert portrait.height() > portrait.width()
+    dialog.show_page(1)
+    assert dialog.page_index == 1
+    assert "Bijlage" in dialog.page_label.text()
+    assert not dialog.next_button.isEnabled()
+
     for key in ("pdf", "html", "gpkg", "csv", "xlsx"):
         dialog.boxes[key].setChecked(True)
     dialog.folder.setText(str(tmp_path / "uit"))
@@ -36,3 +69,9 @@ def test_export_dialog_previews_and_writes(qtbot, controller: ProjectController,
         ]
     )
     assert any("Geëxporteerd" in m for m in messages)
+    # The PDF is what the preview showed: the title typed, portrait, two pages.
+    pdf = PdfReader(tmp_path / "uit" / "gereserveerde-locaties.pdf")
+    assert len(pdf.pages) == len(dialog.images)
+    box = pdf.pages[0].mediabox
+    assert float(box.height) > float(box.width)
+    assert " ".join(TITLE.split()) in " ".join((pdf.pages[0].extract_text() or "").split())

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from app.export.pdf import ATTRIBUTION, DISCLAIMER, write_dossiers, write_reserved_map_pdf
+from app.dialogs.about_dialog import attributions
+from app.export.pdf import DISCLAIMER, write_dossiers, write_reserved_map_pdf
 from cli.main import main
 from projects.errors import InputsError
 from projects.plots import add_plot, plots_frame
@@ -57,7 +59,7 @@ def _text(path: Path) -> list[str]:
 
 
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(unicodedata.normalize("NFKC", text).split())  # NFKC: the PDF's "ﬁ" ligature is "fi"
 
 
 def test_map_pdf_has_legend_scale_numbers_and_attribution(scored: Path, tmp_path: Path) -> None:
@@ -75,8 +77,14 @@ def test_map_pdf_has_legend_scale_numbers_and_attribution(scored: Path, tmp_path
     for word in ("Legenda", "geclusterd", "gereserveerd", "overige kavel", "gebouw (BAG)", "Bestemming"):
         assert word in first
     assert any(f" {n} m " in f" {first} " for n in (100, 200, 250, 500, 1000)) or " km" in first
-    for line in ATTRIBUTION:
-        assert _flat(line) in first
+    # Attribution lines of the sources in the project (BAG, OSM, CBS in the demo), none of others.
+    present = {d["id"]: d["attribution"] for d in attributions()["data"]}
+    for key in ("bag", "osm", "cbs"):
+        assert _flat(present[key]) in first
+    for key in ("brt", "imro", "brk"):
+        assert _flat(present[key]) not in first
+    assert "delft_demo.gpkg" not in first  # sources by their names, not by file
+    assert first.lower().count("datum onbekend") == 1  # said once, not once per layer
     assert _flat(DISCLAIMER) in first
     assert "N" in pages[0].split()
     assert "Opgave en reserveringen" in first
@@ -111,7 +119,7 @@ def test_annex_breaks_across_pages_with_repeated_header(scored: Path, tmp_path: 
     assert n_small == 2
     assert n_big >= 3
     annex = _text(big)[1:]
-    assert all("categorie" in page and "capaciteit" in page for page in annex)  # header on every sheet
+    assert all("woningcategorie" in page and "woningen" in page for page in annex)  # header on every sheet
     assert "(vervolg)" in annex[1]
     assert "50" in annex[-1].split()
     assert len(dossiers) == 50
@@ -135,7 +143,7 @@ def test_dossiers_one_per_reservation(scored: Path, tmp_path: Path) -> None:
     assert "Bestemming:" in text
     assert "Capaciteit: 20–30 woningen" in text
     assert "Partners: Woonbron (corporatie)" in text
-    assert ATTRIBUTION[1] in text
+    assert "© OpenStreetMap-bijdragers (ODbL 1.0)" in text
     assert _flat(DISCLAIMER) in text
 
 
