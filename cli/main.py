@@ -903,6 +903,12 @@ def _add_export_pdf_args(p: Any) -> None:
     orientation.add_argument("--portrait", dest="landscape", action="store_false", help="staand")
     p.add_argument("--title", help="titel boven de kaart (standaard: naam van het project)")
     p.add_argument(
+        "--extent",
+        choices=["locaties", "kavels"],
+        default="locaties",
+        help="kaartbeeld: de gereserveerde locaties (standaard) of alle kavels",
+    )
+    p.add_argument(
         "--dossiers", metavar="MAP", help="schrijf per gereserveerde kavel een dossier (PDF) in MAP"
     )
 
@@ -920,6 +926,7 @@ def _export_pdf(args: argparse.Namespace, store: Any) -> None:
             landscape=args.landscape,
             title=args.title,
             weighting_key=args.weighting,
+            extent=args.extent,
             progress=progress,
         )
         print(f"kaart geschreven: {path}")

@@ -582,15 +582,12 @@ def _legend_items(data: MapReport, style: MapStyle, legend: MapLegend, inset: bo
             )
         if zoning.note:
             items.append(Paragraph(zoning.note, _SMALL, name="legenda bestemming"))
-    if inset:
-        items.append(
-            Paragraph(
-                f"Kaartbeeld: {data.extent_text}. Overzichtskaart: alle kavels en buurten, rood kader = dit kaartbeeld.",
-                _SMALL,
-                name="legenda kaartbeeld",
-                before=mm(0.6),
-            )
+    overview = " Overzichtskaart: alle kavels en buurten, rood kader = dit kaartbeeld." if inset else ""
+    items.append(
+        Paragraph(
+            f"Kaartbeeld: {data.extent_text}.{overview}", _SMALL, name="legenda kaartbeeld", before=mm(0.6)
         )
+    )
     return items
 
 

@@ -186,6 +186,8 @@ def test_cli_export_pdf(scored: Path, tmp_path: Path, capsys: pytest.CaptureFixt
             "--format",
             "a3",
             "--portrait",
+            "--extent",
+            "kavels",
             "--dossiers",
             str(tmp_path / "dos"),
         ]
@@ -196,6 +198,7 @@ def test_cli_export_pdf(scored: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     assert "1 dossiers" in out.out
     box = PdfReader(tmp_path / "k.pdf").pages[0].mediabox
     assert float(box.height) > float(box.width) > 800  # A3 portrait, in points
+    assert "Kaartbeeld: alle kavels" in _flat(_text(tmp_path / "k.pdf")[0])
     rc = main(["export", str(project), "--pdf", str(tmp_path / "nope" / "k.pdf")])
     err = capsys.readouterr().err
     assert rc == 2
