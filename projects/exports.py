@@ -29,6 +29,8 @@ import pandas as pd
 import shapely
 
 from projects.files import atomic_output, check_output_file
+from projects.report import ZoningLegend, is_indicative, zoning_legend
+from projects.sources import attribution_lines, dutch_date, project_sources
 from projects.views import AnnexRow, ReservedView, annex_table, reserved_view, scored_plots
 from resources import resource
 
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BRT_GRIJS_URL",
-    "DATA_ATTRIBUTION",
     "DISCLAIMER",
     "write_annex_table",
     "write_html_map",
@@ -45,11 +46,6 @@ __all__ = [
 
 BRT_GRIJS_URL = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
 BRT_ATTRIBUTION = "Ondergrond: BRT Achtergrondkaart, CC-BY Kadaster"
-DATA_ATTRIBUTION = (
-    "Bron: Kadaster / BAG (CC0)",
-    "© OpenStreetMap-bijdragers (ODbL 1.0)",
-    "Bron: CBS / Kadaster, Wijk- en buurtkaart (CC BY 4.0)",
-)
 DISCLAIMER = "Indicatief, niet juridisch bindend: dit is geen omgevingsplan."
 
 _NO_SCORE_LABEL = "geen score"
@@ -294,62 +290,184 @@ def _reservations_frame(rows: Sequence[AnnexRow]) -> gpd.GeoDataFrame:
     )
 
 
-def _facilities(store: ProjectStore) -> gpd.GeoDataFrame | None:
-    tables = [ls.table_name for ls in store.layers() if ls.kind == "facilities"]
+def _layer_frame(store: ProjectStore, kind: str) -> gpd.GeoDataFrame | None:
+    tables = [ls.table_name for ls in store.layers() if ls.kind == kind]
     if not tables:
         return None
     frames = [store.read_layer(t) for t in tables]
-    frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    if frame.empty:
+    return None if frame.empty else frame
+
+
+def _facilities(store: ProjectStore) -> gpd.GeoDataFrame | None:
+    frame = _layer_frame(store, "facilities")
+    if frame is None:
         return None
-    frame = frame.set_geometry(frame.geometry.representative_point())
-    return frame
+    return frame.set_geometry(frame.geometry.representative_point())
+
+
+def _dutch_number(value: float, decimals: int = 1) -> str:
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _facility_props(frame: gpd.GeoDataFrame, labels: Mapping[str, str]) -> list[dict[str, Any]]:
     props = []
-    for f in frame.itertuples(index=False):
+    per_hour = frame["departures_per_hour"] if "departures_per_hour" in frame.columns else None
+    for i, f in enumerate(frame.itertuples(index=False)):
         cat = _text(getattr(f, "category", ""))
-        name = _text(getattr(f, "name", "")) or labels.get(cat, cat)
-        popup = f"<b>{html.escape(name)}</b><br>{html.escape(labels.get(cat, cat))}"
+        label = labels.get(cat, cat)
+        name = _text(getattr(f, "name", "")) or label
+        rows = [("Soort", label)]
+        freq = _num(per_hour.iloc[i]) if per_hour is not None else None
+        if freq is not None:
+            rows.append(("Vertrekken per uur", _dutch_number(freq)))
+        popup = f'<div class="bnp-popup"><b>{html.escape(name)}</b><table>{_row_html(rows)}</table></div>'
         props.append({"cat": cat, "popup": popup})
     return props
 
 
-def _legend_html(style: Mapping[str, Any], title: str, online_tiles: bool, today: str, weighting: str) -> str:
-    classes = style["plots"]["score_classes"]
-    rows = [f"<b>{html.escape(title)}</b>", "<i>Kavels, score</i>"]
-    if weighting:
-        rows.append(f'<span class="bnp-small">Score: {html.escape(weighting)}</span>')
-    for colour, label in zip(classes["colours"], classes["labels"], strict=True):
-        rows.append(
-            f'<span class="bnp-sw" style="background:{html.escape(colour)}"></span>{html.escape(label)}'
-        )
-    rows.append(
-        f'<span class="bnp-sw" style="background:{html.escape(style["plots"]["no_score"])}"></span>'
-        f"{html.escape(_NO_SCORE_LABEL)}"
+# Context layers: only what lies near the plots, simplified, so the file stays light.
+_CONTEXT_MARGIN_M = 300.0
+_CONTEXT_MAX = 40_000  # more features than this make the offline file too heavy for a browser
+_SIMPLIFY_M = 0.5
+
+
+def _context(
+    frame: gpd.GeoDataFrame | None, bounds: Sequence[float] | None
+) -> tuple[gpd.GeoDataFrame | None, int]:
+    """The features of a context layer near the plots (simplified); with how many were left out."""
+    if frame is None or bounds is None:
+        return None, 0
+    x0, y0, x1, y1 = bounds
+    box = shapely.box(
+        x0 - _CONTEXT_MARGIN_M, y0 - _CONTEXT_MARGIN_M, x1 + _CONTEXT_MARGIN_M, y1 + _CONTEXT_MARGIN_M
     )
-    rows.append("<i>Reserveringen</i>")
-    for cat, spec in style["reservations"]["categories"].items():
-        if cat == "fallback":
-            continue
+    near = frame.iloc[np.sort(frame.sindex.query(box, predicate="intersects"))]
+    if len(near) > _CONTEXT_MAX:
+        return None, len(near)
+    near = near.copy()
+    near["geometry"] = shapely.simplify(near.geometry.to_numpy(), _SIMPLIFY_M, preserve_topology=True)
+    return near, 0
+
+
+def _zoning_props(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    groups = (
+        frame["bestemmingshoofdgroep"].astype("string").fillna("").str.strip().str.lower()
+        if "bestemmingshoofdgroep" in frame.columns
+        else pd.Series([""] * len(frame))
+    )
+    indicative = is_indicative(frame)
+    return [{"g": g, "i": bool(i)} for g, i in zip(groups, indicative, strict=True)]
+
+
+def _hoofdgroepen() -> dict[str, dict[str, Any]]:
+    data = tomllib.loads(resource("zoning", "hoofdgroepen.toml").read_text(encoding="utf-8"))
+    return {str(k): dict(v) for k, v in data.get("hoofdgroepen", {}).items()}
+
+
+def _swatch(style: str) -> str:
+    return f'<span class="bnp-sw" style="{html.escape(style)}"></span>'
+
+
+def _facility_icon_html(spec: Mapping[str, Any]) -> str:
+    glyph = html.escape(str(spec.get("glyph", "circle")))
+    colour = html.escape(str(spec.get("colour", "#555555")))
+    letter = html.escape(str(spec.get("letter", "?")))
+    return f'<span class="bnp-fac bnp-{glyph}" style="background:{colour}"><span>{letter}</span></span>'
+
+
+def _legend_html(
+    style: Mapping[str, Any],
+    title: str,
+    *,
+    weighting: str,
+    categories: Sequence[str],
+    facility_cats: Sequence[str],
+    facility_labels: Mapping[str, str],
+    buildings: bool,
+    zoning: ZoningLegend | None,
+    zoning_name: str,
+    sources: Sequence[str],
+    today: str,
+    left_out: Sequence[str],
+) -> str:
+    """The legend: one section per layer on the map (hidden with its layer), sources, disclaimer."""
+
+    def section(layer: str, head: str, rows: Sequence[str]) -> str:
+        body = "".join(f"<div>{r}</div>" for r in rows)
+        return (
+            f'<div class="bnp-sec" data-layer="{html.escape(layer)}"><i>{html.escape(head)}</i>{body}</div>'
+        )
+
+    parts = [f"<b>{html.escape(title)}</b>"]
+    classes = style["plots"]["score_classes"]
+    rows = [f'<span class="bnp-small">Score: {html.escape(weighting)}</span>'] if weighting else []
+    rows += [
+        _swatch(f"background:{c}") + html.escape(label)
+        for c, label in zip(classes["colours"], classes["labels"], strict=True)
+    ]
+    rows.append(_swatch(f"background:{style['plots']['no_score']}") + html.escape(_NO_SCORE_LABEL))
+    parts.append(section(_PLOTS, "Kavels, score", rows))
+    res = style["reservations"]["categories"]
+    rows = []
+    for cat in categories:
+        spec = res.get(cat, res["fallback"])
         border = {"dash": "dashed", "dot": "dotted"}.get(spec.get("pattern", "solid"), "solid")
         rows.append(
-            f'<span class="bnp-sw" style="border:3px {border} {html.escape(spec["colour"])};'
-            f'background:transparent"></span>{html.escape(cat)}'
+            _swatch(f"border:3px {border} {spec['colour']};background:transparent") + html.escape(cat)
         )
-    sources = [*DATA_ATTRIBUTION, *([BRT_ATTRIBUTION] if online_tiles else [])]
-    rows.append('<span class="bnp-small">' + "<br>".join(html.escape(s) for s in sources) + "</span>")
-    rows.append(
+    if rows:
+        parts.append(section(_RESERVED, "Gereserveerde locaties (woningcategorie)", rows))
+    fac = style["facilities"]
+    rows = [
+        _facility_icon_html(fac["categories"].get(cat, fac["fallback"]))
+        + html.escape(facility_labels.get(cat, cat))
+        for cat in facility_cats
+    ]
+    if rows:
+        parts.append(section(_FACILITIES, "Voorzieningen", rows))
+    if buildings:
+        b = style["buildings"]
+        parts.append(
+            section(
+                _BUILDINGS,
+                "Ondergrond",
+                [_swatch(f"background:{b['fill']};opacity:.6;border-color:{b['outline']}") + "gebouw"],
+            )
+        )
+    if zoning is not None:
+        groups = _hoofdgroepen()
+        fallback = style["zoning"]["fallback_fill"]
+        rows = [
+            _swatch(f"background:{groups.get(code, {}).get('fill', fallback)};opacity:.6")
+            + html.escape(label)
+            for code, label in zoning.groups
+        ]
+        if zoning.note:
+            rows.append(f'<span class="bnp-small">{html.escape(zoning.note)}</span>')
+        parts.append(section(zoning_name, zoning.title, rows))
+    for note in left_out:
+        parts.append(f'<span class="bnp-small">{html.escape(note)}</span>')
+    parts.append('<span class="bnp-small">' + "<br>".join(html.escape(s) for s in sources) + "</span>")
+    parts.append(
         f'<span class="bnp-small"><b>{html.escape(DISCLAIMER)}</b> Stand: {html.escape(today)}</span>'
     )
-    return "<br>".join(rows)
+    return "".join(f"<div>{p}</div>" if not p.startswith("<div") else p for p in parts)
 
+
+# Names of the toggleable layers (layer control and legend sections).
+_ZONING = "Bestemming"
+_BUILDINGS = "Gebouwen"
+_PLOTS = "Kavels (score)"
+_RESERVED = "Gereserveerde locaties"
+_FACILITIES = "Voorzieningen"
 
 _PAGE_CSS = """
-.bnp-legend{background:rgba(255,255,255,.93);padding:8px 10px;font:13px/1.45 sans-serif;
-  max-width:280px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.35)}
+.bnp-legend{background:rgba(255,255,255,.94);padding:8px 10px;font:13px/1.45 sans-serif;
+  max-width:300px;max-height:calc(100vh - 110px);overflow:auto;border-radius:4px;
+  box-shadow:0 1px 4px rgba(0,0,0,.35)}
+.bnp-legend i{display:block;margin-top:4px}
 .bnp-sw{display:inline-block;width:14px;height:14px;margin-right:6px;vertical-align:middle;
   box-sizing:border-box;border:1px solid #202020}
 .bnp-small{font-size:11px;color:#333}
@@ -357,16 +475,37 @@ _PAGE_CSS = """
   text-align:center;border-radius:4px;line-height:1.1}
 .bnp-popup table{border-collapse:collapse;font-size:12px}
 .bnp-popup th{text-align:left;padding-right:8px;vertical-align:top}
+.bnp-fac{display:inline-flex;width:16px;height:16px;box-sizing:border-box;align-items:center;
+  justify-content:center;color:#fff;font:bold 10px/1 sans-serif;border:2px solid #fff;
+  box-shadow:0 0 0 1px #222;margin-right:6px;vertical-align:middle}
+.bnp-fac.bnp-circle{border-radius:50%}
+.bnp-fac.bnp-square{border-radius:1px}
+.bnp-fac.bnp-diamond{transform:rotate(45deg) scale(.85)}
+.bnp-fac.bnp-diamond span{transform:rotate(-45deg)}
+.bnp-fac.bnp-triangle{clip-path:polygon(50% 0,100% 100%,0 100%);border:none;box-shadow:none;
+  padding-top:4px}
+.bnp-fac.bnp-hexagon{clip-path:polygon(25% 0,75% 0,100% 50%,75% 100%,25% 100%,0 50%);border:none;
+  box-shadow:none}
+.bnp-marker .bnp-fac{margin:0}
 """
 
 _MAP_JS = """
 (function(){
 var map = {map};
 var SC = {score_colours}, NOSCORE = {no_score}, OUTLINE = {outline};
-var RC = {res_styles}, FC = {fac_colours}, FB = {fac_fallback}, ST = {fac_outline};
+var RC = {res_styles}, FS = {fac_symbols}, FB = {fac_fallback};
+var ZC = {zoning_colours}, ZF = {zoning_fallback}, ZO = {zoning_outline}, BS = {building_style};
 map.attributionControl.setPrefix("Leaflet");
 {attributions}.forEach(function(a){ map.attributionControl.addAttribution(a); });
+L.control.scale({metric: true, imperial: false}).addTo(map);
 function popup(f, layer){ layer.bindPopup(f.properties.popup, {maxWidth: 360}); }
+L.geoJSON({zoning}, {interactive: false,
+  style: function(f){ return {color: ZO, weight: 0.5, fillColor: ZC[f.properties.g] || ZF,
+    fillOpacity: f.properties.i ? 0.22 : 0.32, dashArray: f.properties.i ? "3 3" : null}; }
+}).addTo({zoning_group});
+L.geoJSON({buildings}, {interactive: false,
+  style: function(){ return {color: BS.outline, weight: 0.5, fillColor: BS.fill, fillOpacity: 0.35}; }
+}).addTo({buildings_group});
 L.geoJSON({plots}, {
   style: function(f){ var c = f.properties.c;
     return {color: OUTLINE, weight: 1, fillOpacity: 0.75,
@@ -380,15 +519,24 @@ L.geoJSON({reservations}, {
             fillColor: s.colour, fillOpacity: s.hatch ? 0.2 : 0}; },
   onEachFeature: popup
 }).addTo({res_group});
+function facIcon(cat){ var s = FS[cat] || FB;
+  var html = '<span class="bnp-fac bnp-' + s.glyph + '" style="background:' + s.colour + '"><span>'
+    + s.letter + '</span></span>';
+  return L.divIcon({className: "bnp-marker", html: html, iconSize: [16, 16], iconAnchor: [8, 8]}); }
 L.geoJSON({facilities}, {
-  pointToLayer: function(f, ll){ return L.circleMarker(ll, {radius: 6, weight: 1.5, color: ST,
-      fillColor: FC[f.properties.cat] || FB, fillOpacity: 1}); },
+  pointToLayer: function(f, ll){ return L.marker(ll, {icon: facIcon(f.properties.cat)}); },
   onEachFeature: popup
 }).addTo({fac_group});
 var legend = L.control({position: "bottomright"});
 legend.onAdd = function(){ var d = L.DomUtil.create("div", "bnp-legend"); d.innerHTML = {legend};
   L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };
 legend.addTo(map);
+function showSection(name, on){
+  var secs = document.querySelectorAll('.bnp-sec');
+  for (var i = 0; i < secs.length; i++){
+    if (secs[i].getAttribute('data-layer') === name) secs[i].style.display = on ? '' : 'none'; } }
+map.on('overlayadd', function(e){ showSection(e.name, true); });
+map.on('overlayremove', function(e){ showSection(e.name, false); });
 var north = L.control({position: "topright"});
 north.onAdd = function(){ var d = L.DomUtil.create("div", "bnp-north");
   d.innerHTML = "&#9650;<br>N"; d.title = "Noorden"; return d; };
@@ -399,6 +547,9 @@ north.addTo(map);
 
 def _dash(pattern: str) -> str | None:
     return {"dash": "10 6", "dot": "2 6"}.get(pattern)
+
+
+_EMPTY = '{"type":"FeatureCollection","features":[]}'
 
 
 def write_html_map(
@@ -412,8 +563,11 @@ def write_html_map(
     """A single, self-contained HTML map of the plots (by score), reservations and facilities.
 
     Leaflet is inlined, so the file works offline and refers to no external URL unless
-    ``online_tiles`` adds the PDOK BRT grijs basemap. Styling runs in one JS function per layer
-    (not folium's per-feature ``style_function``), so thousands of plots load quickly.
+    ``online_tiles`` adds the PDOK BRT grijs basemap. The buildings and the zoning near the
+    plots are light context layers; every layer can be switched off and has its legend section;
+    the scale bar is metric only; numbers in popups are Dutch ("48,0", "1.270 m²"). Styling
+    runs in one JS function per layer (not folium's per-feature ``style_function``), so
+    thousands of plots load quickly.
     """
     import folium
     from branca.element import Element, MacroElement
@@ -428,6 +582,12 @@ def write_html_map(
     facilities = _facilities(store)
     fac_style = style["facilities"]
     labels = _facility_labels()
+    extent = None if plots.empty else tuple(float(v) for v in plots.total_bounds)
+    buildings_all = _layer_frame(store, "buildings")
+    zoning_all = _layer_frame(store, "zoning")
+    buildings, n_buildings = _context(buildings_all, extent)
+    zoning, n_zoning = _context(zoning_all, extent)
+    groups = project_sources(store, {})
 
     if plots.empty:
         bounds = None
@@ -437,9 +597,9 @@ def write_html_map(
         bounds = [[float(s), float(w)], [float(n), float(e)]]
         center = [(s + n) / 2, (w + e) / 2]
 
-    fig = folium.Figure(title=html.escape(f"{title} – kavels en reserveringen"))
+    fig = folium.Figure(title=html.escape(f"{title} – kavels en gereserveerde locaties"))
     m = folium.Map(
-        location=center, zoom_start=15, tiles=None, prefer_canvas=True, control_scale=True, max_zoom=20
+        location=center, zoom_start=15, tiles=None, prefer_canvas=True, control_scale=False, max_zoom=20
     )
     m.default_js = []
     m.default_css = []
@@ -457,9 +617,13 @@ def write_html_map(
             max_zoom=20,
             max_native_zoom=19,
         ).add_to(m)
-    plots_group = folium.FeatureGroup(name="Kavels (score)", show=True).add_to(m)
-    res_group = folium.FeatureGroup(name="Reserveringen", show=True).add_to(m)
-    fac_group = folium.FeatureGroup(name="Voorzieningen", show=True).add_to(m)
+    zoning_info = zoning_legend(zoning)
+    zoning_name = _ZONING + (" (indicatief)" if zoning_info is not None and zoning_info.indicative else "")
+    zoning_group = folium.FeatureGroup(name=zoning_name, show=zoning is not None).add_to(m)
+    buildings_group = folium.FeatureGroup(name=_BUILDINGS, show=buildings is not None).add_to(m)
+    plots_group = folium.FeatureGroup(name=_PLOTS, show=True).add_to(m)
+    res_group = folium.FeatureGroup(name=_RESERVED, show=True).add_to(m)
+    fac_group = folium.FeatureGroup(name=_FACILITIES, show=True).add_to(m)
 
     res_styles = {
         cat: {
@@ -473,26 +637,60 @@ def write_html_map(
     fac_json = (
         _feature_collection(facilities, _facility_props(facilities, labels))
         if facilities is not None
-        else '{"type":"FeatureCollection","features":[]}'
+        else _EMPTY
     )
-    today = dt.date.today().isoformat()
-    attributions = [html.escape(a) for a in DATA_ATTRIBUTION]
+    left_out = [
+        f"{what} weggelaten: {n:,} objecten rond de kavels is te veel voor een webkaart".replace(",", ".")
+        for what, n in (("Gebouwen", n_buildings), ("Bestemmingen", n_zoning))
+        if n
+    ]
+    sources = attribution_lines(groups, extra=[BRT_ATTRIBUTION] if online_tiles else ())
+    building_spec = style["buildings"]
     values = {
         "map": m.get_name(),
         "score_colours": _script_json(style["plots"]["score_classes"]["colours"]),
         "no_score": _script_json(style["plots"]["no_score"]),
         "outline": _script_json(style["plots"]["outline"]),
         "res_styles": _script_json(res_styles),
-        "fac_colours": _script_json({k: v["colour"] for k, v in fac_style["categories"].items()}),
-        "fac_fallback": _script_json(fac_style["fallback"]["colour"]),
-        "fac_outline": _script_json(fac_style["outline"]),
-        "attributions": _script_json(attributions),
+        "fac_symbols": _script_json(fac_style["categories"]),
+        "fac_fallback": _script_json(fac_style["fallback"]),
+        "zoning_colours": _script_json({k: v["fill"] for k, v in _hoofdgroepen().items() if "fill" in v}),
+        "zoning_fallback": _script_json(style["zoning"]["fallback_fill"]),
+        "zoning_outline": _script_json(style["zoning"]["outline"]),
+        "building_style": _script_json({"fill": building_spec["fill"], "outline": building_spec["outline"]}),
+        "attributions": _script_json([html.escape(a) for a in attribution_lines(groups)]),
         "legend": _script_json(
-            _legend_html(style, title, online_tiles, today, view.plots_view.label if view.plots_view else "")
+            _legend_html(
+                style,
+                title,
+                weighting=view.plots_view.label if view.plots_view else "",
+                categories=list(dict.fromkeys(r.category for r in view.rows)),
+                facility_cats=sorted(
+                    set(facilities["category"].astype(str)) if facilities is not None else set(),
+                    key=lambda c: labels.get(c, c),
+                ),
+                facility_labels=labels,
+                buildings=buildings is not None,
+                zoning=zoning_info,
+                zoning_name=zoning_name,
+                sources=sources,
+                today=dutch_date(dt.date.today()),
+                left_out=left_out,
+            )
         ),
+        "zoning_group": zoning_group.get_name(),
+        "buildings_group": buildings_group.get_name(),
         "plots_group": plots_group.get_name(),
         "res_group": res_group.get_name(),
         "fac_group": fac_group.get_name(),
+        "zoning": _script_safe(
+            _feature_collection(zoning, _zoning_props(zoning)) if zoning is not None else _EMPTY
+        ),
+        "buildings": _script_safe(
+            _feature_collection(buildings[["geometry"]], [{}] * len(buildings))
+            if buildings is not None
+            else _EMPTY
+        ),
         "plots": _script_safe(_feature_collection(plots, _plot_props(plots, view.rows))),
         "reservations": _script_safe(_feature_collection(res, _reservation_props(view.rows))),
         "facilities": _script_safe(fac_json),
@@ -509,7 +707,7 @@ def write_html_map(
             self.code = script
 
     m.add_child(_Layers())
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=False, position="topleft").add_to(m)  # the legend has the right side
     if bounds is not None:
         m.fit_bounds(bounds)
     with atomic_output(target) as tmp:

@@ -53,7 +53,9 @@ __all__ = [
     "NearestFacility",
     "ZoningLegend",
     "dossier_reports",
+    "is_indicative",
     "map_report",
+    "zoning_legend",
 ]
 
 DISCLAIMER = "Indicatief — geen juridisch bindende kaart"
@@ -219,7 +221,7 @@ def is_indicative(zoning: pd.DataFrame) -> pd.Series:
     return zoning["plan_status"].astype("string").fillna("").str.lower().str.startswith("indicatief")
 
 
-def _zoning_legend(zoning: gpd.GeoDataFrame | None) -> ZoningLegend | None:
+def zoning_legend(zoning: gpd.GeoDataFrame | None) -> ZoningLegend | None:
     if zoning is None or zoning.empty:
         return None
     labels = _hoofdgroep_labels()
@@ -328,7 +330,7 @@ class MapReport:
             statuses=tuple(dict.fromkeys(r.status for r in rows)),
             other_plots=others,
             buildings=_in_view(self.buildings, box) is not None,
-            zoning=_zoning_legend(_in_view(self.zoning, box)),
+            zoning=zoning_legend(_in_view(self.zoning, box)),
         )
 
 

@@ -69,9 +69,32 @@ def test_html_map_is_offline_and_escaped(store: ProjectStore, tmp_path: Path) ->
     assert "<script>alert" not in text
     assert "Indicatief, niet juridisch bindend" in text
     assert "OpenStreetMap-bijdragers" in text
-    assert "Kavels (score)" in text
-    assert "Reserveringen" in text
-    assert "Voorzieningen" in text
+    for layer in (
+        "Bestemming (indicatief)",
+        "Gebouwen",
+        "Kavels (score)",
+        "Gereserveerde locaties",
+        "Voorzieningen",
+    ):
+        assert f'"{layer}"' in text or f'data-layer=\\"{layer}\\"' in text, layer  # toggle + legend
+    # Every layer on the map has its legend section (hidden with the layer).
+    sections = set(re.findall(r'data-layer=\\"([^"\\]+)\\"', text))
+    assert sections == {
+        "Bestemming (indicatief)",
+        "Gebouwen",
+        "Kavels (score)",
+        "Gereserveerde locaties",
+        "Voorzieningen",
+    }
+    # Metric scale only, and only the attribution of the sources in the project.
+    assert "L.control.scale({metric: true, imperial: false})" in rest
+    assert "control_scale" not in rest
+    assert "Ruimtelijke Plannen API" not in rest  # no IMRO plan imported: no IMRO attribution
+    # Dutch numbers in the popups: a decimal comma, a thousands point.
+    assert re.search(r"Score\\u003c/th\\u003e\\u003ctd\\u003e\d+,\d\\u003c", text)
+    assert not re.search(r"Score\\u003c/th\\u003e\\u003ctd\\u003e\d+\.\d", text)
+    assert "1.270 m²" in text
+    assert not re.search(r"\d+,\d{3} m²", text)
     # styling runs in one JS function, not folium's per-feature style_function
     assert "switch" not in rest
     assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
@@ -123,6 +146,9 @@ def test_html_map_renders_in_headless_chromium(store: ProjectStore, tmp_path: Pa
     assert "bnp-legend" in dom
     assert "leaflet-control-layers" in dom
     assert "leaflet-control-scale" in dom
+    assert len(re.findall(r'<div class="leaflet-control-scale-line"', dom)) == 1  # metric only, no "500 ft"
+    assert not re.search(r"\d+ (ft|mi)<", dom)
+    assert '<span class="bnp-fac bnp-' in dom  # facility icons (shape + letter), not plain dots in the plots' colours
     errors = [line for line in proc.stderr.splitlines() if "CONSOLE" in line and "Uncaught" in line]
     assert not errors, errors
     assert "<script>alert" not in dom
