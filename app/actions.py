@@ -49,7 +49,7 @@ from projects.gis import write_gis_package
 from projects.models import RESERVATION_STATUSES
 from projects.project import save_copy
 from projects.reservations import reservation_values, set_opgave
-from projects.workshops import log_decision, new_workshop, workshop_minutes
+from projects.workshops import log_decision, new_workshop
 
 __all__ = ["RECENT_KEY", "WorkflowActions", "add_recent", "install", "recent_projects"]
 
@@ -672,28 +672,12 @@ class WorkflowActions(QObject):
         self.controller.refresh()
 
     def save_minutes(self) -> None:
-        store = self.controller.store
-        if store is None or self.workshop_id is None:
+        """*Verslag opslaan…*: the minutes as a PDF document or as Markdown."""
+        from app.dialogs.minutes_dialog import save_minutes_as
+
+        if self.controller.store is None or self.workshop_id is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self.window,
-            self.tr("Verslag opslaan"),
-            "verslag-werksessie.md",
-            self.tr("Markdown (*.md);;Tekst (*.txt)"),
-        )
-        if not path:
-            return
-        try:
-            Path(path).write_text(workshop_minutes(store, self.workshop_id), encoding="utf-8")
-        except ProjectError as exc:
-            self.controller.error.emit(*user_message(exc))
-        except OSError as exc:
-            self.controller.error.emit(
-                self.tr("Het verslag kon niet worden opgeslagen: {error}").format(error=exc),
-                self.tr("Kies een andere map of bestandsnaam."),
-            )
-        else:
-            self.controller.messages_added.emit([self.tr("Verslag opgeslagen: {path}").format(path=path)])
+        save_minutes_as(self.window, self.controller, self.workshop_id)
 
     # -- Help -----------------------------------------------------------------------------------
 

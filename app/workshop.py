@@ -18,7 +18,6 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -416,25 +415,15 @@ class WorkshopWindow(QWidget):
         return workshop_minutes(self.controller.store, self.workshop_id)
 
     def save_minutes(self, path: str | Path) -> Path:
-        out = Path(path)
-        out.write_text(self.minutes(), encoding="utf-8")
-        return out
+        """Save the minutes: a ``.pdf`` document or ``.md`` Markdown (by the file's suffix)."""
+        from app.export.minutes import save_minutes
+
+        if self.controller.store is None or self.workshop_id is None:
+            raise ProjectError("Er is geen werksessie geopend.", hint="Start eerst een werksessie.")
+        return save_minutes(self.controller.store, self.workshop_id, path)
 
     def save_minutes_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Verslag opslaan"),
-            "verslag-werksessie.md",
-            self.tr("Markdown (*.md);;Tekst (*.txt)"),
-        )
-        if not path:
-            return
-        try:
-            self.save_minutes(path)
-        except ProjectError as exc:
-            self.controller.error.emit(*user_message(exc))
-        except OSError as exc:
-            self.controller.error.emit(
-                self.tr("Het verslag kon niet worden opgeslagen: {error}").format(error=exc),
-                self.tr("Kies een andere map of bestandsnaam."),
-            )
+        from app.dialogs.minutes_dialog import save_minutes_as
+
+        if self.workshop_id is not None:
+            save_minutes_as(self, self.controller, self.workshop_id)

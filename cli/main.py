@@ -441,6 +441,22 @@ def _cmd_project_decision(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_project_minutes(args: argparse.Namespace) -> int:
+    """The minutes of a workshop: PDF and/or Markdown files, or Markdown on stdout."""
+    with _open_project(args.project) as store:
+        if not (args.pdf or args.md):
+            from projects.workshops import workshop_minutes
+
+            sys.stdout.write(workshop_minutes(store, args.workshop))
+            return EXIT_OK
+        from app.export.minutes import save_minutes
+
+        for target in (args.pdf, args.md):
+            if target:
+                print(f"verslag geschreven: {save_minutes(store, args.workshop, target)}")
+    return EXIT_OK
+
+
 def _cmd_project_partner(args: argparse.Namespace) -> int:
     from projects.reservations import add_partner
 
@@ -737,6 +753,15 @@ def _add_project_parsers(sub: Any) -> None:
     p.add_argument("--text", required=True, help="wat er besloten is")
     p.add_argument("--plot", help="kavel-id waar het besluit over gaat")
     p.set_defaults(func=_cmd_project_decision)
+
+    p = psub.add_parser("minutes", help="het verslag van een werksessie (PDF en/of Markdown)")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("workshop", type=int, help="id van de werksessie (zie project info)")
+    p.add_argument("--pdf", metavar="BESTAND", help="verslag als PDF (.pdf)")
+    p.add_argument(
+        "--md", metavar="BESTAND", help="verslag als Markdown (.md); zonder --pdf/--md op het scherm"
+    )
+    p.set_defaults(func=_cmd_project_minutes)
 
     p = psub.add_parser("partner", help="voeg een partner toe")
     p.add_argument("project", help=_PROJECT_HELP)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -105,14 +107,25 @@ def test_comments_votes_and_decisions_persist_and_reach_the_minutes(
     minutes = workshop_minutes(controller.store, workshop_id)  # type: ignore[arg-type]
     assert minutes.startswith("# Verslag werksessie ")
     assert "wethouder Wonen" in minutes
-    assert "DLF-003 voordragen voor geclusterd wonen (kavel DLF-003)" in minutes
-    assert "Woonbron: [+1] Goede plek, dicht bij de supermarkt" in minutes
-    assert "Zorgorganisatie: [−1] Te ver van de huisarts" in minutes
-    assert "DLF-003: geclusterd, 20–24 woningen, kansrijk" in minutes
+    plot = "Pand (2) (DLF-003)"  # plots by name and id
+    assert f"DLF-003 voordragen voor geclusterd wonen — kavel {plot}" in minutes
+    assert f"{plot} — Woonbron (voor): Goede plek, dicht bij de supermarkt" in minutes
+    assert f"{plot} — Zorgorganisatie (tegen): Te ver van de huisarts" in minutes
+    assert f"| {plot} | 1 | 1 | voor | tegen |" in minutes  # votes tallied per participant
+    assert f"{plot}: geclusterd, 20–24 woningen, kansrijk" in minutes
+    assert "## Stand van het bod bij de afsluiting" in minutes
 
     window.controller = controller
+
+    def without_clock(text: str) -> str:  # the close is "now": its minute may tick between two calls
+        return "\n".join(line for line in text.splitlines() if "opstellen van dit verslag" not in line)
+
     out = window.save_minutes(tmp_path / "verslag.md")
-    assert out.read_text(encoding="utf-8") == minutes
+    assert without_clock(out.read_text(encoding="utf-8")) == without_clock(minutes)
+    pdf = window.save_minutes(tmp_path / "verslag.pdf")
+    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(pdf).pages).split())
+    for words in ("Verslag werksessie", "Stemmen per kavel", "Stand van het bod bij de afsluiting", plot):
+        assert words in unicodedata.normalize("NFKC", text)
 
 
 def test_empty_comment_is_refused_with_dutch_error(
@@ -158,3 +171,30 @@ def test_english_translator_loads(qtbot) -> None:
     assert current_language() == "nl"
     set_language("en")
     assert current_language() == "en"  # stored in the (test) settings for the next start
+
+
+def test_verslag_opslaan_offers_pdf_and_markdown(
+    qtbot, controller: ProjectController, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    flow = actions.install(main, controller)
+    workshop_id = flow.begin_workshop("Sessie mei", ["gemeente", "corporatie"])
+    assert workshop_id is not None
+    offered: list[str] = []
+
+    def ask(_parent, _title, _start, filters):  # type: ignore[no-untyped-def]
+        offered.append(filters)
+        return str(tmp_path / "verslag"), filters.split(";;")[0]  # no suffix typed: the filter decides
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(ask))
+    messages: list[str] = []
+    controller.messages_added.connect(messages.extend)
+    flow.save_minutes()
+    assert "*.pdf" in offered[0]
+    assert "*.md" in offered[0]
+    assert (tmp_path / "verslag.pdf").exists()
+    assert PdfReader(tmp_path / "verslag.pdf").pages
+    assert any("Verslag opgeslagen" in m for m in messages)

@@ -148,7 +148,9 @@ def test_html_map_renders_in_headless_chromium(store: ProjectStore, tmp_path: Pa
     assert "leaflet-control-scale" in dom
     assert len(re.findall(r'<div class="leaflet-control-scale-line"', dom)) == 1  # metric only, no "500 ft"
     assert not re.search(r"\d+ (ft|mi)<", dom)
-    assert '<span class="bnp-fac bnp-' in dom  # facility icons (shape + letter), not plain dots in the plots' colours
+    assert (
+        '<span class="bnp-fac bnp-' in dom
+    )  # facility icons (shape + letter), not plain dots in the plots' colours
     errors = [line for line in proc.stderr.splitlines() if "CONSOLE" in line and "Uncaught" in line]
     assert not errors, errors
     assert "<script>alert" not in dom
