@@ -213,7 +213,7 @@ def _row_html(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def _reservation_text(r: AnnexRow) -> str:
-    parts = [f"nr. {r.nr}", r.category, f"{r.capacity} woningen" if r.capacity else "", r.status]
+    parts = [f"locatie {r.nr}", r.category, f"{r.capacity} woningen" if r.capacity else "", r.status]
     if r.years:
         parts.append(r.years)
     if r.partners:
@@ -243,7 +243,7 @@ def _plot_props(plots: gpd.GeoDataFrame, rows: Sequence[AnnexRow]) -> list[dict[
                 ("Score", _score_text(score)),
                 ("Weging", _text(p.weging) if score is not None else ""),
                 ("Toelichting", _text(p.explanation)),
-                ("Reservering", "; ".join(by_plot.get(plot_id, [])) or "geen"),
+                ("Gereserveerd", "; ".join(by_plot.get(plot_id, [])) or "nee"),
             ]
         )
         popup = f'<div class="bnp-popup"><b>{html.escape(name)}</b><table>{rows_html}</table></div>'
@@ -257,8 +257,8 @@ def _reservation_props(rows: Sequence[AnnexRow]) -> list[dict[str, Any]]:
         table = _row_html(
             [
                 ("Kavel", r.plot_id),
-                ("Categorie", r.category),
-                ("Capaciteit", f"{r.capacity} woningen" if r.capacity else ""),
+                ("Woningcategorie", r.category),
+                ("Woningen", f"{r.capacity} woningen" if r.capacity else ""),
                 ("Status", r.status),
                 ("Jaren", r.years),
                 ("Partners", r.partners),
@@ -267,7 +267,7 @@ def _reservation_props(rows: Sequence[AnnexRow]) -> list[dict[str, Any]]:
             ]
         )
         popup = (
-            f'<div class="bnp-popup"><b>{r.nr}. Reservering: {html.escape(r.name or r.plot_id)}</b>'
+            f'<div class="bnp-popup"><b>Gereserveerde locatie {r.nr}: {html.escape(r.name or r.plot_id)}</b>'
             f"<table>{table}</table></div>"
         )
         props.append(
