@@ -135,6 +135,7 @@ def _exporteren(window: MainWindow, controller: ProjectController) -> QWidget:
     dialog = window.workflow.export_dialog
     dialog.resize(1366, 768)  # a laptop screen: everything must fit
     dialog.title_edit.setText("Gereserveerde locaties ouderenhuisvesting Delft — concept voor de raad")
+    dialog.title_edit.setCursorPosition(0)
     deadline = time.monotonic() + 60
     QApplication.processEvents()
     while dialog.is_loading and time.monotonic() < deadline:  # the preview is laid out in a worker

@@ -376,7 +376,12 @@ class ExportDialog(QDialog):
         self.next_button.setEnabled(False)
 
     def _show_weighting(self, data: MapReport) -> None:
-        lines = [self.tr("Scores in de bijlage:"), *data.weighting_lines]
+        from projects.snapshots import weighting
+
+        chosen = weighting(self.controller.profile, self.controller.weighting_key)
+        lines = [self.tr("Weging van de scores: {label}").format(label=chosen.label)]
+        if data.weighting_lines:
+            lines += [self.tr("In de bijlage:"), *data.weighting_lines]
         missing = [c for c, v in data.view.views.items() if v is None]
         if missing:
             lines.append(

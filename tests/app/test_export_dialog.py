@@ -36,8 +36,7 @@ def test_export_dialog_previews_every_page_and_writes(
     assert not dialog.preview.pixmap().isNull()
     landscape = dialog.images[0]
     assert landscape.width() > landscape.height()
-    assert "Scores in de bijlage" in dialog.weighting_label.text()
-    assert "consensus" in dialog.weighting_label.text() or "geen vastgelegde" in dialog.weighting_label.text()
+    assert "Weging van de scores: consensus van de partijen" in dialog.weighting_label.text()
 
     # The options re-lay the pages: title, extent, paper and orientation.
     dialog.title_edit.setText(TITLE)
