@@ -15,6 +15,7 @@ is measured on a 300-dpi image, whose font metrics equal the PDF writer's (check
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -112,23 +113,33 @@ def _font(pt: float, bold: bool, italic: bool) -> QFont:
 
 
 _MEASURE: list[QImage] = []
+# Layouts run in workers (the export, the dialog's preview) as well as on the GUI thread.
+_LOCK = threading.Lock()
 
 
 def _measure_device() -> QImage:
     """A 300-dpi image: font metrics on it equal those on the 300-dpi PDF writer."""
-    if not _MEASURE:
-        ensure_gui_app()
-        image = QImage(4, 4, QImage.Format.Format_ARGB32)
-        dpm = round(DPI / 0.0254)
-        image.setDotsPerMeterX(dpm)
-        image.setDotsPerMeterY(dpm)
-        _MEASURE.append(image)
-    return _MEASURE[0]
+    with _LOCK:
+        if not _MEASURE:
+            ensure_gui_app()
+            image = QImage(4, 4, QImage.Format.Format_ARGB32)
+            dpm = round(DPI / 0.0254)
+            image.setDotsPerMeterX(dpm)
+            image.setDotsPerMeterY(dpm)
+            _MEASURE.append(image)
+        return _MEASURE[0]
 
 
-@lru_cache(maxsize=64)
+_METRICS: dict[tuple[float, bool, bool], QFontMetricsF] = {}
+
+
 def _metrics(style_key: tuple[float, bool, bool]) -> QFontMetricsF:
-    return QFontMetricsF(_font(*style_key), _measure_device())
+    device = _measure_device()
+    with _LOCK:
+        fm = _METRICS.get(style_key)
+        if fm is None:
+            fm = _METRICS[style_key] = QFontMetricsF(_font(*style_key), device)
+        return fm
 
 
 def _fm(style: TextStyle) -> QFontMetricsF:
