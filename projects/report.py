@@ -462,6 +462,11 @@ class NearestFacility:
     distance_m: float  # NaN when unknown
     geometry: shapely.Geometry | None
 
+    @property
+    def distance_text(self) -> str:
+        """ "448 m", "1,9 km" (to 100 m above 1 km), "" when unknown."""
+        return "" if math.isnan(self.distance_m) else format_distance(self.distance_m)
+
 
 @dataclass
 class DossierReport:

@@ -62,7 +62,7 @@ def _items(r: MinutesReport) -> list[Item]:
     items.append(_heading("Stemmen per kavel"))
     if r.tallies:
         shares = [3.2, 0.7, 0.7, *([1.2] * len(r.authors))]
-        aligns = ["left", "right", "right", *(["left"] * len(r.authors))]
+        aligns = ["left", "center", "center", *(["left"] * len(r.authors))]
         header = TableRow(
             ["kavel", "voor", "tegen", *r.authors],
             shares,
@@ -93,7 +93,7 @@ def _items(r: MinutesReport) -> list[Item]:
     for c in r.comments:
         vote = _VOTE.get(c.vote, "")
         said = f" ({vote})" if vote else ""
-        items.append(_para(f"{c.plot} — {c.author}{said}: {c.text or '(alleen een stem)'}", "opmerking"))
+        items.append(_para(f"• {c.plot} — {c.author}{said}: {c.text or '(alleen een stem)'}", "opmerking"))
     if not r.comments:
         items.append(_para("(geen opmerkingen)", "opmerking"))
     items.append(_heading("Reserveringen in deze sessie"))

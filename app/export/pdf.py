@@ -47,7 +47,7 @@ from app.export.layout import (
     wrap,
 )
 from app.headless import ensure_gui_app
-from app.map.overlays import format_length, scale_bar_spec
+from app.map.overlays import scale_bar_spec
 from app.map.style import MapStyle, map_style
 from projects.errors import ProjectError
 from projects.report import (
@@ -883,12 +883,7 @@ _SYMBOL_MM = 3.4
 
 def _facility_text(f: NearestFacility) -> str:
     # A no-break space keeps "448 m" on one line when a label wraps.
-    away = (
-        ""
-        if math.isnan(f.distance_m)
-        else f" ({format_length(round(f.distance_m))})".replace(" m)", "\u00a0m)")
-    )
-    away = away.replace(" km)", "\u00a0km)")
+    away = f" ({f.distance_text.replace(' ', chr(0xA0))})" if f.distance_text else ""
     return (f"{f.label}: {f.name}" if f.name else f.label) + away
 
 
