@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from scipy import sparse
+from scipy import ndimage, sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
@@ -31,6 +31,8 @@ from resources import resource
 
 __all__ = [
     "EXCLUSION_REASONS",
+    "EdgeIndex",
+    "NetworkExtent",
     "NetworkReport",
     "WalkGraph",
     "WalkRules",
@@ -65,7 +67,15 @@ _LIST_KEYS = (
     "access_forbidden",
     "exclude_highway",
 )
-_KNOWN_KEYS = frozenset({*_LIST_KEYS, "label", "pace_kmh", "snap_limit_m"})
+_NUMBER_KEYS = (
+    "pace_kmh",
+    "snap_limit_m",
+    "join_tolerance_m",
+    "uncertain_connector_m",
+    "extent_cell_m",
+    "extent_gap_m",
+)
+_KNOWN_KEYS = frozenset({*_LIST_KEYS, *_NUMBER_KEYS, "label"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +86,10 @@ class WalkRules:
     label: str
     pace_kmh: float
     snap_limit_m: float
+    join_tolerance_m: float
+    uncertain_connector_m: float
+    extent_cell_m: float
+    extent_gap_m: float
     walkable_highway: frozenset[str]
     foot_only_highway: frozenset[str]
     never_highway: frozenset[str]
@@ -136,7 +150,7 @@ def load_walk_rules(profile: str | None = "senior", *, text: str | None = None) 
     unknown = sorted(set(merged) - _KNOWN_KEYS)
     if unknown:
         raise _profile_error(f"Onbekende velden in loopprofiel '{name}': {', '.join(unknown)}.")
-    missing = sorted(k for k in (*_LIST_KEYS, "pace_kmh", "snap_limit_m") if k not in merged)
+    missing = sorted(k for k in (*_LIST_KEYS, *_NUMBER_KEYS) if k not in merged)
     if missing:
         raise _profile_error(f"Loopprofiel '{name}' mist: {', '.join(missing)}.")
     sets = {k: _as_str_set(k, merged[k]) for k in _LIST_KEYS}
@@ -145,6 +159,10 @@ def load_walk_rules(profile: str | None = "senior", *, text: str | None = None) 
         label=str(merged.get("label", name)),
         pace_kmh=_as_positive("pace_kmh", merged["pace_kmh"]),
         snap_limit_m=_as_positive("snap_limit_m", merged["snap_limit_m"]),
+        join_tolerance_m=_as_positive("join_tolerance_m", merged["join_tolerance_m"]),
+        uncertain_connector_m=_as_positive("uncertain_connector_m", merged["uncertain_connector_m"]),
+        extent_cell_m=_as_positive("extent_cell_m", merged["extent_cell_m"]),
+        extent_gap_m=_as_positive("extent_gap_m", merged["extent_gap_m"]),
         **sets,
     )
 
@@ -200,6 +218,127 @@ class WalkGraph:
     def node_tree(self) -> cKDTree:
         """A k-d tree on the node coordinates (built once, on first use)."""
         return cKDTree(self.node_xy)
+
+    @functools.cached_property
+    def edges(self) -> EdgeIndex:
+        """Every edge once as a straight segment, with a spatial index (built once, on first use)."""
+        return _edge_index(self.csr, self.node_xy)
+
+    @functools.cached_property
+    def extent(self) -> NetworkExtent:
+        """Where the network's data is, and how far each place is from its cut edge (built once)."""
+        return _network_extent(self.edges, self.rules.extent_cell_m, self.rules.extent_gap_m)
+
+
+@dataclass(frozen=True, eq=False)
+class EdgeIndex:
+    """The graph's edges, each once (``u < v``), as straight segments from ``a`` to ``b``.
+
+    Every vertex of a way is a node, so an edge is exactly the straight piece of way between
+    two nodes; a point on it is (edge, t) with t the fraction of its length from ``u``.
+    ``tree`` indexes the segments (shapely STRtree) for "which edges meet this polygon" and
+    "which edge is nearest" queries.
+    """
+
+    u: IntArray
+    v: IntArray
+    length_m: FloatArray
+    a: FloatArray  # (E, 2)
+    b: FloatArray  # (E, 2)
+    tree: shapely.STRtree
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.u.shape[0])
+
+    def segments(self, edge: IntArray) -> npt.NDArray[np.object_]:
+        """The segments of ``edge`` as shapely LineStrings."""
+        return np.asarray(shapely.linestrings(np.stack([self.a[edge], self.b[edge]], axis=1)), dtype=object)
+
+
+def _edge_index(csr: sparse.csr_array, node_xy: FloatArray) -> EdgeIndex:
+    upper = sparse.triu(csr, k=1).tocoo()
+    u = upper.row.astype(np.int64)
+    v = upper.col.astype(np.int64)
+    a = np.ascontiguousarray(node_xy[u])
+    b = np.ascontiguousarray(node_xy[v])
+    tree = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1)))
+    for arr in (u, v, a, b):
+        arr.setflags(write=False)
+    length = np.asarray(upper.data, dtype=np.float64)
+    length.setflags(write=False)
+    return EdgeIndex(u=u, v=v, length_m=length, a=a, b=b, tree=tree)
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkExtent:
+    """The area the network covers, as a raster of ``cell_m`` cells, and the cut edge around it.
+
+    A cell is inside when a walkable edge passes through it, when it lies in a gap of the network
+    narrower than the gap size (a block, a canal, a campus lawn: closed morphologically), or when
+    it is enclosed by such cells (a park, a lake, fields between roads). Outside is where the data
+    stops: the edge of the extract, or of the buffer the network was loaded with. ``edge_m[i, j]`` is the distance
+    from cell (i, j)'s centre to the nearest outside cell's centre (0 outside).
+    """
+
+    origin: FloatArray  # lower-left corner of cell (0, 0)
+    cell_m: float
+    inside: npt.NDArray[np.bool_]
+    edge_m: npt.NDArray[np.float32]
+
+    def distance_to_edge(self, geoms: npt.NDArray[np.object_]) -> FloatArray:
+        """A lower bound (m) of each geometry's distance to the cut edge; 0 outside; NaN if empty.
+
+        Taken over the geometry's vertices: the cell distance minus the two half cell diagonals
+        (the vertex may lie anywhere in its cell, the edge anywhere in the outside cell).
+        """
+        out = np.full(len(geoms), np.nan)
+        if len(geoms) == 0:
+            return out
+        xy, owner = shapely.get_coordinates(geoms, return_index=True)
+        if len(xy) == 0:
+            return out
+        ij = np.floor((xy - self.origin) / self.cell_m).astype(np.int64)
+        nx, ny = self.inside.shape
+        within = (ij[:, 0] >= 0) & (ij[:, 0] < nx) & (ij[:, 1] >= 0) & (ij[:, 1] < ny)
+        d = np.zeros(len(xy))
+        at = np.flatnonzero(within)
+        d[at] = self.edge_m[ij[at, 0], ij[at, 1]].astype(np.float64) - np.sqrt(2.0) * self.cell_m
+        d = np.maximum(d, 0.0)
+        order = np.argsort(owner, kind="stable")
+        owner_sorted = owner[order]
+        starts = np.flatnonzero(np.r_[True, owner_sorted[1:] != owner_sorted[:-1]])
+        out[owner_sorted[starts]] = np.minimum.reduceat(d[order], starts)
+        return out
+
+
+def _network_extent(edges: EdgeIndex, cell_m: float, gap_m: float) -> NetworkExtent:
+    """Rasterise the edges (a sample every half cell), close gaps, fill holes, measure to the outside."""
+    if edges.n_edges == 0:
+        empty = np.zeros((1, 1), dtype=bool)
+        return NetworkExtent(np.zeros(2), cell_m, empty, np.zeros((1, 1), dtype=np.float32))
+    radius = max(1, int(np.ceil(gap_m / 2.0 / cell_m)))  # closing a gap of width g needs radius g/2
+    pad = (radius + 2) * cell_m
+    lo = np.minimum(edges.a.min(axis=0), edges.b.min(axis=0)) - pad
+    hi = np.maximum(edges.a.max(axis=0), edges.b.max(axis=0)) + pad
+    shape = tuple(int(n) for n in np.ceil((hi - lo) / cell_m))
+    n_samples = np.ceil(edges.length_m / (cell_m / 2.0)).astype(np.int64) + 1
+    owner = np.repeat(np.arange(edges.n_edges), n_samples)
+    first = np.cumsum(n_samples) - n_samples
+    frac = (np.arange(int(n_samples.sum())) - first[owner]) / np.maximum(n_samples[owner] - 1, 1)
+    pts = edges.a[owner] + (edges.b[owner] - edges.a[owner]) * frac[:, None]
+    ij = np.floor((pts - lo) / cell_m).astype(np.int64)
+    inside = np.zeros(shape, dtype=bool)
+    inside[ij[:, 0], ij[:, 1]] = True
+    yy, xx = np.mgrid[-radius : radius + 1, -radius : radius + 1]
+    disc = xx * xx + yy * yy <= radius * radius
+    closed = ndimage.binary_closing(inside, structure=disc)
+    # Background is 4-connected: it cannot leak between two cells that touch at a corner.
+    filled = ndimage.binary_fill_holes(closed | inside)
+    edge_m = ndimage.distance_transform_edt(filled, sampling=cell_m).astype(np.float32)
+    filled.setflags(write=False)
+    edge_m.setflags(write=False)
+    return NetworkExtent(origin=lo, cell_m=cell_m, inside=filled, edge_m=edge_m)
 
 
 def check_rd_new(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from cli.main import main
 from app.export.pdf import ATTRIBUTION, DISCLAIMER, write_dossiers, write_reserved_map_pdf
+from cli.main import main
 from projects import service
 from projects.errors import InputsError
 from projects.store import ProjectStore

@@ -112,7 +112,8 @@ def test_departures_and_raster_texts() -> None:
         out[0]
         == "OV-halte 250 m lopen (5 min, 6 vertrekken/uur, norm 300 m) ✓ · Geluid 52,5 dB (norm ≤ 55 dB) ✓"
     )
-    assert out[1] == "OV-halte 250 m lopen (5 min, norm 300 m) ✓ · Geluid onbekend ✗"
+    # A transit criterion says when the departures are unknown (no timetable loaded).
+    assert out[1] == "OV-halte 250 m lopen (5 min, vertrekken onbekend, norm 300 m) ✓ · Geluid onbekend ✗"
 
 
 def test_explain_criterion_for_the_detail_panel() -> None:
@@ -126,6 +127,8 @@ def test_explain_criterion_for_the_detail_panel() -> None:
             "met": True,
             "subscore": 100.0,
             "weight": 52.0,
+            "has_data": True,
+            "uncertain": False,
         },
         {
             "criterion_id": "huisarts",
@@ -135,6 +138,8 @@ def test_explain_criterion_for_the_detail_panel() -> None:
             "met": False,
             "subscore": 0.0,
             "weight": 12.0,
+            "has_data": True,
+            "uncertain": False,
         },
     ]
     c = explain_criterion(_measures(), PROFILE, "C")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import get_args
 
 import numpy as np
@@ -48,9 +47,9 @@ from plotscore.model import (
     ranks_of,
     robustness,
     scale_values,
-    score_frame,
     utilities,
 )
+from plotscore.results import score_frame
 
 KINDS: tuple[DecayKind, ...] = get_args(DecayKind)
 
@@ -304,7 +303,8 @@ def test_robustness_is_deterministic_bounded_and_sums_to_k() -> None:
     b = robustness(model, k=20, n=100, seed=7)
     np.testing.assert_array_equal(a, b)
     assert np.all((a >= 0.0) & (a <= 1.0))
-    assert a.sum() == pytest.approx(20.0)  # every draw has exactly k plots in its top-k
+    # Every draw has k plots in its top-k, more only when plots tie at the cut.
+    assert 20.0 <= a.sum() <= 20.0 + 0.05
     assert not np.array_equal(a, robustness(model, k=20, n=100, seed=8))
 
 
@@ -398,7 +398,8 @@ def test_builtin_profile_on_the_demo_data() -> None:
     assert sorted(out[RANK])[0] == 1
     assert out[EXPLANATION].str.contains("hemelsbreed").any()
     assert not out[EXPLANATION].str.contains(" lopen").any()
-    assert math.isclose(out[ROBUSTNESS].sum(), min(5, len(out)))
+    # At least 5 plots per draw; plots tied at the cut all count (the demo has such ties).
+    assert out[ROBUSTNESS].sum() >= min(5, len(out)) - 1e-9
     assert walk_min_col("supermarkt") in measures
 
 

@@ -64,9 +64,13 @@ def test_demo_run_has_every_result_column_and_keeps_the_index(demo: dict[str, gp
     assert (f["capacity_min"] <= f["capacity_max"]).all()
     assert f["zoning_indicatief"].all()
     assert f["explanation"].str.contains("lopen").any()
-    # The demo has no pharmacy in OSM: the run says so instead of pretending.
-    assert any("apotheek" in n for n in run.notes)
+    # The demo has no pharmacy in OSM: the run says so instead of pretending, leaves the
+    # criterion out of the score and every explanation says "geen gegevens".
+    assert any("apotheken" in n and "herschaald" in n for n in run.notes)
+    assert "apotheek" in run.absent
     assert f["dist_apotheek_m"].isna().all()
+    assert f["score_apotheek"].isna().all()
+    assert f["explanation"].str.contains("geen gegevens over apotheken in de geladen lagen").all()
 
 
 def test_plot_next_to_a_supermarket_beats_a_campus_plot(demo: dict[str, gpd.GeoDataFrame]) -> None:
