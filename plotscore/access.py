@@ -94,9 +94,7 @@ class _Convex:
     """Convex one-ring polygons: their sides as unit inward normals (nx, ny) and offsets c = n·q."""
 
     convex: npt.NDArray[np.bool_]
-    nx: FloatArray
-    ny: FloatArray
-    c: FloatArray
+    table: FloatArray  # (sides, 3): nx, ny, c
     n_seg: IntArray
     seg_first: IntArray
 
@@ -133,13 +131,14 @@ def _convex_sides(geoms: ObjArray) -> _Convex:
         ny = np.where(rlen > 0, r[:, 0] * sign / rlen, 0.0)
     c = nx * q[:, 0] + ny * q[:, 1]
     n_seg = np.bincount(owner, minlength=n).astype(np.int64)
-    return _Convex(convex, nx, ny, c, n_seg, np.cumsum(n_seg) - n_seg)
+    table = np.ascontiguousarray(np.column_stack([nx, ny, c]))
+    return _Convex(convex, table, n_seg, np.cumsum(n_seg) - n_seg)
 
 
 def polygon_hits(index: EdgeIndex, geoms: ObjArray) -> EdgeHits:
     """Where each edge meets each (multi)polygon of ``geoms`` (holes and several parts allowed).
 
-    Candidates come from the STRtree (bounding boxes). Convex one-ring polygons (most plots) are
+    Candidates come from the edge grid (bounding boxes). Convex one-ring polygons (most plots) are
     clipped exactly with Cyrus–Beck (the edge against each side's closed half-plane). Others go
     through a general test over every (pair, ring segment): an even-odd ray test for the edge's
     end points, proper segment intersections, ring vertices lying on the edge and edge ends lying
@@ -148,9 +147,7 @@ def polygon_hits(index: EdgeIndex, geoms: ObjArray) -> EdgeHits:
     empty = _no_hits()
     if len(geoms) == 0 or index.n_edges == 0:
         return empty
-    cand = index.tree.query(geoms)
-    g_all = cand[0].astype(np.int64)
-    e_all = cand[1].astype(np.int64)
+    g_all, e_all = index.box_pairs(np.asarray(shapely.bounds(geoms), dtype=np.float64))
     if len(g_all) == 0:
         return empty
     if not np.all(g_all[1:] >= g_all[:-1]):
@@ -209,11 +206,12 @@ def _clip_convex(index: EdgeIndex, g: IntArray, e: IntArray, sides: _Convex) -> 
         for c0 in range(0, len(group), step):  # cache-sized chunks of pairs
             at = group[c0 : c0 + step]
             seg = sides.seg_first[g[at]][:, None] + np.arange(k)
-            nx, ny = sides.nx[seg], sides.ny[seg]
+            side = sides.table[seg]  # (pairs, k, 3): nx, ny, c in one gather
+            nx, ny = side[..., 0], side[..., 1]
             # Signed distance of the edge start inside each side, and its rate along the edge (per m).
             num = nx * a[at, 0, None]
             num += ny * a[at, 1, None]
-            num -= sides.c[seg]
+            num -= side[..., 2]
             num += ON_LINE_M
             den = nx * ux[at, None]
             den += ny * uy[at, None]
@@ -355,18 +353,7 @@ def nearest_on_edges(index: EdgeIndex, geoms: ObjArray, *, join_m: float = 0.0) 
     empty = _no_hits()
     if len(geoms) == 0 or index.n_edges == 0:
         return empty
-    idx, dist = index.tree.query_nearest(geoms, return_distance=True, all_matches=True)
-    g = idx[0].astype(np.int64)
-    e = idx[1].astype(np.int64)
-    c = np.asarray(dist, dtype=np.float64)
-    if join_m > 0 and len(g):
-        c_min = np.full(len(geoms), np.inf)
-        np.minimum.at(c_min, g, c)
-        found = np.flatnonzero(np.isfinite(c_min))
-        more = index.tree.query(geoms[found], predicate="dwithin", distance=c_min[found] + join_m)
-        g = found[more[0]].astype(np.int64)
-        e = more[1].astype(np.int64)
-        c = np.asarray(shapely.distance(index.segments(e), geoms[g]), dtype=np.float64)
+    g, e, c = index.nearest(geoms, extra_m=join_m)
     order = np.lexsort((e, g))
     g, e, c = g[order], e[order], c[order]
     p0, p1, n_seg, seg_first = _segments_of(geoms)

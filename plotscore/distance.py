@@ -26,6 +26,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from plotscore import augment as _aug
 from plotscore._memory import release_free_memory
 from plotscore.access import edge_point, nearest_on_edges, polygon_hits
 from plotscore.augment import (
@@ -33,10 +34,8 @@ from plotscore.augment import (
     PlotEntries,
     _NodeCells,
     augment,
+    entry_nodes,
     spatial_xy,
-)
-from plotscore.augment import (
-    count_within as _count_within,
 )
 from plotscore.columns import (
     DISTANCE_METHOD,
@@ -82,6 +81,9 @@ _K_CANDIDATES = 8
 _PAIR_CHUNK = 50_000
 #: Geometries per snapping chunk (bounds the k-candidate arrays).
 _SNAP_CHUNK = 25_000
+#: Plots per chunk in network_distances: entry points and gathers of this many plots at a time
+#: (a million plots would need ~3 GB at once).
+_PLOT_CHUNK = 100_000
 
 
 def _simple_polygon_distance(
@@ -420,22 +422,30 @@ def _fill_category(
     category: str,
     ok: BoolArray,
     dist: FloatArray,
-    nearest: ObjArray,
+    nearest: IntArray,
+    labels: ObjArray,
     count: IntArray,
     pace_kmh: float,
 ) -> None:
-    """Write one category's columns; ``dist``/``nearest``/``count`` are for the ``ok`` plots."""
+    """Write one category's columns; ``dist``/``nearest``/``count`` are for the ``ok`` plots.
+
+    ``nearest`` holds an index into ``labels`` (the facility ids), −1 where none is in reach.
+    """
     n = len(ok)
     full = np.full(n, np.nan, dtype=np.float32)
     full[ok] = dist
     out[dist_col(category)] = full
     out[walk_min_col(category)] = (full / np.float32(pace_kmh * 1000.0 / 60.0)).astype(np.float32)
     # Categorical: a million plots share a handful of facility ids (memory, see bench (d)).
-    present = pd.notna(nearest)
-    labels, codes_ok = np.unique(nearest[present].astype(str), return_inverse=True)
+    found = nearest >= 0
+    used, compact = np.unique(nearest[found], return_inverse=True)
+    # Several indices may carry one id (rows of one distinct facility): categories by id, sorted.
+    names, by_name = np.unique(np.array([str(x) for x in labels[used]], dtype=object), return_inverse=True)
     codes = np.full(n, -1, dtype=np.int32)
-    codes[np.flatnonzero(ok)[present]] = codes_ok
-    out[nearest_col(category)] = pd.Categorical.from_codes(codes, categories=pd.Index(labels.tolist()))
+    codes[np.flatnonzero(ok)[found]] = by_name[compact]
+    out[nearest_col(category)] = pd.Categorical.from_codes(
+        codes, categories=pd.Index(names.tolist(), dtype=object)
+    )
     values = np.zeros(n, dtype=np.int32)
     values[ok] = count
     out[count_col(category)] = pd.arrays.IntegerArray(values, ~ok)
@@ -476,76 +486,120 @@ def network_distances(
     _check_inputs(plots, facilities, reach, pace_kmh)
     count_radius = count_within or {}
     out = _empty_result(plots, reach, DistanceMethod.NETWERK)
-    report(progress, 0.0, "Kavels aan het loopnetwerk koppelen")
-    access = plot_access(graph, plots, snap_limit_m=snap_limit_m)
-    release_free_memory()  # the entry search frees its candidate arrays
-    ok = access.ok
-    out[SNAP_M] = access.connector_m
-    out[ONTSLOTEN] = ok
-    geoms, _usable = _geometries(plots)
-    edge_m = np.full(len(plots), np.nan)
-    edge_m[ok] = graph.extent.distance_to_edge(geoms[ok])
-    out[NETWORK_EDGE_M] = edge_m
     categories = list(reach)
+    report(progress, 0.0, "Voorzieningen aan het loopnetwerk koppelen")
     fac = _network_facilities(graph, facilities, categories, snap_limit_m)
-    report(progress, 0.08, "Voorzieningen aan het loopnetwerk koppelen")
-    aug = augment(graph, fac.points, access.entries, n_plots=len(plots))
-    # Plots with entries are exactly the joined (ok) plots, in position order.
-    joined = aug.plots_with_entries
-    if not np.array_equal(joined, np.flatnonzero(ok)):  # pragma: no cover - a broken invariant
-        raise ScoringError("Interne fout: kavels zonder toegang tot het netwerk.", hint="Meld dit.")
+    aug = augment(graph, fac.points)
     cells = _NodeCells(spatial_xy(graph, aug))
     g0 = int(aug.group_node[0]) if len(aug.group_node) else 0
     uncertain_m = graph.rules.uncertain_connector_m
-    plot_far = access.connector_m[ok] > uncertain_m
-    any_uncertain = plot_far.copy()
-    report(progress, 0.1, "Loopafstanden berekenen")
+    # One multi-source Dijkstra per category over the network (plots are not in the graph),
+    # and the nodes each facility reaches within the count radius.
+    per_cat: dict[str, tuple[FloatArray, IntArray, IntArray]] = {}
     n_cat = max(1, len(categories))
-    n_ok = len(joined)
-    for i, category in enumerate(categories):  # one Dijkstra per category
-        limit = float(reach[category])
-        sub = scaled(progress, 0.1 + 0.9 * i / n_cat, 0.1 + 0.9 * (i + 1) / n_cat)
-        radius = float(count_radius.get(category, limit))
+    for i, category in enumerate(categories):
+        sub = scaled(progress, 0.05 + 0.6 * i / n_cat, 0.05 + 0.6 * (i + 1) / n_cat)
         groups = np.flatnonzero(fac.group_category == category)
-        if len(groups) == 0 or n_ok == 0:
-            d_ok = np.full(n_ok, np.nan)
-            nearest = np.full(n_ok, None, dtype=object)
-            counts = np.zeros(n_ok, dtype=np.int64)
-            flags = plot_far | (edge_m[ok] < limit)
-        else:
-            report(sub, 0.0, f"Loopafstand tot {category}")
-            dist, _pred, src = dijkstra(
-                aug.csr,
-                directed=True,
-                indices=aug.group_node[groups],
-                min_only=True,
-                limit=limit,
-                return_predecessors=True,
-            )
-            d, src_plot = aug.plot_distances(dist, src)
-            within = d <= limit
-            d_ok = np.where(within, d, np.nan)
-            nearest = np.full(n_ok, None, dtype=object)
-            g_near = src_plot[within] - g0
-            nearest[within] = fac.group_id[g_near]
-            far_fac = np.zeros(n_ok, dtype=bool)
-            far_fac[within] = fac.group_connector_m[g_near] > uncertain_m
-            with np.errstate(invalid="ignore"):
-                flags = plot_far | far_fac | (edge_m[ok] < np.where(within, d_ok, limit))
-            all_counts = _count_within(
-                aug,
-                groups,
-                [fac.access_xy[g] for g in groups],
-                radius,
-                len(plots),
-                scaled(sub, 0.5, 1.0),
-                cells=cells,
-            )
-            counts = all_counts[ok]
-        _fill_category(out, category, ok, d_ok, nearest, counts, pace_kmh)
-        out[uncertain_col(category)] = _flag(ok, flags)
-        any_uncertain |= flags
-    out[DISTANCE_UNCERTAIN] = _flag(ok, any_uncertain)
+        if len(groups) == 0:
+            continue
+        report(sub, 0.0, f"Loopafstand tot {category}")
+        dist, _pred, src = dijkstra(
+            aug.csr,
+            directed=True,
+            indices=aug.group_node[groups],
+            min_only=True,
+            limit=float(reach[category]),
+            return_predecessors=True,
+        )
+        per_cat[category] = (dist, np.asarray(src, dtype=np.int64), groups)
+    # The plots, a chunk at a time: entry points, then a gather per category.
+    geoms, _usable = _geometries(plots)
+    n = len(plots)
+    connector = np.full(n, np.nan)
+    ok_all = np.zeros(n, dtype=bool)
+    edge_m = np.full(n, np.nan)
+    dist_all = {c: np.full(n, np.nan) for c in categories}
+    near_all = {c: np.full(n, -1, dtype=np.int64) for c in categories}
+    count_all = {c: np.zeros(n, dtype=np.int64) for c in categories}
+    flag_all = {c: np.zeros(n, dtype=bool) for c in categories}
+    spatial = spatial_xy(graph, aug)
+    # Chunks of nearby plots (Z-order), so each chunk's counts involve only nearby facilities.
+    bounds = np.nan_to_num(shapely.bounds(geoms), nan=0.0)
+    centre = (bounds[:, :2] + bounds[:, 2:]) / 2.0
+    by_place = (
+        np.argsort(_aug._morton(centre), kind="stable") if n > _PLOT_CHUNK else np.arange(n, dtype=np.int64)
+    )
+    for c0 in range(0, n, _PLOT_CHUNK):  # chunks of plots bound memory at a million plots
+        report(progress, 0.65 + 0.35 * c0 / max(n, 1), "Kavels aan het loopnetwerk koppelen")
+        members = np.sort(by_place[c0 : c0 + _PLOT_CHUNK])
+        chunk = plots if len(members) == n else plots.iloc[members]
+        access = plot_access(graph, chunk, snap_limit_m=snap_limit_m)
+        ok = access.ok
+        pos = members[ok]
+        connector[members] = access.connector_m
+        ok_all[members] = ok
+        edge_m[pos] = graph.extent.distance_to_edge(geoms[pos])
+        ent = entry_nodes(graph, aug, access.entries)
+        # Facilities to count from: those near this chunk (all of them for a single chunk).
+        area = None
+        if len(members) < n and len(ent.node):
+            where = spatial[ent.node]
+            area = (where.min(axis=0), where.max(axis=0))
+        plot_far = access.connector_m[ok] > uncertain_m
+        for category in categories:
+            limit = float(reach[category])
+            if category not in per_cat or len(pos) == 0:
+                flags = plot_far | (edge_m[pos] < limit)
+            else:
+                dist, src, groups = per_cat[category]
+                d, src_plot = ent.distances(dist, src)
+                hit = d <= limit
+                d_ok = np.where(hit, d, np.nan)
+                g_near = src_plot[hit] - g0
+                nearest = np.full(len(pos), -1, dtype=np.int64)
+                nearest[hit] = g_near
+                far_fac = np.zeros(len(pos), dtype=bool)
+                far_fac[hit] = fac.group_connector_m[g_near] > uncertain_m
+                with np.errstate(invalid="ignore"):
+                    flags = plot_far | far_fac | (edge_m[pos] < np.where(hit, d_ok, limit))
+                dist_all[category][pos] = d_ok
+                near_all[category][pos] = nearest
+                counts = _aug.count_within(
+                    aug,
+                    groups,
+                    [fac.access_xy[g] for g in groups],
+                    float(count_radius.get(category, limit)),
+                    ent,
+                    len(members),
+                    None,
+                    cells=cells,
+                    area=area,
+                )
+                count_all[category][members] = counts
+            flag_all[category][pos] = flags
+        release_free_memory()
+    out[SNAP_M] = connector
+    out[ONTSLOTEN] = ok_all
+    out[NETWORK_EDGE_M] = edge_m
+    any_uncertain = np.zeros(int(ok_all.sum()), dtype=bool)
+    for category in categories:
+        _fill_category(
+            out,
+            category,
+            ok_all,
+            dist_all[category][ok_all],
+            near_all[category][ok_all],
+            fac.group_id,
+            count_all[category][ok_all],
+            pace_kmh,
+        )
+        out[uncertain_col(category)] = _flag(ok_all, flag_all[category][ok_all])
+        any_uncertain |= flag_all[category][ok_all]
+    plot_far_all = connector[ok_all] > uncertain_m
+    any_uncertain |= plot_far_all
+    out[DISTANCE_UNCERTAIN] = _flag(ok_all, any_uncertain)
+    ok = ok_all
+    plot_far = plot_far_all
     frame = _frame(out, plots)
     frame.attrs["distance_report"] = {
         "plots": len(plots),
@@ -607,7 +661,8 @@ def euclidean_distances(
                 category,
                 usable,
                 np.full(len(at), np.nan),
-                np.full(len(at), None, dtype=object),
+                np.full(len(at), -1, dtype=np.int64),
+                np.zeros(0, dtype=object),
                 np.zeros(len(at), dtype=np.int64),
                 pace_kmh,
             )
@@ -628,8 +683,7 @@ def euclidean_distances(
             best[pair[0][better]] = dist_a[better]
             best_row[pair[0][better]] = areas[pair[1][better]]
         within = best <= limit
-        nearest = np.full(len(at), None, dtype=object)
-        nearest[within] = distinct[best_row[within]]
+        nearest = np.where(within, best_row, -1)
         tree = shapely.STRtree(target[sel])
         codes, _uniq = pd.factorize(pd.Series(distinct[sel], dtype=object))
         counts = np.zeros(len(at), dtype=np.int64)
@@ -640,7 +694,9 @@ def euclidean_distances(
             counts[start : start + chunk] += np.bincount(
                 key // (len(sel) + 1), minlength=len(pg[start : start + chunk])
             )
-        _fill_category(out, category, usable, np.where(within, best, np.nan), nearest, counts, pace_kmh)
+        _fill_category(
+            out, category, usable, np.where(within, best, np.nan), nearest, distinct, counts, pace_kmh
+        )
     report(progress, 1.0, "Afstanden hemelsbreed klaar")
     return _frame(out, plots)
 

@@ -38,6 +38,7 @@ __all__ = [
     "WalkRules",
     "build_walk_graph",
     "check_rd_new",
+    "edge_index_of",
     "load_walk_rules",
     "walk_graph_stats",
 ]
@@ -230,14 +231,19 @@ class WalkGraph:
         return _network_extent(self.edges, self.rules.extent_cell_m, self.rules.extent_gap_m)
 
 
+#: Cell size (m) of the edge grid: about two short edges; a plot's box covers a few cells.
+_EDGE_CELL_M = 50.0
+
+
 @dataclass(frozen=True, eq=False)
 class EdgeIndex:
     """The graph's edges, each once (``u < v``), as straight segments from ``a`` to ``b``.
 
     Every vertex of a way is a node, so an edge is exactly the straight piece of way between
     two nodes; a point on it is (edge, t) with t the fraction of its length from ``u``.
-    ``tree`` indexes the segments (shapely STRtree) for "which edges meet this polygon" and
-    "which edge is nearest" queries.
+    A uniform grid (``cell_m``) lists the edges whose bounding box touches each cell, for
+    "which edges meet this box" and "which edge is nearest" queries: a few int32 per edge, where
+    a GEOS tree over half a million segments would hold ~170 MB of geometries.
     """
 
     u: IntArray
@@ -245,7 +251,14 @@ class EdgeIndex:
     length_m: FloatArray
     a: FloatArray  # (E, 2)
     b: FloatArray  # (E, 2)
-    tree: shapely.STRtree
+    origin: FloatArray
+    cell_m: float
+    nx: int
+    ny: int
+    cell_start: IntArray  # edges of cell k: cell_edges[cell_start[k]:cell_start[k + 1]]
+    cell_edges: npt.NDArray[np.int32]
+    cell_flag: npt.NDArray[np.int8]  # per cell entry: 1 = edge's first column, 2 = first row
+    edge_box: FloatArray  # (E, 4): each edge's bounding box
 
     @property
     def n_edges(self) -> int:
@@ -255,19 +268,148 @@ class EdgeIndex:
         """The segments of ``edge`` as shapely LineStrings."""
         return np.asarray(shapely.linestrings(np.stack([self.a[edge], self.b[edge]], axis=1)), dtype=object)
 
+    def _cells(self, lo: FloatArray, hi: FloatArray) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        c0 = np.floor((lo - self.origin) / self.cell_m).astype(np.int64)
+        c1 = np.floor((hi - self.origin) / self.cell_m).astype(np.int64)
+        c0[:, 0] = np.clip(c0[:, 0], 0, self.nx - 1)
+        c1[:, 0] = np.clip(c1[:, 0], 0, self.nx - 1)
+        c0[:, 1] = np.clip(c0[:, 1], 0, self.ny - 1)
+        c1[:, 1] = np.clip(c1[:, 1], 0, self.ny - 1)
+        return c0[:, 0], c0[:, 1], c1[:, 0], c1[:, 1]
+
+    def box_pairs(self, boxes: FloatArray, grow: FloatArray | float = 0.0) -> tuple[IntArray, IntArray]:
+        """(box, edge) pairs whose bounding boxes overlap, boxes (xmin, ymin, xmax, ymax) grown by ``grow``.
+
+        Sorted by box. Each pair once: it is reported only from the grid cell where the box's
+        and the edge's cell ranges first meet.
+        """
+        if len(boxes) == 0 or self.n_edges == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        g = np.asarray(grow, dtype=np.float64)
+        lo = boxes[:, :2] - (g[:, None] if g.ndim else g)
+        hi = boxes[:, 2:] - 0.0 + (g[:, None] if g.ndim else g)
+        bx0, by0, bx1, by1 = self._cells(lo, hi)
+        # (box, cell) pairs
+        wx, wy = bx1 - bx0 + 1, by1 - by0 + 1
+        n_cells = wx * wy
+        box = np.repeat(np.arange(len(boxes), dtype=np.int64), n_cells)
+        k = np.arange(int(n_cells.sum())) - np.repeat(np.cumsum(n_cells) - n_cells, n_cells)
+        kx = k // wy[box]
+        ky = k - kx * wy[box]
+        cell = (bx0[box] + kx) * self.ny + (by0[box] + ky)
+        # (box, edge) pairs from the cells' edge lists
+        start = self.cell_start[cell]
+        cnt = self.cell_start[cell + 1] - start
+        at = np.repeat(start - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
+        # Each pair once: from the cell where the box's and the edge's cell ranges first meet,
+        # i.e. the cell's column is the box's first or the edge's first column (same for rows).
+        flag = self.cell_flag[at]
+        first_col = np.repeat(kx == 0, cnt) | ((flag & 1) > 0)
+        first_row = np.repeat(ky == 0, cnt) | ((flag & 2) > 0)
+        once = first_col & first_row
+        at = at[once]
+        pair_box = np.repeat(box, cnt)[once]
+        edge = self.cell_edges[at].astype(np.int64)
+        eb = self.edge_box[edge]
+        keep = (
+            (eb[:, 0] <= hi[pair_box, 0])
+            & (eb[:, 2] >= lo[pair_box, 0])
+            & (eb[:, 1] <= hi[pair_box, 1])
+            & (eb[:, 3] >= lo[pair_box, 1])
+        )
+        return pair_box[keep], edge[keep]
+
+    def nearest(
+        self, geoms: npt.NDArray[np.object_], *, extra_m: float = 0.0
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """(geometry, edge, distance) for each geometry's nearest edge(s) and every edge at most
+        ``extra_m`` farther (ties within 1 µm count as nearest). Exact: GEOS distances on the
+        grid's candidates, the search box grown until it holds the answer."""
+        n = len(geoms)
+        out_g: list[IntArray] = []
+        out_e: list[IntArray] = []
+        out_d: list[FloatArray] = []
+        if n == 0 or self.n_edges == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        boxes = np.asarray(shapely.bounds(geoms), dtype=np.float64)
+        todo = np.flatnonzero(np.isfinite(boxes).all(axis=1))
+        grow = np.full(n, self.cell_m)
+        top = self.origin + np.array([self.nx, self.ny]) * self.cell_m
+        while len(todo):
+            g_idx, e_idx = self.box_pairs(boxes[todo], grow[todo])
+            g_all = todo[g_idx]
+            d = np.asarray(shapely.distance(self.segments(e_idx), geoms[g_all]), dtype=np.float64)
+            best = np.full(n, np.inf)
+            np.minimum.at(best, g_all, d)
+            # Settled: the grown box holds every edge within its growth of the geometry, or it
+            # covers the whole grid (every edge was a candidate).
+            covers = np.all(boxes[todo, :2] - grow[todo, None] <= self.origin, axis=1) & np.all(
+                boxes[todo, 2:] + grow[todo, None] >= top, axis=1
+            )
+            settled = (best[todo] + extra_m + 1e-6 <= grow[todo]) | covers
+            done = todo[settled]
+            mask = np.isin(g_all, done) & (d <= best[g_all] + extra_m + 1e-6)
+            out_g.append(g_all[mask])
+            out_e.append(e_idx[mask])
+            out_d.append(d[mask])
+            rest = todo[~settled]
+            # Grow to what the answer needs, at least double.
+            need = np.where(np.isfinite(best[rest]), best[rest] + extra_m + 1e-6, 0.0)
+            grow[rest] = np.maximum(grow[rest] * 2.0, need)
+            todo = rest
+        g_out = np.concatenate(out_g)
+        order = np.lexsort((np.concatenate(out_e), g_out))
+        return g_out[order], np.concatenate(out_e)[order], np.concatenate(out_d)[order]
+
 
 def _edge_index(csr: sparse.csr_array, node_xy: FloatArray) -> EdgeIndex:
     upper = sparse.triu(csr, k=1).tocoo()
     u = upper.row.astype(np.int64)
     v = upper.col.astype(np.int64)
-    a = np.ascontiguousarray(node_xy[u])
-    b = np.ascontiguousarray(node_xy[v])
-    tree = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1)))
-    for arr in (u, v, a, b):
+    return edge_index_of(u, v, node_xy[u], node_xy[v], np.asarray(upper.data, dtype=np.float64))
+
+
+def edge_index_of(u: IntArray, v: IntArray, a: FloatArray, b: FloatArray, length: FloatArray) -> EdgeIndex:
+    """An :class:`EdgeIndex` over the segments a→b (edge i joins nodes u[i] and v[i])."""
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    b = np.ascontiguousarray(b, dtype=np.float64)
+    cell = _EDGE_CELL_M
+    lo_all = np.minimum(a, b)
+    hi_all = np.maximum(a, b)
+    origin = lo_all.min(axis=0) if len(a) else np.zeros(2)
+    top = hi_all.max(axis=0) if len(a) else np.ones(2)
+    nx, ny = (int(k) + 1 for k in np.floor((top - origin) / cell))
+    c0 = np.floor((lo_all - origin) / cell).astype(np.int64)
+    c1 = np.floor((hi_all - origin) / cell).astype(np.int64)
+    wx, wy = c1[:, 0] - c0[:, 0] + 1, c1[:, 1] - c0[:, 1] + 1
+    per = wx * wy
+    owner = np.repeat(np.arange(len(a)), per)
+    k = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+    key = (c0[owner, 0] + k // wy[owner]) * ny + (c0[owner, 1] + k % wy[owner])
+    order = np.argsort(key, kind="stable")
+    cell_start = np.searchsorted(key[order], np.arange(nx * ny + 1)).astype(np.int64)
+    cell_edges = owner[order].astype(np.int32)
+    kx = (k // wy[owner])[order]
+    ky = (k % wy[owner])[order]
+    cell_flag = ((kx == 0).astype(np.int8) | ((ky == 0).astype(np.int8) << 1)).astype(np.int8)
+    edge_box = np.ascontiguousarray(np.hstack([lo_all, hi_all]))
+    for arr in (u, v, a, b, length, cell_start, cell_edges, cell_flag, edge_box):
         arr.setflags(write=False)
-    length = np.asarray(upper.data, dtype=np.float64)
-    length.setflags(write=False)
-    return EdgeIndex(u=u, v=v, length_m=length, a=a, b=b, tree=tree)
+    return EdgeIndex(
+        u=u,
+        v=v,
+        length_m=length,
+        a=a,
+        b=b,
+        origin=origin,
+        cell_m=cell,
+        nx=nx,
+        ny=ny,
+        cell_start=cell_start,
+        cell_edges=cell_edges,
+        cell_flag=cell_flag,
+        edge_box=edge_box,
+    )
 
 
 @dataclass(frozen=True, eq=False)

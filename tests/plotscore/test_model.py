@@ -408,3 +408,47 @@ def test_party_with_only_zero_weights_is_named() -> None:
     model = ScoreModel.from_measures(_measures(), p)
     with pytest.raises(ScoringError, match="bewoners"):
         party_scores(model, p)
+
+
+# --- criteria without data, the weights as scored, ties --------------------------------------
+
+
+def test_absent_criteria_are_left_out_and_the_rest_renormalised() -> None:
+    from plotscore.model import consensus_weights, effective_weights
+
+    np.testing.assert_allclose(effective_weights([52, 12, 36], [True, False, True]), [52 / 88, 0, 36 / 88])
+    with pytest.raises(ScoringError):
+        effective_weights([0, 5], [True, False])
+    u = np.array([[1.0, 0.0], [0.0, 0.0], [0.5, 1.0]], dtype=np.float32)
+    model = ScoreModel(u, ["a", "b", "c"], [50, 25, 25], absent=("b",))
+    assert model.absent == ("b",)
+    # b (no data) weighs nothing: scores are (50·1 + 25·0.5)/75 and (25·1)/75, × 100.
+    np.testing.assert_allclose(model.scores(), [100 * 62.5 / 75, 100 * 25 / 75], rtol=1e-6)
+    # Setting a weight on b later does not bring it back.
+    model.set_weights([50, 1000, 25])
+    np.testing.assert_allclose(model.weights, [50 / 75, 0, 25 / 75])
+    profile = _profile(_dist("a", 50, 400, 1000), _dist("b", 25, 400, 1000), _dist("c", 25, 400, 1000))
+    profile = Profile(
+        profile.id,
+        profile.label,
+        profile.housing_category,
+        profile.criteria,
+        parties={"x": {"a": 10, "b": 90, "c": 0}, "y": {"a": 0, "b": 0, "c": 10}},
+    )
+    w = consensus_weights(profile, model.present)
+    np.testing.assert_allclose(w, [0.5, 0.0, 0.5])  # mean of x's (1, 0, 0) and y's (0, 0, 1)
+    # The consensus column is exactly the mean of the party scores.
+    out = party_scores(model, profile)
+    np.testing.assert_allclose(out[CONSENSUS], (out["score_party_x"] + out["score_party_y"]) / 2, rtol=1e-6)
+    np.testing.assert_allclose(out[CONSENSUS], model.scores(w), rtol=1e-6)
+
+
+def test_plots_tied_at_the_cut_get_equal_rank_and_robustness() -> None:
+    u = np.array([[0.9, 0.7, 0.7, 0.7, 0.7, 0.1], [0.2, 0.5, 0.5, 0.5, 0.5, 0.0]], dtype=np.float32)
+    model = ScoreModel(u, ["a", "b"], [1.0, 1.0])
+    r = robustness(model, k=3, n=50, seed=1)
+    # Four equal plots at the cut: all in, the same robustness; the worst one never.
+    assert r[1] == r[2] == r[3] == r[4] == 1.0
+    assert r[5] == 0.0
+    ranks = ranks_of(model.scores())
+    assert ranks[1] == ranks[2] == ranks[3] == ranks[4]
