@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -141,7 +141,9 @@ class EntryNodes:
         """The plot positions that have entries, in the order of :meth:`distances`."""
         return self.plot[self._groups[0]]
 
-    def distances(self, dist: FloatArray, src: IntArray | None = None) -> tuple[FloatArray, IntArray]:
+    def distances(
+        self, dist: npt.NDArray[np.floating[Any]], src: npt.NDArray[np.integer[Any]] | None = None
+    ) -> tuple[FloatArray, IntArray]:
         """Per plot with entries: min over entries of dist[node] + offset, and that node's source.
 
         Aligned with :attr:`plots`; sources are −1 where ``src`` is None or nothing was reached.
@@ -149,7 +151,7 @@ class EntryNodes:
         starts, group, positions = self._groups
         if len(self.plot) == 0:
             return np.zeros(0), np.zeros(0, dtype=np.int64)
-        val = dist[self.node] + self.off
+        val = dist[self.node].astype(np.float64) + self.off
         best = np.minimum.reduceat(val, starts)
         out = np.full(len(best), -1, dtype=np.int64)
         if src is None:

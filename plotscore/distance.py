@@ -83,7 +83,7 @@ _PAIR_CHUNK = 50_000
 _SNAP_CHUNK = 25_000
 #: Plots per chunk in network_distances: entry points and gathers of this many plots at a time
 #: (a million plots would need ~3 GB at once).
-_PLOT_CHUNK = 100_000
+_PLOT_CHUNK = 50_000
 
 
 def _simple_polygon_distance(
@@ -383,7 +383,7 @@ def _check_inputs(
 
 
 def _empty_result(
-    plots: gpd.GeoDataFrame, reach: Mapping[str, float], method: DistanceMethod
+    plots: gpd.GeoDataFrame, reach: Mapping[str, float], method: DistanceMethod, *, categories: bool = True
 ) -> dict[str, Any]:
     """The result columns with every value missing, as a dict of arrays.
 
@@ -400,7 +400,7 @@ def _empty_result(
         ),
     }
     # float32: millimetre precision over tens of km, half the memory at a million plots.
-    for c in reach:
+    for c in reach if categories else ():
         data[dist_col(c)] = np.full(n, np.nan, dtype=np.float32)
         data[walk_min_col(c)] = np.full(n, np.nan, dtype=np.float32)
         data[nearest_col(c)] = pd.Categorical.from_codes(
@@ -421,10 +421,10 @@ def _fill_category(
     out: dict[str, Any],
     category: str,
     ok: BoolArray,
-    dist: FloatArray,
-    nearest: IntArray,
+    dist: npt.NDArray[Any],
+    nearest: npt.NDArray[Any],
     labels: ObjArray,
-    count: IntArray,
+    count: npt.NDArray[Any],
     pace_kmh: float,
 ) -> None:
     """Write one category's columns; ``dist``/``nearest``/``count`` are for the ``ok`` plots.
@@ -485,7 +485,7 @@ def network_distances(
     """
     _check_inputs(plots, facilities, reach, pace_kmh)
     count_radius = count_within or {}
-    out = _empty_result(plots, reach, DistanceMethod.NETWERK)
+    out = _empty_result(plots, reach, DistanceMethod.NETWERK, categories=False)
     categories = list(reach)
     report(progress, 0.0, "Voorzieningen aan het loopnetwerk koppelen")
     fac = _network_facilities(graph, facilities, categories, snap_limit_m)
@@ -495,7 +495,7 @@ def network_distances(
     uncertain_m = graph.rules.uncertain_connector_m
     # One multi-source Dijkstra per category over the network (plots are not in the graph),
     # and the nodes each facility reaches within the count radius.
-    per_cat: dict[str, tuple[FloatArray, IntArray, IntArray]] = {}
+    per_cat: dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.int32], IntArray]] = {}
     n_cat = max(1, len(categories))
     for i, category in enumerate(categories):
         sub = scaled(progress, 0.05 + 0.6 * i / n_cat, 0.05 + 0.6 * (i + 1) / n_cat)
@@ -511,16 +511,18 @@ def network_distances(
             limit=float(reach[category]),
             return_predecessors=True,
         )
-        per_cat[category] = (dist, np.asarray(src, dtype=np.int64), groups)
+        # float32/int32 halves what six categories keep while the plots are done.
+        per_cat[category] = (dist.astype(np.float32), np.asarray(src, dtype=np.int32), groups)
+        del dist, src
     # The plots, a chunk at a time: entry points, then a gather per category.
     geoms, _usable = _geometries(plots)
     n = len(plots)
     connector = np.full(n, np.nan)
     ok_all = np.zeros(n, dtype=bool)
     edge_m = np.full(n, np.nan)
-    dist_all = {c: np.full(n, np.nan) for c in categories}
-    near_all = {c: np.full(n, -1, dtype=np.int64) for c in categories}
-    count_all = {c: np.zeros(n, dtype=np.int64) for c in categories}
+    dist_all = {c: np.full(n, np.nan, dtype=np.float32) for c in categories}
+    near_all = {c: np.full(n, -1, dtype=np.int32) for c in categories}
+    count_all = {c: np.zeros(n, dtype=np.int32) for c in categories}
     flag_all = {c: np.zeros(n, dtype=bool) for c in categories}
     spatial = spatial_xy(graph, aug)
     # Chunks of nearby plots (Z-order), so each chunk's counts involve only nearby facilities.
@@ -529,6 +531,7 @@ def network_distances(
     by_place = (
         np.argsort(_aug._morton(centre), kind="stable") if n > _PLOT_CHUNK else np.arange(n, dtype=np.int64)
     )
+    del bounds, centre
     for c0 in range(0, n, _PLOT_CHUNK):  # chunks of plots bound memory at a million plots
         report(progress, 0.65 + 0.35 * c0 / max(n, 1), "Kavels aan het loopnetwerk koppelen")
         members = np.sort(by_place[c0 : c0 + _PLOT_CHUNK])
@@ -577,6 +580,7 @@ def network_distances(
                 )
                 count_all[category][members] = counts
             flag_all[category][pos] = flags
+        del access, ent, chunk  # the chunk's arrays go before the next one is made
         release_free_memory()
     out[SNAP_M] = connector
     out[ONTSLOTEN] = ok_all
@@ -587,14 +591,15 @@ def network_distances(
             out,
             category,
             ok_all,
-            dist_all[category][ok_all],
-            near_all[category][ok_all],
+            dist_all.pop(category)[ok_all],
+            near_all.pop(category)[ok_all],
             fac.group_id,
-            count_all[category][ok_all],
+            count_all.pop(category)[ok_all],
             pace_kmh,
         )
-        out[uncertain_col(category)] = _flag(ok_all, flag_all[category][ok_all])
-        any_uncertain |= flag_all[category][ok_all]
+        flags = flag_all.pop(category)[ok_all]
+        out[uncertain_col(category)] = _flag(ok_all, flags)
+        any_uncertain |= flags
     plot_far_all = connector[ok_all] > uncertain_m
     any_uncertain |= plot_far_all
     out[DISTANCE_UNCERTAIN] = _flag(ok_all, any_uncertain)
