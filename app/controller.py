@@ -22,6 +22,8 @@ from PySide6.QtGui import QUndoStack
 from app.state import ProjectState, load_state, refresh_bookkeeping, rescore
 from app.workers import Worker
 from plotscore.criteria import Profile, load_profile, with_weight
+from plotscore.errors import ScoringError
+from plotscore.model import consensus_weights
 from projects.imports import import_layer
 from projects.plots import plots_frame
 from projects.project import new_project
@@ -349,6 +351,12 @@ class ProjectController(QObject):
         self.party = party
         self._rescore_live()
 
+    @property
+    def present(self) -> npt.NDArray[np.bool_] | None:
+        """Per criterion: does the loaded data have it (criteria without data weigh 0)."""
+        run = self.state.run if self.state else None
+        return None if run is None else run.model.present
+
     def current_weights(self) -> npt.NDArray[np.float64]:
         if self.party != CONSENSUS and self.party in self.profile.parties:
             return np.asarray(self.profile.party_weights(self.party), dtype=np.float64)
@@ -363,18 +371,14 @@ class ProjectController(QObject):
         else:
             weights = self.current_weights()
             if self.party == CONSENSUS and self.profile.parties:
-                # The consensus view: the mean of every party's score for each plot.
-                scores = np.mean(
-                    [
-                        run.model.scores(np.asarray(self.profile.party_weights(p)))
-                        for p in self.profile.parties
-                    ],
-                    axis=0,
-                )
-                self.scores = scores.astype(np.float32)
-                self.top = run.model.top_k(10, self.scores)
-                self.classes = run.model.classes(5, self.scores)
-            elif weights.sum() > 0:
+                # The consensus view is the mean of the parties' scores; plotscore's one
+                # definition of it is a weighting (scores are linear in the effective weights).
+                try:
+                    weights = consensus_weights(self.profile, run.model.present)
+                except ScoringError as exc:
+                    self.error.emit(exc.message, exc.hint or "")
+                    weights = np.zeros(0)
+            if len(weights) and weights.sum() > 0:
                 self.scores, self.top, self.classes = run.model.drag(weights, k=10)
         self.scores_changed.emit()
 

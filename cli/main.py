@@ -170,9 +170,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _format_score(s: dict[str, Any]) -> str:
-    method = (
-        "loopafstand over het netwerk" if s["method"] == "netwerk" else "HEMELSBREED (geen netwerk geladen)"
-    )
+    if s["method"] == "netwerk":
+        method = "loopafstand over het netwerk"
+    elif s.get("network_loaded"):
+        method = "HEMELSBREED (gevraagd met --euclidean)"
+    else:
+        method = "HEMELSBREED (geen netwerk geladen)"
     lines = [
         f"profiel:     {s['profile']} ({s['housing_category']}), tempo {s['pace_kmh']:g} km/u",
         f"methode:     {method}",

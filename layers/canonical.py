@@ -1,8 +1,10 @@
 """The canonical layer kinds: their columns, types and units.
 
 Every loader ends by calling :func:`conform`, so a frame of a given kind always has the same
-columns in the same order, with the same dtypes, in EPSG:28992. Extra source columns are kept
-after the canonical ones (prefixed ``src_`` where they would clash) so nothing is lost.
+columns in the same order, with the same dtypes, in EPSG:28992. A kind may also define
+*optional* columns: a loader that has the information provides them (same name, dtype and
+meaning everywhere), others leave them out; they follow the canonical ones. Extra source columns
+are kept after those (prefixed ``src_`` where they would clash) so nothing is lost.
 """
 
 from __future__ import annotations
@@ -51,12 +53,13 @@ class ColumnSpec:
 
 @dataclass(frozen=True, slots=True)
 class KindSpec:
-    """The columns and allowed geometry types of a kind."""
+    """The columns and allowed geometry types of a kind; ``optional`` columns only where known."""
 
     kind: LayerKind
     columns: tuple[ColumnSpec, ...]
     geometry_types: tuple[str, ...]
     description: str
+    optional: tuple[ColumnSpec, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -121,6 +124,27 @@ CANONICAL: dict[LayerKind, KindSpec] = {
         ),
         ("Point",),
         "voorzieningen (facilities)",
+        optional=(
+            ColumnSpec(
+                "group_id",
+                "string",
+                "rows with the same group_id (and category) are one place, e.g. the stop positions "
+                "and platforms of one OSM public_transport=stop_area relation 'osm:r123'",
+            ),
+            ColumnSpec(
+                "outline_wkt",
+                "string",
+                "area facilities (park, care campus, shopping centre, station area): the outline "
+                "as WKT (Multi)Polygon in EPSG:28992; the geometry stays a representative point "
+                "inside it; empty for point facilities",
+            ),
+            ColumnSpec(
+                "entrances_wkt",
+                "string",
+                "area facilities: their mapped entrances (OSM entrance=* on the outline) as WKT "
+                "MultiPoint in EPSG:28992; empty when none is mapped",
+            ),
+        ),
     ),
     LayerKind.NETWORK_SOURCE: KindSpec(
         LayerKind.NETWORK_SOURCE,
@@ -187,9 +211,10 @@ def empty_frame(kind: LayerKind) -> gpd.GeoDataFrame:
 def conform(frame: pd.DataFrame, kind: LayerKind) -> gpd.GeoDataFrame:
     """Return a copy of ``frame`` shaped as the canonical ``kind``.
 
-    Missing canonical columns are added as nulls, dtypes are coerced, and other columns are
-    kept after the canonical ones. The geometry column is always called ``geometry``. The frame
-    must already be in EPSG:28992 (see :func:`layers.crs.ensure_rd`); the index is reset.
+    Missing canonical columns are added as nulls, dtypes are coerced; optional columns that are
+    present are coerced and follow the canonical ones; other columns are kept after those. The
+    geometry column is always called ``geometry``. The frame must already be in EPSG:28992 (see
+    :func:`layers.crs.ensure_rd`); the index is reset.
     """
     spec = CANONICAL[kind]
     gdf = gpd.GeoDataFrame(frame, copy=True)
@@ -200,9 +225,13 @@ def conform(frame: pd.DataFrame, kind: LayerKind) -> gpd.GeoDataFrame:
             gdf[col.name] = pd.Series([pd.NA] * len(gdf), index=gdf.index, dtype=col.dtype)
         else:
             gdf[col.name] = _coerce(gdf[col.name], col.dtype)
+    optional = [c.name for c in spec.optional if c.name in gdf.columns]
+    for col in spec.optional:
+        if col.name in gdf.columns:
+            gdf[col.name] = _coerce(gdf[col.name], col.dtype)
     canonical = spec.column_names
-    extra = [c for c in gdf.columns if c not in canonical and c != "geometry"]
-    out = gdf[[*canonical, *extra, "geometry"]].reset_index(drop=True)
+    extra = [c for c in gdf.columns if c not in canonical and c not in optional and c != "geometry"]
+    out = gdf[[*canonical, *optional, *extra, "geometry"]].reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=gdf.crs)
 
 

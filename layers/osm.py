@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 from shapely.errors import GEOSException
 
-from layers.canonical import LayerKind, conform, empty_frame
+from layers.canonical import RD_NEW, LayerKind, conform, empty_frame
 from layers.categories import OsmRules, load_osm_rules
 from layers.crs import ensure_rd
 from layers.errors import LayerError, LayerFormatError, LayerSchemaError
@@ -109,15 +109,16 @@ def _is_degenerate_ring(refs: Sequence[int], locs: Sequence[tuple[float, float] 
 
 def _way_point(
     refs: Sequence[int], locs: Sequence[tuple[float, float] | None], tags: Mapping[str, str]
-) -> shapely.Point | None:
-    """A point for a facility way: inside the area if closed, else the middle of the line."""
+) -> tuple[shapely.Point | None, shapely.Geometry | None]:
+    """A point for a facility way (inside the area if closed, else the middle of the line), and
+    the area's outline when the way is an area (None for a line)."""
     if any(loc is None for loc in locs):
-        return None
+        return None, None
     coords = [loc for loc in locs if loc is not None]
     if len(set(coords)) == 1:
-        return shapely.Point(coords[0])
+        return shapely.Point(coords[0]), None
     if len(set(coords)) < 2:
-        return None
+        return None, None
     try:
         closed = refs[0] == refs[-1] and tags.get("area") != "no" and not _is_degenerate_ring(refs, locs)
         if closed:
@@ -125,19 +126,24 @@ def _way_point(
             if not poly.is_valid:
                 poly = shapely.make_valid(poly)
             if not poly.is_empty and poly.area > 0:
-                return shapely.point_on_surface(poly)
+                return shapely.point_on_surface(poly), _polygonal(poly)
         line = shapely.LineString(coords)
-        return line.interpolate(0.5, normalized=True)
+        return line.interpolate(0.5, normalized=True), None
     except (GEOSException, ValueError):
-        return None
+        return None, None
 
 
-def _area_geometry(area: osmium.osm.Area) -> shapely.Geometry | None:
-    """The (multi)polygon of an assembled area, or None if its rings are unusable."""
+def _area_geometry(area: osmium.osm.Area, refs: set[int] | None = None) -> shapely.Geometry | None:
+    """The (multi)polygon of an assembled area, or None if its rings are unusable.
+
+    ``refs``, when given, receives the node ids of the outer rings (to find entrances on them).
+    """
     polys: list[shapely.Polygon] = []
     try:
         for outer in area.outer_rings():
             shell = [(n.lon, n.lat) for n in outer]
+            if refs is not None:
+                refs.update(n.ref for n in outer)
             holes = [[(n.lon, n.lat) for n in inner] for inner in area.inner_rings(outer)]
             holes = [h for h in holes if len(h) >= 4]
             if len(shell) < 4:
@@ -224,6 +230,8 @@ class _Facilities:
     fallback: list[bool] = field(default_factory=list)
     tags: list[dict[str, str]] = field(default_factory=list)
     geoms: list[shapely.Point] = field(default_factory=list)
+    outlines: list[shapely.Geometry | None] = field(default_factory=list)  # areas only (lon/lat)
+    entrances: list[list[tuple[float, float]]] = field(default_factory=list)  # on the outline
 
     def add(
         self,
@@ -234,6 +242,8 @@ class _Facilities:
         fallback: bool,
         tags: dict[str, str],
         geom: shapely.Point,
+        outline: shapely.Geometry | None = None,
+        entrances: list[tuple[float, float]] | None = None,
     ) -> None:
         self.ids.append(f"osm:{_TYPE_LETTER[osm_type]}{osm_id}")
         self.osm_type.append(osm_type)
@@ -243,6 +253,8 @@ class _Facilities:
         self.fallback.append(fallback)
         self.tags.append(tags)
         self.geoms.append(geom)
+        self.outlines.append(outline)
+        self.entrances.append(entrances or [])
 
 
 @dataclass(slots=True)
@@ -266,6 +278,10 @@ class _Scan:
     mp_relations: set[int] = field(default_factory=set)
     rel_areas: set[int] = field(default_factory=set)
     rel_facility_wanted: dict[int, str] = field(default_factory=dict)
+    # Nodes tagged entrance=* (id → lon/lat): where an area facility is entered.
+    entrances: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # Members of public_transport=stop_area relations: ("n"/"w"/"r", id) → relation id.
+    stop_area_of: dict[tuple[str, int], int] = field(default_factory=dict)
 
 
 def _scan(path: Path, rules: OsmRules, *, facilities: bool, network: bool) -> _Scan:
@@ -280,6 +296,8 @@ def _scan(path: Path, rules: OsmRules, *, facilities: bool, network: bool) -> _S
                 if not facilities or len(obj.tags) == 0:
                     continue
                 tags = _tags(obj)
+                if tags.get("entrance", "no") != "no" and obj.location.valid():
+                    out.entrances[obj.id] = (obj.location.lon, obj.location.lat)
                 rule = rules.classify(tags, "node")
                 if rule is None:
                     continue
@@ -311,12 +329,21 @@ def _scan(path: Path, rules: OsmRules, *, facilities: bool, network: bool) -> _S
                 if closed_area and all(loc is not None for loc in locs) and _is_degenerate_ring(refs, locs):
                     out.broken_areas += 1
                 if rule is not None:
-                    point = _way_point(refs, locs, tags)
+                    point, outline = _way_point(refs, locs, tags)
                     if point is None:
                         out.fac_failed += 1
                     else:
+                        doors = [out.entrances[r] for r in dict.fromkeys(refs) if r in out.entrances]
                         out.fac.add(
-                            "way", obj.id, rule.category, rule.describe(tags), rule.fallback, tags, point
+                            "way",
+                            obj.id,
+                            rule.category,
+                            rule.describe(tags),
+                            rule.fallback,
+                            tags,
+                            point,
+                            outline,
+                            doors if outline is not None else None,
                         )
                 if keep_net:
                     _add_network_way(out.net, obj.id, refs, locs, tags)
@@ -324,6 +351,9 @@ def _scan(path: Path, rules: OsmRules, *, facilities: bool, network: bool) -> _S
                 if not facilities or len(obj.tags) == 0:
                     continue
                 tags = _tags(obj)
+                if tags.get("public_transport") == "stop_area":
+                    for m in obj.members:
+                        out.stop_area_of.setdefault((m.type, m.ref), obj.id)
                 is_area = tags.get("type") in _AREA_RELATION_TYPES
                 if tags.get("type") == "multipolygon":
                     out.mp_relations.add(obj.id)
@@ -339,7 +369,9 @@ def _scan(path: Path, rules: OsmRules, *, facilities: bool, network: bool) -> _S
                 rid = obj.orig_id()
                 tags = _tags(obj)
                 rule = rules.classify(tags, "relation")
-                geom = _area_geometry(obj)  # area tags lack "type": build all (few) relation areas
+                ring_refs: set[int] = set()
+                # area tags lack "type": build all (few) relation areas
+                geom = _area_geometry(obj, ring_refs)
                 if geom is None:
                     continue  # counted below: the relation is in mp_relations but not in rel_areas
                 out.rel_areas.add(rid)
@@ -352,6 +384,8 @@ def _scan(path: Path, rules: OsmRules, *, facilities: bool, network: bool) -> _S
                         rule.fallback,
                         tags,
                         shapely.point_on_surface(geom),
+                        _polygonal(geom),
+                        [out.entrances[r] for r in sorted(ring_refs) if r in out.entrances],
                     )
     except RuntimeError as exc:
         raise _translate(exc, path) from exc
@@ -410,6 +444,27 @@ def _drop_fallbacks(gdf: gpd.GeoDataFrame, radius: float) -> tuple[gpd.GeoDataFr
     return gdf.loc[~drop], int(drop.sum())
 
 
+def _area_columns(fac: _Facilities) -> tuple[pd.Series, pd.Series]:
+    """Outline and entrances of the area facilities as WKT in RD New (NA for point facilities).
+
+    The facility keeps a representative point as its geometry (what maps and lists show); the
+    scoring engine reaches an area at its entrances or where walkable ways cross its outline.
+    """
+    outlines = gpd.GeoSeries(fac.outlines, crs="EPSG:4326").to_crs(RD_NEW)
+    doors = gpd.GeoSeries(
+        [shapely.MultiPoint(e) if e else None for e in fac.entrances], crs="EPSG:4326"
+    ).to_crs(RD_NEW)
+
+    def wkt(series: gpd.GeoSeries) -> pd.Series:
+        geoms = series.to_numpy()
+        present = ~shapely.is_missing(geoms)
+        text = np.full(len(geoms), None, dtype=object)
+        text[present] = shapely.to_wkt(geoms[present], rounding_precision=2, trim=True)
+        return pd.Series(text, dtype="string")
+
+    return wkt(outlines), wkt(doors)
+
+
 def _facility_frame(
     scan: _Scan, rules: OsmRules, warnings: Warnings, path: Path, bbox: BBox | None
 ) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
@@ -435,6 +490,17 @@ def _facility_frame(
         "osm_id": pd.array(fac.osm_id, dtype="Int64"),
         "osm_match": fac.match,
     }
+    letters = {"node": "n", "way": "w", "relation": "r"}
+    data["group_id"] = pd.array(
+        [
+            f"osm:r{scan.stop_area_of[key]}" if key in scan.stop_area_of else None
+            for key in zip([letters[t] for t in fac.osm_type], fac.osm_id, strict=True)
+        ],
+        dtype="string",
+    )
+    outline_wkt, entrances_wkt = _area_columns(fac)
+    data["outline_wkt"] = outline_wkt.array
+    data["entrances_wkt"] = entrances_wkt.array
     for key in rules.facility_tags:
         data[key] = pd.array([t.get(key) for t in fac.tags], dtype="string")
     data["_fallback"] = fac.fallback

@@ -77,6 +77,9 @@ _CATEGORY_WARNINGS = {"unknown_category", "empty_category", "no_category_column"
 _OSM_TAG_COLUMNS = {"amenity", "shop", "healthcare", "public_transport", "railway"}
 _VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".fgb", ".shp")
 _SEPARATORS = (";", ",", "\t", "|")
+# Rows of a list closer than this with the same category and name are one facility listed twice
+# (coordinates rounded to this grid; a repeated row has identical or near-identical coordinates).
+_SAME_PLACE_M = 1.0
 
 
 def _norm(col: object) -> str:
@@ -403,12 +406,19 @@ def read_facility_list(
     for c in extra.columns:
         if c != extra.geometry.name and c not in out.columns:
             out[c] = extra[c]
-    frame = conform(out, LayerKind.FACILITIES)
+    frame, merged = _merge_repeats(conform(out, LayerKind.FACILITIES))
+    warnings.add(
+        "duplicate_facility",
+        "{n} dubbele regels samengevoegd (zelfde categorie, naam en plek op minder dan "
+        f"{_SAME_PLACE_M:g} m): elke voorziening telt één keer; hun id's staan in de kolom merged_ids",
+        merged,
+    )
     counts = {str(k): int(v) for k, v in frame["category"].value_counts().sort_index().items()}
     meta: dict[str, Any] = {
         "counts_by_category": counts,
         "without_category": int(frame["category"].isna().sum()),
         "format": fmt,
+        "duplicates_merged": merged,
     }
     return LoadResult(
         kind=LayerKind.FACILITIES,
@@ -418,6 +428,37 @@ def read_facility_list(
         warnings=tuple(warnings),
         meta=meta,
     )
+
+
+def _merge_repeats(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+    """One row per facility listed more than once: same category, same name, same place.
+
+    Hand-kept lists repeat a row (copied from two sources, pasted twice). The first row is kept;
+    ``merged_ids`` names the rows folded into it, so nothing disappears unseen. Different places
+    with one name (two branches of a chain) are farther apart than ``_SAME_PLACE_M`` and stay.
+    """
+    if len(frame) < 2:
+        return frame, 0
+    name = frame["name"].astype("string").str.casefold().str.split().str.join(" ").fillna("")
+    xy = np.round(np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()]) / _SAME_PLACE_M)
+    key = pd.Series(
+        frame["category"].astype("string").fillna("").to_numpy(dtype=object)
+        + "\x1f"
+        + name.to_numpy(dtype=object)
+        + "\x1f"
+        + pd.Series(xy[:, 0]).astype("int64").astype(str).to_numpy(dtype=object)
+        + "\x1f"
+        + pd.Series(xy[:, 1]).astype("int64").astype(str).to_numpy(dtype=object),
+        index=frame.index,
+    )
+    repeat = key.duplicated(keep="first")
+    if not repeat.any():
+        return frame, 0
+    ids = frame["facility_id"].astype("string")
+    folded = ids[repeat].groupby(key[repeat]).agg(lambda v: ", ".join(v.astype(str)))
+    kept = frame.loc[~repeat].copy()
+    kept["merged_ids"] = key[~repeat].map(folded).astype("string")
+    return kept.reset_index(drop=True), int(repeat.sum())
 
 
 def _classify_osm_columns(

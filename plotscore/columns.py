@@ -5,7 +5,10 @@ Every frame the engine returns is indexed like the input plots.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 __all__ = [
+    "DistanceMethod",
     "count_col",
     "deph_col",
     "dist_col",
@@ -14,12 +17,37 @@ __all__ = [
     "norm_ok_col",
     "party_col",
     "subscore_col",
+    "uncertain_col",
     "walk_min_col",
 ]
 
-SNAP_M = "snap_m"  # plot access point → network (or 0 in Euclidean mode), metres
+
+class DistanceMethod(StrEnum):
+    """How distances were measured; the values are what result tables and snapshots store."""
+
+    NETWERK = "netwerk"  # walking over the OSM network
+    HEMELSBREED = "hemelsbreed"  # straight line
+
+    @classmethod
+    def parse(cls, value: object) -> DistanceMethod:
+        """Read a stored method: the enum, its value, or an older/English spelling.
+
+        Unknown values read as NETWERK only if they say so; anything else is HEMELSBREED, the
+        more cautious reading for a number somebody may quote.
+        """
+        if isinstance(value, cls):
+            return value
+        text = str(value or "").strip().casefold()
+        if text in {"netwerk", "network", "lopen", "walking"}:
+            return cls.NETWERK
+        return cls.HEMELSBREED
+
+
+SNAP_M = "snap_m"  # plot's connector to the network: 0 where a walkable way enters it, metres
 ONTSLOTEN = "ontsloten"  # False: more than the snap limit (250 m) from the walking network
-DISTANCE_METHOD = "distance_method"  # "netwerk" or "hemelsbreed"
+DISTANCE_METHOD = "distance_method"  # a DistanceMethod value: "netwerk" or "hemelsbreed"
+NETWORK_EDGE_M = "network_edge_m"  # lower bound of the plot's distance to the network's cut edge, m
+DISTANCE_UNCERTAIN = "distance_uncertain"  # True: some distance of the plot is flagged uncertain
 SCORE = "score"  # weighted total 0–100
 RANK = "rank"  # 1 = best
 SCORE_CLASS = "score_class"  # 1 (low) … 5 (high)
@@ -47,6 +75,16 @@ def nearest_col(category: str) -> str:
 def count_col(category: str) -> str:
     """Number of facilities of the category within reach."""
     return f"count_{category}"
+
+
+def uncertain_col(category: str) -> str:
+    """True where the distance to the category is uncertain ("rand van het netwerk").
+
+    The plot lies closer to the network's cut edge than the distance found (a nearer facility
+    or a shorter path could lie beyond it), or the plot's or the facility's connector to the
+    network is longer than ``uncertain_connector_m`` (walking.toml). NA: plot not joined.
+    """
+    return f"uncertain_{category}"
 
 
 def deph_col(category: str) -> str:

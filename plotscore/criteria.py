@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -29,11 +30,13 @@ __all__ = [
     "Decay",
     "DecayKind",
     "FrequencyBonus",
+    "MethodPreference",
     "Profile",
     "Scale",
     "facility_categories",
     "list_profiles",
     "load_profile",
+    "min_departures",
     "party_label",
     "profile_from_toml",
     "profile_to_toml",
@@ -50,15 +53,28 @@ PRESET_NOTICE = "voorinstelling, geen officiële norm"
 
 DecayKind = Literal["step", "linear", "logistic"]
 CriterionKind = Literal["distance", "raster", "demand"]
-DistanceMethod = Literal["network", "euclidean", "auto"]
 Direction = Literal["lower_is_better", "higher_is_better"]
 NetworkProfile = Literal["senior", "general"]
 
 _DECAY_KINDS: tuple[str, ...] = get_args(DecayKind)
 _CRITERION_KINDS: tuple[str, ...] = get_args(CriterionKind)
-_METHODS: tuple[str, ...] = get_args(DistanceMethod)
 _DIRECTIONS: tuple[str, ...] = get_args(Direction)
 _NETWORK_PROFILES: tuple[str, ...] = get_args(NetworkProfile)
+
+
+class MethodPreference(StrEnum):
+    """How a criterion asks its distance to be measured (profile field ``method``).
+
+    The run's actual method is :class:`plotscore.columns.DistanceMethod` (netwerk/hemelsbreed):
+    "auto" takes the walking network when one is loaded. Values are what profiles store.
+    """
+
+    NETWORK = "network"
+    EUCLIDEAN = "euclidean"
+    AUTO = "auto"
+
+
+_METHODS: tuple[str, ...] = tuple(m.value for m in MethodPreference)
 
 # The parties at the prestatieafspraken table (shared research domain.md §5.2); other ids are
 # allowed (e.g. "huurdersorganisatie") and shown with their id as label.
@@ -124,13 +140,14 @@ class Criterion:
     weight: float
     category: str | None = None
     decay: Decay | None = None
-    method: DistanceMethod = "auto"
+    method: MethodPreference = MethodPreference.AUTO
     scale: Scale | None = None
     raster: str | None = None
     direction: Direction = "lower_is_better"
     unit: str = ""
     radius_m: float | None = None
     frequency_bonus: FrequencyBonus | None = None
+    min_departures_per_hour: float | None = None
     source: str = ""
     preset: bool = True
 
@@ -213,6 +230,20 @@ def reach_m(profile: Profile) -> dict[str, float]:
     return out
 
 
+def min_departures(profile: Profile) -> dict[str, float]:
+    """Per facility category, the departures per hour a stop needs to count (transit criteria).
+
+    A stop with fewer known departures in the timetable window never counts for the category,
+    not even as the nearest one; a stop whose departures are unknown (no timetable loaded)
+    still counts, and the explanation says "vertrekken onbekend".
+    """
+    return {
+        c.category: c.min_departures_per_hour
+        for c in profile.criteria
+        if c.kind == "distance" and c.category is not None and c.min_departures_per_hour is not None
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
 
@@ -255,6 +286,7 @@ _CRITERION_FIELDS = {
     "unit",
     "radius_m",
     "frequency_bonus",
+    "min_departures_per_hour",
     "source",
     "preset",
 }
@@ -438,7 +470,12 @@ def _parse_criterion(ctx: _Ctx, raw: Any, position: int) -> Criterion:
                 criterion=cid,
             )
         decay = _parse_decay(ctx, _req(ctx, table, "decay", "[[criteria]]", cid), cid)
-        method = cast(DistanceMethod, _choice(ctx, table.get("method", "auto"), "method", _METHODS, cid))
+        method = MethodPreference(_choice(ctx, table.get("method", "auto"), "method", _METHODS, cid))
+        min_dep = None
+        if "min_departures_per_hour" in table:
+            min_dep = _num(
+                ctx, table["min_departures_per_hour"], "min_departures_per_hour", cid, positive=True
+            )
         bonus = None
         if "frequency_bonus" in table:
             bt = _table(ctx, table["frequency_bonus"], "frequency_bonus", cid)
@@ -468,10 +505,11 @@ def _parse_criterion(ctx: _Ctx, raw: Any, position: int) -> Criterion:
             method=method,
             unit=unit,
             frequency_bonus=bonus,
+            min_departures_per_hour=min_dep,
             source=source,
             preset=preset,
         )
-    for key in ("decay", "category", "method", "frequency_bonus"):
+    for key in ("decay", "category", "method", "frequency_bonus", "min_departures_per_hour"):
         if key in table:
             raise ctx.fail(
                 f"veld '{key}' hoort niet bij een {kind}-criterium.",
@@ -553,6 +591,16 @@ def profile_from_toml(text: str, *, source: str = "<tekst>") -> Profile:
         if c.id in seen:
             raise ctx.fail("dubbele criterium-id.", "Geef elk criterium een eigen id.", criterion=c.id)
         seen.add(c.id)
+    thresholds: dict[str, float | None] = {}
+    for c in criteria:
+        if c.kind != "distance" or c.category is None:
+            continue
+        if thresholds.setdefault(c.category, c.min_departures_per_hour) != c.min_departures_per_hour:
+            raise ctx.fail(
+                f"criteria voor categorie '{c.category}' noemen verschillende min_departures_per_hour.",
+                "Eén categorie heeft één vertrekdrempel: geef elk criterium van die categorie dezelfde waarde.",
+                criterion=c.id,
+            )
     sources = data.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         raise ctx.fail("'sources' moet een lijst met teksten zijn.", 'Schrijf sources = ["…", "…"].')
@@ -698,7 +746,12 @@ def profile_to_toml(profile: Profile) -> str:
             ("weight", c.weight),
         ]
         if c.kind == "distance":
-            base += [("category", c.category), ("method", c.method), ("unit", c.unit)]
+            base += [
+                ("category", c.category),
+                ("method", c.method.value),
+                ("unit", c.unit),
+                ("min_departures_per_hour", c.min_departures_per_hour),
+            ]
         else:
             base += [
                 ("raster", c.raster),

@@ -1,9 +1,13 @@
 """Distances from plots to the nearest facility per category: over the walking network or straight.
 
-Network mode runs ONE multi-source Dijkstra per category from virtual facility nodes (each tied
-to its snapped network node by an edge of its snap length), so the snap distances of both the
-plot and the facility are part of every distance. Straight-line mode measures from the plot's
-outline (0 inside) to the facility points. Both return frames indexed like the plots.
+Network mode runs ONE multi-source Dijkstra per category over the augmented graph
+(:mod:`plotscore.augment`): from one source node per distinct facility, tied to each of its
+access points by its connector (:mod:`plotscore.facilities`), to one sink node per plot, reached
+from every point where the network meets the plot (:mod:`plotscore.access`). A plot's distance
+is therefore the minimum over its entry points, a facility is reached at the nearest point of a
+walkable way (an area at its outline or entrances), and the connectors are part of the distance.
+Straight-line mode measures from the plot's outline (0 inside) to the facility's point or area
+outline. Both return frames indexed like the plots.
 """
 
 from __future__ import annotations
@@ -22,61 +26,64 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from plotscore import augment as _aug
 from plotscore._memory import release_free_memory
+from plotscore.access import edge_point, nearest_on_edges, polygon_hits
+from plotscore.augment import (
+    FacilityPoints,
+    PlotEntries,
+    _NodeCells,
+    augment,
+    entry_nodes,
+    spatial_xy,
+)
 from plotscore.columns import (
     DISTANCE_METHOD,
+    DISTANCE_UNCERTAIN,
+    NETWORK_EDGE_M,
     ONTSLOTEN,
     SNAP_M,
+    DistanceMethod,
     count_col,
     dist_col,
     nearest_col,
+    uncertain_col,
     walk_min_col,
 )
 from plotscore.errors import ScoringError
+from plotscore.facilities import distinct_facilities, facility_access, facility_outlines
 from plotscore.network import WalkGraph, check_rd_new
 from plotscore.progress import Progress, report, scaled
 
 __all__ = [
-    "Snap",
+    "DISTINCT_ID",
+    "NearestPath",
+    "PlotAccess",
     "euclidean_distances",
+    "nearest_exact",
     "nearest_path",
     "network_distances",
+    "plot_access",
     "reach_lines",
-    "snap_facilities",
-    "snap_plots",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+ObjArray = npt.NDArray[np.object_]
 
+#: Column a caller may put on the facilities: the distinct facility each row belongs to
+#: (:func:`plotscore.facilities.distinct_facilities`); computed when absent.
+DISTINCT_ID = "distinct_id"
 #: Candidates per geometry in the k-d tree step before exact refinement.
 _K_CANDIDATES = 8
 #: Pairs per chunk when refining polygon distances in numpy (bounds the segment expansion).
 _PAIR_CHUNK = 50_000
 #: Geometries per snapping chunk (bounds the k-candidate arrays).
 _SNAP_CHUNK = 25_000
-#: Facilities per bounded-Dijkstra batch when counting (nearby ones, on a local subgraph).
-_MAX_COUNT_BATCH = 32
-#: Memory budget for one block of bounded Dijkstra rows (float64) when counting.
-_COUNT_BATCH_BYTES = 16 * 1024 * 1024
-#: Cell size (m) of the node buckets used to find the nodes around a batch of facilities.
-_CELL_M = 250.0
-
-
-@dataclass(frozen=True, slots=True)
-class Snap:
-    """Access node per geometry and the distance to it (m); ``ok`` False: beyond the limit."""
-
-    node: IntArray  # -1 where there is no usable geometry
-    distance_m: FloatArray  # NaN where there is no usable geometry
-    ok: BoolArray
-
-
-def _geometries(frame: gpd.GeoDataFrame) -> tuple[npt.NDArray[np.object_], BoolArray]:
-    geoms = frame.geometry.to_numpy()
-    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    return geoms, usable
+#: Plots per chunk in network_distances: entry points and gathers of this many plots at a time
+#: (a million plots would need ~3 GB at once).
+_PLOT_CHUNK = 50_000
 
 
 def _simple_polygon_distance(
@@ -140,7 +147,7 @@ def _pair_distance(
     return out
 
 
-def _nearest_exact(
+def nearest_exact(
     geoms: npt.NDArray[np.object_], points_xy: FloatArray, tree: cKDTree
 ) -> tuple[IntArray, FloatArray]:
     """Exact nearest point (index, distance) for each non-empty geometry, in row chunks.
@@ -218,33 +225,142 @@ def _nearest_exact_block(
     return best_idx, best_d
 
 
-def snap_plots(graph: WalkGraph, plots: gpd.GeoDataFrame, *, snap_limit_m: float | None = None) -> Snap:
-    """Snap each plot to the network node nearest its outline (0 when the node is inside)."""
+def _geometries(frame: gpd.GeoDataFrame) -> tuple[ObjArray, BoolArray]:
+    geoms = frame.geometry.to_numpy()
+    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    return geoms, usable
+
+
+# ---------------------------------------------------------------------------------------------
+# Plots on the network
+
+
+@dataclass(frozen=True, slots=True)
+class PlotAccess:
+    """How each plot joins the network.
+
+    ``connector_m``: 0 where a walkable edge reaches into the plot (a network node inside it or
+    an edge crossing its outline), else the straight distance from the plot to the nearest point
+    of the nearest walkable edge; NaN without geometry. ``ok``: joined within the snap limit.
+    ``entries``: the entry points of the joined plots.
+    """
+
+    ok: BoolArray
+    connector_m: FloatArray
+    entries: PlotEntries
+
+
+def plot_access(
+    graph: WalkGraph, plots: gpd.GeoDataFrame, *, snap_limit_m: float | None = None
+) -> PlotAccess:
+    """Entry points of every plot: all of them where the network reaches the plot, else connectors.
+
+    Connectors run to the nearest walkable way and to every way at most ``join_tolerance_m``
+    farther (walking.toml); ``connector_m`` is the shortest of them.
+    """
     check_rd_new(plots, "De kavellaag")
     limit = graph.rules.snap_limit_m if snap_limit_m is None else snap_limit_m
     geoms, usable = _geometries(plots)
-    node = np.full(len(geoms), -1, dtype=np.int64)
-    dist = np.full(len(geoms), np.nan, dtype=np.float64)
-    at = np.flatnonzero(usable)
-    node[at], dist[at] = _nearest_exact(geoms[at], graph.node_xy, graph.node_tree)
-    return Snap(node=node, distance_m=dist, ok=usable & (dist <= limit))
+    n = len(geoms)
+    edges = graph.edges
+    polygonal = np.flatnonzero(usable & np.isin(shapely.get_type_id(geoms), [3, 6]))
+    hits = polygon_hits(edges, geoms[polygonal])
+    hit_plot = polygonal[hits.geom]
+    has_hit = np.zeros(n, dtype=bool)
+    has_hit[hit_plot] = True
+    rest = np.flatnonzero(usable & ~has_hit)
+    near = nearest_on_edges(edges, geoms[rest], join_m=graph.rules.join_tolerance_m)
+    near_plot = rest[near.geom]
+    connector = np.full(n, np.nan)
+    connector[has_hit] = 0.0
+    shortest = np.full(n, np.inf)
+    np.minimum.at(shortest, near_plot, near.connector_m)
+    connector[rest] = np.where(np.isfinite(shortest[rest]), shortest[rest], np.nan)
+    with np.errstate(invalid="ignore"):
+        ok = usable & (connector <= limit)
+    take = ok[near_plot]
+    r_plot = near_plot[take]
+    entries = PlotEntries(
+        plot=np.concatenate([hit_plot, r_plot]).astype(np.int64),
+        edge=np.concatenate([hits.edge, near.edge[take]]).astype(np.int64),
+        t_lo=np.concatenate([hits.t_lo, near.t_lo[take]]),
+        t_hi=np.concatenate([hits.t_hi, near.t_hi[take]]),
+        connector_m=np.concatenate([np.zeros(len(hit_plot)), near.connector_m[take]]),
+        from_outline=np.concatenate([np.ones(len(hit_plot), dtype=bool), np.zeros(len(r_plot), dtype=bool)]),
+        plot_geoms=geoms,
+    )
+    return PlotAccess(ok=ok, connector_m=connector, entries=entries)
 
 
-def snap_facilities(
-    graph: WalkGraph, facilities: gpd.GeoDataFrame, *, snap_limit_m: float | None = None
-) -> Snap:
-    """Snap facility points to their nearest node (non-points use a point on the surface)."""
-    check_rd_new(facilities, "De voorzieningenlaag")
-    limit = graph.rules.snap_limit_m if snap_limit_m is None else snap_limit_m
-    geoms, usable = _geometries(facilities)
-    node = np.full(len(geoms), -1, dtype=np.int64)
-    dist = np.full(len(geoms), np.nan, dtype=np.float64)
-    at = np.flatnonzero(usable)
-    if len(at):
-        xy = shapely.get_coordinates(shapely.point_on_surface(geoms[at]))
-        d, i = graph.node_tree.query(xy, k=1)
-        node[at], dist[at] = np.asarray(i, dtype=np.int64), np.asarray(d, dtype=np.float64)
-    return Snap(node=node, distance_m=dist, ok=usable & (dist <= limit))
+# ---------------------------------------------------------------------------------------------
+# Facilities on the network
+
+
+@dataclass(frozen=True)
+class _Facilities:
+    """The distinct facilities of a run that the network reaches, and their access points."""
+
+    points: FacilityPoints
+    group_id: ObjArray  # facility_id of each group's first member
+    group_category: ObjArray
+    group_connector_m: FloatArray  # shortest connector of the group's access points
+    access_xy: list[FloatArray]  # network-side access points per group
+    facility_xy: FloatArray  # facility end of each access point's connector (aligned with points)
+    unreachable: list[str]  # facility ids beyond the snap limit (used categories only)
+    used_rows: int
+
+
+def _distinct(facilities: gpd.GeoDataFrame) -> npt.NDArray[np.object_]:
+    if DISTINCT_ID in facilities.columns:
+        ids = facilities[DISTINCT_ID].astype("string")
+        ids = ids.fillna(facilities["facility_id"].astype("string"))
+    else:
+        ids = distinct_facilities(facilities)
+    return np.asarray(ids.to_numpy(dtype=object, na_value=None), dtype=object)
+
+
+def _network_facilities(
+    graph: WalkGraph, facilities: gpd.GeoDataFrame, categories: list[str], snap_limit_m: float
+) -> _Facilities:
+    cat = facilities["category"].astype("string").fillna("").to_numpy(dtype=object)
+    fac_ids = facilities["facility_id"].astype("string").to_numpy(dtype=object, na_value=None)
+    _geoms, usable = _geometries(facilities)
+    used = np.flatnonzero(usable & np.isin(cat, categories))
+    sub = facilities.iloc[used]
+    access = facility_access(graph.edges, sub, join_m=graph.rules.join_tolerance_m)
+    keep = access.connector_m <= snap_limit_m
+    row = used[access.row[keep]]
+    reached = np.zeros(len(facilities), dtype=bool)
+    reached[row] = True
+    unreachable = [str(fac_ids[i]) for i in used if not reached[i]]
+    distinct = _distinct(facilities)
+    codes, uniq = pd.factorize(pd.Series(distinct[row], dtype=object), sort=True)
+    group = np.asarray(codes, dtype=np.int64)
+    n_groups = len(uniq)
+    conn = access.connector_m[keep]
+    group_conn = np.full(n_groups, np.inf)
+    np.minimum.at(group_conn, group, conn)
+    group_cat = np.empty(n_groups, dtype=object)
+    group_cat[group] = cat[row]
+    edge, t = access.edge[keep], access.t[keep]
+    net_xy = edge_point(graph.edges, edge, t) if len(edge) else np.zeros((0, 2))
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(n_groups + 1))
+    access_xy = [net_xy[order[bounds[g] : bounds[g + 1]]] for g in range(n_groups)]
+    return _Facilities(
+        points=FacilityPoints(group=group, edge=edge, t=t, connector_m=conn, n_groups=n_groups),
+        group_id=np.asarray(uniq, dtype=object),
+        group_category=group_cat,
+        group_connector_m=group_conn,
+        access_xy=access_xy,
+        facility_xy=access.xy[keep].reshape(-1, 2),
+        unreachable=unreachable,
+        used_rows=len(used),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Result columns
 
 
 def _check_inputs(
@@ -266,7 +382,9 @@ def _check_inputs(
         )
 
 
-def _empty_result(plots: gpd.GeoDataFrame, reach: Mapping[str, float], method: str) -> dict[str, Any]:
+def _empty_result(
+    plots: gpd.GeoDataFrame, reach: Mapping[str, float], method: DistanceMethod, *, categories: bool = True
+) -> dict[str, Any]:
     """The result columns with every value missing, as a dict of arrays.
 
     Columns are filled in place and the frame is built once at the end (:func:`_frame`): a
@@ -277,10 +395,12 @@ def _empty_result(plots: gpd.GeoDataFrame, reach: Mapping[str, float], method: s
     data: dict[str, Any] = {
         SNAP_M: np.full(n, np.nan),
         ONTSLOTEN: np.zeros(n, dtype=bool),
-        DISTANCE_METHOD: pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([method])),
+        DISTANCE_METHOD: pd.Categorical.from_codes(
+            np.zeros(n, dtype=np.int8), categories=pd.Index([method.value])
+        ),
     }
     # float32: millimetre precision over tens of km, half the memory at a million plots.
-    for c in reach:
+    for c in reach if categories else ():
         data[dist_col(c)] = np.full(n, np.nan, dtype=np.float32)
         data[walk_min_col(c)] = np.full(n, np.nan, dtype=np.float32)
         data[nearest_col(c)] = pd.Categorical.from_codes(
@@ -301,165 +421,45 @@ def _fill_category(
     out: dict[str, Any],
     category: str,
     ok: BoolArray,
-    dist: FloatArray,
-    nearest: npt.NDArray[np.object_],
-    count: IntArray,
+    dist: npt.NDArray[Any],
+    nearest: npt.NDArray[Any],
+    labels: ObjArray,
+    count: npt.NDArray[Any],
     pace_kmh: float,
 ) -> None:
-    """Write one category's columns; ``dist``/``nearest``/``count`` are for the ``ok`` plots."""
+    """Write one category's columns; ``dist``/``nearest``/``count`` are for the ``ok`` plots.
+
+    ``nearest`` holds an index into ``labels`` (the facility ids), −1 where none is in reach.
+    """
     n = len(ok)
     full = np.full(n, np.nan, dtype=np.float32)
     full[ok] = dist
     out[dist_col(category)] = full
     out[walk_min_col(category)] = (full / np.float32(pace_kmh * 1000.0 / 60.0)).astype(np.float32)
     # Categorical: a million plots share a handful of facility ids (memory, see bench (d)).
-    labels, codes_ok = np.unique(nearest[pd.notna(nearest)].astype(str), return_inverse=True)
+    found = nearest >= 0
+    used, compact = np.unique(nearest[found], return_inverse=True)
+    # Several indices may carry one id (rows of one distinct facility): categories by id, sorted.
+    names, by_name = np.unique(np.array([str(x) for x in labels[used]], dtype=object), return_inverse=True)
     codes = np.full(n, -1, dtype=np.int32)
-    codes[np.flatnonzero(ok)[pd.notna(nearest)]] = codes_ok
-    out[nearest_col(category)] = pd.Categorical.from_codes(codes, categories=pd.Index(labels.tolist()))
+    codes[np.flatnonzero(ok)[found]] = by_name[compact]
+    out[nearest_col(category)] = pd.Categorical.from_codes(
+        codes, categories=pd.Index(names.tolist(), dtype=object)
+    )
     values = np.zeros(n, dtype=np.int32)
     values[ok] = count
     out[count_col(category)] = pd.arrays.IntegerArray(values, ~ok)
 
 
-def _augmented(graph: WalkGraph, fac_node: IntArray, fac_snap: FloatArray) -> sparse.csr_array:
-    """The graph plus one leaf node per facility, tied to its node by its snap length.
-
-    Leaves cannot shorten any other path, so one augmented matrix serves every category.
-    """
-    n = graph.n_nodes
-    s = len(fac_node)
-    coo = graph.csr.tocoo()
-    virt = n + np.arange(s, dtype=np.int64)
-    rows = np.concatenate([coo.row.astype(np.int64), virt, fac_node])
-    cols = np.concatenate([coo.col.astype(np.int64), fac_node, virt])
-    data = np.concatenate([coo.data, fac_snap, fac_snap])
-    return sparse.csr_array((data, (rows, cols)), shape=(n + s, n + s))
+def _flag(ok: BoolArray, flags: BoolArray) -> pd.arrays.BooleanArray:
+    """A nullable boolean column: ``flags`` for the joined plots, NA for the others."""
+    values = np.zeros(len(ok), dtype=bool)
+    values[ok] = flags
+    return pd.arrays.BooleanArray(values, ~ok)
 
 
-def _morton(xy: FloatArray) -> IntArray:
-    """Z-order key of 2-D points (16 bits per axis), so consecutive keys are mostly near."""
-    lo = xy.min(axis=0)
-    span = float(max((xy.max(axis=0) - lo).max(), 1e-9))
-    q = ((xy - lo) / span * 65535.0).astype(np.uint64)
-    key = np.zeros(len(xy), dtype=np.uint64)
-    for bit in range(16):  # 16 bit positions, vectorised over all points
-        one = np.uint64(1)
-        key |= ((q[:, 0] >> np.uint64(bit)) & one) << np.uint64(2 * bit)
-        key |= ((q[:, 1] >> np.uint64(bit)) & one) << np.uint64(2 * bit + 1)
-    return key.astype(np.int64)
-
-
-def _induced(csr: sparse.csr_array, keep: IntArray) -> sparse.csr_array:
-    """The subgraph on the sorted node list ``keep`` (rows and columns renumbered 0…len−1)."""
-    local = np.full(csr.shape[0], -1, dtype=np.int64)
-    local[keep] = np.arange(len(keep))
-    indptr = csr.indptr.astype(np.int64)
-    starts, ends = indptr[keep], indptr[keep + 1]
-    n_row = ends - starts
-    first = np.cumsum(n_row) - n_row
-    at = np.repeat(starts - first, n_row) + np.arange(int(n_row.sum()))
-    cols = local[csr.indices[at]]
-    inside = cols >= 0
-    rows = np.repeat(np.arange(len(keep)), n_row)[inside]
-    return sparse.csr_array((csr.data[at][inside], (rows, cols[inside])), shape=(len(keep), len(keep)))
-
-
-class _NodeCells:
-    """Network nodes bucketed in square cells, to find the nodes near a few points quickly."""
-
-    def __init__(self, node_xy: FloatArray, cell_m: float = _CELL_M) -> None:
-        self.xy = node_xy
-        self.cell = cell_m
-        self.lo = node_xy.min(axis=0) if len(node_xy) else np.zeros(2)
-        ij = np.floor((node_xy - self.lo) / cell_m).astype(np.int64)
-        self.ny = int(ij[:, 1].max()) + 1 if len(ij) else 1
-        self.nx = int(ij[:, 0].max()) + 1 if len(ij) else 1
-        key = ij[:, 0] * self.ny + ij[:, 1]
-        self.order = np.argsort(key, kind="stable")
-        self.bounds = np.searchsorted(key[self.order], np.arange(self.nx * self.ny + 1))
-
-    def near(self, xy: FloatArray, radius: float) -> IntArray:
-        """Sorted indices of the nodes in every cell within ``radius`` of any of ``xy`` (a superset)."""
-        span = min(int(np.ceil(radius / self.cell)), max(self.nx, self.ny))
-        if len(xy) * (2 * span + 1) ** 2 >= self.nx * self.ny:  # a huge radius: every cell
-            keys = np.arange(self.nx * self.ny)
-        else:
-            off = np.arange(-span, span + 1)
-            c = np.floor((xy - self.lo) / self.cell).astype(np.int64)
-            cx = (c[:, 0, None, None] + off[None, :, None]).repeat(len(off), axis=2)
-            cy = (c[:, 1, None, None] + off[None, None, :]).repeat(len(off), axis=1)
-            # Keep the cells that reach into some point's disc (a cell-level test: cheap, a superset).
-            x0 = self.lo[0] + cx * self.cell
-            y0 = self.lo[1] + cy * self.cell
-            gx = np.maximum(np.maximum(x0 - xy[:, 0, None, None], xy[:, 0, None, None] - x0 - self.cell), 0.0)
-            gy = np.maximum(np.maximum(y0 - xy[:, 1, None, None], xy[:, 1, None, None] - y0 - self.cell), 0.0)
-            ok = (
-                (cx >= 0)
-                & (cx < self.nx)
-                & (cy >= 0)
-                & (cy < self.ny)
-                & (gx * gx + gy * gy <= radius * radius)
-            )
-            keys = np.unique(cx[ok] * self.ny + cy[ok])
-        lo, hi = self.bounds[keys], self.bounds[keys + 1]
-        n = hi - lo
-        first = np.cumsum(n) - n
-        return np.sort(self.order[np.repeat(lo - first, n) + np.arange(int(n.sum()))])
-
-
-def _count_within(
-    aug: sparse.csr_array,
-    sources: IntArray,
-    plot_nodes: IntArray,
-    plot_snap: FloatArray,
-    radius: float,
-    progress: Progress | None,
-    *,
-    cells: _NodeCells,
-    source_xy: FloatArray,
-) -> IntArray:
-    """Facilities within ``radius`` of walking per plot: bounded Dijkstra on local subgraphs.
-
-    A plot counts a facility when snap + node distance <= radius. A walk of length <= r
-    never leaves the Euclidean disc of radius r around its start, so each batch of nearby
-    facilities (in Z-order) runs its bounded Dijkstra only on the subgraph induced by the
-    nodes within ``radius`` of any of them (``source_xy``: the facilities' network nodes),
-    plus their own leaves. The result is exact and costs about the nodes in reach, not
-    batch × all nodes.
-    """
-    counts = np.zeros(len(plot_nodes), dtype=np.int64)
-    if len(sources) == 0 or len(plot_nodes) == 0:
-        return counts
-    # Plots per network node, so a batch only compares the plots on its own subgraph.
-    plot_order = np.argsort(plot_nodes, kind="stable")
-    sorted_nodes = plot_nodes[plot_order]
-    slack = radius - plot_snap
-    order = np.argsort(_morton(source_xy), kind="stable")
-    batch = max(1, int(_MAX_COUNT_BATCH))
-    for start in range(0, len(order), batch):  # loop over facility batches, never over plots
-        pick = order[start : start + batch]
-        nodes = cells.near(source_xy[pick], radius)
-        keep = np.concatenate([nodes, sources[pick]])  # the batch's leaves come last
-        sub = _induced(aug, keep)
-        # The plots whose access node is in this subgraph.
-        lo_p = np.searchsorted(sorted_nodes, nodes, "left")
-        hi_p = np.searchsorted(sorted_nodes, nodes, "right")
-        n_p = hi_p - lo_p
-        p_first = np.cumsum(n_p) - n_p
-        p_at = plot_order[np.repeat(lo_p - p_first, n_p) + np.arange(int(n_p.sum()))]
-        col = np.repeat(np.arange(len(nodes)), n_p)
-        rows = max(1, _COUNT_BATCH_BYTES // (8 * len(keep)))  # a huge radius: fewer rows per call
-        chunk = max(1, _COUNT_BATCH_BYTES // (8 * min(rows, len(pick))))
-        for r0 in range(0, len(pick), rows):  # usually one call per batch
-            leaves = np.arange(len(nodes) + r0, len(nodes) + min(r0 + rows, len(pick)))
-            block = dijkstra(sub, directed=True, indices=leaves, limit=radius)
-            for c0 in range(0, len(col), chunk):  # plot chunks bound the comparison matrix
-                at, cc = p_at[c0 : c0 + chunk], col[c0 : c0 + chunk]
-                counts[at] += (block[:, cc] <= slack[at]).sum(axis=0)
-            del block
-        report(progress, min(1.0, (start + batch) / len(order)), "Voorzieningen binnen loopafstand tellen")
-    return counts
+# ---------------------------------------------------------------------------------------------
+# Network distances
 
 
 def network_distances(
@@ -473,89 +473,156 @@ def network_distances(
     snap_limit_m: float = 250.0,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """Walking distance, time, nearest facility and count per category, indexed like ``plots``.
+    """Walking distance, time, nearest facility, count and uncertainty per category, indexed like ``plots``.
 
     ``reach[c]`` is the search limit (m) for category ``c``; beyond it the distance is NaN and
     no facility is named. Plots farther than ``snap_limit_m`` from the network are
-    ``ontsloten = False`` and get no distances; facilities that far are ignored.
-    ``frame.attrs["distance_report"]`` holds the counts for the log.
+    ``ontsloten = False`` and get no distances; facilities that far are "niet bereikbaar over
+    het netwerk" and are left out (their ids in the report). Counts count distinct facilities
+    (:func:`plotscore.facilities.distinct_facilities`, or the caller's ``distinct_id`` column)
+    within ``count_within[c]`` (default: the reach). ``frame.attrs["distance_report"]`` holds
+    the counts for the log.
     """
     _check_inputs(plots, facilities, reach, pace_kmh)
-    count_within = count_within or {}
-    out = _empty_result(plots, reach, "netwerk")
-    report(progress, 0.0, "Kavels aan het loopnetwerk koppelen")
-    psnap = snap_plots(graph, plots, snap_limit_m=snap_limit_m)
-    release_free_memory()  # snapping frees its candidate arrays
-    fsnap = snap_facilities(graph, facilities, snap_limit_m=snap_limit_m)
-    out[SNAP_M] = psnap.distance_m
-    out[ONTSLOTEN] = psnap.ok
-    ok = psnap.ok
-    plot_node = psnap.node[ok]
-    plot_snap = psnap.distance_m[ok]
-
-    fac_cat = facilities["category"].astype("string").fillna("").to_numpy(dtype=object)
-    fac_ids = facilities["facility_id"].astype("string").to_numpy(dtype=object, na_value=None)
-    used = fsnap.ok & np.isin(fac_cat, list(reach))
-    used_at = np.flatnonzero(used)
-    aug = _augmented(graph, fsnap.node[used_at], fsnap.distance_m[used_at])
-    virt_of = np.full(len(facilities), -1, dtype=np.int64)
-    virt_of[used_at] = graph.n_nodes + np.arange(len(used_at))
-    aug_node = fsnap.node[used_at]  # network node of each leaf
-    cells = _NodeCells(graph.node_xy)
-    report(progress, 0.1, "Loopafstanden berekenen")
-
-    n_cat = max(1, len(reach))
-    for i, (category, limit) in enumerate(reach.items()):  # one Dijkstra per category
-        sub = scaled(progress, 0.1 + 0.9 * i / n_cat, 0.1 + 0.9 * (i + 1) / n_cat)
-        radius = float(count_within.get(category, limit))
-        sources = virt_of[used_at[fac_cat[used_at] == category]]
-        if len(sources) == 0 or len(plot_node) == 0:
-            _fill_category(
-                out,
-                category,
-                ok,
-                np.full(len(plot_node), np.nan),
-                np.full(len(plot_node), None, dtype=object),
-                np.zeros(len(plot_node), dtype=np.int64),
-                pace_kmh,
-            )
+    count_radius = count_within or {}
+    out = _empty_result(plots, reach, DistanceMethod.NETWERK, categories=False)
+    categories = list(reach)
+    report(progress, 0.0, "Voorzieningen aan het loopnetwerk koppelen")
+    fac = _network_facilities(graph, facilities, categories, snap_limit_m)
+    aug = augment(graph, fac.points)
+    cells = _NodeCells(spatial_xy(graph, aug))
+    g0 = int(aug.group_node[0]) if len(aug.group_node) else 0
+    uncertain_m = graph.rules.uncertain_connector_m
+    # One multi-source Dijkstra per category over the network (plots are not in the graph),
+    # and the nodes each facility reaches within the count radius.
+    per_cat: dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.int32], IntArray]] = {}
+    n_cat = max(1, len(categories))
+    for i, category in enumerate(categories):
+        sub = scaled(progress, 0.05 + 0.6 * i / n_cat, 0.05 + 0.6 * (i + 1) / n_cat)
+        groups = np.flatnonzero(fac.group_category == category)
+        if len(groups) == 0:
             continue
         report(sub, 0.0, f"Loopafstand tot {category}")
         dist, _pred, src = dijkstra(
-            aug,
+            aug.csr,
             directed=True,
-            indices=sources,
+            indices=aug.group_node[groups],
             min_only=True,
-            limit=float(limit),
+            limit=float(reach[category]),
             return_predecessors=True,
         )
-        total = plot_snap + dist[plot_node]
-        within = total <= limit
-        d_out = np.where(within, total, np.nan)
-        nearest = np.full(len(plot_node), None, dtype=object)
-        src_at = src[plot_node[within]].astype(np.int64) - graph.n_nodes
-        nearest[within] = fac_ids[used_at[src_at]]
-        counts = _count_within(
-            aug,
-            sources,
-            plot_node,
-            plot_snap,
-            radius,
-            scaled(sub, 0.5, 1.0),
-            cells=cells,
-            source_xy=graph.node_xy[aug_node[sources - graph.n_nodes]],
+        # float32/int32 halves what six categories keep while the plots are done.
+        per_cat[category] = (dist.astype(np.float32), np.asarray(src, dtype=np.int32), groups)
+        del dist, src
+    # The plots, a chunk at a time: entry points, then a gather per category.
+    geoms, _usable = _geometries(plots)
+    n = len(plots)
+    connector = np.full(n, np.nan)
+    ok_all = np.zeros(n, dtype=bool)
+    edge_m = np.full(n, np.nan)
+    dist_all = {c: np.full(n, np.nan, dtype=np.float32) for c in categories}
+    near_all = {c: np.full(n, -1, dtype=np.int32) for c in categories}
+    count_all = {c: np.zeros(n, dtype=np.int32) for c in categories}
+    flag_all = {c: np.zeros(n, dtype=bool) for c in categories}
+    spatial = spatial_xy(graph, aug)
+    # Chunks of nearby plots (Z-order), so each chunk's counts involve only nearby facilities.
+    bounds = np.nan_to_num(shapely.bounds(geoms), nan=0.0)
+    centre = (bounds[:, :2] + bounds[:, 2:]) / 2.0
+    by_place = (
+        np.argsort(_aug._morton(centre), kind="stable") if n > _PLOT_CHUNK else np.arange(n, dtype=np.int64)
+    )
+    del bounds, centre
+    for c0 in range(0, n, _PLOT_CHUNK):  # chunks of plots bound memory at a million plots
+        report(progress, 0.65 + 0.35 * c0 / max(n, 1), "Kavels aan het loopnetwerk koppelen")
+        members = np.sort(by_place[c0 : c0 + _PLOT_CHUNK])
+        chunk = plots if len(members) == n else plots.iloc[members]
+        access = plot_access(graph, chunk, snap_limit_m=snap_limit_m)
+        ok = access.ok
+        pos = members[ok]
+        connector[members] = access.connector_m
+        ok_all[members] = ok
+        edge_m[pos] = graph.extent.distance_to_edge(geoms[pos])
+        ent = entry_nodes(graph, aug, access.entries)
+        # Facilities to count from: those near this chunk (all of them for a single chunk).
+        area = None
+        if len(members) < n and len(ent.node):
+            where = spatial[ent.node]
+            area = (where.min(axis=0), where.max(axis=0))
+        plot_far = access.connector_m[ok] > uncertain_m
+        for category in categories:
+            limit = float(reach[category])
+            if category not in per_cat or len(pos) == 0:
+                flags = plot_far | (edge_m[pos] < limit)
+            else:
+                dist, src, groups = per_cat[category]
+                d, src_plot = ent.distances(dist, src)
+                hit = d <= limit
+                d_ok = np.where(hit, d, np.nan)
+                g_near = src_plot[hit] - g0
+                nearest = np.full(len(pos), -1, dtype=np.int64)
+                nearest[hit] = g_near
+                far_fac = np.zeros(len(pos), dtype=bool)
+                far_fac[hit] = fac.group_connector_m[g_near] > uncertain_m
+                with np.errstate(invalid="ignore"):
+                    flags = plot_far | far_fac | (edge_m[pos] < np.where(hit, d_ok, limit))
+                dist_all[category][pos] = d_ok
+                near_all[category][pos] = nearest
+                counts = _aug.count_within(
+                    aug,
+                    groups,
+                    [fac.access_xy[g] for g in groups],
+                    float(count_radius.get(category, limit)),
+                    ent,
+                    len(members),
+                    None,
+                    cells=cells,
+                    area=area,
+                )
+                count_all[category][members] = counts
+            flag_all[category][pos] = flags
+        del access, ent, chunk  # the chunk's arrays go before the next one is made
+        release_free_memory()
+    out[SNAP_M] = connector
+    out[ONTSLOTEN] = ok_all
+    out[NETWORK_EDGE_M] = edge_m
+    any_uncertain = np.zeros(int(ok_all.sum()), dtype=bool)
+    for category in categories:
+        _fill_category(
+            out,
+            category,
+            ok_all,
+            dist_all.pop(category)[ok_all],
+            near_all.pop(category)[ok_all],
+            fac.group_id,
+            count_all.pop(category)[ok_all],
+            pace_kmh,
         )
-        _fill_category(out, category, ok, d_out, nearest, counts, pace_kmh)
+        flags = flag_all.pop(category)[ok_all]
+        out[uncertain_col(category)] = _flag(ok_all, flags)
+        any_uncertain |= flags
+    plot_far_all = connector[ok_all] > uncertain_m
+    any_uncertain |= plot_far_all
+    out[DISTANCE_UNCERTAIN] = _flag(ok_all, any_uncertain)
+    ok = ok_all
+    plot_far = plot_far_all
     frame = _frame(out, plots)
     frame.attrs["distance_report"] = {
         "plots": len(plots),
-        "plots_not_connected": int((~psnap.ok).sum()),
-        "facilities_used": len(used_at),
-        "facilities_not_connected": int((~fsnap.ok & np.isin(fac_cat, list(reach))).sum()),
+        "plots_not_connected": int((~ok).sum()),
+        "plots_far_from_network": int(plot_far.sum()),
+        "plots_uncertain": int(any_uncertain.sum()),
+        "facilities_used": fac.used_rows - len(fac.unreachable),
+        "facilities_distinct": int(fac.points.n_groups),
+        "facilities_not_connected": len(fac.unreachable),
+        "facilities_not_connected_ids": list(fac.unreachable),
         "profile": graph.profile,
     }
     report(progress, 1.0, "Loopafstanden klaar")
     return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# Straight-line distances
 
 
 def euclidean_distances(
@@ -569,25 +636,29 @@ def euclidean_distances(
 ) -> pd.DataFrame:
     """Straight-line ("hemelsbreed") distances with the same columns as network_distances.
 
-    Distances run from the plot's outline (0 inside) to the facility points, exact.
-    Counts are exact too: facilities within the radius of the plot geometry (STRtree
-    ``dwithin``, in chunks of plots). ``walk_*_min`` assumes walking in a straight line.
+    Distances run from the plot's outline (0 inside) to the facility's point or, for an area
+    facility, its outline; exact. Counts count distinct facilities within the radius of the
+    plot geometry (STRtree ``dwithin``, in chunks of plots). ``walk_*_min`` assumes walking in a
+    straight line. There is no network, so no uncertainty columns: the whole run is hemelsbreed.
     """
     _check_inputs(plots, facilities, reach, pace_kmh)
-    count_within = count_within or {}
-    out = _empty_result(plots, reach, "hemelsbreed")
+    count_radius = count_within or {}
+    out = _empty_result(plots, reach, DistanceMethod.HEMELSBREED)
     geoms, usable = _geometries(plots)
     out[SNAP_M] = np.where(usable, 0.0, np.nan)
     out[ONTSLOTEN] = usable
     at = np.flatnonzero(usable)
     pg = geoms[at]
     fgeoms, fusable = _geometries(facilities)
+    outline, _entrances = facility_outlines(facilities)
+    is_area = np.array([g is not None for g in outline], dtype=bool)
+    target = np.where(is_area, outline, fgeoms)
     fac_cat = facilities["category"].astype("string").fillna("").to_numpy(dtype=object)
-    fac_ids = facilities["facility_id"].astype("string").to_numpy(dtype=object, na_value=None)
+    distinct = _distinct(facilities)
     n_cat = max(1, len(reach))
     for i, (category, limit) in enumerate(reach.items()):
         report(progress, i / n_cat, f"Afstand hemelsbreed tot {category}")
-        radius = float(count_within.get(category, limit))
+        radius = float(count_radius.get(category, limit))
         sel = np.flatnonzero(fusable & (fac_cat == category))
         if len(sel) == 0 or len(at) == 0:
             _fill_category(
@@ -595,26 +666,61 @@ def euclidean_distances(
                 category,
                 usable,
                 np.full(len(at), np.nan),
-                np.full(len(at), None, dtype=object),
+                np.full(len(at), -1, dtype=np.int64),
+                np.zeros(0, dtype=object),
                 np.zeros(len(at), dtype=np.int64),
                 pace_kmh,
             )
             continue
-        pts = shapely.point_on_surface(fgeoms[sel])
-        xy = shapely.get_coordinates(pts)
-        idx, dist = _nearest_exact(pg, xy, cKDTree(xy))
-        within = dist <= limit
-        nearest = np.full(len(at), None, dtype=object)
-        nearest[within] = fac_ids[sel[idx[within]]]
-        strtree = shapely.STRtree(pts)
+        best = np.full(len(at), np.inf)
+        best_row = np.full(len(at), -1, dtype=np.int64)
+        pts = sel[~is_area[sel]]
+        if len(pts):
+            xy = shapely.get_coordinates(shapely.point_on_surface(fgeoms[pts]))
+            idx, dist = nearest_exact(pg, xy, cKDTree(xy))
+            best, best_row = dist, pts[idx]
+        areas = sel[is_area[sel]]
+        if len(areas):
+            pair, dist_a = shapely.STRtree(outline[areas]).query_nearest(
+                pg, return_distance=True, all_matches=False
+            )
+            better = dist_a < best[pair[0]]
+            best[pair[0][better]] = dist_a[better]
+            best_row[pair[0][better]] = areas[pair[1][better]]
+        within = best <= limit
+        nearest = np.where(within, best_row, -1)
+        tree = shapely.STRtree(target[sel])
+        codes, _uniq = pd.factorize(pd.Series(distinct[sel], dtype=object))
         counts = np.zeros(len(at), dtype=np.int64)
         chunk = 50_000
         for start in range(0, len(at), chunk):  # memory bound on the pair list
-            g_i, _ = strtree.query(pg[start : start + chunk], predicate="dwithin", distance=radius)
-            counts[start : start + chunk] += np.bincount(g_i, minlength=len(pg[start : start + chunk]))
-        _fill_category(out, category, usable, np.where(within, dist, np.nan), nearest, counts, pace_kmh)
+            g_i, f_i = tree.query(pg[start : start + chunk], predicate="dwithin", distance=radius)
+            key = np.unique(g_i.astype(np.int64) * (len(sel) + 1) + codes[f_i])
+            counts[start : start + chunk] += np.bincount(
+                key // (len(sel) + 1), minlength=len(pg[start : start + chunk])
+            )
+        _fill_category(
+            out, category, usable, np.where(within, best, np.nan), nearest, distinct, counts, pace_kmh
+        )
     report(progress, 1.0, "Afstanden hemelsbreed klaar")
     return _frame(out, plots)
+
+
+# ---------------------------------------------------------------------------------------------
+# One plot: its nearest facility's route, and what it reaches
+
+
+@dataclass(frozen=True)
+class NearestPath:
+    """The walk from a plot to its nearest facility of a category, for a dossier map.
+
+    ``line`` runs from the plot (where the walk leaves it) over the network to the facility
+    (its point, entrance or outline), connectors included; empty when none is in reach.
+    """
+
+    facility_id: str | None
+    distance_m: float
+    line: shapely.LineString
 
 
 def nearest_path(
@@ -624,38 +730,64 @@ def nearest_path(
     category: str,
     *,
     limit_m: float = 5000.0,
-) -> tuple[IntArray, str | None, float]:
-    """Network node path from a plot's access node to its nearest facility of ``category``.
-
-    Returns (node indices, plot end first; facility_id; distance in m incl. both snaps), or an
-    empty path, None and NaN when none is within ``limit_m``. For dossiers, not for bulk use.
-    """
+) -> NearestPath:
+    """The walking route from a plot to the nearest facility of ``category`` (for dossiers, not bulk)."""
+    none = NearestPath(None, float("nan"), shapely.LineString())
     one = gpd.GeoDataFrame(geometry=[plot_geometry], crs=facilities.crs)
-    psnap = snap_plots(graph, one, snap_limit_m=np.inf)
-    fsel = facilities.loc[facilities["category"].astype("string") == category]
-    fsnap = snap_facilities(graph, fsel, snap_limit_m=graph.rules.snap_limit_m)
-    at = np.flatnonzero(fsnap.ok)
-    if psnap.node[0] < 0 or len(at) == 0:
-        return np.zeros(0, dtype=np.int64), None, float("nan")
-    aug = _augmented(graph, fsnap.node[at], fsnap.distance_m[at])
-    start = int(psnap.node[0])
-    dist, pred = dijkstra(aug, directed=True, indices=start, limit=limit_m, return_predecessors=True)
-    virt = graph.n_nodes + np.arange(len(at))
-    best = int(np.argmin(dist[virt]))
-    total = float(dist[virt[best]] + psnap.distance_m[0])
-    if not np.isfinite(total) or total > limit_m:
-        return np.zeros(0, dtype=np.int64), None, float("nan")
-    path = [int(pred[virt[best]])]  # walk the predecessor chain of one path (short)
-    while path[-1] != start:
-        path.append(int(pred[path[-1]]))
-    fid = (
-        facilities["facility_id"]
-        .astype("string")
-        .to_numpy(dtype=object)[
-            np.flatnonzero((facilities["category"].astype("string") == category).to_numpy())[at[best]]
-        ]
+    access = plot_access(graph, one, snap_limit_m=np.inf)
+    fac = _network_facilities(graph, facilities, [category], graph.rules.snap_limit_m)
+    if not access.ok[0] or fac.points.n_groups == 0:
+        return none
+    aug = augment(graph, fac.points, access.entries, n_plots=1, plot_role="sink")
+    sink = int(aug.plot_node[0])
+    dist, pred, src = dijkstra(
+        aug.csr, directed=True, indices=aug.group_node, min_only=True, limit=limit_m, return_predecessors=True
     )
-    return np.asarray(path[::-1], dtype=np.int64), str(fid), total
+    total = float(dist[sink])
+    if not np.isfinite(total) or total > limit_m:
+        return none
+    chain = [sink]
+    while pred[chain[-1]] >= 0:  # walk the predecessor chain of one path (short)
+        chain.append(int(pred[chain[-1]]))
+    group = int(src[sink]) - int(aug.group_node[0])
+    nodes = chain[1:-1]  # network and virtual nodes, plot end first
+    xy_all = spatial_xy(graph, aug)
+    coords = [xy_all[k] for k in nodes]
+    line = [*_plot_end(graph, access.entries, nodes[0], plot_geometry), *coords]
+    # Facility end: the facility side of the access point's connector.
+    mine = np.flatnonzero((fac.points.group == group) & (aug.point_node == nodes[-1]))
+    if len(mine):
+        line.append(fac.facility_xy[mine[np.argmin(fac.points.connector_m[mine])]])
+    return NearestPath(str(fac.group_id[group]), total, shapely.LineString(_dedupe_coords(line)))
+
+
+def _plot_end(
+    graph: WalkGraph, entries: PlotEntries, first: int, plot_geometry: shapely.Geometry
+) -> list[FloatArray]:
+    """Where the walk leaves the plot and reaches the network, for the entry through ``first``."""
+    e = entries.edge
+    length = graph.edges.length_m[e]
+    via_u = graph.edges.u[e] == first
+    via_v = graph.edges.v[e] == first
+    off = np.where(via_u, entries.t_lo * length, np.where(via_v, (1 - entries.t_hi) * length, np.inf))
+    off = off + entries.connector_m
+    if not np.isfinite(off).any():  # reached through an access point on the plot's own edge
+        target = shapely.points(graph.node_xy[first] if first < graph.n_nodes else np.zeros(2))
+        return [shapely.get_coordinates(shapely.shortest_line(plot_geometry, target))[0]]
+    k = int(np.argmin(off))
+    t = entries.t_lo[k] if via_u[k] else entries.t_hi[k]
+    net = edge_point(graph.edges, e[k : k + 1], np.array([t]))[0]
+    if entries.from_outline[k]:
+        return [net]
+    plot_xy = shapely.get_coordinates(shapely.shortest_line(plot_geometry, shapely.points(net)))[0]
+    return [plot_xy, net]
+
+
+def _dedupe_coords(coords: list[FloatArray]) -> FloatArray:
+    arr = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+    keep = np.r_[True, np.any(np.abs(np.diff(arr, axis=0)) > 1e-9, axis=1)]
+    out = arr[keep]
+    return out if len(out) >= 2 else np.vstack([out, out])
 
 
 def reach_lines(
@@ -665,17 +797,19 @@ def reach_lines(
 ) -> gpd.GeoDataFrame:
     """The network reachable from a plot within each distance, as MultiLineStrings for the map.
 
-    An edge counts when both ends are within the distance (snap included); edges are not cut.
-    One row per distance, column ``distance_m``, EPSG:28992.
+    The walk starts at every entry point of the plot (as the distances do). An edge counts when
+    both ends are within the distance; edges are not cut. One row per distance, column
+    ``distance_m``, EPSG:28992.
     """
     one = gpd.GeoDataFrame(geometry=[plot_geometry], crs="EPSG:28992")
-    psnap = snap_plots(graph, one, snap_limit_m=np.inf)
+    access = plot_access(graph, one, snap_limit_m=np.inf)
     rows: list[shapely.Geometry] = []
-    if psnap.node[0] < 0:
+    if not access.ok[0]:
         rows = [shapely.MultiLineString([]) for _ in distances_m]
     else:
+        aug = augment(graph, None, access.entries, n_plots=1, plot_role="source")
         far = max(distances_m)
-        dist = dijkstra(graph.csr, directed=True, indices=int(psnap.node[0]), limit=far) + psnap.distance_m[0]
+        dist = dijkstra(aug.csr, directed=True, indices=int(aug.plot_node[0]), limit=far)[: graph.n_nodes]
         coo = sparse.triu(graph.csr).tocoo()
         for d in distances_m:  # a handful of bands
             m = (dist[coo.row] <= d) & (dist[coo.col] <= d)

@@ -3,20 +3,27 @@
 Built once per scoring run (not per slider move), column-wise over all plots with numpy object
 arrays, e.g. "Supermarkt 320 m lopen (4 min, norm 400 m) ✓ · Huisarts 1,2 km lopen (15 min,
 norm 500 m) ✗". Straight-line runs say "hemelsbreed"; every norm is a preset, not an official one.
+
+Honest texts: a rounded distance never contradicts its mark (1 045 m against a 1 km norm reads
+"1,05 km … ✗", not "1 km … ✗"); a category without any data says "geen gegevens over
+apotheken in de geladen lagen" instead of failing; a distance near the cut edge of the network
+or over a long connector says "rand van het netwerk: afstand onzeker"; a transit criterion
+shows the stop's departures per hour, or that they are unknown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from typing import TypedDict
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from plotscore.columns import DISTANCE_METHOD, deph_col, walk_min_col
+from plotscore.columns import DISTANCE_METHOD, DistanceMethod, deph_col, uncertain_col, walk_min_col
 from plotscore.criteria import Criterion, Profile
 from plotscore.errors import ScoringError
+from plotscore.facilities import facility_vocabulary
 from plotscore.model import (
     criterion_norm_met,
     criterion_utilities,
@@ -26,11 +33,13 @@ from plotscore.model import (
 )
 
 __all__ = [
+    "EDGE_NOTE",
     "CriterionDetail",
     "explain_criterion",
     "explanations",
     "format_distance",
     "format_number",
+    "no_data_text",
     "norm_text",
 ]
 
@@ -45,6 +54,7 @@ _STR = pd.StringDtype()
 OK_MARK = "✓"
 FAIL_MARK = "✗"
 SEPARATOR = " · "
+EDGE_NOTE = "rand van het netwerk: afstand onzeker"
 
 
 class CriterionDetail(TypedDict):
@@ -57,6 +67,8 @@ class CriterionDetail(TypedDict):
     met: bool
     subscore: float
     weight: float
+    has_data: bool  # False: no data for this criterion in the loaded layers (left out of the score)
+    uncertain: bool  # True: "rand van het netwerk: afstand onzeker"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,6 +104,58 @@ def _distance_key_text(key: int) -> str:
     if key < 1000:
         return f"{key} m"
     return f"{format_number((key - 1000) / 10.0)} km"
+
+
+# Precision levels for a distance that must not contradict its mark: the step in metres and how
+# it is written. Level 0 is the usual display (whole metres below 1 km, hectometres above).
+_STEPS: tuple[float, ...] = (100.0, 10.0, 1.0, 0.1, 0.01)
+_LEVEL_SPAN = 10**12  # keys are level · span + the rounded count of steps
+
+
+def _level_text(key: int) -> str:
+    level, count = divmod(key, _LEVEL_SPAN)
+    step = _STEPS[level]
+    metres = count * step
+    if step >= 1.0 and metres >= 1000.0:
+        return f"{format_number(metres / 1000.0, {100.0: 1, 10.0: 2, 1.0: 3}[step])} km"
+    if step >= 1.0:
+        return f"{round(metres)} m"
+    return f"{format_number(metres, 1 if step == 0.1 else 2)} m"
+
+
+def _half_up(x: FloatArray) -> FloatArray:
+    """Round half up, as people do (1 045 m → 1,05 km), not half to even."""
+    out: FloatArray = np.floor(x + 0.5)
+    return out
+
+
+def _honest_distances(d: FloatArray, norm_m: float, met: BoolArray) -> pd.Series:
+    """Distances written so the shown value agrees with the mark: ≤ norm where met, > norm where not.
+
+    Start at the usual precision and refine (10 m, 1 m, 0.1 m, 0.01 m) only where rounding
+    would make a failing distance look like the norm itself (or a passing one look above it).
+    """
+    nan = np.isnan(d)
+    safe = np.where(nan, 0.0, d)
+    level = np.where(_half_up(safe) < 1000.0, 2, 0)
+    shown = _half_up(safe / np.take(_STEPS, level)) * np.take(_STEPS, level)
+    for _ in range(len(_STEPS)):  # a few refinements, vectorised over the plots that need them
+        bad = ~nan & np.where(met, shown > norm_m, shown <= norm_m) & (level < len(_STEPS) - 1)
+        if not bad.any():
+            break
+        level = np.where(bad, level + 1, level)
+        step = np.take(_STEPS, level)
+        shown = np.where(bad, _half_up(safe / step) * step, shown)
+    keys = level.astype(np.int64) * _LEVEL_SPAN + _half_up(safe / np.take(_STEPS, level)).astype(np.int64)
+    keys[nan] = -1
+    return _texts(keys, _level_text)
+
+
+def _exact_distance(metres: float) -> str:
+    """A norm written exactly: "400 m", "1 km", "1,05 km", "1,125 km"."""
+    if metres < 1000.0:
+        return f"{format_number(metres, 1)} m"
+    return f"{format_number(metres / 1000.0, 3)} km"
 
 
 def _texts(keys: IntArray, text: Callable[[int], str]) -> pd.Series:
@@ -135,7 +199,7 @@ def norm_text(criterion: Criterion) -> str:
     """The criterion's norm in words: "norm 400 m", "norm ≤ 55 dB", "norm ≥ 200 ouderen"."""
     if criterion.kind == "distance":
         assert criterion.decay is not None
-        return f"norm {format_distance(criterion.decay.full_score_m)}"
+        return f"norm {_exact_distance(criterion.decay.full_score_m)}"
     assert criterion.scale is not None
     sign = "≥" if criterion.direction == "higher_is_better" else "≤"
     unit = f" {criterion.unit}" if criterion.unit else ""
@@ -146,12 +210,29 @@ def norm_text(criterion: Criterion) -> str:
 # Per-criterion texts, column-wise
 
 
+def no_data_text(criterion: Criterion) -> str:
+    """ "Apotheek: geen gegevens over apotheken in de geladen lagen" (left out of the score)."""
+    if criterion.kind == "distance" and criterion.category is not None:
+        plural = facility_vocabulary().plural(criterion.category)
+        return f"{criterion.label}: geen gegevens over {plural} in de geladen lagen"
+    return f"{criterion.label}: geen gegevens in de geladen lagen"
+
+
 def _modes(measures: pd.DataFrame) -> pd.Series:
     """ "lopen" for network distances, "hemelsbreed" for straight-line ones."""
     if DISTANCE_METHOD not in measures.columns:
         return _strings(np.full(len(measures), "lopen", dtype=object))
-    method = measures[DISTANCE_METHOD].astype(_STR).fillna("netwerk").to_numpy(dtype=object)
-    return _strings(np.where(method == "hemelsbreed", "hemelsbreed", "lopen"))
+    raw = measures[DISTANCE_METHOD].astype(_STR).fillna(DistanceMethod.NETWERK.value).to_numpy(dtype=object)
+    lookup = {v: DistanceMethod.parse(v) for v in set(raw.tolist())}
+    walking = np.array([lookup[v] is DistanceMethod.NETWERK for v in raw.tolist()], dtype=bool)
+    return _strings(np.where(walking, "lopen", "hemelsbreed"))
+
+
+def _uncertain(measures: pd.DataFrame, criterion: Criterion) -> BoolArray:
+    col = uncertain_col(criterion.category or "")
+    if criterion.kind != "distance" or col not in measures.columns:
+        return np.zeros(len(measures), dtype=bool)
+    return np.asarray(measures[col].to_numpy(dtype=bool, na_value=False), dtype=bool)
 
 
 def _minutes(measures: pd.DataFrame, criterion: Criterion, d: FloatArray, pace_kmh: float) -> pd.Series:
@@ -165,7 +246,7 @@ def _minutes(measures: pd.DataFrame, criterion: Criterion, d: FloatArray, pace_k
 
 
 def _distance_measure(
-    measures: pd.DataFrame, criterion: Criterion, pace_kmh: float, modes: pd.Series
+    measures: pd.DataFrame, criterion: Criterion, pace_kmh: float, modes: pd.Series, met: BoolArray
 ) -> tuple[pd.Series, pd.Series, BoolArray]:
     """(measure text, extras inside the brackets, found) for a distance criterion."""
     assert criterion.decay is not None
@@ -173,15 +254,21 @@ def _distance_measure(
     found = ~np.isnan(d)
     walking = (modes == "lopen").to_numpy(dtype=bool)
     extras = _minutes(measures, criterion, d, pace_kmh).where(walking, "")
-    if criterion.frequency_bonus is not None and criterion.category is not None:
+    transit = criterion.min_departures_per_hour is not None or criterion.frequency_bonus is not None
+    if transit and criterion.category is not None:
         col = deph_col(criterion.category)
-        if col in measures.columns:
-            deph = measures[col].to_numpy(dtype=np.float64, na_value=np.nan)
-            dtxt = _numbers(deph) + " vertrekken/uur"
-            joined = (extras + ", " + dtxt).where(extras != "", dtxt)
-            extras = joined.where(~np.isnan(deph), extras)
-    none = f"geen {_noun(criterion.label)} binnen {format_distance(criterion.decay.zero_score_m)}"
-    text = (_distances(d) + " " + modes).where(found, none)
+        deph = (
+            measures[col].to_numpy(dtype=np.float64, na_value=np.nan)
+            if col in measures.columns
+            else np.full(len(measures), np.nan)
+        )
+        dtxt = (_numbers(deph) + " vertrekken/uur").where(~np.isnan(deph), "vertrekken onbekend")
+        extras = (extras + ", " + dtxt).where(extras != "", dtxt)
+    what = _noun(criterion.label)
+    if criterion.min_departures_per_hour is not None:
+        what += f" met ≥ {format_number(criterion.min_departures_per_hour)} vertrekken/uur"
+    none = f"geen {what} binnen {format_distance(criterion.decay.zero_score_m)}"
+    text = (_honest_distances(d, criterion.decay.full_score_m, met) + " " + modes).where(found, none)
     return text, extras, found
 
 
@@ -203,7 +290,7 @@ def _criterion_parts(
     norm = norm_text(criterion)
     mark = _marks(met)
     if criterion.kind == "distance":
-        text, extras, found = _distance_measure(measures, criterion, pace_kmh, modes)
+        text, extras, found = _distance_measure(measures, criterion, pace_kmh, modes, met)
         inner = (extras + ", " + norm).where(extras != "", norm)
         full = criterion.label + " " + text + " (" + inner + ") " + mark
         return full.where(found, text + " " + mark)
@@ -218,12 +305,14 @@ def explanations(
     *,
     norm_ok: BoolArray | None = None,
     snap_limit_m: float = 250.0,
+    absent: Collection[str] = (),
 ) -> pd.Series:
     """One Dutch line per plot, indexed like ``measures``; criteria with weight 0 are left out.
 
     ``norm_ok`` (n_criteria × n_plots, from :func:`plotscore.model.norm_met`) saves recomputing
     it. ``snap_limit_m`` is the distance beyond which the distance step marked a plot
     "niet ontsloten" (its default, 250 m); such plots get that remark instead of distances.
+    Criteria in ``absent`` have no data in the loaded layers: they say so (no mark).
     """
     n = len(measures)
     met = norm_met(measures, profile) if norm_ok is None else norm_ok
@@ -235,22 +324,38 @@ def explanations(
     ok = reachable(measures)
     modes = _modes(measures)
     acc = _strings(np.full(n, "", dtype=object))
+    edges = _strings(np.full(n, "", dtype=object))
     if any(c.kind == "distance" and c.weight > 0 for c in profile.criteria):
         remark = f"niet ontsloten: meer dan {format_distance(snap_limit_m)} van het looppadennetwerk"
         acc = acc.where(ok, remark)
     for i, c in enumerate(profile.criteria):
         if c.weight <= 0:
             continue
-        part = _criterion_parts(measures, c, met[i], profile.pace_kmh, modes)
-        if c.kind == "distance":
-            part = part.where(ok, "")
+        if c.id in absent:
+            part = _strings(np.full(n, no_data_text(c), dtype=object))
+        else:
+            part = _criterion_parts(measures, c, met[i], profile.pace_kmh, modes)
+            if c.kind == "distance":
+                part = part.where(ok, "")
         joined = (acc + SEPARATOR + part).where(acc != "", part)
         acc = joined.where(part != "", acc)
+        if c.kind == "distance" and c.id not in absent:
+            edge = _uncertain(measures, c) & ok
+            name = _noun(c.label)
+            edges = (edges + ", " + name).where(edges != "", name).where(edge, edges)
+    # One remark per plot for the distances near the network's cut edge (readable in a room).
+    tail = SEPARATOR + EDGE_NOTE + " (" + edges + ")"
+    acc = (acc + tail).where(edges != "", acc)
     return pd.Series(acc.to_numpy(dtype=object), index=measures.index, name="explanation", dtype=_STR)
 
 
 def explain_criterion(
-    measures: pd.DataFrame, profile: Profile, plot: Hashable, *, snap_limit_m: float = 250.0
+    measures: pd.DataFrame,
+    profile: Profile,
+    plot: Hashable,
+    *,
+    snap_limit_m: float = 250.0,
+    absent: Collection[str] = (),
 ) -> list[CriterionDetail]:
     """Per-criterion detail for one plot (index label ``plot``), for the detail panel."""
     if plot not in measures.index:
@@ -262,24 +367,34 @@ def explain_criterion(
     modes = _modes(row)
     details: list[CriterionDetail] = []
     for c in profile.criteria:
-        if c.kind == "distance":
-            text, extras, found = _distance_measure(row, c, profile.pace_kmh, modes)
+        met = criterion_norm_met(row, c)
+        edge = bool(_uncertain(row, c)[0])
+        if c.id in absent:
+            measure = no_data_text(c)
+        elif c.kind == "distance":
+            text, extras, found = _distance_measure(row, c, profile.pace_kmh, modes, met)
             measure = str(text.iloc[0])
-            if found[0] and extras.iloc[0]:
-                measure = f"{measure} ({extras.iloc[0]})"
+            inner = str(extras.iloc[0]) if found[0] and extras.iloc[0] else ""
+            if edge:
+                inner = f"{inner}, {EDGE_NOTE}" if inner else EDGE_NOTE
+            if inner:
+                measure = f"{measure} ({inner})"
             if not ok:
                 measure = f"niet ontsloten: meer dan {format_distance(snap_limit_m)} van het looppadennetwerk"
         else:
             measure = str(_value_measure(row, c)[0].iloc[0])
+        has_data = c.id not in absent
         details.append(
             CriterionDetail(
                 criterion_id=c.id,
                 label=c.label,
                 measure=measure,
                 norm=norm_text(c),
-                met=bool(criterion_norm_met(row, c)[0]),
-                subscore=float(criterion_utilities(row, c)[0]) * 100.0,
+                met=bool(met[0]) and has_data,
+                subscore=float(criterion_utilities(row, c)[0]) * 100.0 if has_data else float("nan"),
                 weight=c.weight,
+                has_data=has_data,
+                uncertain=edge and has_data,
             )
         )
     return details

@@ -8,7 +8,7 @@ all without pandas (≈ 2–3 ms at 100k plots × 6 criteria).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -17,27 +17,23 @@ import pandas as pd
 from plotscore.columns import (
     CONSENSUS,
     DISAGREEMENT,
-    EXPLANATION,
     ONTSLOTEN,
-    RANK,
-    ROBUSTNESS,
-    SCORE,
-    SCORE_CLASS,
     deph_col,
     measure_col,
-    norm_ok_col,
     party_col,
-    subscore_col,
 )
 from plotscore.criteria import Criterion, Decay, DecayKind, Profile, Scale
 from plotscore.errors import ScoringError
-from plotscore.progress import Progress, report, scaled
+from plotscore.progress import Progress, report
 
 __all__ = [
+    "TIE_DECIMALS",
     "ScoreModel",
+    "consensus_weights",
     "criterion_norm_met",
     "criterion_utilities",
     "decay_values",
+    "effective_weights",
     "measure_values",
     "norm_met",
     "party_scores",
@@ -46,7 +42,6 @@ __all__ = [
     "robustness",
     "scale_values",
     "score_classes",
-    "score_frame",
     "utilities",
 ]
 
@@ -62,6 +57,9 @@ _LOGISTIC_HI = 1.0 / (1.0 + np.exp(-_LOGISTIC_K / 2.0))
 _LOGISTIC_LO = 1.0 / (1.0 + np.exp(_LOGISTIC_K / 2.0))
 # Robustness draws are scored in chunks of at most this many matrix cells (float32: 64 MB).
 _ROBUST_CHUNK_CELLS = 16_000_000
+#: Scores equal to this many decimals are a tie (equal rank, equal robustness): float32 sums of
+#: equal sub-scores may differ in the last bit depending on the order BLAS adds them.
+TIE_DECIMALS = 4
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,8 +218,11 @@ def norm_met(measures: pd.DataFrame, profile: Profile) -> BoolArray:
 
 
 def ranks_of(scores: npt.ArrayLike) -> IntArray:
-    """Competition ranks, 1 = best; equal scores share the best rank ("1, 2, 2, 4")."""
-    s = np.asarray(scores, dtype=np.float64)
+    """Competition ranks, 1 = best; equal scores share the best rank ("1, 2, 2, 4").
+
+    Scores are compared to :data:`TIE_DECIMALS` decimals, so plots with equal sub-scores tie.
+    """
+    s = np.round(np.asarray(scores, dtype=np.float64), TIE_DECIMALS)
     if s.size == 0:
         return np.zeros(0, dtype=np.int64)
     neg = -np.nan_to_num(s, nan=-np.inf)
@@ -240,11 +241,58 @@ def score_classes(scores: npt.ArrayLike, n: int = 5) -> npt.NDArray[np.uint8]:
     return out
 
 
+def effective_weights(
+    weights: Sequence[float] | npt.ArrayLike, present: Sequence[bool] | npt.ArrayLike | None = None
+) -> FloatArray:
+    """The weights a score is computed with: criteria without data get 0, the rest sum to 1.
+
+    ``present[i]`` False: criterion i has no data in the loaded layers (e.g. no pharmacy at all);
+    it is left out of the score and the other weights are renormalised, instead of every plot
+    scoring 0 on it. This is the one definition of "the weights as scored"; raises
+    ScoringError when nothing with data has a weight.
+    """
+    w = np.asarray(weights, dtype=np.float64).ravel()
+    if present is not None:
+        w = np.where(np.asarray(present, dtype=bool).ravel(), w, 0.0)
+    total = float(w.sum())
+    if not total > 0:
+        raise ScoringError(
+            "Alle gewichten staan op 0 (of alleen op criteria zonder gegevens); er valt niets te scoren.",
+            hint="Geef minstens één criterium met gegevens een gewicht groter dan 0.",
+        )
+    out: FloatArray = w / total
+    return out
+
+
+def consensus_weights(profile: Profile, present: Sequence[bool] | npt.ArrayLike | None = None) -> FloatArray:
+    """The consensus weighting: the mean of the parties' effective weights (sums to 1).
+
+    Scoring with it gives exactly the mean of the parties' scores (the CONSENSUS column), since a
+    score is linear in the effective weights. Without parties: the profile's effective weights.
+    A party whose weights are all 0 (or only on criteria without data) is an error.
+    """
+    if not profile.parties:
+        return effective_weights(profile.weights, present)
+    rows = []
+    for party in profile.parties:
+        try:
+            rows.append(effective_weights(profile.party_weights(party), present))
+        except ScoringError as exc:
+            raise ScoringError(
+                f"Alle gewichten van partij '{party}' staan op 0 (of alleen op criteria zonder gegevens).",
+                hint="Geef deze partij minstens één criterium met gegevens een gewicht groter dan 0.",
+            ) from exc
+    out: FloatArray = np.mean(rows, axis=0)
+    return out
+
+
 class ScoreModel:
     """Cached utilities and the current weights; every call on the drag path is pure numpy.
 
     Built once per scoring run from U (C×N, 0–1). Scores are the weighted mean of the
-    utilities × 100 with the weights normalised to sum 1, so only weight *ratios* matter.
+    utilities × 100 with the :func:`effective_weights`: criteria in ``absent`` (no data in the
+    loaded layers) always weigh 0, the rest are normalised to sum 1, so only weight *ratios*
+    matter.
     """
 
     def __init__(
@@ -253,6 +301,8 @@ class ScoreModel:
         criterion_ids: Sequence[str],
         weights: Sequence[float] | npt.ArrayLike,
         index: pd.Index | None = None,
+        *,
+        absent: Collection[str] = (),
     ) -> None:
         u = np.ascontiguousarray(utilities, dtype=np.float32)
         if u.ndim != 2 or u.shape[0] != len(criterion_ids):
@@ -272,13 +322,36 @@ class ScoreModel:
                 f"Index heeft {len(self.index)} kavels, de nutsmatrix {u.shape[1]}.",
                 hint="Geef de index van de metingen mee.",
             )
+        unknown = set(absent) - set(self.criterion_ids)
+        if unknown:
+            raise ScoringError(
+                f"Onbekend criterium zonder gegevens: {', '.join(sorted(unknown))}.",
+                hint=f"Bestaande criteria: {', '.join(self.criterion_ids)}.",
+            )
+        self.present: npt.NDArray[np.bool_] = np.array(
+            [c not in absent for c in self.criterion_ids], dtype=bool
+        )
+        self.present.flags.writeable = False
         self._raw = np.zeros(self.n_criteria, dtype=np.float64)
         self._set(weights)
 
     @classmethod
-    def from_measures(cls, measures: pd.DataFrame, profile: Profile) -> ScoreModel:
+    def from_measures(
+        cls, measures: pd.DataFrame, profile: Profile, *, absent: Collection[str] = ()
+    ) -> ScoreModel:
         """Compute the utilities of ``profile`` on ``measures`` and cache them with its weights."""
-        return cls(utilities(measures, profile), profile.criterion_ids, profile.weights, measures.index)
+        return cls(
+            utilities(measures, profile),
+            profile.criterion_ids,
+            profile.weights,
+            measures.index,
+            absent=absent,
+        )
+
+    @property
+    def absent(self) -> tuple[str, ...]:
+        """Criteria without data in the loaded layers: left out of every score."""
+        return tuple(c for c, here in zip(self.criterion_ids, self.present, strict=True) if not here)
 
     @property
     def n_criteria(self) -> int:
@@ -297,7 +370,7 @@ class ScoreModel:
 
     @property
     def weights(self) -> FloatArray:
-        """Current weights, normalised to sum 1."""
+        """Current effective weights: 0 for absent criteria, the rest normalised to sum 1."""
         return self._w.astype(np.float64)
 
     @property
@@ -334,15 +407,8 @@ class ScoreModel:
             )
         return w
 
-    @staticmethod
-    def _normalise(w: FloatArray) -> Float32Array:
-        total = w.sum()
-        if total <= 0:
-            raise ScoringError(
-                "Alle gewichten staan op 0; er valt niets te scoren.",
-                hint="Geef minstens één criterium een gewicht groter dan 0.",
-            )
-        out: Float32Array = np.asarray(w / total, dtype=np.float32)
+    def _normalise(self, w: FloatArray) -> Float32Array:
+        out: Float32Array = np.asarray(effective_weights(w, self.present), dtype=np.float32)
         return out
 
     def set_weights(self, weights: Sequence[float] | npt.ArrayLike | Mapping[str, float]) -> None:
@@ -403,6 +469,9 @@ class ScoreModel:
 def party_scores(model: ScoreModel, profile: Profile) -> pd.DataFrame:
     """Score per party, their mean (consensus) and how much the parties' rankings differ.
 
+    CONSENSUS is the score with :func:`consensus_weights`, which equals the mean of the party
+    scores (up to float32 rounding).
+
     DISAGREEMENT = (worst rank − best rank of the plot across parties) / (N − 1): 0 when all
     parties rank the plot alike, 1 when one party's best is another's worst. With no parties,
     consensus is the model score and disagreement 0.
@@ -420,21 +489,17 @@ def party_scores(model: ScoreModel, profile: Profile) -> pd.DataFrame:
         out[DISAGREEMENT] = 0.0
         return out
     by_id = dict(zip(profile.criterion_ids, range(len(profile.criteria)), strict=True))
+    present = np.array([model.present[ids.index(c)] for c in profile.criterion_ids], dtype=bool)
+    consensus = consensus_weights(profile, present)  # also checks that every party has a weight
     n = model.n_plots
-    score_rows = np.empty((len(profile.parties), n), dtype=np.float64)
     rank_rows = np.empty((len(profile.parties), n), dtype=np.int64)
     for j, party in enumerate(profile.parties):
         pw = profile.party_weights(party)
         w = np.array([pw[by_id[c]] for c in ids], dtype=np.float64)
-        if not w.sum() > 0:
-            raise ScoringError(
-                f"Alle gewichten van partij '{party}' staan op 0.",
-                hint="Geef deze partij minstens één criterium met een gewicht groter dan 0.",
-            )
-        score_rows[j] = model.scores(w)
-        rank_rows[j] = ranks_of(score_rows[j])
-        out[party_col(party)] = score_rows[j]
-    out[CONSENSUS] = score_rows.mean(axis=0)
+        score = model.scores(w).astype(np.float64)
+        rank_rows[j] = ranks_of(score)
+        out[party_col(party)] = score
+    out[CONSENSUS] = model.scores(np.array([consensus[by_id[c]] for c in ids])).astype(np.float64)
     spread = rank_rows.max(axis=0) - rank_rows.min(axis=0) if n else np.zeros(0)
     out[DISAGREEMENT] = spread / max(n - 1, 1)
     return out
@@ -451,6 +516,9 @@ def robustness(
 ) -> FloatArray:
     """Share (0–1) of N random weightings around the current one in which a plot is in the top-k.
 
+    A plot tied with the k-th best score (to :data:`TIE_DECIMALS` decimals) counts as in: equal
+    plots get equal robustness, never an arbitrary tie-break.
+
     Each draw multiplies every weight by U(1 − spread, 1 + spread) and renormalises; the draws
     come from ``numpy.random.default_rng(seed)``, so a seed gives the same answer every time.
     Scores for all draws are one (N×C)·(C×plots) product, in chunks to bound memory.
@@ -466,6 +534,7 @@ def robustness(
     if k == n_plots:
         return np.ones(n_plots, dtype=np.float64)
     rng = np.random.default_rng(seed)
+    # Absent criteria weigh 0 in model.weights and stay 0 in every draw.
     draws = model.weights[None, :] * rng.uniform(1.0 - spread, 1.0 + spread, size=(n, model.n_criteria))
     draws /= draws.sum(axis=1, keepdims=True)
     w32 = draws.astype(np.float32)
@@ -473,44 +542,10 @@ def robustness(
     counts = np.zeros(n_plots, dtype=np.int64)
     chunk = max(1, _ROBUST_CHUNK_CELLS // n_plots)
     for start in range(0, n, chunk):  # loop over chunks of draws, never over plots
-        s = w32[start : start + chunk] @ u
-        top = np.argpartition(-s, k - 1, axis=1)[:, :k]
-        counts += np.bincount(top.ravel(), minlength=n_plots)
+        # Scores at the tie precision of ranks_of, so a tie here is a tie in the ranking too.
+        s = np.round((w32[start : start + chunk] * np.float32(100.0)) @ u, TIE_DECIMALS)
+        # In the top-k: at least the k-th best score, so plots tied at the cut are all in.
+        kth = np.partition(s, n_plots - k, axis=1)[:, n_plots - k]
+        counts += (s >= kth[:, None]).sum(axis=0)
         report(progress, min(n, start + chunk) / n, "Robuustheid berekenen")
     return counts / float(n)
-
-
-def score_frame(
-    measures: pd.DataFrame,
-    profile: Profile,
-    *,
-    k: int = 10,
-    robustness_n: int = 200,
-    seed: int = 0,
-    progress: Progress | None = None,
-) -> pd.DataFrame:
-    """All scoring results, indexed like ``measures``: sub-scores, norms, score, rank, class,
-    robustness (top-``k``), party scores, consensus, disagreement and a Dutch explanation."""
-    from plotscore.explain import explanations  # explain builds on this module
-
-    report(progress, 0.0, "Nutswaarden berekenen")
-    model = ScoreModel.from_measures(measures, profile)
-    met = norm_met(measures, profile)
-    cols: dict[str, object] = {}
-    for i, c in enumerate(profile.criteria):
-        cols[subscore_col(c.id)] = model.utilities[i].astype(np.float64) * 100.0
-        cols[norm_ok_col(c.id)] = met[i]
-    s = model.scores()
-    cols[SCORE] = s.astype(np.float64)
-    cols[RANK] = model.ranks(s)
-    cols[SCORE_CLASS] = model.classes(5, s)
-    report(progress, 0.2, "Robuustheid berekenen")
-    cols[ROBUSTNESS] = robustness(model, k=k, n=robustness_n, seed=seed, progress=scaled(progress, 0.2, 0.7))
-    out = pd.DataFrame(cols, index=measures.index)
-    report(progress, 0.7, "Scores per partij")
-    parties = party_scores(model, profile)
-    out = pd.concat([out, parties.set_axis(measures.index)], axis=1)
-    report(progress, 0.8, "Toelichting opstellen")
-    out[EXPLANATION] = explanations(measures, profile, norm_ok=met).to_numpy()
-    report(progress, 1.0, "Scores klaar")
-    return out

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from scipy import sparse
+from scipy import ndimage, sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
@@ -31,11 +31,14 @@ from resources import resource
 
 __all__ = [
     "EXCLUSION_REASONS",
+    "EdgeIndex",
+    "NetworkExtent",
     "NetworkReport",
     "WalkGraph",
     "WalkRules",
     "build_walk_graph",
     "check_rd_new",
+    "edge_index_of",
     "load_walk_rules",
     "walk_graph_stats",
 ]
@@ -65,7 +68,15 @@ _LIST_KEYS = (
     "access_forbidden",
     "exclude_highway",
 )
-_KNOWN_KEYS = frozenset({*_LIST_KEYS, "label", "pace_kmh", "snap_limit_m"})
+_NUMBER_KEYS = (
+    "pace_kmh",
+    "snap_limit_m",
+    "join_tolerance_m",
+    "uncertain_connector_m",
+    "extent_cell_m",
+    "extent_gap_m",
+)
+_KNOWN_KEYS = frozenset({*_LIST_KEYS, *_NUMBER_KEYS, "label"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +87,10 @@ class WalkRules:
     label: str
     pace_kmh: float
     snap_limit_m: float
+    join_tolerance_m: float
+    uncertain_connector_m: float
+    extent_cell_m: float
+    extent_gap_m: float
     walkable_highway: frozenset[str]
     foot_only_highway: frozenset[str]
     never_highway: frozenset[str]
@@ -136,7 +151,7 @@ def load_walk_rules(profile: str | None = "senior", *, text: str | None = None) 
     unknown = sorted(set(merged) - _KNOWN_KEYS)
     if unknown:
         raise _profile_error(f"Onbekende velden in loopprofiel '{name}': {', '.join(unknown)}.")
-    missing = sorted(k for k in (*_LIST_KEYS, "pace_kmh", "snap_limit_m") if k not in merged)
+    missing = sorted(k for k in (*_LIST_KEYS, *_NUMBER_KEYS) if k not in merged)
     if missing:
         raise _profile_error(f"Loopprofiel '{name}' mist: {', '.join(missing)}.")
     sets = {k: _as_str_set(k, merged[k]) for k in _LIST_KEYS}
@@ -145,6 +160,10 @@ def load_walk_rules(profile: str | None = "senior", *, text: str | None = None) 
         label=str(merged.get("label", name)),
         pace_kmh=_as_positive("pace_kmh", merged["pace_kmh"]),
         snap_limit_m=_as_positive("snap_limit_m", merged["snap_limit_m"]),
+        join_tolerance_m=_as_positive("join_tolerance_m", merged["join_tolerance_m"]),
+        uncertain_connector_m=_as_positive("uncertain_connector_m", merged["uncertain_connector_m"]),
+        extent_cell_m=_as_positive("extent_cell_m", merged["extent_cell_m"]),
+        extent_gap_m=_as_positive("extent_gap_m", merged["extent_gap_m"]),
         **sets,
     )
 
@@ -200,6 +219,268 @@ class WalkGraph:
     def node_tree(self) -> cKDTree:
         """A k-d tree on the node coordinates (built once, on first use)."""
         return cKDTree(self.node_xy)
+
+    @functools.cached_property
+    def edges(self) -> EdgeIndex:
+        """Every edge once as a straight segment, with a spatial index (built once, on first use)."""
+        return _edge_index(self.csr, self.node_xy)
+
+    @functools.cached_property
+    def extent(self) -> NetworkExtent:
+        """Where the network's data is, and how far each place is from its cut edge (built once)."""
+        return _network_extent(self.edges, self.rules.extent_cell_m, self.rules.extent_gap_m)
+
+
+#: Cell size (m) of the edge grid: about two short edges; a plot's box covers a few cells.
+_EDGE_CELL_M = 50.0
+
+
+@dataclass(frozen=True, eq=False)
+class EdgeIndex:
+    """The graph's edges, each once (``u < v``), as straight segments from ``a`` to ``b``.
+
+    Every vertex of a way is a node, so an edge is exactly the straight piece of way between
+    two nodes; a point on it is (edge, t) with t the fraction of its length from ``u``.
+    A uniform grid (``cell_m``) lists the edges whose bounding box touches each cell, for
+    "which edges meet this box" and "which edge is nearest" queries: a few int32 per edge, where
+    a GEOS tree over half a million segments would hold ~170 MB of geometries.
+    """
+
+    u: IntArray
+    v: IntArray
+    length_m: FloatArray
+    a: FloatArray  # (E, 2)
+    b: FloatArray  # (E, 2)
+    origin: FloatArray
+    cell_m: float
+    nx: int
+    ny: int
+    cell_start: IntArray  # edges of cell k: cell_edges[cell_start[k]:cell_start[k + 1]]
+    cell_edges: npt.NDArray[np.int32]
+    cell_flag: npt.NDArray[np.int8]  # per cell entry: 1 = edge's first column, 2 = first row
+    edge_box: FloatArray  # (E, 4): each edge's bounding box
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.u.shape[0])
+
+    def segments(self, edge: IntArray) -> npt.NDArray[np.object_]:
+        """The segments of ``edge`` as shapely LineStrings."""
+        return np.asarray(shapely.linestrings(np.stack([self.a[edge], self.b[edge]], axis=1)), dtype=object)
+
+    def _cells(self, lo: FloatArray, hi: FloatArray) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        c0 = np.floor((lo - self.origin) / self.cell_m).astype(np.int64)
+        c1 = np.floor((hi - self.origin) / self.cell_m).astype(np.int64)
+        c0[:, 0] = np.clip(c0[:, 0], 0, self.nx - 1)
+        c1[:, 0] = np.clip(c1[:, 0], 0, self.nx - 1)
+        c0[:, 1] = np.clip(c0[:, 1], 0, self.ny - 1)
+        c1[:, 1] = np.clip(c1[:, 1], 0, self.ny - 1)
+        return c0[:, 0], c0[:, 1], c1[:, 0], c1[:, 1]
+
+    def box_pairs(self, boxes: FloatArray, grow: FloatArray | float = 0.0) -> tuple[IntArray, IntArray]:
+        """(box, edge) pairs whose bounding boxes overlap, boxes (xmin, ymin, xmax, ymax) grown by ``grow``.
+
+        Sorted by box. Each pair once: it is reported only from the grid cell where the box's
+        and the edge's cell ranges first meet.
+        """
+        if len(boxes) == 0 or self.n_edges == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        g = np.asarray(grow, dtype=np.float64)
+        lo = boxes[:, :2] - (g[:, None] if g.ndim else g)
+        hi = boxes[:, 2:] - 0.0 + (g[:, None] if g.ndim else g)
+        bx0, by0, bx1, by1 = self._cells(lo, hi)
+        # (box, cell) pairs
+        wx, wy = bx1 - bx0 + 1, by1 - by0 + 1
+        n_cells = wx * wy
+        box = np.repeat(np.arange(len(boxes), dtype=np.int64), n_cells)
+        k = np.arange(int(n_cells.sum())) - np.repeat(np.cumsum(n_cells) - n_cells, n_cells)
+        kx = k // wy[box]
+        ky = k - kx * wy[box]
+        cell = (bx0[box] + kx) * self.ny + (by0[box] + ky)
+        # (box, edge) pairs from the cells' edge lists
+        start = self.cell_start[cell]
+        cnt = self.cell_start[cell + 1] - start
+        at = np.repeat(start - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
+        # Each pair once: from the cell where the box's and the edge's cell ranges first meet,
+        # i.e. the cell's column is the box's first or the edge's first column (same for rows).
+        flag = self.cell_flag[at]
+        first_col = np.repeat(kx == 0, cnt) | ((flag & 1) > 0)
+        first_row = np.repeat(ky == 0, cnt) | ((flag & 2) > 0)
+        once = first_col & first_row
+        at = at[once]
+        pair_box = np.repeat(box, cnt)[once]
+        edge = self.cell_edges[at].astype(np.int64)
+        eb = self.edge_box[edge]
+        keep = (
+            (eb[:, 0] <= hi[pair_box, 0])
+            & (eb[:, 2] >= lo[pair_box, 0])
+            & (eb[:, 1] <= hi[pair_box, 1])
+            & (eb[:, 3] >= lo[pair_box, 1])
+        )
+        return pair_box[keep], edge[keep]
+
+    def nearest(
+        self, geoms: npt.NDArray[np.object_], *, extra_m: float = 0.0
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """(geometry, edge, distance) for each geometry's nearest edge(s) and every edge at most
+        ``extra_m`` farther (ties within 1 µm count as nearest). Exact: GEOS distances on the
+        grid's candidates, the search box grown until it holds the answer."""
+        n = len(geoms)
+        out_g: list[IntArray] = []
+        out_e: list[IntArray] = []
+        out_d: list[FloatArray] = []
+        if n == 0 or self.n_edges == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        boxes = np.asarray(shapely.bounds(geoms), dtype=np.float64)
+        todo = np.flatnonzero(np.isfinite(boxes).all(axis=1))
+        grow = np.full(n, self.cell_m)
+        top = self.origin + np.array([self.nx, self.ny]) * self.cell_m
+        while len(todo):
+            g_idx, e_idx = self.box_pairs(boxes[todo], grow[todo])
+            g_all = todo[g_idx]
+            d = np.asarray(shapely.distance(self.segments(e_idx), geoms[g_all]), dtype=np.float64)
+            best = np.full(n, np.inf)
+            np.minimum.at(best, g_all, d)
+            # Settled: the grown box holds every edge within its growth of the geometry, or it
+            # covers the whole grid (every edge was a candidate).
+            covers = np.all(boxes[todo, :2] - grow[todo, None] <= self.origin, axis=1) & np.all(
+                boxes[todo, 2:] + grow[todo, None] >= top, axis=1
+            )
+            settled = (best[todo] + extra_m + 1e-6 <= grow[todo]) | covers
+            done = todo[settled]
+            mask = np.isin(g_all, done) & (d <= best[g_all] + extra_m + 1e-6)
+            out_g.append(g_all[mask])
+            out_e.append(e_idx[mask])
+            out_d.append(d[mask])
+            rest = todo[~settled]
+            # Grow to what the answer needs, at least double.
+            need = np.where(np.isfinite(best[rest]), best[rest] + extra_m + 1e-6, 0.0)
+            grow[rest] = np.maximum(grow[rest] * 2.0, need)
+            todo = rest
+        g_out = np.concatenate(out_g)
+        order = np.lexsort((np.concatenate(out_e), g_out))
+        return g_out[order], np.concatenate(out_e)[order], np.concatenate(out_d)[order]
+
+
+def _edge_index(csr: sparse.csr_array, node_xy: FloatArray) -> EdgeIndex:
+    upper = sparse.triu(csr, k=1).tocoo()
+    u = upper.row.astype(np.int64)
+    v = upper.col.astype(np.int64)
+    return edge_index_of(u, v, node_xy[u], node_xy[v], np.asarray(upper.data, dtype=np.float64))
+
+
+def edge_index_of(u: IntArray, v: IntArray, a: FloatArray, b: FloatArray, length: FloatArray) -> EdgeIndex:
+    """An :class:`EdgeIndex` over the segments a→b (edge i joins nodes u[i] and v[i])."""
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    b = np.ascontiguousarray(b, dtype=np.float64)
+    cell = _EDGE_CELL_M
+    lo_all = np.minimum(a, b)
+    hi_all = np.maximum(a, b)
+    origin = lo_all.min(axis=0) if len(a) else np.zeros(2)
+    top = hi_all.max(axis=0) if len(a) else np.ones(2)
+    nx, ny = (int(k) + 1 for k in np.floor((top - origin) / cell))
+    c0 = np.floor((lo_all - origin) / cell).astype(np.int64)
+    c1 = np.floor((hi_all - origin) / cell).astype(np.int64)
+    wx, wy = c1[:, 0] - c0[:, 0] + 1, c1[:, 1] - c0[:, 1] + 1
+    per = wx * wy
+    owner = np.repeat(np.arange(len(a)), per)
+    k = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+    key = (c0[owner, 0] + k // wy[owner]) * ny + (c0[owner, 1] + k % wy[owner])
+    order = np.argsort(key, kind="stable")
+    cell_start = np.searchsorted(key[order], np.arange(nx * ny + 1)).astype(np.int64)
+    cell_edges = owner[order].astype(np.int32)
+    kx = (k // wy[owner])[order]
+    ky = (k % wy[owner])[order]
+    cell_flag = ((kx == 0).astype(np.int8) | ((ky == 0).astype(np.int8) << 1)).astype(np.int8)
+    edge_box = np.ascontiguousarray(np.hstack([lo_all, hi_all]))
+    for arr in (u, v, a, b, length, cell_start, cell_edges, cell_flag, edge_box):
+        arr.setflags(write=False)
+    return EdgeIndex(
+        u=u,
+        v=v,
+        length_m=length,
+        a=a,
+        b=b,
+        origin=origin,
+        cell_m=cell,
+        nx=nx,
+        ny=ny,
+        cell_start=cell_start,
+        cell_edges=cell_edges,
+        cell_flag=cell_flag,
+        edge_box=edge_box,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkExtent:
+    """The area the network covers, as a raster of ``cell_m`` cells, and the cut edge around it.
+
+    A cell is inside when a walkable edge passes through it, when it lies in a gap of the network
+    narrower than the gap size (a block, a canal, a campus lawn: closed morphologically), or when
+    it is enclosed by such cells (a park, a lake, fields between roads). Outside is where the data
+    stops: the edge of the extract, or of the buffer the network was loaded with. ``edge_m[i, j]`` is the distance
+    from cell (i, j)'s centre to the nearest outside cell's centre (0 outside).
+    """
+
+    origin: FloatArray  # lower-left corner of cell (0, 0)
+    cell_m: float
+    inside: npt.NDArray[np.bool_]
+    edge_m: npt.NDArray[np.float32]
+
+    def distance_to_edge(self, geoms: npt.NDArray[np.object_]) -> FloatArray:
+        """A lower bound (m) of each geometry's distance to the cut edge; 0 outside; NaN if empty.
+
+        Taken over the geometry's vertices: the cell distance minus the two half cell diagonals
+        (the vertex may lie anywhere in its cell, the edge anywhere in the outside cell).
+        """
+        out = np.full(len(geoms), np.nan)
+        if len(geoms) == 0:
+            return out
+        xy, owner = shapely.get_coordinates(geoms, return_index=True)
+        if len(xy) == 0:
+            return out
+        ij = np.floor((xy - self.origin) / self.cell_m).astype(np.int64)
+        nx, ny = self.inside.shape
+        within = (ij[:, 0] >= 0) & (ij[:, 0] < nx) & (ij[:, 1] >= 0) & (ij[:, 1] < ny)
+        d = np.zeros(len(xy))
+        at = np.flatnonzero(within)
+        d[at] = self.edge_m[ij[at, 0], ij[at, 1]].astype(np.float64) - np.sqrt(2.0) * self.cell_m
+        d = np.maximum(d, 0.0)
+        order = np.argsort(owner, kind="stable")
+        owner_sorted = owner[order]
+        starts = np.flatnonzero(np.r_[True, owner_sorted[1:] != owner_sorted[:-1]])
+        out[owner_sorted[starts]] = np.minimum.reduceat(d[order], starts)
+        return out
+
+
+def _network_extent(edges: EdgeIndex, cell_m: float, gap_m: float) -> NetworkExtent:
+    """Rasterise the edges (a sample every half cell), close gaps, fill holes, measure to the outside."""
+    if edges.n_edges == 0:
+        empty = np.zeros((1, 1), dtype=bool)
+        return NetworkExtent(np.zeros(2), cell_m, empty, np.zeros((1, 1), dtype=np.float32))
+    radius = max(1, int(np.ceil(gap_m / 2.0 / cell_m)))  # closing a gap of width g needs radius g/2
+    pad = (radius + 2) * cell_m
+    lo = np.minimum(edges.a.min(axis=0), edges.b.min(axis=0)) - pad
+    hi = np.maximum(edges.a.max(axis=0), edges.b.max(axis=0)) + pad
+    shape = tuple(int(n) for n in np.ceil((hi - lo) / cell_m))
+    n_samples = np.ceil(edges.length_m / (cell_m / 2.0)).astype(np.int64) + 1
+    owner = np.repeat(np.arange(edges.n_edges), n_samples)
+    first = np.cumsum(n_samples) - n_samples
+    frac = (np.arange(int(n_samples.sum())) - first[owner]) / np.maximum(n_samples[owner] - 1, 1)
+    pts = edges.a[owner] + (edges.b[owner] - edges.a[owner]) * frac[:, None]
+    ij = np.floor((pts - lo) / cell_m).astype(np.int64)
+    inside = np.zeros(shape, dtype=bool)
+    inside[ij[:, 0], ij[:, 1]] = True
+    yy, xx = np.mgrid[-radius : radius + 1, -radius : radius + 1]
+    disc = xx * xx + yy * yy <= radius * radius
+    closed = ndimage.binary_closing(inside, structure=disc)
+    # Background is 4-connected: it cannot leak between two cells that touch at a corner.
+    filled = ndimage.binary_fill_holes(closed | inside)
+    edge_m = ndimage.distance_transform_edt(filled, sampling=cell_m).astype(np.float32)
+    filled.setflags(write=False)
+    edge_m.setflags(write=False)
+    return NetworkExtent(origin=lo, cell_m=cell_m, inside=filled, edge_m=edge_m)
 
 
 def check_rd_new(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> None:

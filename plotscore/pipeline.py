@@ -14,19 +14,24 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from plotscore import columns as cols
 from plotscore.capacity import estimate_capacity
+from plotscore.columns import DistanceMethod
 from plotscore.constraints import area_check, exclusion_check, zoning_compatibility, zoning_notes
-from plotscore.criteria import Profile, reach_m
-from plotscore.distance import euclidean_distances, network_distances
+from plotscore.criteria import Profile, min_departures, reach_m
+from plotscore.distance import DISTINCT_ID, euclidean_distances, network_distances
 from plotscore.errors import ScoringError
+from plotscore.explain import EDGE_NOTE, format_number, no_data_text
+from plotscore.facilities import distinct_facilities, facility_vocabulary, group_departures
 from plotscore.measures import older_residents_within, raster_mean
-from plotscore.model import ScoreModel, score_frame
+from plotscore.model import ScoreModel
 from plotscore.network import WalkGraph, build_walk_graph, check_rd_new, load_walk_rules
 from plotscore.progress import Progress, report, scaled
+from plotscore.results import score_frame
 
-__all__ = ["ScoreRun", "score_plots"]
+__all__ = ["ScoreRun", "network_buffer_m", "score_plots"]
 
 
 @dataclass(frozen=True)
@@ -34,33 +39,87 @@ class ScoreRun:
     """The result of one scoring run.
 
     ``frame``: the plots (their own columns first) with all result columns, same index.
-    ``model``: cached utilities for live re-weighting. ``graph``: the walking network used
-    (None in straight-line mode). ``notes``: Dutch lines on method and data gaps, for reports.
+    ``model``: cached utilities for live re-weighting (it leaves out ``absent`` criteria).
+    ``graph``: the walking network used (None in straight-line mode). ``network_loaded``: a
+    network was given, also when straight-line distances were asked for. ``absent``: criteria
+    without data in the loaded layers (id → Dutch text), left out of the score with the other
+    weights renormalised. ``notes``: Dutch lines on method and data gaps, for every output.
     """
 
     frame: gpd.GeoDataFrame
     model: ScoreModel
     profile: Profile
-    method: str
+    method: DistanceMethod
     graph: WalkGraph | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    network_loaded: bool = False
+    absent: Mapping[str, str] = field(default_factory=dict)
 
 
-def _departures(distances: pd.DataFrame, facilities: gpd.GeoDataFrame, categories: list[str]) -> pd.DataFrame:
-    """``deph_<c>``: departures per hour at the nearest facility of c (for the transit bonus)."""
-    if "departures_per_hour" not in facilities.columns:
-        return pd.DataFrame(index=distances.index)
-    deph = pd.Series(
-        pd.to_numeric(facilities["departures_per_hour"], errors="coerce").to_numpy(),
-        index=facilities["facility_id"].astype(str).to_numpy(),
-    )
-    deph = deph[~deph.index.duplicated()]
+def _departures(distances: pd.DataFrame, per_facility: pd.Series, categories: list[str]) -> pd.DataFrame:
+    """``deph_<c>``: departures per hour at the nearest (distinct) facility of c, summed over its stops."""
     out = {}
     for c in categories:
         col = cols.nearest_col(c)
         if col in distances.columns:
-            out[cols.deph_col(c)] = distances[col].astype("string").map(deph).astype("Float64")
+            out[cols.deph_col(c)] = distances[col].astype("string").map(per_facility).astype("Float64")
     return pd.DataFrame(out, index=distances.index)
+
+
+def network_buffer_m(profile: Profile) -> float:
+    """How far around the plots the walking network must reach: the largest zero-score distance.
+
+    A facility farther than that scores 0 anyway, and no walk that matters leaves this buffer.
+    """
+    return max(reach_m(profile).values(), default=0.0)
+
+
+def _clip_network(
+    network_source: gpd.GeoDataFrame, plots: gpd.GeoDataFrame, buffer_m: float
+) -> gpd.GeoDataFrame:
+    """The ways that reach into the plots' bounding box grown by ``buffer_m`` (whole ways)."""
+    x0, y0, x1, y1 = plots.total_bounds
+    box = shapely.box(x0 - buffer_m, y0 - buffer_m, x1 + buffer_m, y1 + buffer_m)
+    return network_source.loc[network_source.intersects(box)]
+
+
+def _facility_notes(
+    facilities: gpd.GeoDataFrame, categories: list[str], thresholds: Mapping[str, float]
+) -> tuple[gpd.GeoDataFrame, pd.Series, list[str]]:
+    """Distinct facilities (``distinct_id``), the transit threshold applied, and notes on both."""
+    notes: list[str] = []
+    fac = facilities.assign(**{DISTINCT_ID: distinct_facilities(facilities)})
+    deph = group_departures(fac, fac[DISTINCT_ID])
+    used = fac["category"].astype("string").isin(categories).fillna(False).to_numpy(dtype=bool)
+    n_rows = int(used.sum())
+    n_distinct = int(fac.loc[used, DISTINCT_ID].nunique())
+    if n_distinct < n_rows:
+        notes.append(
+            f"{n_rows - n_distinct} voorzieningen samengevoegd: {n_rows} objecten zijn {n_distinct} "
+            "verschillende voorzieningen (haltes en perrons van één station of haltegebied, of dezelfde "
+            "voorziening dubbel vermeld: zelfde categorie en naam binnen "
+            f"{format_number(facility_vocabulary().same_name_radius_m, 0)} m); tellingen tellen elke "
+            "voorziening één keer."
+        )
+    group_deph = fac[DISTINCT_ID].astype("string").map(deph).astype("Float64")
+    drop = np.zeros(len(fac), dtype=bool)
+    for category, minimum in thresholds.items():
+        in_cat = fac["category"].astype("string").eq(category).fillna(False).to_numpy(dtype=bool)
+        low = in_cat & (group_deph < minimum).fillna(False).to_numpy(dtype=bool)
+        unknown = in_cat & group_deph.isna().to_numpy(dtype=bool)
+        label = facility_vocabulary().plural(category)
+        if low.any():
+            notes.append(
+                f"{fac.loc[low, DISTINCT_ID].nunique()} {label} met minder dan {format_number(minimum)} "
+                "vertrekken per uur tellen niet mee voor het OV-criterium (ook niet als dichtstbijzijnde)."
+            )
+        if unknown.any():
+            notes.append(
+                f"Van {fac.loc[unknown, DISTINCT_ID].nunique()} {label} is het aantal vertrekken onbekend "
+                "(geen dienstregeling geladen): zij tellen mee, de toelichting zegt 'vertrekken onbekend'."
+            )
+        drop |= low
+    return fac.loc[~drop], deph, notes
 
 
 def _norm_radius(profile: Profile) -> dict[str, float]:
@@ -70,6 +129,39 @@ def _norm_radius(profile: Profile) -> dict[str, float]:
         if c.kind == "distance" and c.category and c.decay is not None:
             out[c.category] = min(out.get(c.category, np.inf), c.decay.full_score_m)
     return out
+
+
+def _network_notes(
+    distances: pd.DataFrame, facilities: gpd.GeoDataFrame, snap_limit_m: float, uncertain_m: float
+) -> list[str]:
+    """Dutch notes on plots and facilities the network does not reach well."""
+    notes: list[str] = []
+    rep = distances.attrs.get("distance_report", {})
+    n_off = int((~distances[cols.ONTSLOTEN].astype(bool)).sum())
+    if n_off:
+        notes.append(
+            f"{n_off} kavels liggen meer dan {snap_limit_m:.0f} m van het looppadennetwerk "
+            "(niet ontsloten); hun afstandscriteria tellen als 0."
+        )
+    unreached = list(rep.get("facilities_not_connected_ids", []))
+    if unreached:
+        names = facilities.set_index(facilities["facility_id"].astype(str))["name"].astype("string")
+        shown = [f"{names.get(i) if pd.notna(names.get(i)) else i}" for i in unreached[:5]]
+        more = f" en {len(unreached) - 5} meer" if len(unreached) > 5 else ""
+        notes.append(
+            f"{len(unreached)} voorzieningen liggen meer dan {snap_limit_m:.0f} m van een looppad en zijn "
+            f"niet bereikbaar over het netwerk: {', '.join(shown)}{more}."
+        )
+    uncertain = distances.get(cols.DISTANCE_UNCERTAIN)
+    n_uncertain = int(uncertain.fillna(False).astype(bool).sum()) if uncertain is not None else 0
+    if n_uncertain:
+        notes.append(
+            f"{EDGE_NOTE[0].upper()}{EDGE_NOTE[1:]} bij {n_uncertain} kavels: de kavel ligt dichter bij de "
+            "rand van het geladen looppadennetwerk dan de gevonden afstand (verderop kan een nadere "
+            f"voorziening of een kortere route liggen), of de aansluiting op het netwerk is langer dan "
+            f"{uncertain_m:.0f} m. Zie de kolommen uncertain_<categorie> en distance_uncertain."
+        )
+    return notes
 
 
 def score_plots(
@@ -91,9 +183,12 @@ def score_plots(
 ) -> ScoreRun:
     """Score ``plots`` for ``profile``; never mutates the inputs.
 
-    Walking distances over ``graph`` (or a graph built from ``network_source``); with neither,
-    or with ``euclidean=True``, straight-line distances, labelled "hemelsbreed" in every
-    column and text. Constraints and capacity are shown as columns, never applied as filters.
+    Walking distances over ``graph`` (or a graph built from ``network_source``, cut to the plots
+    plus :func:`network_buffer_m`); with neither, or with ``euclidean=True``, straight-line
+    distances, labelled "hemelsbreed" in every column and text. Facilities are counted as
+    distinct places; transit stops below the profile's departure threshold are left out;
+    criteria with no data at all are left out of the score (weights renormalised) and every
+    output says so. Constraints and capacity are shown as columns, never applied as filters.
     """
     check_rd_new(plots, "kavels")
     check_rd_new(facilities, "voorzieningen")
@@ -103,53 +198,81 @@ def score_plots(
     reach = reach_m(profile)
     count_within = _norm_radius(profile)
     walk_rules = load_walk_rules(profile.network_profile)
-    use_network = not euclidean and (graph is not None or network_source is not None)
+    network_loaded = graph is not None or network_source is not None
+    use_network = not euclidean and network_loaded
+    categories = sorted(reach)
+    present = set(facilities["category"].dropna().astype(str)) if len(facilities) else set()
+    missing = [c for c in categories if c not in present]
+    scored, per_facility, fac_notes = _facility_notes(facilities, categories, min_departures(profile))
 
     if use_network:
         if graph is None:
             assert network_source is not None
+            buffer_m = network_buffer_m(profile)
             graph = build_walk_graph(
-                network_source, profile=profile.network_profile, progress=scaled(progress, 0.0, 0.25)
+                _clip_network(network_source, plots, buffer_m),
+                profile=profile.network_profile,
+                progress=scaled(progress, 0.0, 0.25),
             )
         notes.append(graph.report.summary_nl())
         distances = network_distances(
             graph,
             plots,
-            facilities,
+            scored,
             reach,
             count_within=count_within,
             pace_kmh=profile.pace_kmh,
             snap_limit_m=walk_rules.snap_limit_m,
             progress=scaled(progress, 0.25, 0.6),
         )
-        method = "netwerk"
-        n_off = int((~distances[cols.ONTSLOTEN].astype(bool)).sum())
-        if n_off:
-            notes.append(
-                f"{n_off} kavels liggen meer dan {walk_rules.snap_limit_m:.0f} m van het looppadennetwerk "
-                "(niet ontsloten); hun afstandscriteria tellen als 0."
-            )
+        method = DistanceMethod.NETWERK
+        notes.extend(
+            _network_notes(distances, scored, walk_rules.snap_limit_m, walk_rules.uncertain_connector_m)
+        )
     else:
         distances = euclidean_distances(
             plots,
-            facilities,
+            scored,
             reach,
             count_within=count_within,
             pace_kmh=profile.pace_kmh,
             progress=scaled(progress, 0.0, 0.6),
         )
-        method = "hemelsbreed"
-        notes.append(
-            "Afstanden zijn hemelsbreed (geen looppadennetwerk geladen): werkelijke loopafstanden zijn langer."
+        method = DistanceMethod.HEMELSBREED
+        why = (
+            "op verzoek; er is wel een looppadennetwerk geladen"
+            if network_loaded
+            else "er is geen looppadennetwerk geladen"
         )
-    categories = sorted(reach)
-    present = set(facilities["category"].dropna().astype(str)) if len(facilities) else set()
-    missing = [c for c in categories if c not in present]
-    if missing:
-        notes.append(f"Geen voorzieningen in de gegevens voor: {', '.join(missing)}; die criteria scoren 0.")
+        notes.append(f"Afstanden zijn hemelsbreed ({why}): werkelijke loopafstanden zijn langer.")
+    notes.extend(fac_notes)
+    absent: dict[str, str] = {}
+    for crit in profile.criteria:
+        if crit.kind == "distance" and crit.category in missing:
+            absent[crit.id] = no_data_text(crit)
+        elif crit.kind == "demand" and neighbourhoods is None:
+            absent[crit.id] = no_data_text(crit) + " (geen CBS-buurten)"
+    if absent:
+        gone = [c for c in profile.criteria if c.id in absent]
+        what = sorted(
+            {facility_vocabulary().plural(c.category) for c in gone if c.kind == "distance" and c.category}
+        )
+        other = [c.label for c in gone if c.kind != "distance"]
+        share = sum(c.weight for c in gone) / max(sum(c.weight for c in profile.criteria), 1e-12)
+        notes.append(
+            f"Geen gegevens in de geladen lagen over {', '.join([*what, *other])}: de criteria "
+            f"{', '.join(c.label for c in gone)} ({format_number(100 * share, 0)} % van het gewicht) tellen "
+            "niet mee in de score; de gewichten van de andere criteria zijn herschaald naar 100 %."
+        )
 
-    bonus = sorted({c.category for c in profile.criteria if c.frequency_bonus is not None and c.category})
-    parts = [distances, _departures(distances, facilities, bonus)]
+    bonus = sorted(
+        {
+            c.category
+            for c in profile.criteria
+            if c.category and (c.frequency_bonus is not None or c.min_departures_per_hour is not None)
+        }
+    )
+    parts = [distances, _departures(distances, per_facility, bonus)]
     report(progress, 0.6, "Overige maten")
     for crit in profile.criteria:
         if crit.kind == "raster":
@@ -164,7 +287,6 @@ def score_plots(
         elif crit.kind == "demand":
             col = cols.measure_col("demand", crit.id)
             if neighbourhoods is None:
-                notes.append(f"Geen CBS-buurten geladen: criterium '{crit.label}' heeft geen gegevens.")
                 parts.append(pd.DataFrame({col: np.full(len(plots), np.nan)}, index=plots.index))
             else:
                 demand = older_residents_within(
@@ -186,9 +308,15 @@ def score_plots(
     extra.append(estimate_capacity(plots, housing_category=profile.housing_category, zoning=zoning))
 
     scores = score_frame(
-        measures, profile, k=k, robustness_n=robustness_n, seed=seed, progress=scaled(progress, 0.7, 1.0)
+        measures,
+        profile,
+        k=k,
+        robustness_n=robustness_n,
+        seed=seed,
+        absent=absent,
+        progress=scaled(progress, 0.7, 1.0),
     )
-    model = ScoreModel.from_measures(measures, profile)
+    model = ScoreModel.from_measures(measures, profile, absent=absent)
 
     result = pd.concat([measures, *extra, scores], axis=1)
     result = result.loc[:, ~result.columns.duplicated(keep="last")]
@@ -202,4 +330,6 @@ def score_plots(
         method=method,
         graph=graph if use_network else None,
         notes=tuple(notes),
+        network_loaded=network_loaded,
+        absent=absent,
     )

@@ -102,20 +102,32 @@ def atomic_output(target: str | Path, *, create_dirs: bool = True, durable: bool
 
 
 def write_frame(
-    frame: gpd.GeoDataFrame, out: Path, *, layer: str, promote_to_multi: bool | None = None
+    frame: gpd.GeoDataFrame,
+    out: Path,
+    *,
+    layer: str,
+    promote_to_multi: bool | None = None,
+    notes: Sequence[str] = (),
 ) -> Path:
     """A result frame as a GeoPackage layer (with geometry) or a CSV with ``x_rd``/``y_rd``.
 
     The CSV carries a representative point of each geometry in RD New (two decimals), so any
-    spreadsheet or GIS can place the rows. Written through :func:`atomic_output`.
+    spreadsheet or GIS can place the rows. ``notes`` (what the run left out or flagged) travel
+    with the numbers: a ``<layer>_notes`` table in the GeoPackage, a ``run_notes`` column in the
+    CSV. Written through :func:`atomic_output`.
     """
     with atomic_output(out) as tmp:
         if out.suffix.lower() == ".gpkg":
             pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", promote_to_multi=promote_to_multi)
+            if notes:
+                table_notes = pd.DataFrame({"nr": range(1, len(notes) + 1), "note": list(notes)})
+                pyogrio.write_dataframe(table_notes, tmp, layer=f"{layer}_notes", driver="GPKG")
         else:
             point = frame.geometry.representative_point() if len(frame) else frame.geometry
             table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
             table.insert(0, "x_rd", point.x.round(2) if len(frame) else pd.Series([], dtype=float))
             table.insert(1, "y_rd", point.y.round(2) if len(frame) else pd.Series([], dtype=float))
+            if notes:
+                table["run_notes"] = " | ".join(notes)
             table.to_csv(tmp, index=False, encoding="utf-8")
     return out

@@ -223,12 +223,15 @@ def check_output_path(out: str | Path) -> Path:
 def write_scores(run: ScoreRun, out: str | Path) -> Path:
     """Write all result columns to a GeoPackage (with geometry) or a CSV (with x/y in RD).
 
+    The run's notes (method, data gaps, criteria left out for lack of data, uncertain distances)
+    travel with the numbers: in a GeoPackage as the table ``scores_<profile>_notes``, in a CSV
+    as the column ``run_notes`` (the same text on every row, notes separated by " | ").
     Written to a temporary file first and moved into place when complete, so a failed write
     never leaves a half-written file behind.
     """
     target = check_output_path(out)
     frame = _for_file(run.frame.sort_values("rank", kind="stable"))
-    return write_frame(frame, target, layer=f"scores_{run.profile.id}")
+    return write_frame(frame, target, layer=f"scores_{run.profile.id}", notes=run.notes)
 
 
 def _clean(value: Any) -> Any:
@@ -266,7 +269,8 @@ def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 
     out: dict[str, Any] = {
         "profile": run.profile.id,
         "housing_category": run.profile.housing_category,
-        "method": run.method,
+        "method": run.method.value,
+        "network_loaded": run.network_loaded,
         "pace_kmh": run.profile.pace_kmh,
         "n_plots": len(f),
         "n_ontsloten": int(f["ontsloten"].astype(bool).sum()) if "ontsloten" in f else None,
@@ -276,6 +280,10 @@ def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 
         if "zoning_class" in f
         else {},
         "capacity_total": [int(f["capacity_min"].sum()), int(f["capacity_max"].sum())],
+        "criteria_without_data": dict(run.absent),
+        "n_distance_uncertain": int(f["distance_uncertain"].fillna(False).astype(bool).sum())
+        if "distance_uncertain" in f
+        else 0,
         "notes": list(run.notes),
         "top": best,
     }

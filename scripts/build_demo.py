@@ -23,6 +23,8 @@ from layers.native import write_native
 from layers.osm import read_osm_areas
 from layers.registry import load_path
 from layers.result import LoadResult
+from plotscore.criteria import list_profiles, load_profile
+from plotscore.pipeline import network_buffer_m
 from resources import resource
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,9 +33,11 @@ OUT = REPO / "resources" / "demo" / "delft_demo.gpkg"
 # The core of the OSM extract (lon 4.355–4.386, lat 51.995–52.005) in RD New; the extract also
 # holds far-away members of route relations, which we leave out.
 OSM_CORE = (84110.0, 445653.0, 86255.0, 446795.0)
-# Facilities just outside the study area still serve it (CBS ignores borders for the same
-# reason); the extract holds transit stops of routes through the area up to far away.
-FACILITY_MARGIN_M = 1000.0
+# The walking network and the facilities reach as far around the plots as any bundled profile
+# looks (its largest zero-score distance, plotscore.pipeline.network_buffer_m): a facility or a
+# path just outside the plots' own area still counts. Beyond the extract's core the file holds
+# only the ways and stops of transit routes through the area; the scoring engine sees where its
+# network thins out and flags distances near that edge ("rand van het netwerk").
 # Minimum areas for derived candidate plots: below this a surface is a parking bay or a
 # building pit, not a site for a cluster of senior homes (12+ homes need roughly 1000 m²).
 MIN_PARKING_M2 = 1000.0
@@ -228,18 +232,15 @@ def main() -> None:
 
     buildings = build_buildings(shared)
     osm = load_path(pbf)
-    bx = buildings.total_bounds
-    fac_box = (
-        bx[0] - FACILITY_MARGIN_M,
-        bx[1] - FACILITY_MARGIN_M,
-        bx[2] + FACILITY_MARGIN_M,
-        bx[3] + FACILITY_MARGIN_M,
-    )
-    facilities = _clip(_one(osm, LayerKind.FACILITIES), fac_box)
-    network = _clip(_one(osm, LayerKind.NETWORK_SOURCE), OSM_CORE)
+    full_network = _one(osm, LayerKind.NETWORK_SOURCE)
     land_use = _clip(_one(osm, LayerKind.LAND_USE), OSM_CORE)
     zoning = build_indicative_zoning(pbf)
-    plots = build_plots(pbf, buildings, network)
+    plots = build_plots(pbf, buildings, _clip(full_network, OSM_CORE))
+    buffer_m = max(network_buffer_m(load_profile(name)) for name in list_profiles())
+    px = plots.total_bounds
+    box = (px[0] - buffer_m, px[1] - buffer_m, px[2] + buffer_m, px[3] + buffer_m)
+    network = _clip(full_network, box)
+    facilities = _clip(_one(osm, LayerKind.FACILITIES), box)
     bbox = tuple(float(v) for v in buildings.total_bounds)
     neighbourhoods = build_neighbourhoods(shared, bbox)  # type: ignore[arg-type]
 
@@ -272,6 +273,7 @@ def main() -> None:
         print(f"  {name}: {len(f)}")
     print("  facilities by category:", facilities["category"].value_counts().to_dict())
     print("  plots by rule:", plots["source"].value_counts().to_dict())
+    print(f"  network and facilities: plots' bounding box + {buffer_m:.0f} m")
 
 
 if __name__ == "__main__":

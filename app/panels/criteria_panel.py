@@ -14,10 +14,12 @@ and from then on every slider step changes the ranking.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -51,7 +53,8 @@ from plotscore.criteria import (
     party_label,
     with_decay,
 )
-from plotscore.errors import ProfileError
+from plotscore.errors import ProfileError, ScoringError
+from plotscore.model import consensus_weights
 
 __all__ = ["CUSTOM_PARTY", "CriteriaPanel", "NormDialog", "criterion_tooltip", "effective_weights"]
 
@@ -66,17 +69,19 @@ def _builtin(profile_id: str) -> Profile:
     return load_profile(profile_id)
 
 
-def effective_weights(profile: Profile, party: str) -> list[float]:
-    """The weights the controller scores with in this view (consensus: mean of the parties' shares × 100)."""
+def effective_weights(
+    profile: Profile, party: str, present: Sequence[bool] | npt.NDArray[np.bool_] | None = None
+) -> list[float]:
+    """The weights the controller scores with in this view, for the sliders.
+
+    Consensus: plotscore's one definition (the mean of the parties' effective weights) × 100;
+    ``present`` False for criteria without data, which weigh 0 there.
+    """
     if party == CONSENSUS and profile.parties:
-        shares = []
-        for p in profile.parties:
-            w = np.asarray(profile.party_weights(p), dtype=np.float64)
-            total = w.sum()
-            if total > 0:
-                shares.append(w / total)
-        if shares:
-            return [float(x) for x in np.mean(shares, axis=0) * 100.0]
+        try:
+            return [float(x) for x in consensus_weights(profile, present) * 100.0]
+        except ScoringError:
+            return [0.0 for _ in profile.criteria]
     if party in profile.parties:
         return [float(x) for x in profile.party_weights(party)]
     return [float(x) for x in profile.weights]
@@ -324,7 +329,7 @@ class CriteriaPanel(Panel):
         if self._syncing:
             return
         profile = self.controller.profile
-        weights = effective_weights(profile, self.controller.party)
+        weights = effective_weights(profile, self.controller.party, self.controller.present)
         total = sum(weights) or 1.0
         self._syncing = True
         try:
@@ -369,7 +374,7 @@ class CriteriaPanel(Panel):
             if (party == CONSENSUS and profile.parties) or party in profile.parties:
                 # Leaving a party view: its weights become the profile's, with this slider's
                 # value, in one step (one re-rank and one repaint, not one per criterion).
-                shown = dict(zip(profile.criterion_ids, effective_weights(profile, party), strict=True))
+                shown = dict(zip(profile.criterion_ids, effective_weights(profile, party, self.controller.present), strict=True))
                 self.controller.set_weights({**shown, criterion_id: weight}, party=CUSTOM_PARTY)
             else:
                 self.controller.set_weight(criterion_id, weight)

@@ -333,7 +333,7 @@ def test_messages_from_opening_a_project_are_listed(qtbot: QtBot, tmp_path: Path
     panel = MessagesPanel(ctl)
     qtbot.addWidget(panel)
     _open_into(ctl, tmp_path)
-    assert any("Geen voorzieningen in de gegevens" in t for t in panel.messages())
+    assert any("Geen gegevens in de geladen lagen over" in t for t in panel.messages())
     ctl.close_project()
 
 
@@ -465,9 +465,13 @@ def test_consensus_view_equals_the_mean_of_the_party_scores(
     utilities = np.vstack(
         [frame[f"score_{c}"].to_numpy(dtype=np.float64) for c in controller.profile.criterion_ids]
     )
+    # A criterion without any data (all NaN, e.g. no care locations loaded) is left out and the
+    # party's other weights renormalised: each party's own score on what there is to score.
+    has_data = ~np.isnan(utilities).all(axis=1)
+    assert has_data.any()
     party_scores = []
     for party in controller.profile.parties:
-        w = np.asarray(controller.profile.party_weights(party), dtype=np.float64)
-        party_scores.append(w @ utilities / w.sum())
+        w = np.asarray(controller.profile.party_weights(party), dtype=np.float64)[has_data]
+        party_scores.append(w @ np.nan_to_num(utilities[has_data]) / w.sum())
     np.testing.assert_allclose(controller.scores, np.mean(party_scores, axis=0), atol=1e-3)
     np.testing.assert_allclose(frame["consensus"].to_numpy(), np.mean(party_scores, axis=0), atol=1e-3)

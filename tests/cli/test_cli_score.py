@@ -19,8 +19,13 @@ def test_score_demo_writes_gpkg_with_all_columns(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert "%" in proc.stderr  # progress on stderr
     assert "loopafstand over het netwerk" in proc.stdout
-    frame = pyogrio.read_dataframe(out)
+    frame = pyogrio.read_dataframe(out, layer="scores_geclusterd")
     assert len(frame) == 58
+    # The run's notes travel with the numbers: a notes table in the GeoPackage.
+    notes = pyogrio.read_dataframe(out, layer="scores_geclusterd_notes", read_geometry=False)
+    assert notes["note"].str.contains("geen gegevens in de geladen lagen over apotheken", case=False).any()
+    for col in ("uncertain_supermarkt", "distance_uncertain", "network_edge_m"):
+        assert col in frame.columns
     for col in (
         "dist_supermarkt_m",
         "score_supermarkt",
@@ -47,12 +52,20 @@ def test_score_json_and_csv(tmp_path: Path) -> None:
     header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[:2] == ["x_rd", "y_rd"]
     assert "explanation" in header
+    assert header[-1] == "run_notes"  # the notes on every row of a CSV
+    assert summary["criteria_without_data"]["apotheek"].startswith("Apotheek: geen gegevens")
 
 
 def test_score_euclidean_is_labelled(tmp_path: Path) -> None:
     proc = run_cli("score", DEMO, "--euclidean", "--json")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["method"] == "hemelsbreed"
+    summary = json.loads(proc.stdout)
+    assert summary["method"] == "hemelsbreed"
+    assert summary["network_loaded"] is True
+    # The header tells why: asked for, not "no network" (the demo has one).
+    proc = run_cli("score", DEMO, "--euclidean")
+    assert "HEMELSBREED (gevraagd met --euclidean)" in proc.stdout
+    assert "geen netwerk geladen" not in proc.stdout
 
 
 def test_score_errors_are_one_line(tmp_path: Path) -> None:

@@ -169,3 +169,21 @@ def test_random_values_stay_finite_after_conform() -> None:
     )
     out = conform(gdf, LayerKind.ADDRESSES)
     assert out["oppervlakte_m2"].notna().all()
+
+
+def test_optional_facility_columns_follow_the_canonical_ones_only_when_present() -> None:
+    plain = gpd.GeoDataFrame(
+        {"facility_id": ["a"], "category": ["park"], "extra": [1]}, geometry=[Point(0, 0)], crs=RD_NEW
+    )
+    out = conform(plain, LayerKind.FACILITIES)
+    assert "outline_wkt" not in out.columns
+    assert "group_id" not in out.columns
+    area = plain.assign(outline_wkt=["POLYGON ((0 0, 1 0, 1 1, 0 0))"], group_id=[None])
+    out = conform(area, LayerKind.FACILITIES)
+    names = CANONICAL[LayerKind.FACILITIES].column_names
+    # Canonical, then the optional ones in their declared order, then the source's own.
+    assert list(out.columns) == [*names, "group_id", "outline_wkt", "extra", "geometry"]
+    assert out["outline_wkt"].dtype == "string"
+    assert out["group_id"].isna().all()
+    optional = [c.name for c in CANONICAL[LayerKind.FACILITIES].optional]
+    assert optional == ["group_id", "outline_wkt", "entrances_wkt"]

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import shapely
 
@@ -237,3 +238,27 @@ def test_tudelft_clip_survives_broken_multipolygons(shared_data: Callable[[str],
     assert len(areas) > 10
     assert {x.code: x.count for x in w}["osm_broken_area"] >= 1  # e.g. w137589005 landuse=grass
     assert _sha(path) == before
+
+
+def test_area_facilities_keep_outline_and_entrances_and_stop_areas_group(tmp_path: Path) -> None:
+    src = tmp_path / "areas.osm"
+    shutil.copy2(MINI.parent / "areas.osm", src)
+    frame = read_osm(src, kinds=[LayerKind.FACILITIES])[0].frame.set_index("facility_id")
+    # The supermarket building: a point inside it, its outline, and its one real entrance
+    # (entrance=no on node 6 is not an entrance).
+    shop = frame.loc["osm:w100"]
+    outline = shapely.from_wkt(shop["outline_wkt"])
+    assert outline.geom_type == "Polygon"
+    assert outline.contains(shop.geometry)
+    assert outline.area == pytest.approx(137.0 * 55.6, rel=0.02)  # 0.002° × 0.0005° at 52° N
+    doors = shapely.from_wkt(shop["entrances_wkt"])
+    assert doors.geom_type == "MultiPoint"
+    assert len(doors.geoms) == 1
+    assert shapely.distance(doors.geoms[0], outline.boundary) < 0.01  # on the outline
+    # The park: an outline, no entrances.
+    assert shapely.from_wkt(frame.loc["osm:w101", "outline_wkt"]).geom_type == "Polygon"
+    assert pd.isna(frame.loc["osm:w101", "entrances_wkt"])
+    # Two platforms of one stop area are one group; a stop elsewhere is not in it.
+    assert frame.loc["osm:n20", "group_id"] == frame.loc["osm:n21", "group_id"] == "osm:r700"
+    assert pd.isna(frame.loc["osm:n22", "group_id"])
+    assert pd.isna(frame.loc["osm:n20", "outline_wkt"])

@@ -201,3 +201,24 @@ def test_osm_export_columns_are_classified_with_the_tag_table(tmp_path: Path) ->
     codes = {w.code: w.count for w in res.warnings}
     assert codes["osm_tags_classified"] == 3
     assert codes["osm_tags_unclassified"] == 1
+
+
+def test_a_facility_listed_twice_is_merged_with_a_counted_warning(tmp_path: Path) -> None:
+    path = tmp_path / "winkels.csv"
+    path.write_text(
+        "id;naam;categorie;x;y\n"
+        "1;Albert Heijn Mekelweg;supermarkt;85300;446200\n"
+        "2;albert heijn  mekelweg;supermarkt;85300.2;446200.1\n"
+        "3;Albert Heijn Mekelweg;supermarkt;85300;446200\n"
+        "4;Albert Heijn Mekelweg;supermarkt;86300;446200\n"  # another branch, 1 km away
+        "5;Albert Heijn Mekelweg;apotheek;85300;446200\n",  # another category
+        encoding="utf-8",
+    )
+    res = read_facility_list(path)
+    frame = res.frame
+    assert len(frame) == 3
+    assert {w.code: w.count for w in res.warnings}["duplicate_facility"] == 2
+    assert res.meta["duplicates_merged"] == 2
+    kept = frame.set_index("facility_id")
+    assert kept.loc["winkels:1", "merged_ids"] == "winkels:2, winkels:3"
+    assert pd.isna(kept.loc["winkels:4", "merged_ids"])

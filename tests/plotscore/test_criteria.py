@@ -301,3 +301,20 @@ def test_with_party_weights_adds_a_party() -> None:
     p = with_party_weights(profile_from_toml(GOOD), "huurders", {"huisarts": 5})
     assert p.party_weights("huurders") == (52.0, 5.0)
     assert isinstance(p, Profile)
+
+
+def test_transit_threshold_is_a_profile_value_with_its_source() -> None:
+    from plotscore.criteria import MethodPreference, load_profile, min_departures
+
+    for name, n in (("geclusterd", 2.0), ("zorggeschikt", 2.0), ("nultreden", 1.0)):
+        p = load_profile(name)
+        assert min_departures(p) == {"ov_halte": n}
+        ov = p.criterion("ov_halte")
+        assert "vertrek" in ov.source  # the source names the threshold
+        assert ov.method is MethodPreference.AUTO
+        assert ov.method == "auto"
+        assert profile_from_toml(profile_to_toml(p)) == p
+    with pytest.raises(ProfileError, match="min_departures_per_hour"):
+        profile_from_toml(
+            GOOD.replace('category = "huisarts"', 'category = "huisarts"\nmin_departures_per_hour = -1')
+        )

@@ -112,7 +112,8 @@ def test_departures_and_raster_texts() -> None:
         out[0]
         == "OV-halte 250 m lopen (5 min, 6 vertrekken/uur, norm 300 m) ✓ · Geluid 52,5 dB (norm ≤ 55 dB) ✓"
     )
-    assert out[1] == "OV-halte 250 m lopen (5 min, norm 300 m) ✓ · Geluid onbekend ✗"
+    # A transit criterion says when the departures are unknown (no timetable loaded).
+    assert out[1] == "OV-halte 250 m lopen (5 min, vertrekken onbekend, norm 300 m) ✓ · Geluid onbekend ✗"
 
 
 def test_explain_criterion_for_the_detail_panel() -> None:
@@ -126,6 +127,8 @@ def test_explain_criterion_for_the_detail_panel() -> None:
             "met": True,
             "subscore": 100.0,
             "weight": 52.0,
+            "has_data": True,
+            "uncertain": False,
         },
         {
             "criterion_id": "huisarts",
@@ -135,6 +138,8 @@ def test_explain_criterion_for_the_detail_panel() -> None:
             "met": False,
             "subscore": 0.0,
             "weight": 12.0,
+            "has_data": True,
+            "uncertain": False,
         },
     ]
     c = explain_criterion(_measures(), PROFILE, "C")
@@ -144,3 +149,62 @@ def test_explain_criterion_for_the_detail_panel() -> None:
     assert explain_criterion(_measures(), PROFILE, "B")[0]["measure"] == "geen supermarkt binnen 1 km"
     with pytest.raises(ScoringError, match="Z"):
         explain_criterion(_measures(), PROFILE, "Z")
+
+
+# --- honest texts (issue 16) -------------------------------------------------------------------
+
+STATION = Criterion(
+    "treinstation", "Treinstation", "distance", 2.0, "treinstation", Decay("linear", 1000.0, 2000.0)
+)
+
+
+def test_a_rounded_distance_never_contradicts_its_mark() -> None:
+    d = [1000.0, 1004.0, 1045.0, 1000.3, 999.6, 1060.0, 400.4]
+    m = pd.DataFrame({dist_col("treinstation"): d, ONTSLOTEN: True})
+    profile = Profile("t", "Test", "geclusterd", (STATION,))
+    out = explanations(m, profile)
+    shown = [s.split(" lopen")[0].removeprefix("Treinstation ") for s in out]
+    marks = [s[-1] for s in out]
+    assert marks == ["✓", "✗", "✗", "✗", "✓", "✗", "✓"]
+    # A failing distance is never written as "1 km" next to "norm 1 km": 1,045 km is "1,05 km".
+    assert shown == ["1 km", "1,004 km", "1,05 km", "1000,3 m", "1 km", "1,1 km", "400 m"]
+    assert all("norm 1 km" in s for s in out)
+    for text, mark in zip(shown, marks, strict=True):
+        value = float(text.replace(" km", "e3").replace(" m", "").replace(",", "."))
+        assert (value <= 1000.0) == (mark == "✓")
+
+
+def test_norms_are_written_exactly() -> None:
+    odd = dataclasses.replace(STATION, decay=Decay("linear", 1050.0, 2000.0))
+    assert norm_text(odd) == "norm 1,05 km"
+
+
+def test_criteria_without_data_say_so_and_get_no_mark() -> None:
+    out = explanations(_measures(), PROFILE, absent=("huisarts",))
+    assert out["B"].endswith("Huisarts: geen gegevens over huisartsen in de geladen lagen")
+    assert "✗" not in out["B"].split(" · ")[-1]
+    rows = explain_criterion(_measures(), PROFILE, "B", absent=("huisarts",))
+    assert rows[1]["has_data"] is False
+    assert rows[1]["met"] is False
+    assert np.isnan(rows[1]["subscore"])
+
+
+def test_uncertain_distances_are_named_once_per_plot() -> None:
+    m = _measures()
+    m["uncertain_supermarkt"] = pd.array([True, False, True, False], dtype="boolean")
+    m["uncertain_huisarts"] = pd.array([True, True, False, False], dtype="boolean")
+    out = explanations(m, PROFILE)
+    assert out["A"].endswith("rand van het netwerk: afstand onzeker (supermarkt, huisarts)")
+    assert out["B"].endswith("rand van het netwerk: afstand onzeker (huisarts)")
+    assert "rand van het netwerk" not in out["C"]  # not joined: no distances to doubt
+    assert explain_criterion(m, PROFILE, "A")[0]["uncertain"] is True
+
+
+def test_transit_threshold_in_the_none_text_and_departures_shown() -> None:
+    ov = dataclasses.replace(OV, min_departures_per_hour=2.0)
+    m = pd.DataFrame(
+        {dist_col("ov_halte"): [250.0, np.nan], deph_col("ov_halte"): [6.0, np.nan], ONTSLOTEN: [True, True]}
+    )
+    out = explanations(m, Profile("t", "Test", "geclusterd", (ov,)))
+    assert out[0] == "OV-halte 250 m lopen (5 min, 6 vertrekken/uur, norm 300 m) ✓"
+    assert out[1] == "geen OV-halte met ≥ 2 vertrekken/uur binnen 800 m ✗"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import get_args
 
 import numpy as np
@@ -48,9 +47,9 @@ from plotscore.model import (
     ranks_of,
     robustness,
     scale_values,
-    score_frame,
     utilities,
 )
+from plotscore.results import score_frame
 
 KINDS: tuple[DecayKind, ...] = get_args(DecayKind)
 
@@ -304,7 +303,8 @@ def test_robustness_is_deterministic_bounded_and_sums_to_k() -> None:
     b = robustness(model, k=20, n=100, seed=7)
     np.testing.assert_array_equal(a, b)
     assert np.all((a >= 0.0) & (a <= 1.0))
-    assert a.sum() == pytest.approx(20.0)  # every draw has exactly k plots in its top-k
+    # Every draw has k plots in its top-k, more only when plots tie at the cut.
+    assert 20.0 <= a.sum() <= 20.0 + 0.05
     assert not np.array_equal(a, robustness(model, k=20, n=100, seed=8))
 
 
@@ -398,7 +398,8 @@ def test_builtin_profile_on_the_demo_data() -> None:
     assert sorted(out[RANK])[0] == 1
     assert out[EXPLANATION].str.contains("hemelsbreed").any()
     assert not out[EXPLANATION].str.contains(" lopen").any()
-    assert math.isclose(out[ROBUSTNESS].sum(), min(5, len(out)))
+    # At least 5 plots per draw; plots tied at the cut all count (the demo has such ties).
+    assert out[ROBUSTNESS].sum() >= min(5, len(out)) - 1e-9
     assert walk_min_col("supermarkt") in measures
 
 
@@ -407,3 +408,47 @@ def test_party_with_only_zero_weights_is_named() -> None:
     model = ScoreModel.from_measures(_measures(), p)
     with pytest.raises(ScoringError, match="bewoners"):
         party_scores(model, p)
+
+
+# --- criteria without data, the weights as scored, ties --------------------------------------
+
+
+def test_absent_criteria_are_left_out_and_the_rest_renormalised() -> None:
+    from plotscore.model import consensus_weights, effective_weights
+
+    np.testing.assert_allclose(effective_weights([52, 12, 36], [True, False, True]), [52 / 88, 0, 36 / 88])
+    with pytest.raises(ScoringError):
+        effective_weights([0, 5], [True, False])
+    u = np.array([[1.0, 0.0], [0.0, 0.0], [0.5, 1.0]], dtype=np.float32)
+    model = ScoreModel(u, ["a", "b", "c"], [50, 25, 25], absent=("b",))
+    assert model.absent == ("b",)
+    # b (no data) weighs nothing: scores are (50·1 + 25·0.5)/75 and (25·1)/75, × 100.
+    np.testing.assert_allclose(model.scores(), [100 * 62.5 / 75, 100 * 25 / 75], rtol=1e-6)
+    # Setting a weight on b later does not bring it back.
+    model.set_weights([50, 1000, 25])
+    np.testing.assert_allclose(model.weights, [50 / 75, 0, 25 / 75])
+    profile = _profile(_dist("a", 50, 400, 1000), _dist("b", 25, 400, 1000), _dist("c", 25, 400, 1000))
+    profile = Profile(
+        profile.id,
+        profile.label,
+        profile.housing_category,
+        profile.criteria,
+        parties={"x": {"a": 10, "b": 90, "c": 0}, "y": {"a": 0, "b": 0, "c": 10}},
+    )
+    w = consensus_weights(profile, model.present)
+    np.testing.assert_allclose(w, [0.5, 0.0, 0.5])  # mean of x's (1, 0, 0) and y's (0, 0, 1)
+    # The consensus column is exactly the mean of the party scores.
+    out = party_scores(model, profile)
+    np.testing.assert_allclose(out[CONSENSUS], (out["score_party_x"] + out["score_party_y"]) / 2, rtol=1e-6)
+    np.testing.assert_allclose(out[CONSENSUS], model.scores(w), rtol=1e-6)
+
+
+def test_plots_tied_at_the_cut_get_equal_rank_and_robustness() -> None:
+    u = np.array([[0.9, 0.7, 0.7, 0.7, 0.7, 0.1], [0.2, 0.5, 0.5, 0.5, 0.5, 0.0]], dtype=np.float32)
+    model = ScoreModel(u, ["a", "b"], [1.0, 1.0])
+    r = robustness(model, k=3, n=50, seed=1)
+    # Four equal plots at the cut: all in, the same robustness; the worst one never.
+    assert r[1] == r[2] == r[3] == r[4] == 1.0
+    assert r[5] == 0.0
+    ranks = ranks_of(model.scores())
+    assert ranks[1] == ranks[2] == ranks[3] == ranks[4]

@@ -99,9 +99,11 @@ def test_import_demo_layers(imported: Path) -> None:
         assert {ls.checksum for ls in layers} == {digest}
         assert all(ls.original_path == str(DEMO.resolve()) for ls in layers)
         facilities = store.layers("facilities")[0]
-        assert facilities.feature_count == 76
+        assert facilities.feature_count == 110
         frame = store.read_layer(facilities.table_name)
-        assert len(frame) == 76
+        assert len(frame) == 110
+        # The area facilities keep their outline through the project store (issue 16).
+        assert frame["outline_wkt"].notna().sum() >= 3
         assert frame.crs.to_epsg() == 28992
         plots = plots_frame(store)
         assert len(plots) == 58
