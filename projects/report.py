@@ -31,7 +31,7 @@ from plotscore.network import WalkGraph, build_walk_graph
 from plotscore.progress import Progress, report
 from projects.errors import InputsError
 from projects.ledger import ledger_summary_lines
-from projects.views import AnnexRow, ProjectInfo, ReservedView, ScoreView, project_ledger, reserved_view
+from projects.views import AnnexRow, ProjectInfo, ReservedView, ScoreView, reserved_view
 from resources import resource
 
 if TYPE_CHECKING:
@@ -101,8 +101,9 @@ def method_note(views: list[ScoreView]) -> str:
     )
     return (
         f"Methode: afstanden zijn {how}, omgerekend naar looptijd met {pace_text} (tempo van het profiel). "
-        "De normen zijn voorinstellingen die de gemeente kan aanpassen; capaciteit is indicatief "
-        "(oppervlakte × dichtheid)."
+        "De normen zijn voorinstellingen die de gemeente kan aanpassen. Capaciteit is het aantal woningen "
+        "dat bij de reservering is opgegeven; de schatting van de tool (bestemmingsplan, of oppervlakte × "
+        "dichtheid) staat er apart naast."
     )
 
 
@@ -176,7 +177,7 @@ def map_report(
         facilities=_layer(store, "facilities") if layers else None,
         network=_layer(store, "network_source") if layers else None,
         sources=sources(info, view),
-        ledger=ledger_summary_lines(project_ledger(store)),
+        ledger=ledger_summary_lines(view.ledger),
         method_note=method_note(used),
     )
 
@@ -289,20 +290,23 @@ def _facts(row: AnnexRow, view: ScoreView | None) -> list[tuple[str, str]]:
         srow = view.row(row.plot_id)
         rank = int(srow["view_rank"]) if srow is not None else None
         score = f"{row.score:.0f} van 100, rang {rank or '–'} ({row.score_label})"
-    capacity = f"{row.capacity or '–'} woningen (opgegeven bij de reservering)"
     facts = [
         ("Kavel", row.title),
         ("Adres / perceel", row.place or "–"),
         ("Oppervlakte", area),
         ("Categorie", row.category),
-        ("Capaciteit", capacity),
+        ("Capaciteit (opgegeven)", f"{row.capacity or '–'} woningen"),
+        ("Schatting van de tool", row.capacity_estimate or "geen (geen oppervlakte of plan)"),
     ]
-    if row.capacity_estimate:
-        facts.append(("Schatting van de tool", row.capacity_estimate))
+    if row.capacity_warning:
+        facts.append(("Let op (capaciteit)", row.capacity_warning))
+    if row.profile_warning:
+        facts.append(("Let op (woonvorm)", row.profile_warning))
     facts += [
         ("Status", row.status),
         ("Jaren", row.years or "–"),
         ("Partners", row.partners or "–"),
+        ("Drieslag", row.drieslag.lights if row.drieslag is not None else "–"),
         ("Grondeigenaar", row.land_owner or "–"),
         ("Bestemming", row.zoning or "–"),
         ("Score", score),
