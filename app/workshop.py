@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import CONSENSUS, ProjectController, user_message
+from app.panels.ledger_panel import LedgerBar, drieslag_text, ledger_bars
 from plotscore.criteria import party_label
 from projects.errors import ProjectError
 from projects.workshops import add_comment, list_comments, log_decision, workshop_minutes
@@ -67,32 +68,46 @@ def plot_ids(controller: ProjectController) -> list[str]:
 
 
 class LedgerBars(QWidget):
-    """The bod per category and period as horizontal bars: target outline, zeker, in beeld."""
+    """The bod per category and period as horizontal bars: target outline, zeker, in beeld.
+
+    The rows, ranges and gap words are the Bod panel's (:func:`app.panels.ledger_panel.ledger_bars`,
+    from the one ledger): solid up to the minimum, lighter up to the maximum, so the room sees
+    "tekort 0–20" where the laptop does, never a gap computed from one end of the range.
+    """
 
     def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.setObjectName("workshopLedger")
-        self.rows: list[tuple[str, int, int, int]] = []  # label, target, zeker, in beeld
+        self.bars: list[LedgerBar] = []
+        self.drieslag = ""
         controller.state_changed.connect(self.reload)
         self.reload()
 
+    @property
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(title, numbers, gap words) per bar: what the window writes."""
+        return [(b.title, self._numbers(b), b.gap_words) for b in self.bars]
+
+    def _numbers(self, bar: LedgerBar) -> str:
+        parts = [] if bar.target is None else [self.tr("opgave {0}").format(bar.target)]
+        parts.append(self.tr("zeker {0}").format(_range(*bar.zeker)))
+        parts.append(self.tr("in beeld {0}").format(_range(*bar.in_beeld)))
+        return " · ".join(parts)
+
     def reload(self) -> None:
-        ledger = self.controller.state.ledger if self.controller.state else pd.DataFrame()
-        rows: list[tuple[str, int, int, int]] = []
-        if not ledger.empty and "target" in ledger.columns:
-            for r in ledger.to_dict("records"):
-                if pd.isna(r["target"]):
-                    continue
-                wijk = r["wijk"]
-                label = f"{r['category']} {r['period']}" + (f" ({wijk})" if not pd.isna(wijk) else "")
-                rows.append((label, int(r["target"]), int(r["zeker_max"] or 0), int(r["in_beeld_max"] or 0)))
-        self.rows = rows
+        book = self.controller.state.ledger if self.controller.state else None
+        self.bars = ledger_bars(book)
+        self.drieslag = drieslag_text(book)
         self.updateGeometry()
         self.update()
 
+    def _row_height(self) -> int:
+        return self.fontMetrics().height() * 3
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(420, max(1, len(self.rows)) * self.fontMetrics().height() * 2 + 16)
+        extra = self.fontMetrics().height() * 2 if self.drieslag else 0
+        return QSize(420, max(1, len(self.bars)) * self._row_height() + 16 + extra)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return self.sizeHint()
@@ -103,33 +118,70 @@ class LedgerBars(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = self.fontMetrics()
         line = fm.height()
-        if not self.rows:
+        text_colour = self.palette().windowText().color()
+        if not self.bars:
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Nog geen opgave ingevoerd"))
             return
-        scale_max = max(max(t, b) for _l, t, _z, b in self.rows) or 1
-        label_w = max(fm.horizontalAdvance(r[0]) for r in self.rows) + 12
-        gap_w = fm.horizontalAdvance("tekort 9999") + 12
+        scale_max = max(max(b.target or 0, b.in_beeld[0], b.in_beeld[1]) for b in self.bars) or 1
+        label_w = min(max(fm.horizontalAdvance(b.title) for b in self.bars) + 12, self.width() * 0.4)
+        gap_w = max(fm.horizontalAdvance(b.gap_words) for b in self.bars) + 12
         bar_w = max(40.0, self.width() - label_w - gap_w - 8)
-        for i, (label, target, zeker, in_beeld) in enumerate(self.rows):
-            y = 8 + i * line * 2
-            painter.setPen(self.palette().windowText().color())
-            painter.drawText(QRectF(0, y, label_w, line * 1.5), Qt.AlignmentFlag.AlignVCenter, label)
-            x0 = float(label_w)
-            painter.fillRect(
-                QRectF(x0, y + 2, bar_w * in_beeld / scale_max, line * 1.5 - 4), QColor(style["in_beeld"])
-            )
-            painter.fillRect(
-                QRectF(x0, y + 2, bar_w * zeker / scale_max, line * 1.5 - 4), QColor(style["zeker"])
-            )
-            painter.setPen(QPen(QColor(style["target"]), 3))
-            painter.drawRect(QRectF(x0, y, bar_w * target / scale_max, line * 1.5))
-            gap = target - in_beeld
-            text = self.tr("tekort {n}").format(n=gap) if gap > 0 else self.tr("ruim {n}").format(n=-gap)
-            painter.setPen(QColor(style["shortage"] if gap > 0 else style["surplus"]))
+        small = QFont(self.font())
+        small.setPointSizeF(self.font().pointSizeF() * 0.75)
+        light = QColor(style["in_beeld"])
+        pale_zeker = QColor(style["zeker"])
+        pale_zeker.setAlpha(110)
+        for i, bar in enumerate(self.bars):
+            y = 8 + i * self._row_height()
+            painter.setFont(self.font())
+            painter.setPen(text_colour)
             painter.drawText(
-                QRectF(x0 + bar_w + 8, y, gap_w, line * 1.5), Qt.AlignmentFlag.AlignVCenter, text
+                QRectF(0, y, label_w, line * 1.5),
+                Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(bar.title, Qt.TextElideMode.ElideRight, int(label_w - 6)),
+            )
+            x0 = float(label_w)
+
+            def width(homes: int) -> float:
+                return bar_w * homes / scale_max
+
+            top, height = y + 2, line * 1.5 - 4
+            # in beeld: solid to its minimum, hatched to its maximum; zeker likewise on top of it.
+            painter.fillRect(
+                QRectF(x0, top, width(bar.in_beeld[1]), height), QBrush(light, Qt.BrushStyle.BDiagPattern)
+            )
+            painter.fillRect(QRectF(x0, top, width(bar.in_beeld[0]), height), light)
+            painter.fillRect(QRectF(x0, top, width(bar.zeker[1]), height), pale_zeker)
+            painter.fillRect(QRectF(x0, top, width(bar.zeker[0]), height), QColor(style["zeker"]))
+            if bar.target:
+                painter.setPen(QPen(QColor(style["target"]), 3))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(QRectF(x0, y, width(bar.target), line * 1.5))
+            if bar.gap_words:
+                painter.setPen(QColor(style["shortage"] if bar.shortage else style["surplus"]))
+                painter.drawText(
+                    QRectF(x0 + bar_w + 8, y, gap_w, line * 1.5), Qt.AlignmentFlag.AlignVCenter, bar.gap_words
+                )
+            painter.setFont(small)
+            painter.setPen(text_colour)
+            painter.drawText(
+                QRectF(x0, y + line * 1.5, bar_w + gap_w, line * 1.2),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self._numbers(bar),
+            )
+        if self.drieslag:
+            painter.setFont(self.font())
+            painter.setPen(text_colour)
+            y = 8 + len(self.bars) * self._row_height()
+            painter.drawText(
+                QRectF(0, y, self.width(), line * 1.5), Qt.AlignmentFlag.AlignVCenter, self.drieslag
             )
         painter.end()
+
+
+def _range(lo: int, hi: int) -> str:
+    a, b = sorted((lo, hi))
+    return f"{a}" if a == b else f"{a}–{b}"
 
 
 class WorkshopWindow(QWidget):
@@ -347,7 +399,9 @@ class WorkshopWindow(QWidget):
         if plot_id is None or self.controller.store is None:
             self.selected_label.setText(self.tr("Klik een kavel aan op de kaart of in de lijst"))
             return
-        self.selected_label.setText(self.tr("Kavel {plot}").format(plot=plot_id))
+        self.selected_label.setText(
+            "\n".join([self.tr("Kavel {plot}").format(plot=plot_id), *self.drieslag_lines(plot_id)])
+        )
         colours = workshop_style()["votes"]
         try:
             comments = list_comments(self.controller.store, plot_id=plot_id)
@@ -361,6 +415,20 @@ class WorkshopWindow(QWidget):
                 QColor(colours["plus" if c.vote > 0 else "minus" if c.vote < 0 else "neutral"])
             )
             self.comments_list.addItem(item)
+
+    def drieslag_lines(self, plot_id: str) -> list[str]:
+        """ "geclusterd: corporatie/belegger ✓ · zorgorganisatie ✗ · bewoners/initiatief ✓" per reservation."""
+        state = self.controller.state
+        if state is None or state.reservations.empty:
+            return []
+        live = state.live_reservations
+        mine = live[(live["plot_id"].astype("string") == plot_id).to_numpy(dtype=bool)]
+        lines = []
+        for fid, category in zip(mine["fid"], mine["category"], strict=True):
+            d = state.ledger.drieslagen.get(int(fid))
+            if d is not None:
+                lines.append(self.tr("{0}: drieslag {1}").format(category, d.lights))
+        return lines
 
     def current_vote(self) -> int:
         checked = self.vote_group.checkedButton()

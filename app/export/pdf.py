@@ -583,23 +583,31 @@ def _map_page(pdf: _Pdf, data: MapReport, style: MapStyle, landscape: bool) -> N
 # --- the annex table ---------------------------------------------------------------------------
 
 _ANNEX_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("nr", 0.035),
-    ("kavel", 0.07),
-    ("naam", 0.165),
-    ("adres / perceel", 0.12),
-    ("m²", 0.05),
-    ("categorie", 0.085),
-    ("capaciteit", 0.065),
-    ("status", 0.1),
-    ("partners", 0.16),
-    ("jaren", 0.07),
-    ("score", 0.075),
+    ("nr", 0.03),
+    ("kavel", 0.065),
+    ("naam", 0.14),
+    ("adres / perceel", 0.105),
+    ("m²", 0.045),
+    ("categorie", 0.08),
+    ("opgegeven", 0.065),
+    ("schatting", 0.06),
+    ("status", 0.09),
+    ("partners", 0.13),
+    ("corp · zorg · bew", 0.085),
+    ("jaren", 0.06),
+    ("score", 0.045),
 )
 
 
 def _annex_cells(row: AnnexRow) -> list[str]:
+    """One annex row: the capacity as entered (⚠ when above the tool's estimate or the plan's
+    maximum), the tool's estimate, and the drieslag as ✓/✗ under its three headers."""
     area = _thousands(row.area_m2) if row.area_m2 is not None else "–"
     score = "–" if row.score is None else f"{row.score:.1f}".replace(".", ",")
+    given = row.capacity or "–"
+    if row.capacity_warning:
+        given += " ⚠"
+    drieslag = " · ".join("✓" if lit else "✗" for _step, lit in row.drieslag.steps) if row.drieslag else "–"
     return [
         str(row.nr),
         row.plot_id,
@@ -607,9 +615,11 @@ def _annex_cells(row: AnnexRow) -> list[str]:
         row.place or "–",
         area,
         row.category,
-        row.capacity or "–",
+        given,
+        row.estimate or "–",
         row.status,
         row.partners or "–",
+        drieslag,
         row.years or "–",
         score,
     ]
