@@ -334,7 +334,7 @@ def _format_reservation_line(r: dict[str, Any]) -> str:
         )
     partners = f", partners: {r['partners_text']}" if r.get("partners_text") else ""
     return (
-        f"reservering {r['fid']}: kavel {r['plot_id']}, {r['category']}, {cap} woningen, "
+        f"reservering {r['fid']}: kavel {r['plot_id']}, {r['category']}, {cap} woningen (opgegeven), "
         f"{r['status']}{years}{partners} (versie {r['version']})"
     )
 

@@ -35,11 +35,13 @@ __all__ = [
     "kept_buildings",
     "norm_shares",
     "plot_fit",
+    "project_layer",
     "reservation_check",
 ]
 
 
-def _layer(store: ProjectStore, kind: str) -> gpd.GeoDataFrame | None:
+def project_layer(store: ProjectStore, kind: str) -> gpd.GeoDataFrame | None:
+    """Every imported layer of ``kind`` as one frame (None when the project has none)."""
     frames = [store.read_layer(ls.table_name) for ls in store.layers(kind)]
     frames = [f for f in frames if len(f)]
     if not frames:
@@ -173,13 +175,13 @@ def reservation_check(
     frame = plots if plots is not None else plots_frame(store)
     frame = frame.loc[frame["plot_id"].astype("string") == plot_id]
     if zoning is None:
-        zoning = _layer(store, "zoning")
+        zoning = project_layer(store, "zoning")
     if (
         buildings is None
         and "keep_buildings" in frame.columns
         and frame["keep_buildings"].fillna(False).any()
     ):
-        buildings = _layer(store, "buildings")
+        buildings = project_layer(store, "buildings")
     estimates = (
         capacity_estimates(frame, [category], zoning=zoning, buildings=buildings) if len(frame) else {}
     )

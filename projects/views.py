@@ -24,7 +24,7 @@ from plotscore.criteria import Profile, list_profiles, load_profile
 from plotscore.distance import reach_lines
 from plotscore.explain import FAIL_MARK, OK_MARK, CriterionDetail, explain_criterion, format_number
 from plotscore.model import ranks_of, score_classes
-from projects.capacity import NormsRun, capacity_estimates, plot_fit
+from projects.capacity import NormsRun, capacity_estimates, plot_fit, project_layer
 from projects.errors import InputsError, ProjectError
 from projects.ledger import (
     Drieslag,
@@ -708,16 +708,6 @@ def _partner_roles(store: ProjectStore) -> dict[int, list[str]]:
     return out
 
 
-def _layer_frame(store: ProjectStore, kind: str) -> gpd.GeoDataFrame | None:
-    frames = [store.read_layer(ls.table_name) for ls in store.layers(kind)]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return None
-    if len(frames) == 1:
-        return frames[0]
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
-
-
 UNSET: Any = object()  # "read it from the project" (None means: the project has no such layer)
 _UNSET = UNSET
 
@@ -787,11 +777,11 @@ def ledger_context(
     rules = ledger_rules()
     info_categories = list(project_info_categories(store))
     cats = list(dict.fromkeys([*info_categories, *rules.profile_order, *categories]))
-    hoods = _layer_frame(store, "neighbourhoods") if neighbourhoods is _UNSET else neighbourhoods
-    zoning_frame = _layer_frame(store, "zoning") if zoning is _UNSET else zoning
+    hoods = project_layer(store, "neighbourhoods") if neighbourhoods is _UNSET else neighbourhoods
+    zoning_frame = project_layer(store, "zoning") if zoning is _UNSET else zoning
     keeps = "keep_buildings" in subset.columns and bool(subset["keep_buildings"].fillna(False).any())
     building_frame = (
-        (_layer_frame(store, "buildings") if keeps else None) if buildings is _UNSET else buildings
+        (project_layer(store, "buildings") if keeps else None) if buildings is _UNSET else buildings
     )
     estimates = (
         capacity_estimates(subset, cats, zoning=zoning_frame, buildings=building_frame) if len(subset) else {}
