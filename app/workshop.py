@@ -15,7 +15,17 @@ from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -102,80 +112,86 @@ class LedgerBars(QWidget):
         self.updateGeometry()
         self.update()
 
-    def _row_height(self) -> int:
-        return self.fontMetrics().height() * 3
+    def _small(self) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(self.font().pointSizeF() * 0.65)
+        return small
+
+    def _heights(self) -> tuple[float, float, float]:
+        """(title line, bar-and-numbers line, drieslag line) in pixels."""
+        small = QFontMetricsF(self._small()).height()
+        return self.fontMetrics().height() * 1.3, small * 1.35, small * 1.4 if self.drieslag else 0.0
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        extra = self.fontMetrics().height() * 2 if self.drieslag else 0
-        return QSize(420, max(1, len(self.bars)) * self._row_height() + 16 + extra)
+        title, bar, drieslag = self._heights()
+        return QSize(420, round(max(1, len(self.bars)) * (title + bar) + drieslag + 6))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return self.sizeHint()
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """Per row: the title and the gap in words on one line; below it the bar (solid to the
+        minimum, lighter to the maximum, the opgave as a frame) with its numbers beside it."""
         style = workshop_style()["ledger"]
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = self.fontMetrics()
-        line = fm.height()
         text_colour = self.palette().windowText().color()
         if not self.bars:
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Nog geen opgave ingevoerd"))
             return
+        small = self._small()
+        small_fm = QFontMetricsF(small)
+        title_h, bar_h, drieslag_h = self._heights()
+        width = float(self.width())
         scale_max = max(max(b.target or 0, b.in_beeld[0], b.in_beeld[1]) for b in self.bars) or 1
-        label_w = min(max(fm.horizontalAdvance(b.title) for b in self.bars) + 12, self.width() * 0.4)
-        gap_w = max(fm.horizontalAdvance(b.gap_words) for b in self.bars) + 12
-        bar_w = max(40.0, self.width() - label_w - gap_w - 8)
-        small = QFont(self.font())
-        small.setPointSizeF(self.font().pointSizeF() * 0.75)
+        numbers_w = max(small_fm.horizontalAdvance(self._numbers(b)) for b in self.bars) + 12
+        bar_w = max(60.0, width - numbers_w)
         light = QColor(style["in_beeld"])
         pale_zeker = QColor(style["zeker"])
         pale_zeker.setAlpha(110)
         for i, bar in enumerate(self.bars):
-            y = 8 + i * self._row_height()
+            y = 3 + i * (title_h + bar_h)
+            gap_w = fm.horizontalAdvance(bar.gap_words) + 10 if bar.gap_words else 0
             painter.setFont(self.font())
             painter.setPen(text_colour)
-            painter.drawText(
-                QRectF(0, y, label_w, line * 1.5),
-                Qt.AlignmentFlag.AlignVCenter,
-                fm.elidedText(bar.title, Qt.TextElideMode.ElideRight, int(label_w - 6)),
-            )
-            x0 = float(label_w)
-
-            def width(homes: int) -> float:
-                return bar_w * homes / scale_max
-
-            top, height = y + 2, line * 1.5 - 4
-            # in beeld: solid to its minimum, hatched to its maximum; zeker likewise on top of it.
-            painter.fillRect(
-                QRectF(x0, top, width(bar.in_beeld[1]), height), QBrush(light, Qt.BrushStyle.BDiagPattern)
-            )
-            painter.fillRect(QRectF(x0, top, width(bar.in_beeld[0]), height), light)
-            painter.fillRect(QRectF(x0, top, width(bar.zeker[1]), height), pale_zeker)
-            painter.fillRect(QRectF(x0, top, width(bar.zeker[0]), height), QColor(style["zeker"]))
-            if bar.target:
-                painter.setPen(QPen(QColor(style["target"]), 3))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRect(QRectF(x0, y, width(bar.target), line * 1.5))
+            title = fm.elidedText(bar.title, Qt.TextElideMode.ElideRight, int(width - gap_w))
+            painter.drawText(QRectF(0, y, width - gap_w, title_h), Qt.AlignmentFlag.AlignVCenter, title)
             if bar.gap_words:
                 painter.setPen(QColor(style["shortage"] if bar.shortage else style["surplus"]))
                 painter.drawText(
-                    QRectF(x0 + bar_w + 8, y, gap_w, line * 1.5), Qt.AlignmentFlag.AlignVCenter, bar.gap_words
+                    QRectF(width - gap_w, y, gap_w, title_h),
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                    bar.gap_words,
                 )
+
+            def length(homes: int) -> float:
+                return (bar_w - 8) * homes / scale_max
+
+            top, height = y + title_h + bar_h * 0.12, bar_h * 0.7
+            painter.fillRect(
+                QRectF(2, top, length(bar.in_beeld[1]), height), QBrush(light, Qt.BrushStyle.BDiagPattern)
+            )
+            painter.fillRect(QRectF(2, top, length(bar.in_beeld[0]), height), light)
+            painter.fillRect(QRectF(2, top, length(bar.zeker[1]), height), pale_zeker)
+            painter.fillRect(QRectF(2, top, length(bar.zeker[0]), height), QColor(style["zeker"]))
+            if bar.target:
+                painter.setPen(QPen(QColor(style["target"]), 3))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(QRectF(2, top - 2, length(bar.target), height + 4))
             painter.setFont(small)
             painter.setPen(text_colour)
-            painter.drawText(
-                QRectF(x0, y + line * 1.5, bar_w + gap_w, line * 1.2),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                self._numbers(bar),
+            x = width - numbers_w + 12 if bar_w > 60.0 else bar_w + 8
+            numbers = small_fm.elidedText(
+                self._numbers(bar), Qt.TextElideMode.ElideRight, max(0.0, width - x)
             )
+            painter.drawText(QRectF(x, y + title_h, width - x, bar_h), Qt.AlignmentFlag.AlignVCenter, numbers)
         if self.drieslag:
-            painter.setFont(self.font())
+            painter.setFont(small)
             painter.setPen(text_colour)
-            y = 8 + len(self.bars) * self._row_height()
-            painter.drawText(
-                QRectF(0, y, self.width(), line * 1.5), Qt.AlignmentFlag.AlignVCenter, self.drieslag
-            )
+            y = 3 + len(self.bars) * (title_h + bar_h)
+            text = small_fm.elidedText(self.drieslag, Qt.TextElideMode.ElideRight, width)
+            painter.drawText(QRectF(0, y, width, drieslag_h), Qt.AlignmentFlag.AlignVCenter, text)
         painter.end()
 
 

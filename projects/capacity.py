@@ -123,6 +123,7 @@ class CapacityCheck:
     basis: str
     plan_max: int | None
     warnings: tuple[str, ...]
+    brief_warnings: tuple[str, ...] = ()  # the same, without repeating the estimate (a form shows it)
 
     @property
     def estimate(self) -> str:
@@ -155,6 +156,7 @@ def capacity_check(
         basis=basis,
         plan_max=plan,
         warnings=tuple(capacity_warnings(capacity_min, capacity_max, lo, hi, plan, basis or None)),
+        brief_warnings=tuple(capacity_warnings(capacity_min, capacity_max, lo, hi, plan, brief=True)),
     )
 
 

@@ -341,9 +341,12 @@ def capacity_warnings(
     estimate_max: int | None,
     plan_max: int | None = None,
     basis: str | None = None,
+    *,
+    brief: bool = False,
 ) -> list[str]:
     """Dutch warnings when the user's capacity ("opgegeven") exceeds the plan maximum or the
-    tool's estimate ("schatting"). Never an error: the user may know better, but it shows."""
+    tool's estimate ("schatting"). Never an error: the user may know better, but it shows.
+    ``brief`` leaves out the estimate itself (for a form that shows it right above)."""
     out: list[str] = []
     given = span(capacity_min, capacity_max)
     if plan_max is not None and capacity_max > plan_max:
@@ -352,10 +355,8 @@ def capacity_warnings(
         )
     if estimate_max is not None and capacity_max > estimate_max and not (out and estimate_max == plan_max):
         how = f", {basis}" if basis else ""
-        out.append(
-            f"opgegeven {given} woningen ligt boven de schatting van de tool "
-            f"({span(estimate_min, estimate_max)} woningen{how})"
-        )
+        estimate = "" if brief else f" ({span(estimate_min, estimate_max)} woningen{how})"
+        out.append(f"opgegeven {given} woningen ligt boven de schatting van de tool{estimate}")
     return out
 
 
@@ -1193,18 +1194,21 @@ def _table(header: list[str], body: list[list[str]], left: int) -> list[str]:
 def ledger_summary_lines(book: Ledger) -> list[str]:
     """Lines for a document: one per category and period, then the drieslag count.
 
-    "geclusterd 2026-2030: opgave 70 · zeker 20–30 · in beeld 62–86 · tekort tot 8, of over tot 16".
+    "geclusterd 2026-2030: opgave 70 · zeker 20–30 · in beeld 50–70 · tekort 0–20" (homes);
+    a period without opgave ("buiten opgave", "zonder jaren") only says what is there.
     """
     lines: list[str] = []
     for _, row in book.periods.iterrows():
         target = row["target"]
-        opgave = "geen opgave" if target is pd.NA else f"opgave {int(target)}"
+        parts = [] if target is pd.NA else [f"opgave {int(target)}"]
+        parts += [
+            f"zeker {span(row['zeker_min'], row['zeker_max'])}",
+            f"in beeld {span(row['in_beeld_min'], row['in_beeld_max'])}",
+        ]
         gap = gap_words(row["gap_min"], row["gap_max"])
-        lines.append(
-            f"{row['category']} {row['period']}: {opgave} · zeker {span(row['zeker_min'], row['zeker_max'])} · "
-            f"in beeld {span(row['in_beeld_min'], row['in_beeld_max'])} woningen"
-            + (f" · {gap}" if gap else "")
-        )
+        if gap:
+            parts.append(gap)
+        lines.append(f"{row['category']} {row['period']}: " + " · ".join(parts))
     if book.drieslag_total:
         lines.append(book.drieslag_line)
     return lines

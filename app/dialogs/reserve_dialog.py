@@ -95,7 +95,7 @@ class ReserveDialog(QDialog):
         self.capacity_warning.hide()
         self.land_owner_edit = QLineEdit(self)
         self.notes_edit = QPlainTextEdit(self)
-        self.notes_edit.setMaximumHeight(80)
+        self.notes_edit.setMaximumHeight(56)
         self.workshop_combo = QComboBox(self)
         self.workshop_combo.addItem(self.tr("(geen werksessie)"), None)
         for w in info.workshops if info else ():
@@ -109,7 +109,8 @@ class ReserveDialog(QDialog):
         self.partners_table.setHorizontalHeaderLabels([self.tr("Partner"), self.tr("Soort")])
         self.partners_table.horizontalHeader().setStretchLastSection(True)
         self.partners_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.partners_table.setMinimumHeight(110)
+        self.partners_table.setMinimumHeight(88)
+        self.partners_table.setMaximumHeight(120)  # room for three partners; the drieslag needs three
         self.add_partner_button = QPushButton(self.tr("Partner toevoegen"), self)
         self.remove_partner_button = QPushButton(self.tr("Partner verwijderen"), self)
         self.add_partner_button.clicked.connect(lambda: self.add_partner_row())
@@ -153,6 +154,7 @@ class ReserveDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        self.setMinimumWidth(540)  # the estimate's basis and a warning wrap in two or three lines
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -180,11 +182,15 @@ class ReserveDialog(QDialog):
         self.estimate_label.setText(
             check.estimate or self.tr("geen schatting (geen oppervlakte, geen plan of eigen categorie)")
         )
+        was_shown = not self.capacity_warning.isHidden()
         if check.warnings:
-            self.capacity_warning.setText("⚠ " + "\n⚠ ".join(check.warnings))
+            self.capacity_warning.setText("⚠ " + "\n⚠ ".join(check.brief_warnings))
+            self.capacity_warning.setToolTip("\n".join(check.warnings))
             self.capacity_warning.show()
         else:
             self.capacity_warning.hide()
+        if was_shown != (not self.capacity_warning.isHidden()):
+            self.adjustSize()  # make room for the warning (or give it back), never overlap
 
     # -- partners ------------------------------------------------------------------------------
 

@@ -592,8 +592,8 @@ _ANNEX_COLUMNS: tuple[tuple[str, float], ...] = (
     ("opgegeven", 0.065),
     ("schatting", 0.06),
     ("status", 0.09),
-    ("partners", 0.13),
-    ("corp · zorg · bew", 0.085),
+    ("partners", 0.115),
+    ("corp · zorg · bew", 0.1),
     ("jaren", 0.06),
     ("score", 0.045),
 )

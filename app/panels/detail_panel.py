@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -175,19 +176,23 @@ class PlotDetailPanel(Panel):
         scroll.setWidget(inner)
 
         # Historie: the audit log of the selected plot, its reservations and comments.
-        self.history_table = QTableWidget(0, 4, self)
+        # Two columns so a narrow dock still shows everything: when and who; what, old → new.
+        self.history_table = QTableWidget(0, 2, self)
         self.history_table.setObjectName("historyTable")
-        self.history_table.setHorizontalHeaderLabels(
-            [self.tr("Wanneer"), self.tr("Wie"), self.tr("Wat"), self.tr("Oud → nieuw")]
-        )
+        self.history_table.setHorizontalHeaderLabels([self.tr("Wanneer, wie"), self.tr("Wat (oud → nieuw)")])
         self.history_table.verticalHeader().hide()
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_table.setWordWrap(True)
+        self.history_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         history_header = self.history_table.horizontalHeader()
-        history_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        history_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        history_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        history_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        history_header.sectionResized.connect(lambda *_: self.history_table.resizeRowsToContents())
+        self._history_entries: list[HistoryEntry] = []
         self.history_hint = QLabel(self)
         self.history_hint.setWordWrap(True)
+        # The table's own size hint must not make the dock taller than the explanation needs.
+        self.history_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         history_page = QWidget(self)
         history_layout = QVBoxLayout(history_page)
         history_layout.addWidget(self.history_hint)
@@ -434,7 +439,8 @@ class PlotDetailPanel(Panel):
             given = _span(_value(r, "capacity_min"), _value(r, "capacity_max"))
             parts = [f"{_text(r, 'category')}: {self.tr('opgegeven {0} woningen').format(given)}"]
             if about["estimate"]:
-                parts.append(self.tr("schatting {0}").format(about["estimate"]))
+                # The range here; its basis is under Capaciteit and in the warning below when it exceeds.
+                parts.append(self.tr("schatting {0}").format(about["estimate"].split(" (")[0]))
             parts.append(_text(r, "status"))
             years = _span(_value(r, "year_start"), _value(r, "year_end"))
             if years != "–":
@@ -488,6 +494,7 @@ class PlotDetailPanel(Panel):
         self._history_for = self.plot_id or ""
         table = self.history_table
         table.setRowCount(0)
+        self._history_entries = []
         store = self.controller.store
         if store is None or self.plot_id is None:
             self.history_hint.setText(self.tr("Kies een locatie om haar historie te zien."))
@@ -507,26 +514,24 @@ class PlotDetailPanel(Panel):
         self._fill_history(entries)
 
     def _fill_history(self, entries: list[HistoryEntry]) -> None:
+        self._history_entries = list(entries)
         table = self.history_table
         table.setRowCount(len(entries))
+        bold = QFont(table.font())
+        bold.setBold(True)
         for i, e in enumerate(entries):
-            for c, text in enumerate((e.when, e.who, e.what, "\n".join(e.change_lines()))):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                table.setItem(i, c, item)
+            when = QTableWidgetItem(f"{e.when}\n{e.who}")
+            what = QTableWidgetItem("\n".join([e.what, *(f"  {line}" for line in e.change_lines())]))
+            what.setToolTip(what.text())
+            when.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            what.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            table.setItem(i, 0, when)
+            table.setItem(i, 1, what)
         table.resizeRowsToContents()
 
     def history_rows(self) -> list[list[str]]:
-        """The history table as text (tests, reports)."""
-        table = self.history_table
-        rows = []
-        for r in range(table.rowCount()):
-            cells = []
-            for c in range(table.columnCount()):
-                item = table.item(r, c)
-                cells.append(item.text() if item is not None else "")
-            rows.append(cells)
-        return rows
+        """The history shown: [when, who, what, old → new lines] per entry (tests, reports)."""
+        return [[e.when, e.who, e.what, "\n".join(e.change_lines())] for e in self._history_entries]
 
     def _notes(self, row: pd.Series) -> str:
         state = self.controller.state

@@ -407,10 +407,9 @@ class LedgerPanel(Panel):
         lines = [drieslag_text(book)]
         warnings = list(book.warnings) if book is not None else []
         if warnings:
-            lines.append(self.tr("{0} waarschuwing(en):").format(len(warnings)))
-            lines.extend(f"• {w}" for w in warnings[:4])
-            if len(warnings) > 4:
-                lines.append(self.tr("… en {0} meer (bodnaarplot ledger)").format(len(warnings) - 4))
-        self.summary.setText("\n".join(line for line in lines if line))
+            # The count here (the bars keep their room); each warning in the tooltip and, per
+            # reservation, in the Locatie panel.
+            lines.append(self.tr("⚠ {0} waarschuwing(en): wijs aan voor de lijst").format(len(warnings)))
+        self.summary.setText(" · ".join(line for line in lines if line))
         self.summary.setVisible(any(lines))
         self.summary.setToolTip("\n".join(warnings))

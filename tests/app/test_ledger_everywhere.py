@@ -95,7 +95,7 @@ def test_locatie_panel_opgegeven_schatting_drieslag_and_history(qtbot, booked: P
     booked.select(["DLF-010"])
     text = panel.reservation_label.text()
     assert "geclusterd: opgegeven 20–30 woningen" in text
-    assert "schatting 7–15 woningen (oppervlakte × dichtheid" in text
+    assert "schatting 7–15 woningen · gereserveerd" in text
     assert "telt mee: 2026-2030: 12–18; 2031-2035: 8–12" in text
     assert "⚠ opgegeven 20–30 woningen ligt boven de schatting van de tool" in text
     assert "schatting" not in text.split("·")[0]  # the user's number is never called an estimate
@@ -126,8 +126,8 @@ def test_pdf_xlsx_and_cli_carry_the_same_numbers(
     assert store is not None
     pdf = write_reserved_map_pdf(store, tmp_path / "kaart.pdf")
     pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages]
-    assert "geclusterd 2026-2030: opgave 70 · zeker 12–18 · in beeld 50–70 woningen · tekort 0–20" in pages[0]
-    assert "geclusterd 2031-2035: opgave 40 · zeker 8–12 · in beeld 8–12 woningen · tekort 28–32" in pages[0]
+    assert "geclusterd 2026-2030: opgave 70 · zeker 12–18 · in beeld 50–70 · tekort 0–20" in pages[0]
+    assert "geclusterd 2031-2035: opgave 40 · zeker 8–12 · in beeld 8–12 · tekort 28–32" in pages[0]
     assert "1 van 3 reserveringen met complete drieslag" in pages[0]
     annex = " ".join(pages[1:])
     assert "20–30 ⚠ 7–15" in annex  # opgegeven, marked, beside the schatting

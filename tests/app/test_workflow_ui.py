@@ -122,8 +122,9 @@ def test_dialog_shows_the_estimate_and_warns_inline_above_it(
     dialog.max_spin.setValue(16)
     dialog.min_spin.setValue(12)
     assert not dialog.capacity_warning.isHidden()
-    assert dialog.capacity_warning.text() == (
-        "⚠ opgegeven 12–16 woningen ligt boven de schatting van de tool "
+    assert dialog.capacity_warning.text() == "⚠ opgegeven 12–16 woningen ligt boven de schatting van de tool"
+    assert dialog.capacity_warning.toolTip() == (
+        "opgegeven 12–16 woningen ligt boven de schatting van de tool "
         "(1–2 woningen, oppervlakte × dichtheid (60–120 woningen/ha, voorinstelling))"
     )
     dialog.category_combo.setCurrentText("nultreden")  # another category: its own estimate (40–100/ha)
