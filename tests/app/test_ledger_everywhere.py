@@ -70,8 +70,11 @@ def test_panel_and_presentation_window_show_the_hand_computed_ranges(
         bar = bars[key]
         assert (_span(bar.zeker), _span(bar.in_beeld), bar.gap_words) == (zeker, in_beeld, gap), key
     assert "1 van 3 reserveringen met complete drieslag" in panel.summary.text()
+    # DLF-010 above 7–15 and DLF-020 (1.990 m²: 11–23) above its estimate; the list in the tooltip.
+    assert "⚠ 2 waarschuwing(en)" in panel.summary.text()
     assert (
-        "opgegeven 20–30 woningen ligt boven de schatting van de tool (7–15 woningen" in panel.summary.text()
+        "opgegeven 20–30 woningen ligt boven de schatting van de tool (7–15 woningen"
+        in panel.summary.toolTip()
     )
 
     window = WorkshopWindow(booked, None, map_view=QWidget())
