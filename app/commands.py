@@ -56,6 +56,8 @@ class ReserveValues:
     land_owner: str | None = None
     notes: str | None = None
     workshop_id: int | None = None
+    segment: str | None = None  # "" clears
+    split: str | None = None  # "2028:40, 2031:60"; "" clears (even spread)
 
 
 class ProjectCommand(QUndoCommand):
@@ -187,6 +189,8 @@ class ReserveCommand(ProjectCommand):
             workshop_id=v.workshop_id,
             expected_version=self.expected_version,
             reservation_id=existing,
+            segment=v.segment,
+            split=v.split,
         )
         self.reservation_id = res.fid
         self.after = reservation_values(self.store, res.fid)

@@ -80,7 +80,7 @@ def run_gui(
         window.resize(1440, 900)  # the same size on every machine, for the handleiding
 
         def save(widget: QWidget) -> None:
-            if controller.is_busy:  # a scene started work (rescoring): wait for it
+            if controller.is_busy or window.map_view.building:  # a scene started work: wait for it
                 QTimer.singleShot(200, lambda: save(widget))
                 return
             app.processEvents()

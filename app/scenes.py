@@ -27,7 +27,18 @@ __all__ = ["SCENES", "play"]
 # Example reservations for the ledger scenes: (rank in the top list, category, min, max, status,
 # partners). Example values, like the demo's opgave, not a real agreement.
 _EXAMPLE_RESERVATIONS = (
-    (0, "geclusterd", 30, 40, "gereserveerd", (("Woonbron (voorbeeld)", "corporatie"),)),
+    (
+        0,
+        "geclusterd",
+        30,
+        40,
+        "gereserveerd",
+        (
+            ("Woonbron (voorbeeld)", "corporatie"),
+            ("Ipse de Bruggen (voorbeeld)", "zorgorganisatie"),
+            ("Bewonersgroep Mekelweg (voorbeeld)", "bewoners"),
+        ),
+    ),
     (1, "geclusterd", 20, 30, "voorgedragen", (("Ipse de Bruggen (voorbeeld)", "zorgorganisatie"),)),
     (2, "nultreden", 40, 60, "kansrijk", ()),
     (3, "zorggeschikt", 12, 18, "in prestatieafspraak", (("Woonbron (voorbeeld)", "corporatie"),)),
@@ -110,6 +121,28 @@ def _bod(window: MainWindow, controller: ProjectController) -> QWidget:
     return window
 
 
+def _historie(window: MainWindow, controller: ProjectController) -> QWidget:
+    """The best plot's history: reserved as voorgedragen, then moved on, in the Locatie panel."""
+    from projects.reservations import set_status
+
+    _reserve_examples(controller)
+    plot_id = _select_best(window, controller)
+    state, store = controller.state, controller.store
+    if plot_id is not None and state is not None and store is not None:
+        live = state.live_reservations
+        fids = live.loc[live["plot_id"].astype(str) == plot_id, "fid"]
+        if len(fids):
+            set_status(store, int(fids.iloc[0]), "in prestatieafspraak")
+            controller.refresh()
+    panel = window.docks["locatie"].widget()
+    tabs = getattr(panel, "tabs", None)
+    if tabs is not None:
+        tabs.setCurrentIndex(1)
+    window.resizeDocks([window.docks["locatie"]], [560], Qt.Orientation.Horizontal)
+    window.docks["bod"].hide()
+    return window
+
+
 def _werksessie(window: MainWindow, controller: ProjectController) -> QWidget:
     _reserve_examples(controller)
     window.workflow.begin_workshop(
@@ -172,6 +205,7 @@ SCENES: dict[str, tuple[str, Scene]] = {
     "consensus": ("De consensus van alle partijen", _consensus),
     "reserveren": ("Een locatie reserveren", _reserveren),
     "bod": ("Het bod na vier reserveringen", _bod),
+    "historie": ("De historie van een locatie: wie wijzigde wat, wanneer", _historie),
     "werksessie": ("Het presentatievenster voor de werksessie", _werksessie),
     "exporteren": ("Exporteren voor het volkshuisvestingsprogramma", _exporteren),
     "over": ("Over: bronnen en licenties", _over),

@@ -19,12 +19,13 @@ from plotscore.progress import Progress, report, scaled
 from projects import views
 from projects.errors import InputsError
 from projects.imports import SCORED_KINDS, project_inputs
+from projects.ledger import Ledger, compute_ledger
 from projects.plots import plots_frame
 from projects.reservations import reservations_frame
 from projects.scoring import ScoreInputs
 from projects.snapshots import live_run
 from projects.store import ProjectStore
-from projects.views import live_mask, project_info, project_ledger
+from projects.views import LedgerContext, ledger_context, live_mask, project_info, project_ledger
 
 # The layer kinds scoring reads (projects.imports.project_inputs); they are not read twice.
 _SCORED = frozenset(k.value for k in SCORED_KINDS)
@@ -41,9 +42,10 @@ class ProjectState:
     plots: gpd.GeoDataFrame  # the project's plots (ORM table), index = plot_id
     run: ScoreRun | None  # None while there are no plots or facilities
     reservations: gpd.GeoDataFrame
-    ledger: pd.DataFrame
+    ledger: Ledger
     messages: tuple[str, ...] = field(default_factory=tuple)
     inputs: ScoreInputs | None = None  # the scored layers the run was computed from
+    ledger_context: LedgerContext | None = None  # plots' wijk/buurt, estimates, runs: built once
 
     @property
     def live_reservations(self) -> gpd.GeoDataFrame:
@@ -108,7 +110,9 @@ def load_state(
             plots=inputs.plots if inputs is not None else plots_frame(store),
             run=run,
             reservations=gpd.GeoDataFrame(),  # filled by refresh_bookkeeping, read once
-            ledger=pd.DataFrame(),
+            ledger=compute_ledger(
+                [], pd.DataFrame(columns=["category", "status", "capacity_min", "capacity_max"])
+            ),
             messages=tuple(messages),
             inputs=inputs,
         ),
@@ -125,11 +129,39 @@ def rescore(
     return replace(state, run=run, plots=frame, inputs=inputs, messages=tuple(notes + score_notes))
 
 
+def _context(store: ProjectStore, state: ProjectState, info: views.ProjectInfo) -> LedgerContext:
+    """The state's ledger context, rebuilt only when plots or recorded runs changed."""
+    ctx = state.ledger_context
+    plots = state.plots
+    runs = tuple(sorted(int(s["id"]) for s in info.score_snapshots))
+    stamp = _plots_stamp(plots)
+    if ctx is not None and ctx.stamp == (stamp, runs):
+        return ctx
+    inputs = state.inputs
+    fresh = ledger_context(
+        store,
+        plots=plots,
+        zoning=inputs.zoning if inputs is not None else views.UNSET,
+        neighbourhoods=inputs.neighbourhoods if inputs is not None else views.UNSET,
+        buildings=state.layers.get("buildings", None) if "buildings" in state.layers else views.UNSET,
+    )
+    return replace(fresh, stamp=(stamp, runs))
+
+
+def _plots_stamp(plots: gpd.GeoDataFrame) -> tuple[tuple[str, int], ...]:
+    if plots.empty or "version" not in plots.columns:
+        return ()
+    return tuple(zip(plots["plot_id"].astype(str), plots["version"].fillna(0).astype(int), strict=True))
+
+
 def refresh_bookkeeping(store: ProjectStore, state: ProjectState) -> ProjectState:
     """Re-read the small things that change with every edit: info, reservations, ledger."""
+    info = project_info(store)
+    context = _context(store, state, info)
     return replace(
         state,
-        info=project_info(store),
+        info=info,
         reservations=reservations_frame(store),
-        ledger=project_ledger(store),
+        ledger=project_ledger(store, context),
+        ledger_context=context,
     )

@@ -15,7 +15,17 @@ from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -30,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import CONSENSUS, ProjectController, user_message
+from app.panels.ledger_panel import LedgerBar, drieslag_text, ledger_bars
 from plotscore.criteria import party_label
 from projects.errors import ProjectError
 from projects.workshops import add_comment, list_comments, log_decision, workshop_minutes
@@ -66,69 +77,126 @@ def plot_ids(controller: ProjectController) -> list[str]:
 
 
 class LedgerBars(QWidget):
-    """The bod per category and period as horizontal bars: target outline, zeker, in beeld."""
+    """The bod per category and period as horizontal bars: target outline, zeker, in beeld.
+
+    The rows, ranges and gap words are the Bod panel's (:func:`app.panels.ledger_panel.ledger_bars`,
+    from the one ledger): solid up to the minimum, lighter up to the maximum, so the room sees
+    "tekort 0–20" where the laptop does, never a gap computed from one end of the range.
+    """
 
     def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.setObjectName("workshopLedger")
-        self.rows: list[tuple[str, int, int, int]] = []  # label, target, zeker, in beeld
+        self.bars: list[LedgerBar] = []
+        self.drieslag = ""
         controller.state_changed.connect(self.reload)
         self.reload()
 
+    @property
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(title, numbers, gap words) per bar: what the window writes."""
+        return [(b.title, self._numbers(b), b.gap_words) for b in self.bars]
+
+    def _numbers(self, bar: LedgerBar) -> str:
+        parts = [] if bar.target is None else [self.tr("opgave {0}").format(bar.target)]
+        parts.append(self.tr("zeker {0}").format(_range(*bar.zeker)))
+        parts.append(self.tr("in beeld {0}").format(_range(*bar.in_beeld)))
+        return " · ".join(parts)
+
     def reload(self) -> None:
-        ledger = self.controller.state.ledger if self.controller.state else pd.DataFrame()
-        rows: list[tuple[str, int, int, int]] = []
-        if not ledger.empty and "target" in ledger.columns:
-            for r in ledger.to_dict("records"):
-                if pd.isna(r["target"]):
-                    continue
-                wijk = r["wijk"]
-                label = f"{r['category']} {r['period']}" + (f" ({wijk})" if not pd.isna(wijk) else "")
-                rows.append((label, int(r["target"]), int(r["zeker_max"] or 0), int(r["in_beeld_max"] or 0)))
-        self.rows = rows
+        book = self.controller.state.ledger if self.controller.state else None
+        self.bars = ledger_bars(book)
+        self.drieslag = drieslag_text(book)
         self.updateGeometry()
         self.update()
 
+    def _small(self) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(self.font().pointSizeF() * 0.65)
+        return small
+
+    def _heights(self) -> tuple[float, float, float]:
+        """(title line, bar-and-numbers line, drieslag line) in pixels."""
+        small = QFontMetricsF(self._small()).height()
+        return self.fontMetrics().height() * 1.3, small * 1.35, small * 1.4 if self.drieslag else 0.0
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(420, max(1, len(self.rows)) * self.fontMetrics().height() * 2 + 16)
+        title, bar, drieslag = self._heights()
+        return QSize(420, round(max(1, len(self.bars)) * (title + bar) + drieslag + 6))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return self.sizeHint()
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """Per row: the title and the gap in words on one line; below it the bar (solid to the
+        minimum, lighter to the maximum, the opgave as a frame) with its numbers beside it."""
         style = workshop_style()["ledger"]
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = self.fontMetrics()
-        line = fm.height()
-        if not self.rows:
+        text_colour = self.palette().windowText().color()
+        if not self.bars:
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Nog geen opgave ingevoerd"))
             return
-        scale_max = max(max(t, b) for _l, t, _z, b in self.rows) or 1
-        label_w = max(fm.horizontalAdvance(r[0]) for r in self.rows) + 12
-        gap_w = fm.horizontalAdvance("tekort 9999") + 12
-        bar_w = max(40.0, self.width() - label_w - gap_w - 8)
-        for i, (label, target, zeker, in_beeld) in enumerate(self.rows):
-            y = 8 + i * line * 2
-            painter.setPen(self.palette().windowText().color())
-            painter.drawText(QRectF(0, y, label_w, line * 1.5), Qt.AlignmentFlag.AlignVCenter, label)
-            x0 = float(label_w)
+        small = self._small()
+        small_fm = QFontMetricsF(small)
+        title_h, bar_h, drieslag_h = self._heights()
+        width = float(self.width())
+        scale_max = max(max(b.target or 0, b.in_beeld[0], b.in_beeld[1]) for b in self.bars) or 1
+        numbers_w = max(small_fm.horizontalAdvance(self._numbers(b)) for b in self.bars) + 12
+        bar_w = max(60.0, width - numbers_w)
+        light = QColor(style["in_beeld"])
+        pale_zeker = QColor(style["zeker"])
+        pale_zeker.setAlpha(110)
+        for i, bar in enumerate(self.bars):
+            y = 3 + i * (title_h + bar_h)
+            gap_w = fm.horizontalAdvance(bar.gap_words) + 10 if bar.gap_words else 0
+            painter.setFont(self.font())
+            painter.setPen(text_colour)
+            title = fm.elidedText(bar.title, Qt.TextElideMode.ElideRight, int(width - gap_w))
+            painter.drawText(QRectF(0, y, width - gap_w, title_h), Qt.AlignmentFlag.AlignVCenter, title)
+            if bar.gap_words:
+                painter.setPen(QColor(style["shortage"] if bar.shortage else style["surplus"]))
+                painter.drawText(
+                    QRectF(width - gap_w, y, gap_w, title_h),
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                    bar.gap_words,
+                )
+
+            def length(homes: int) -> float:
+                return (bar_w - 8) * homes / scale_max
+
+            top, height = y + title_h + bar_h * 0.12, bar_h * 0.7
             painter.fillRect(
-                QRectF(x0, y + 2, bar_w * in_beeld / scale_max, line * 1.5 - 4), QColor(style["in_beeld"])
+                QRectF(2, top, length(bar.in_beeld[1]), height), QBrush(light, Qt.BrushStyle.BDiagPattern)
             )
-            painter.fillRect(
-                QRectF(x0, y + 2, bar_w * zeker / scale_max, line * 1.5 - 4), QColor(style["zeker"])
+            painter.fillRect(QRectF(2, top, length(bar.in_beeld[0]), height), light)
+            painter.fillRect(QRectF(2, top, length(bar.zeker[1]), height), pale_zeker)
+            painter.fillRect(QRectF(2, top, length(bar.zeker[0]), height), QColor(style["zeker"]))
+            if bar.target:
+                painter.setPen(QPen(QColor(style["target"]), 3))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(QRectF(2, top - 2, length(bar.target), height + 4))
+            painter.setFont(small)
+            painter.setPen(text_colour)
+            x = width - numbers_w + 12 if bar_w > 60.0 else bar_w + 8
+            numbers = small_fm.elidedText(
+                self._numbers(bar), Qt.TextElideMode.ElideRight, max(0.0, width - x)
             )
-            painter.setPen(QPen(QColor(style["target"]), 3))
-            painter.drawRect(QRectF(x0, y, bar_w * target / scale_max, line * 1.5))
-            gap = target - in_beeld
-            text = self.tr("tekort {n}").format(n=gap) if gap > 0 else self.tr("ruim {n}").format(n=-gap)
-            painter.setPen(QColor(style["shortage"] if gap > 0 else style["surplus"]))
-            painter.drawText(
-                QRectF(x0 + bar_w + 8, y, gap_w, line * 1.5), Qt.AlignmentFlag.AlignVCenter, text
-            )
+            painter.drawText(QRectF(x, y + title_h, width - x, bar_h), Qt.AlignmentFlag.AlignVCenter, numbers)
+        if self.drieslag:
+            painter.setFont(small)
+            painter.setPen(text_colour)
+            y = 3 + len(self.bars) * (title_h + bar_h)
+            text = small_fm.elidedText(self.drieslag, Qt.TextElideMode.ElideRight, width)
+            painter.drawText(QRectF(0, y, width, drieslag_h), Qt.AlignmentFlag.AlignVCenter, text)
         painter.end()
+
+
+def _range(lo: int, hi: int) -> str:
+    a, b = sorted((lo, hi))
+    return f"{a}" if a == b else f"{a}–{b}"
 
 
 class WorkshopWindow(QWidget):
@@ -346,7 +414,9 @@ class WorkshopWindow(QWidget):
         if plot_id is None or self.controller.store is None:
             self.selected_label.setText(self.tr("Klik een kavel aan op de kaart of in de lijst"))
             return
-        self.selected_label.setText(self.tr("Kavel {plot}").format(plot=plot_id))
+        self.selected_label.setText(
+            "\n".join([self.tr("Kavel {plot}").format(plot=plot_id), *self.drieslag_lines(plot_id)])
+        )
         colours = workshop_style()["votes"]
         try:
             comments = list_comments(self.controller.store, plot_id=plot_id)
@@ -360,6 +430,20 @@ class WorkshopWindow(QWidget):
                 QColor(colours["plus" if c.vote > 0 else "minus" if c.vote < 0 else "neutral"])
             )
             self.comments_list.addItem(item)
+
+    def drieslag_lines(self, plot_id: str) -> list[str]:
+        """ "geclusterd: corporatie/belegger ✓ · zorgorganisatie ✗ · bewoners/initiatief ✓" per reservation."""
+        state = self.controller.state
+        if state is None or state.reservations.empty:
+            return []
+        live = state.live_reservations
+        mine = live[(live["plot_id"].astype("string") == plot_id).to_numpy(dtype=bool)]
+        lines = []
+        for fid, category in zip(mine["fid"], mine["category"], strict=True):
+            d = state.ledger.drieslagen.get(int(fid))
+            if d is not None:
+                lines.append(self.tr("{0}: drieslag {1}").format(category, d.lights))
+        return lines
 
     def current_vote(self) -> int:
         checked = self.vote_group.checkedButton()

@@ -337,7 +337,7 @@ def _format_reservation_line(r: dict[str, Any]) -> str:
         )
     partners = f", partners: {r['partners_text']}" if r.get("partners_text") else ""
     return (
-        f"reservering {r['fid']}: kavel {r['plot_id']}, {r['category']}, {cap} woningen, "
+        f"reservering {r['fid']}: kavel {r['plot_id']}, {r['category']}, {cap} woningen (opgegeven), "
         f"{r['status']}{years}{partners} (versie {r['version']})"
     )
 
@@ -405,13 +405,26 @@ def _cmd_project_reserve(args: argparse.Namespace) -> int:
             expected_version=args.expected_version,
             wijk=args.wijk,
             segment=args.segment,
+            split=args.split,
         )
+        checked = _reservation_checks(store, int(res.fid))
     row = _reservation_dict(res)
     if args.json:
-        print(json.dumps(row, ensure_ascii=False, indent=2))
+        print(json.dumps({**row, **checked}, ensure_ascii=False, indent=2))
     else:
         print(_format_reservation_line(row))
+        print(f"  schatting van de tool: {checked['estimate'] or 'geen (geen oppervlakte of plan)'}")
+        print(f"  drieslag: {checked['drieslag']}")
+        for warning in checked["warnings"]:
+            print(f"waarschuwing: {warning}")
     return EXIT_OK
+
+
+def _reservation_checks(store: Any, fid: int) -> dict[str, Any]:
+    """What the ledger says about one reservation: the estimate, the drieslag and its warnings."""
+    from projects.views import project_ledger
+
+    return project_ledger(store).about(fid)
 
 
 def _cmd_project_status(args: argparse.Namespace) -> int:
@@ -483,11 +496,42 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     from projects.views import project_ledger
 
     with _open_project(args.project) as store:
-        frame = project_ledger(store)
+        book = project_ledger(store)
     if args.json:
-        print(json.dumps(ledger_json(frame), ensure_ascii=False, indent=2))
+        print(json.dumps(ledger_json(book), ensure_ascii=False, indent=2))
     else:
-        print(ledger_text(frame))
+        print(ledger_text(book))
+    return EXIT_OK
+
+
+def _cmd_project_history(args: argparse.Namespace) -> int:
+    from projects.history import history, history_json, history_text
+
+    with _open_project(args.project) as store:
+        entries = history(store, args.plot_id, limit=args.limit)
+    if args.json:
+        print(json.dumps(history_json(entries), ensure_ascii=False, indent=2))
+    else:
+        print(history_text(entries))
+    return EXIT_OK
+
+
+def _cmd_project_plot(args: argparse.Namespace) -> int:
+    from projects.capacity import reservation_check
+    from projects.plots import set_keep_buildings
+    from projects.records import plot_row
+    from projects.views import project_info_categories
+
+    with _open_project(args.project) as store:
+        if args.keep_buildings is not None:
+            set_keep_buildings(store, args.plot_id, args.keep_buildings)
+        with store.session() as session:
+            keep = plot_row(session, args.plot_id).keep_buildings
+        checks = [reservation_check(store, args.plot_id, c, 0, 0) for c in project_info_categories(store)]
+    words = "bestaande bebouwing blijft" if keep else "bestaande bebouwing telt niet mee (kan weg)"
+    print(f"kavel {args.plot_id}: {words}")
+    for check in checks:
+        print(f"  schatting {check.category}: {check.estimate or 'geen (geen oppervlakte of plan)'}")
     return EXIT_OK
 
 
@@ -660,9 +704,16 @@ _PROJECT_HELP = "projectbestand (.gpkg) of database-URL (postgresql+psycopg://ge
 
 
 def _add_ledger_parser(sub: Any, name: str) -> None:
-    p = sub.add_parser(name, help="het bod-grootboek: opgave tegenover gereserveerde capaciteit per status")
+    p = sub.add_parser(
+        name,
+        help="het bod-grootboek: opgave tegenover gereserveerde capaciteit per periode, status, segment en wijk",
+    )
     p.add_argument("project", help=_PROJECT_HELP)
-    p.add_argument("--json", action="store_true", help="de regels als JSON op stdout")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="het hele grootboek als JSON (perioden, segmenten, wijken, drieslag)",
+    )
     p.set_defaults(func=_cmd_ledger)
 
 
@@ -724,12 +775,23 @@ def _add_project_parsers(sub: Any) -> None:
     p.add_argument("--category", required=True, help="woningcategorie, bijv. geclusterd")
     p.add_argument("--capacity", required=True, help="aantal woningen of MIN-MAX, bijv. 20-30")
     p.add_argument("--status", help=f"status: {_STATUSES} (nieuw: kansrijk)")
-    p.add_argument("--years", help="geplande jaren (start bouw–oplevering), bijv. 2027-2029")
+    p.add_argument(
+        "--years",
+        help="opleverjaren (van-tot), bijv. 2028-2032; de woningen tellen gelijk verdeeld over die jaren mee",
+    )
     p.add_argument("--partner", action="append", metavar="NAAM:SOORT", help="partner, mag vaker")
     p.add_argument("--land-owner", help="eigenaar van de grond")
     p.add_argument("--notes", help="opmerkingen")
-    p.add_argument("--wijk", help="wijk (voor de opgave per wijk)")
-    p.add_argument("--segment", help="segment, bijv. sociale huur")
+    p.add_argument(
+        "--wijk",
+        help="wijk als tekst; alleen gebruikt als de kavel niet in de CBS-buurtenlaag ligt (dan gemarkeerd)",
+    )
+    p.add_argument("--segment", help="segment: sociale huur, middenhuur, koop of onbekend")
+    p.add_argument(
+        "--split",
+        metavar="JAAR:DEEL,...",
+        help="verdeling over de opleverjaren, bijv. 2028:40,2031:60 (aandelen; standaard gelijk; '' wist)",
+    )
     p.add_argument("--workshop", type=int, help="id van de werksessie waarin dit besloten is")
     p.add_argument("--expected-version", type=int, help="weiger als iemand anders intussen wijzigde")
     p.add_argument("--json", action="store_true", help="de reservering als JSON op stdout")
@@ -779,6 +841,37 @@ def _add_project_parsers(sub: Any) -> None:
     p.set_defaults(func=_cmd_project_export)
 
     _add_ledger_parser(psub, "ledger")
+
+    p = psub.add_parser("history", help="wie wijzigde wat, wanneer (oud → nieuw), uit het logboek")
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument(
+        "plot_id", nargs="?", help="alleen deze kavel: de kavel, haar reserveringen en opmerkingen"
+    )
+    p.add_argument("--limit", type=int, help="alleen de laatste N wijzigingen")
+    p.add_argument("--json", action="store_true", help="de wijzigingen als JSON op stdout")
+    p.set_defaults(func=_cmd_project_history)
+
+    p = psub.add_parser(
+        "plot", help="een kavel: schatting per categorie; bestaande bebouwing behouden of niet"
+    )
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("plot_id", help="kavel-id (zie project info)")
+    keep = p.add_mutually_exclusive_group()
+    keep.add_argument(
+        "--keep-buildings",
+        dest="keep_buildings",
+        action="store_const",
+        const=True,
+        help="de bestaande bebouwing op de kavel blijft staan (de schatting laat haar vlak weg)",
+    )
+    keep.add_argument(
+        "--no-keep-buildings",
+        dest="keep_buildings",
+        action="store_const",
+        const=False,
+        help="de bestaande bebouwing telt niet mee (de hele kavel is bebouwbaar)",
+    )
+    p.set_defaults(func=_cmd_project_plot, keep_buildings=None)
 
     p = psub.add_parser("push", help="zet een projectbestand op een PostgreSQL/PostGIS-server")
     p.add_argument("project", help="projectbestand (.gpkg)")

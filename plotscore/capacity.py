@@ -22,11 +22,15 @@ from plotscore.constraints import (
     _nl,
     _pairs,
     _text,
+    density_range,
     load_density_table,
     require_rd,
 )
 
-__all__ = ["PLANNED_HOMES_COLUMNS", "estimate_capacity"]
+__all__ = ["CAPACITY_COLUMNS", "PLANNED_HOMES_COLUMNS", "estimate_capacity"]
+
+# The columns estimate_capacity returns (and a scoring run carries).
+CAPACITY_COLUMNS = ("capacity_min", "capacity_max", "capacity_basis", "capacity_plan_max")
 
 # Columns of a plots frame that may carry a planned number of homes (for point plots).
 PLANNED_HOMES_COLUMNS = ("planned_homes", "geplande_woningen")
@@ -115,6 +119,7 @@ def _cap_by_wooneenheden(
     cap_min: FloatArray,
     cap_max: FloatArray,
     basis: ObjArray,
+    plan_max: FloatArray,
 ) -> None:
     """Cap the estimates (in place) by the maatvoering wooneenheden on each plot.
 
@@ -122,6 +127,8 @@ def _cap_by_wooneenheden(
     inside it holds at most that number (all of it: the plot may be the only place in that
     area that is built on); the part outside keeps its share of the estimate. The cap is said
     in the basis, also when it does not bind, so a workshop sees the plan was looked at.
+    ``plan_max`` gets the plan's number for plots wholly inside the maatvoering (a reservation
+    above it asks for more than the plan allows).
     """
     n = len(area)
     plan_homes = np.bincount(pi, weights=homes, minlength=n)
@@ -148,6 +155,24 @@ def _cap_by_wooneenheden(
         basis[idx] + "; " + label + " (niet beperkend)",
     )
     cap_min[idx], cap_max[idx] = new_lo, new_hi
+    plan_max[idx] = np.where(outside > 0, np.nan, cap)
+
+
+def _kept_area(geoms: ObjArray, areal: npt.NDArray[np.bool_], kept: gpd.GeoDataFrame | None) -> FloatArray:
+    """Per plot: m² covered by existing buildings that stay (overlapping footprints counted once)."""
+    out = np.zeros(len(geoms), dtype=np.float64)
+    if kept is None or len(kept) == 0:
+        return out
+    require_rd(kept, "bestaande bebouwing")
+    footprints = _geometries(kept)
+    footprints = footprints[_areal(footprints)]
+    if len(footprints) == 0:
+        return out
+    pi, oi, _ = _pairs(geoms, areal, footprints)
+    for p in np.unique(pi):
+        union = shapely.union_all(footprints[oi[pi == p]])
+        out[p] = float(shapely.area(shapely.intersection(geoms[p], union)))
+    return out
 
 
 def estimate_capacity(
@@ -156,39 +181,49 @@ def estimate_capacity(
     housing_category: str,
     zoning: gpd.GeoDataFrame | None = None,
     table: DensityTable | None = None,
+    kept_buildings: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
     """Estimated number of homes per plot as a range with its basis, indexed like plots.
 
-    Columns ``capacity_min`` and ``capacity_max`` (Int64, homes, rounded down) and
-    ``capacity_basis`` (Dutch). Order of precedence for a polygon plot:
+    Columns ``capacity_min`` and ``capacity_max`` (Int64, homes, rounded down),
+    ``capacity_basis`` (Dutch) and ``capacity_plan_max`` (Int64: the plan's maximum number of
+    wooneenheden for a plot wholly inside a maatvoering that sets one, else NA). Order of
+    precedence for a polygon plot:
 
     1. maatvoering bouwlagen (or bouwhoogte / storey height) on the plot: Σ bouwlagen × overlap
        area × bebouwingspercentage (the plan's, else the preset coverage) / bvo per home (the
        preset's max gives capacity_min, its min capacity_max);
-    2. otherwise plot area × the preset density range (homes per hectare);
+    2. otherwise plot area × the preset density range (homes per hectare,
+       :func:`plotscore.constraints.density_range`);
     3. then a maatvoering "(maximum/maximaal) aantal wooneenheden" caps the result: the part of
        the plot inside it holds at most the plan's number ("bestemmingsplan: max. 6
        wooneenheden" in the basis, with what it capped).
 
-    A point plot uses a ``planned_homes`` / ``geplande_woningen`` column if present, else NA
-    ("onbekend (punt zonder oppervlakte)").
+    ``kept_buildings`` are footprints of existing buildings that stay: the part of a plot they
+    cover is not built on again, so rules 1 and 2 use the free share of the plot and the basis
+    says how many m² were taken off. A point plot uses a ``planned_homes`` /
+    ``geplande_woningen`` column if present, else NA ("onbekend (punt zonder oppervlakte)").
     """
     require_rd(plots, "kandidaatlocaties")
-    preset: DensityPreset = (table if table is not None else load_density_table()).preset(housing_category)
-    storey = (table if table is not None else load_density_table()).storey_height_m
+    density = table if table is not None else load_density_table()
+    preset: DensityPreset = density.preset(housing_category)
+    storey = density.storey_height_m
     n = len(plots)
     geoms = _geometries(plots)
     areal = _areal(geoms)
     area = np.where(areal, np.nan_to_num(shapely.area(geoms)), 0.0)
+    kept = np.minimum(_kept_area(geoms, areal, kept_buildings), area)
+    free = np.where(area > 0, (area - kept) / np.maximum(area, _EPS), 0.0)
 
     cap_min = np.full(n, np.nan)
     cap_max = np.full(n, np.nan)
+    plan_max = np.full(n, np.nan)
     basis = np.full(n, "onbekend (punt zonder oppervlakte)", dtype=object)
     basis[shapely.is_missing(geoms) | shapely.is_empty(geoms)] = "onbekend (geen geometrie)"
 
-    # 3. Density preset for every polygon; overwritten below where the plan says more.
-    cap_min[areal] = np.floor(area[areal] * preset.homes_per_ha_min / 10_000.0 + _EPS)
-    cap_max[areal] = np.floor(area[areal] * preset.homes_per_ha_max / 10_000.0 + _EPS)
+    # 2. Density preset for every polygon; overwritten below where the plan says more.
+    lo, hi = density_range(area * free, preset)
+    cap_min[areal], cap_max[areal] = lo[areal], hi[areal]
     basis[areal] = (
         f"oppervlakte × dichtheid ({preset.homes_per_ha_min:g}–{preset.homes_per_ha_max:g} woningen/ha, voorinstelling)"
     )
@@ -200,13 +235,14 @@ def estimate_capacity(
         poly = areal[pi]
         pi, mi, overlap = pi[poly], mi[poly], overlap[poly]
 
-        # 2. Bouwlagen (or bouwhoogte / storey height) × overlap × coverage / bvo per home.
+        # 1. Bouwlagen (or bouwhoogte / storey height) × overlap × coverage / bvo per home.
         pair_layers = np.where(np.isnan(layers[mi]), np.floor(height[mi] / storey + _EPS), layers[mi])
         pair_cov = np.where(np.isnan(coverage[mi]), preset.coverage, coverage[mi])
         h = ~np.isnan(pair_layers)
         if h.any():
             hp = pi[h]
             floor_area = np.bincount(hp, weights=pair_layers[h] * overlap[h] * pair_cov[h], minlength=n)
+            floor_area *= free
             area_h = np.bincount(hp, weights=overlap[h], minlength=n)
             agg = pd.DataFrame({"p": hp, "l": pair_layers[h], "c": pair_cov[h]}).groupby("p")
             lo_l, hi_l = agg["l"].min(), agg["l"].max()
@@ -227,10 +263,17 @@ def estimate_capacity(
                 + f" / {preset.bvo_per_home_min_m2:g}–{preset.bvo_per_home_max_m2:g} m² bvo per woning"
             )
 
-        # 1. The plan's number of wooneenheden caps whatever the rules above estimate.
+    # Existing buildings that stay: said before the plan's cap, which applies to the result.
+    with_kept = areal & (kept > 0)
+    if with_kept.any():
+        kept_t = pd.Series(kept[with_kept]).map(_nl).to_numpy(dtype=object)
+        basis[with_kept] = basis[with_kept] + ", zonder " + kept_t + " m² bestaande bebouwing die blijft"
+
+    if zoning is not None and len(zoning):
+        # 3. The plan's number of wooneenheden caps whatever the rules above estimate.
         w = ~np.isnan(homes[mi])
         if w.any():
-            _cap_by_wooneenheden(pi[w], homes[mi[w]], overlap[w], area, cap_min, cap_max, basis)
+            _cap_by_wooneenheden(pi[w], homes[mi[w]], overlap[w], area, cap_min, cap_max, basis, plan_max)
 
     # Point plots: a planned number of homes if the frame has one.
     planned_col = next((c for c in PLANNED_HOMES_COLUMNS if c in plots.columns), None)
@@ -245,6 +288,7 @@ def estimate_capacity(
             "capacity_min": pd.array(cap_min, dtype="Float64").astype("Int64"),
             "capacity_max": pd.array(cap_max, dtype="Float64").astype("Int64"),
             "capacity_basis": pd.array(basis, dtype="string"),
+            "capacity_plan_max": pd.array(plan_max, dtype="Float64").astype("Int64"),
         },
         index=plots.index,
     )

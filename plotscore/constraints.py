@@ -37,6 +37,7 @@ __all__ = [
     "DensityPreset",
     "DensityTable",
     "area_check",
+    "density_range",
     "exclusion_check",
     "in_force_statuses",
     "load_compatibility_table",
@@ -52,6 +53,8 @@ PROCEDURE = "procedure nodig"
 UITGESLOTEN = "uitgesloten"
 ONBEKEND = "onbekend"  # no zoning covers (this part of) the plot
 ZONING_CLASSES = (TOEGESTAAN, PROCEDURE, UITGESLOTEN)
+
+_FLOOR_EPS = 1e-6  # keeps 59.9999999 homes from flooring to 59
 
 # Valid range of RD New coordinates (the projection's area of use, rounded outward a little).
 RD_BOUNDS = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
@@ -517,19 +520,41 @@ def zoning_notes(zoning_columns: pd.DataFrame) -> list[str]:
 # --------------------------------------------------------------------------- size
 
 
+def density_range(area_m2: FloatArray, preset: DensityPreset) -> tuple[FloatArray, FloatArray]:
+    """Homes on ``area_m2`` at the preset's lowest and highest density, rounded down.
+
+    The one density formula: the capacity estimate and the area check both use it, so a plot
+    never "fits 12 homes" in one column and holds "7–15" in the next.
+    """
+    lo = np.floor(area_m2 * preset.homes_per_ha_min / 10_000.0 + _FLOOR_EPS)
+    hi = np.floor(area_m2 * preset.homes_per_ha_max / 10_000.0 + _FLOOR_EPS)
+    return lo, hi
+
+
+def _span_text(lo: float, hi: float) -> str:
+    return _nl(lo) if lo == hi else f"{_nl(lo)}–{_nl(hi)}"
+
+
 def area_check(
     plots: gpd.GeoDataFrame,
     *,
     housing_category: str,
     table: DensityTable | None = None,
     min_homes: int | None = None,
+    capacity: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Is each plot big enough for the category's minimum number of homes? Indexed like plots.
+    """Can each plot hold the category's minimum number of homes? Indexed like plots.
 
-    The minimum area is ``min_homes`` at the highest preset density (e.g. geclusterd: 12 homes
-    at 120/ha = 1.000 m²), or ``min_area_m2`` from the table. ``min_homes`` overrides the
-    table (5 for the RIGO definition of geclusterd). Columns: ``area_ok`` (boolean, NA for a
-    point), ``area_m2``, ``area_min_m2``, ``area_note`` (Dutch).
+    The check reads the capacity estimate (``capacity_min``/``capacity_max`` of
+    :func:`plotscore.capacity.estimate_capacity`, which the pipeline passes, plan maximum and
+    kept buildings included); without it, the density range of :func:`density_range`, the
+    estimate's own fallback. So the check and the estimate never disagree: a plot estimated at
+    7–15 homes is "krap" for 12 geclusterde woningen (only at the highest density), not "big
+    enough". ``min_homes`` overrides the table (5 for the RIGO definition of geclusterd).
+
+    Columns: ``area_ok`` (boolean: the estimate's maximum reaches the minimum; NA without an
+    estimate, e.g. a point), ``area_m2``, ``area_min_m2`` (the minimum at the highest preset
+    density, for reference) and ``area_note`` (Dutch, with the estimate it used).
     """
     require_rd(plots, "kandidaatlocaties")
     if min_homes is not None and min_homes < 1:
@@ -542,27 +567,45 @@ def area_check(
     geoms = _geometries(plots)
     areal = _areal(geoms)
     area = np.where(areal, np.nan_to_num(shapely.area(geoms)), np.nan)
-    ok = area >= need
-    need_txt = f"{_nl(need)} m² nodig voor {homes} {preset.label}"
-    area_txt = pd.Series(area).map(lambda a: _nl(a) if np.isfinite(a) else "").to_numpy(dtype=object)
+    if capacity is not None:
+        lo = pd.to_numeric(capacity["capacity_min"], errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+        hi = pd.to_numeric(capacity["capacity_max"], errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+    else:
+        lo, hi = density_range(np.where(areal, area, np.nan), preset)
+    known = ~np.isnan(hi)
+    fits = known & (np.nan_to_num(hi) >= homes)
+    full = known & (np.nan_to_num(lo) >= homes)
     no_geometry = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    note = np.where(
-        ~areal,
-        np.where(
-            no_geometry,
-            "geen geometrie: grootte niet te toetsen",
-            "punt zonder oppervlakte: grootte niet te toetsen",
-        ),
-        np.where(ok, area_txt + " m² ≥ " + need_txt, "te klein: " + area_txt + " m² < " + need_txt),
-    )
-    area_ok = pd.array(np.where(areal, ok, False), dtype="boolean")
-    area_ok[~areal] = pd.NA
+    label = f"{homes} {preset.label}"
+    notes: list[str] = []
+    for i in range(len(plots)):
+        where = f"{_nl(area[i])} m²: " if areal[i] else ""
+        if not known[i]:
+            notes.append(
+                "geen geometrie: grootte niet te toetsen"
+                if no_geometry[i]
+                else "punt zonder oppervlakte: grootte niet te toetsen"
+            )
+            continue
+        estimate = f"schatting {_span_text(lo[i], hi[i])} woningen"
+        if full[i]:
+            notes.append(f"{where}{estimate}; {label} passen")
+        elif fits[i]:
+            notes.append(f"krap: {where}{estimate}; {label} passen alleen bij de hoogste schatting")
+        else:
+            notes.append(f"te klein: {where}{estimate}; {label} passen niet")
+    area_ok = pd.array(fits, dtype="boolean")
+    area_ok[~known] = pd.NA
     return pd.DataFrame(
         {
             "area_ok": area_ok,
             "area_m2": area,
             "area_min_m2": np.full(len(plots), need),
-            "area_note": pd.array(note, dtype="string"),
+            "area_note": pd.array(notes, dtype="string"),
         },
         index=plots.index,
     )

@@ -180,6 +180,7 @@ def score_plots(
     robustness_n: int = 200,
     seed: int = 0,
     progress: Progress | None = None,
+    kept_buildings: gpd.GeoDataFrame | None = None,
 ) -> ScoreRun:
     """Score ``plots`` for ``profile``; never mutates the inputs.
 
@@ -189,6 +190,7 @@ def score_plots(
     distinct places; transit stops below the profile's departure threshold are left out;
     criteria with no data at all are left out of the score (weights renormalised) and every
     output says so. Constraints and capacity are shown as columns, never applied as filters.
+    ``kept_buildings``: footprints of existing buildings that stay (left out of the capacity).
     """
     check_rd_new(plots, "kavels")
     check_rd_new(facilities, "voorzieningen")
@@ -298,14 +300,18 @@ def score_plots(
     measures = pd.concat(parts, axis=1)
 
     report(progress, 0.65, "Beperkingen en capaciteit")
-    extra = [area_check(plots, housing_category=profile.housing_category)]
+    # One capacity estimate, read by the area check too: the two never contradict each other.
+    capacity = estimate_capacity(
+        plots, housing_category=profile.housing_category, zoning=zoning, kept_buildings=kept_buildings
+    )
+    extra = [area_check(plots, housing_category=profile.housing_category, capacity=capacity)]
     if zoning is not None and len(zoning):
         zoning_columns = zoning_compatibility(plots, zoning, housing_category=profile.housing_category)
         notes.extend(zoning_notes(zoning_columns))
         extra.append(zoning_columns)
     if exclusions is not None and len(exclusions):
         extra.append(exclusion_check(plots, exclusions))
-    extra.append(estimate_capacity(plots, housing_category=profile.housing_category, zoning=zoning))
+    extra.append(capacity)
 
     scores = score_frame(
         measures,

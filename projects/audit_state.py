@@ -3,7 +3,7 @@
 Every change to a reservation or an opgave row is in the audit log (one row per changed field,
 old → new, with the time; :mod:`projects.store`). Starting from the current rows and undoing,
 newest first, every change made after the moment asked for gives the rows as they were then;
-:func:`ledger_at` feeds them to the one ledger function (:func:`projects.ledger.ledger`), so
+:func:`ledger_at` feeds them to the one ledger function (:func:`projects.ledger.compute_ledger`), so
 the minutes can state the bod at the start of a workshop and at its close with the same
 arithmetic as the ledger panel. Reading only: nothing is written.
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from sqlalchemy import select
 
-from projects.ledger import OpgaveRow, ledger
+from projects.ledger import Ledger, OpgaveRow, compute_ledger
 from projects.models import AuditEntry, Opgave, Reservation
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ _RESERVATION_FIELDS = (
     "year_start",
     "year_end",
     "wijk",
+    "segment",
+    "year_split",
     "active",
 )
 _INT_FIELDS = ("capacity_min", "capacity_max", "year_start", "year_end")
@@ -93,8 +95,11 @@ def _int(text: str | None) -> int | None:
     return int(float(text))
 
 
-def ledger_at(store: ProjectStore, when: dt.datetime) -> pd.DataFrame:
-    """The bod ledger (:func:`projects.ledger.ledger`) of the project as it stood at ``when``."""
+def ledger_at(store: ProjectStore, when: dt.datetime) -> Ledger:
+    """The bod ledger (:func:`projects.ledger.compute_ledger`) of the project as it stood at ``when``.
+
+    Rebuilt from the audit log: the reservations and opgave as they were, the same rules as
+    today's ledger (wijk as typed: the plots' CBS location is not part of the log)."""
     state = rows_at(store, when)
     targets = [
         OpgaveRow(
@@ -118,7 +123,7 @@ def ledger_at(store: ProjectStore, when: dt.datetime) -> pd.DataFrame:
     res = pd.DataFrame(rows, columns=list(_RESERVATION_FIELDS))
     for col in ("capacity_min", "capacity_max", "year_start", "year_end", "active"):
         res[col] = pd.array(res[col].tolist(), dtype="Int64")
-    return ledger(targets, res)
+    return compute_ledger(targets, res)
 
 
 def bod_changes_after(store: ProjectStore, when: dt.datetime) -> int:

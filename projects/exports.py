@@ -3,7 +3,8 @@
 * :func:`write_html_map`: one self-contained HTML file (folium + Leaflet 1.9.4 inlined from
   ``resources/web/leaflet``) that works without internet; the PDOK BRT basemap is optional.
 * :func:`write_annex_table`: the reserved-locations table (annex to the prestatieafspraken) as
-  CSV for Excel or as XLSX.
+  CSV for Excel, or as XLSX with the ledger as a document beside it: the bod per category ×
+  period × status, per segment, per wijk/buurt, and the opgave with its sources.
 
 The GIS package is :mod:`projects.gis`. Everything shown comes from the read side
 (:func:`projects.views.reserved_view`): the same reservations, numbers and scores with their
@@ -31,6 +32,8 @@ import shapely
 from projects.files import atomic_output, check_output_file
 from projects.report import ZoningLegend, is_indicative, zoning_legend
 from projects.sources import attribution_lines, dutch_date, project_sources
+from projects.ledger import DEFINITIONS, STATUS_KEYS, Ledger, gap_words
+from projects.models import RESERVATION_STATUSES
 from projects.views import AnnexRow, ReservedView, annex_table, reserved_view, scored_plots
 from resources import resource
 
@@ -117,7 +120,8 @@ def write_annex_table(
     """The annex table as ``.csv`` (UTF-8 with BOM, ``;`` and decimal comma for Dutch Excel) or ``.xlsx``.
 
     The rows are :func:`projects.views.annex_rows`: numbered and scored as in the PDF, with the
-    weighting named in the column ``weging``.
+    weighting named in the column ``weging``. The XLSX adds the ledger (:attr:`ReservedView.ledger`,
+    the one the annex rows were read from) on sheets of its own; the CSV stays the annex.
     """
     target = check_output_file(out, (".csv", ".xlsx"), "De bijlagetabel")
     view = view or reserved_view(store, weighting_key=weighting_key)
@@ -130,18 +134,100 @@ def write_annex_table(
                     safe[col] = safe[col].map(_no_formula)
             safe.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
         else:
-            _write_xlsx(frame, tmp)
+            _write_xlsx(frame, view.ledger, tmp)
     return target
 
 
-def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    from openpyxl import Workbook
+# The ledger sheets: (sheet title, the Ledger table, its leading columns with Dutch headers).
+_STATUS_HEADERS: list[tuple[str, str]] = [
+    (f"{STATUS_KEYS[s]}_{b}", f"{s} {b}") for s in RESERVATION_STATUSES for b in ("min", "max")
+]
+_TOTAL_HEADERS: list[tuple[str, str]] = [
+    ("zeker_min", "zeker min"),
+    ("zeker_max", "zeker max"),
+    ("in_beeld_min", "in beeld min"),
+    ("in_beeld_max", "in beeld max"),
+]
+_GAP_HEADERS: list[tuple[str, str]] = [
+    ("gap_min", "opgave − in beeld min"),
+    ("gap_max", "opgave − in beeld max"),
+    ("gap_zeker_min", "opgave − zeker min"),
+    ("gap_zeker_max", "opgave − zeker max"),
+]
+_LEDGER_SHEETS: tuple[tuple[str, str, list[tuple[str, str]], bool], ...] = (
+    (
+        "Bod per periode",
+        "periods",
+        [
+            ("category", "categorie"),
+            ("period", "periode"),
+            ("target", "opgave"),
+            ("target_source", "bron opgave"),
+        ],
+        True,
+    ),
+    (
+        "Per segment",
+        "segments",
+        [("category", "categorie"), ("period", "periode"), ("segment", "segment")],
+        False,
+    ),
+    (
+        "Per wijk of buurt",
+        "wijken",
+        [
+            ("category", "categorie"),
+            ("period", "periode"),
+            ("area", "wijk/buurt"),
+            ("area_code", "CBS-code"),
+            ("area_source", "plaats uit"),
+        ],
+        False,
+    ),
+    (
+        "Opgave en bronnen",
+        "opgave",
+        [
+            ("category", "categorie"),
+            ("period", "periode"),
+            ("wijk", "wijk"),
+            ("target", "opgave"),
+            ("source", "bron"),
+        ],
+        True,
+    ),
+)
+
+
+def _ledger_sheet(book: Ledger, table: str, lead: list[tuple[str, str]], gaps: bool) -> pd.DataFrame:
+    """One ledger table with Dutch headers: the lead columns, homes per status, totals (and gaps)."""
+    frame: pd.DataFrame = getattr(book, table)
+    columns = [*lead, *_STATUS_HEADERS, *_TOTAL_HEADERS, *(_GAP_HEADERS if gaps else [])]
+    out = pd.DataFrame({label: frame[col] for col, label in columns})
+    if gaps:
+        out["tekort"] = [gap_words(a, b) for a, b in zip(frame["gap_min"], frame["gap_max"], strict=True)]
+    out["reserveringen"] = frame["n_reservations"]
+    out["kavels"] = frame["plot_ids"]
+    if "notes" in frame.columns:
+        out["opmerkingen"] = frame["notes"]
+    return out
+
+
+def _notes_sheet(book: Ledger) -> pd.DataFrame:
+    """Definitions, the drieslag count and the ledger's warnings, one line each."""
+    lines = [("definitie", d) for d in DEFINITIONS.values()]
+    if book.drieslag_total:
+        lines.append(("drieslag", book.drieslag_line))
+    lines += [("waarschuwing", w) for w in book.warnings]
+    return pd.DataFrame(lines, columns=["soort", "tekst"])
+
+
+def _write_sheet(wb: Any, title: str, frame: pd.DataFrame, *, first: bool = False) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Bijlage locaties"
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title
     ws.append(list(frame.columns))
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -155,6 +241,16 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
         ws.column_dimensions[get_column_letter(i)].width = min(60, longest + 2)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+
+
+def _write_xlsx(frame: pd.DataFrame, book: Ledger, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    _write_sheet(wb, "Bijlage locaties", frame, first=True)
+    for title, table, lead, gaps in _LEDGER_SHEETS:
+        _write_sheet(wb, title, _ledger_sheet(book, table, lead, gaps))
+    _write_sheet(wb, "Toelichting", _notes_sheet(book))
     wb.save(path)
 
 
@@ -213,7 +309,7 @@ def _row_html(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def _reservation_text(r: AnnexRow) -> str:
-    parts = [f"locatie {r.nr}", r.category, f"{r.capacity} woningen" if r.capacity else "", r.status]
+    parts = [f"locatie {r.nr}", r.category, f"{r.capacity} woningen (opgegeven)" if r.capacity else "", r.status]
     if r.years:
         parts.append(r.years)
     if r.partners:
@@ -258,10 +354,13 @@ def _reservation_props(rows: Sequence[AnnexRow]) -> list[dict[str, Any]]:
             [
                 ("Kavel", r.plot_id),
                 ("Woningcategorie", r.category),
-                ("Woningen", f"{r.capacity} woningen" if r.capacity else ""),
+                ("Woningen (opgegeven)", f"{r.capacity} woningen" if r.capacity else ""),
+                ("Schatting van de tool", r.capacity_estimate),
+                ("Let op", r.capacity_warning),
                 ("Status", r.status),
                 ("Jaren", r.years),
                 ("Partners", r.partners),
+                ("Drieslag", r.drieslag.lights if r.drieslag is not None else ""),
                 ("Score", _score_text(r.score)),
                 ("Weging", r.score_label),
             ]

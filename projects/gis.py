@@ -32,7 +32,7 @@ from projects.errors import StorageError
 from projects.files import atomic_output, check_output_file
 from projects.models import Opgave
 from projects.snapshots import for_table
-from projects.views import ReservedView, annex_table, project_ledger, reserved_view, scored_plots
+from projects.views import ReservedView, annex_table, reserved_view, scored_plots
 from resources import resource
 
 if TYPE_CHECKING:
@@ -262,7 +262,14 @@ def write_gis_package(
         frame = v.frame.reset_index(drop=True).drop(columns=["view_score", "view_rank"])
         layers.append((name, frame))
     layers.append(("opgave", _opgave_table(store)))
-    layers.append(("ledger", project_ledger(store)))
+    book = view.ledger
+    layers += [
+        ("ledger", book.periods),
+        ("ledger_segmenten", book.segments),
+        ("ledger_wijken", book.wijken),
+        ("ledger_opgave", book.opgave),
+        ("ledger_reserveringen", book.reservations),
+    ]
     with atomic_output(target) as tmp:
         try:
             for i, (name, frame) in enumerate(layers):

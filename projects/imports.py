@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from layers.canonical import RD_NEW, LayerKind
 from layers.registry import load_path
 from plotscore.progress import Progress, report
+from projects.capacity import kept_buildings
 from projects.errors import InputsError
 from projects.models import (
     LayerSource,
@@ -196,6 +197,12 @@ def project_inputs(store: ProjectStore) -> ScoreInputs:
 
     facilities = combined(LayerKind.FACILITIES)
     assert facilities is not None
+    kept = None
+    if bool(plots["keep_buildings"].fillna(False).any()):
+        buildings = [store.read_layer(ls.table_name) for ls in store.layers(LayerKind.BUILDINGS.value)]
+        if buildings:
+            frame = buildings[0] if len(buildings) == 1 else pd.concat(buildings, ignore_index=True)
+            kept = kept_buildings(plots, gpd.GeoDataFrame(frame, geometry="geometry", crs=RD_NEW))
     return ScoreInputs(
         plots=plots,
         facilities=facilities,
@@ -204,4 +211,5 @@ def project_inputs(store: ProjectStore) -> ScoreInputs:
         neighbourhoods=combined(LayerKind.NEIGHBOURHOODS),
         sources=sources,
         warnings=tuple(warnings),
+        kept_buildings=kept,
     )

@@ -208,6 +208,7 @@ class Plot(Base):
     notes: Mapped[str | None] = mapped_column(Str)
     geom: Mapped[shapely.Geometry | None] = mapped_column(GeometryType("GEOMETRY"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    keep_buildings: Mapped[bool | None] = mapped_column(Boolean)  # existing buildings stay (capacity)
 
     reservations: Mapped[list[Reservation]] = relationship(back_populates="plot")
 
@@ -314,6 +315,7 @@ class Reservation(Base):
     status: Mapped[str] = mapped_column(Str, default=ReservationStatus.KANSRIJK.value)
     year_start: Mapped[int | None] = mapped_column(Integer)  # planned start (bouw)
     year_end: Mapped[int | None] = mapped_column(Integer)  # planned oplevering
+    year_split: Mapped[str | None] = mapped_column(Str)  # "2028:40, 2031:60"; NULL = evenly over the years
     wijk: Mapped[str | None] = mapped_column(Str)
     segment: Mapped[str | None] = mapped_column(Str)  # sociale huur, middenhuur, ...
     land_owner: Mapped[str | None] = mapped_column(Str)

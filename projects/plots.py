@@ -31,6 +31,7 @@ _PLOT_COLUMNS = [
     "kadastraal_perceel",
     "notes",
     "version",
+    "keep_buildings",
 ]
 
 
@@ -48,6 +49,7 @@ def plots_frame(store: ProjectStore) -> gpd.GeoDataFrame:
                 "kadastraal_perceel": p.kadastraal_perceel,
                 "notes": p.notes,
                 "version": p.version,
+                "keep_buildings": p.keep_buildings,
                 "geometry": p.geom,
             }
             for p in session.scalars(select(Plot).order_by(Plot.plot_id))
@@ -59,7 +61,18 @@ def plots_frame(store: ProjectStore) -> gpd.GeoDataFrame:
     for col in ("source_id", "address", "kadastraal_perceel", "notes"):
         out[col] = out[col].astype("string")
     out["version"] = out["version"].astype("Int64")
+    out["keep_buildings"] = out["keep_buildings"].astype("boolean")
     return out
+
+
+def set_keep_buildings(store: ProjectStore, plot_id: str, keep: bool | None) -> Plot:
+    """Mark whether the existing buildings on a plot stay (the capacity estimate leaves them out)."""
+    with store.session() as session:
+        plot = plot_row(session, plot_id)
+        value = None if keep is None else bool(keep)
+        if plot.keep_buildings != value:
+            plot.keep_buildings = value
+        return detach(session, plot)
 
 
 def next_plot_id(store: ProjectStore, prefix: str = "EIGEN") -> str:
@@ -121,7 +134,17 @@ def add_plot(
         return detach(session, plot)
 
 
-_PLOT_FIELDS = ("plot_id", "name", "source", "source_id", "area_m2", "address", "kadastraal_perceel", "notes")
+_PLOT_FIELDS = (
+    "plot_id",
+    "name",
+    "source",
+    "source_id",
+    "area_m2",
+    "address",
+    "kadastraal_perceel",
+    "notes",
+    "keep_buildings",
+)
 
 
 def delete_plot(store: ProjectStore, plot_id: str) -> dict[str, Any]:

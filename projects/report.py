@@ -33,7 +33,7 @@ from plotscore.progress import Progress, report
 from projects.errors import InputsError
 from projects.ledger import ledger_summary_lines
 from projects.sources import SourceGroup, attribution_lines, dutch_date, project_sources, source_lines
-from projects.views import AnnexRow, ProjectInfo, ReservedView, ScoreView, project_ledger, reserved_view
+from projects.views import AnnexRow, ProjectInfo, ReservedView, ScoreView, reserved_view
 from resources import resource
 
 if TYPE_CHECKING:
@@ -143,8 +143,9 @@ def method_note(views: Sequence[ScoreView], *, network_source: str = "") -> str:
     )
     return (
         f"Methode: {how}, omgerekend naar looptijd met {pace}.{scored} De normen zijn "
-        "voorinstellingen die de gemeente kan aanpassen; de capaciteit is indicatief "
-        "(oppervlakte × dichtheid)."
+        "voorinstellingen die de gemeente kan aanpassen. Woningen is het aantal dat bij de "
+        "reservering is opgegeven; de schatting van de tool (bestemmingsplan, of oppervlakte × "
+        "dichtheid) staat er apart naast."
     )
 
 
@@ -385,7 +386,7 @@ def map_report(
         facilities=_concat(frames["facilities"]),
         network=_concat(frames["network_source"]),
         sources=sources(groups, view),
-        ledger=ledger_summary_lines(project_ledger(store)),
+        ledger=ledger_summary_lines(view.ledger),
         method_note=method_note(used, network_source=network_source),
         attribution=tuple(attribution_lines(groups)),
         extent=extent,
@@ -436,18 +437,29 @@ def _dutch_score(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}".replace(".", ",")
 
 
+def _given(r: AnnexRow) -> str:
+    """The capacity as entered; ⚠ when above the tool's estimate or the plan's maximum."""
+    return (r.capacity or "–") + (" ⚠" if r.capacity_warning else "")
+
+
+def _drieslag_cell(r: AnnexRow) -> str:
+    return " · ".join("✓" if lit else "✗" for _step, lit in r.drieslag.steps) if r.drieslag else "–"
+
+
 PDF_ANNEX_COLUMNS: tuple[AnnexColumn, ...] = (
-    AnnexColumn("nr", 0.035, lambda r: str(r.nr), "right"),
-    AnnexColumn("kavel", 0.075, lambda r: r.plot_id),
-    AnnexColumn("naam", 0.16, lambda r: r.name or r.plot_id),
-    AnnexColumn("adres / perceel", 0.12, lambda r: r.place or "–"),
-    AnnexColumn("m²", 0.05, lambda r: _dutch_int(r.area_m2), "right"),
-    AnnexColumn("woningcategorie", 0.09, lambda r: r.category),
-    AnnexColumn("woningen", 0.065, lambda r: r.capacity or "–", "right"),
-    AnnexColumn("status", 0.1, lambda r: r.status),
-    AnnexColumn("partners", 0.16, lambda r: r.partners or "–"),
-    AnnexColumn("jaren", 0.07, lambda r: r.years or "–"),
-    AnnexColumn("score", 0.05, lambda r: _dutch_score(r.score), "right"),
+    AnnexColumn("nr", 0.03, lambda r: str(r.nr), "right"),
+    AnnexColumn("kavel", 0.065, lambda r: r.plot_id),
+    AnnexColumn("naam", 0.14, lambda r: r.name or r.plot_id),
+    AnnexColumn("adres / perceel", 0.105, lambda r: r.place or "–"),
+    AnnexColumn("m²", 0.045, lambda r: _dutch_int(r.area_m2), "right"),
+    AnnexColumn("woningcategorie", 0.085, lambda r: r.category),
+    AnnexColumn("opgegeven", 0.065, _given, "right"),
+    AnnexColumn("schatting", 0.06, lambda r: r.estimate or "–", "right"),
+    AnnexColumn("status", 0.085, lambda r: r.status),
+    AnnexColumn("partners", 0.115, lambda r: r.partners or "–"),
+    AnnexColumn("corp · zorg · bew", 0.09, _drieslag_cell),
+    AnnexColumn("jaren", 0.06, lambda r: r.years or "–"),
+    AnnexColumn("score", 0.045, lambda r: _dutch_score(r.score), "right"),
 )
 
 
@@ -564,20 +576,23 @@ def _facts(row: AnnexRow, view: ScoreView | None) -> list[tuple[str, str]]:
         srow = view.row(row.plot_id)
         rank = int(srow["view_rank"]) if srow is not None else None
         score = f"{row.score:.0f} van 100, rang {rank or '–'} ({row.score_label})"
-    capacity = f"{row.capacity or '–'} woningen (opgegeven bij de reservering)"
     facts = [
         ("Kavel", row.title),
         ("Adres / perceel", row.place or "–"),
         ("Oppervlakte", area),
         ("Woningcategorie", row.category),
-        ("Capaciteit", capacity),
+        ("Woningen (opgegeven)", f"{row.capacity or '–'} woningen"),
+        ("Schatting van de tool", row.capacity_estimate or "geen (geen oppervlakte of plan)"),
     ]
-    if row.capacity_estimate:
-        facts.append(("Schatting van de tool", row.capacity_estimate))
+    if row.capacity_warning:
+        facts.append(("Let op (capaciteit)", row.capacity_warning))
+    if row.profile_warning:
+        facts.append(("Let op (woonvorm)", row.profile_warning))
     facts += [
         ("Status", row.status),
         ("Jaren", row.years or "–"),
         ("Partners", row.partners or "–"),
+        ("Drieslag", row.drieslag.lights if row.drieslag is not None else "–"),
         ("Grondeigenaar", row.land_owner or "–"),
         ("Bestemming", row.zoning or "–"),
         ("Score", score),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from layers.canonical import RD_NEW
 from projects.errors import ConflictError, InputsError
+from projects.ledger import format_split, ledger_rules, parse_split, segment_of
 from projects.models import (
     Opgave,
     Partner,
@@ -48,6 +49,7 @@ RESERVATION_COLUMNS = [
     "status",
     "year_start",
     "year_end",
+    "year_split",
     "wijk",
     "segment",
     "land_owner",
@@ -77,7 +79,17 @@ def reservations_gdf(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(rows, columns=[*RESERVATION_COLUMNS, "geometry"])
     for col in ("fid", "capacity_min", "capacity_max", "year_start", "year_end", "workshop_id", "version"):
         frame[col] = pd.to_numeric(frame[col]).astype("Int64")
-    for col in ("plot_id", "category", "status", "wijk", "segment", "land_owner", "partners_text", "notes"):
+    for col in (
+        "plot_id",
+        "category",
+        "status",
+        "year_split",
+        "wijk",
+        "segment",
+        "land_owner",
+        "partners_text",
+        "notes",
+    ):
         frame[col] = frame[col].astype("string")
     frame["active"] = frame["active"].astype("boolean")
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=RD_NEW)
@@ -166,17 +178,23 @@ def reserve(
     wijk: str | None = None,
     segment: str | None = None,
     reservation_id: int | None = None,
+    split: str | Mapping[int, float] | None = None,
 ) -> Reservation:
     """Reserve a plot for a housing category, or update its reservation.
 
     Without ``reservation_id`` an active, not-vervallen reservation of the same plot and
     category is updated if there is one. On an update ``None`` keeps the stored value (an
-    empty string clears a text field or the years; ``partners=[]`` clears the partners).
+    empty string clears a text field, the years or the split; ``partners=[]`` clears the
+    partners). ``years`` are the opleverjaren; ``split`` spreads the homes over them
+    ("2028:40, 2031:60", relative shares) instead of evenly. ``segment`` is one of the
+    ledger's segments (synonyms are accepted and stored by their name).
     ``expected_version`` is the version the user edited: if someone saved in between, the
     edit is refused with :class:`ConflictError` instead of overwriting theirs.
     """
     capacity_min, capacity_max = int(capacity_min), int(capacity_max)
     check_capacity(capacity_min, capacity_max)
+    segment = _check_segment(segment)
+    split_text = None if split is None else format_split(parse_split(split))
     if status is not None:
         check_status(status)
     span: tuple[int, int] | None = None
@@ -236,6 +254,9 @@ def reserve(
             res.year_start, res.year_end = span
         elif clear_years:
             res.year_start = res.year_end = None
+        if split_text is not None and res.year_split != (split_text or None):
+            res.year_split = split_text or None
+        _check_split(res)
         for attr, value in (
             ("land_owner", land_owner),
             ("notes", notes),
@@ -254,6 +275,42 @@ def reserve(
         if res.partners_text != text:
             res.partners_text = text
         return _detach_reservation(session, res)
+
+
+def _check_segment(segment: str | None) -> str | None:
+    """A segment as the ledger names it ("sociaal" → "sociale huur"); unknown text is refused."""
+    if segment is None or not segment.strip():
+        return segment
+    name, known = segment_of(segment)
+    if known and name == ledger_rules().unknown_segment:
+        return ""  # "onbekend" is the absence of a segment
+    if not known:
+        rules = ledger_rules()
+        raise InputsError(
+            f"Onbekend segment '{segment.strip()}'.",
+            hint=f"Kies een van: {', '.join(rules.segment_names)} (zie resources/categories/ledger.toml).",
+        )
+    return name
+
+
+def _check_split(res: Reservation) -> None:
+    """A split names opleverjaren: inside the reservation's years, if it has them."""
+    split = parse_split(res.year_split)
+    if not split:
+        return
+    if res.year_start is None and res.year_end is None:
+        res.year_start, res.year_end = min(split), max(split)
+        return
+    lo = res.year_start if res.year_start is not None else res.year_end
+    hi = res.year_end if res.year_end is not None else res.year_start
+    assert lo is not None
+    assert hi is not None
+    outside = [y for y in split if not lo <= y <= hi]
+    if outside:
+        raise InputsError(
+            f"De verdeling noemt {', '.join(map(str, outside))}, buiten de opleverjaren {lo}-{hi}.",
+            hint="Verdeel alleen over de opleverjaren, of geef ruimere jaren op (--years).",
+        )
 
 
 def set_status(
@@ -283,6 +340,7 @@ _RESTORABLE = (
     "status",
     "year_start",
     "year_end",
+    "year_split",
     "wijk",
     "segment",
     "land_owner",

@@ -47,6 +47,7 @@ class ScoreInputs:
     exclusions: gpd.GeoDataFrame | None = None
     sources: dict[str, list[str]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    kept_buildings: gpd.GeoDataFrame | None = None  # footprints that stay (capacity estimate)
 
 
 def _combine(results: list[LoadResult]) -> gpd.GeoDataFrame:
@@ -191,6 +192,7 @@ def score_layer_files(
         robustness_n=robustness_n,
         seed=seed,
         progress=progress,
+        kept_buildings=inputs.kept_buildings,
     )
 
 

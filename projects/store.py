@@ -417,7 +417,9 @@ def _after_flush(session: Session, _ctx: UOWTransaction) -> None:
     if not pending:
         return
     who = str(session.info.get("bnp_user", "onbekend"))
-    now = dt.datetime.now(dt.UTC)
+    # One time for the whole transaction (one user action), however often it flushes: the
+    # history shows the fields of one edit together.
+    now = session.info.setdefault("bnp_audit_at", dt.datetime.now(dt.UTC))
     rows: list[dict[str, Any]] = []
     for obj, action, fields in pending:
         entity = type(obj).__tablename__

@@ -8,7 +8,7 @@ presentation window all read these views and never re-derive them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -24,8 +24,17 @@ from plotscore.criteria import Profile, list_profiles, load_profile
 from plotscore.distance import reach_lines
 from plotscore.explain import FAIL_MARK, OK_MARK, CriterionDetail, explain_criterion, format_number
 from plotscore.model import ranks_of, score_classes
+from projects.capacity import NormsRun, capacity_estimates, plot_fit, project_layer
 from projects.errors import InputsError, ProjectError
-from projects.ledger import ledger, opgave_rows
+from projects.ledger import (
+    Drieslag,
+    Ledger,
+    OpgaveRow,
+    compute_ledger,
+    drieslag_of,
+    ledger_rules,
+    opgave_rows,
+)
 from projects.models import (
     RESERVATION_STATUSES,
     LayerSource,
@@ -33,10 +42,12 @@ from projects.models import (
     Partner,
     Plot,
     Reservation,
+    ReservationPartner,
     ReservationStatus,
     ScoreSnapshot,
     Workshop,
 )
+from projects.places import AREA_COLUMNS, plot_areas
 from projects.plots import plots_frame
 from projects.records import DEFAULT_CATEGORIES, iso, json_safe, project_row
 from projects.reservations import RESERVATION_COLUMNS, reservation_rows, reservations_frame, reservations_gdf
@@ -58,12 +69,15 @@ __all__ = [
     "ANNEX_COLUMNS",
     "AnnexRow",
     "LayerInfo",
+    "LedgerContext",
     "ProjectInfo",
     "ProjectMeta",
     "ScoreView",
     "annex_rows",
     "annex_table",
     "is_live",
+    "ledger_context",
+    "ledger_inputs",
     "live_mask",
     "live_reservations",
     "profile_for_category",
@@ -378,9 +392,18 @@ class AnnexRow:
     plot_notes: str
     score: float | None
     score_label: str  # the weighting, profile and run the score comes from; "" without a score
-    capacity_estimate: str  # the tool's estimate with its basis, from the same run; "" if none
+    capacity_estimate: str  # the tool's estimate (schatting) with its basis; "" if none
     zoning: str
     geometry: shapely.Geometry | None
+    estimate_min: int | None = None
+    estimate_max: int | None = None
+    estimate_basis: str = ""
+    capacity_warning: str = ""  # opgegeven above the schatting or the plan maximum; "" if not
+    drieslag: Drieslag | None = None
+    segment: str = ""
+    area: str = ""  # the wijk/buurt from the CBS layer ("… (ingevuld)" when only typed)
+    periods: str = ""  # how the homes are spread over the opgave periods
+    profile_warning: str = ""  # the nultreden guard: the plot fits a less demanding category
 
     @property
     def title(self) -> str:
@@ -389,7 +412,13 @@ class AnnexRow:
 
     @property
     def capacity(self) -> str:
+        """The user's capacity (opgegeven), "20–30"."""
         return _span(self.capacity_min, self.capacity_max)
+
+    @property
+    def estimate(self) -> str:
+        """The tool's estimate (schatting) as a bare range, "7–15" ('' without one)."""
+        return _span(self.estimate_min, self.estimate_max)
 
     @property
     def years(self) -> str:
@@ -420,16 +449,6 @@ def _span(lo: int | None, hi: int | None, sep: str = "–") -> str:
     return f"{lo}{sep}{hi}"
 
 
-def _estimate(row: pd.Series | None) -> str:
-    if row is None:
-        return ""
-    lo, hi = _int(row.get("capacity_min")), _int(row.get("capacity_max"))
-    if lo is None and hi is None:
-        return ""
-    basis = _text(row.get("capacity_basis"))
-    return f"{_span(lo, hi)} woningen" + (f" ({basis})" if basis else "")
-
-
 def _zoning(row: pd.Series | None) -> str:
     if row is None:
         return ""
@@ -445,14 +464,19 @@ def _zoning(row: pd.Series | None) -> str:
 def annex_rows(
     store: ProjectStore,
     views: Mapping[str, ScoreView | None] | None = None,
+    book: Ledger | None = None,
 ) -> list[AnnexRow]:
     """The live reservations in map order (by ``fid``), numbered 1…n, with plot and score.
 
     ``views`` maps a housing category to its score view (:func:`score_views`); without it the
-    rows carry no score.
+    rows carry no score. The estimate, warnings, drieslag, segment and wijk/buurt come from the
+    ledger (``book``, read when not given), so the annex and the ledger never disagree.
     """
     res = live_reservations(store)
     plots = plots_frame(store).set_index("plot_id", drop=False)
+    book = book if book is not None else project_ledger(store)
+    by_fid = {int(r["fid"]): r for r in book.reservations.to_dict("records") if r["fid"] is not pd.NA}
+    roles = _partner_roles(store)
     rows: list[AnnexRow] = []
     for nr, r in enumerate(res.itertuples(index=False), start=1):
         plot_id = _text(r.plot_id)
@@ -466,6 +490,9 @@ def annex_rows(
         if geom is None and plot is not None:
             geom = plot.geometry
         area = plot["area_m2"] if plot is not None else None
+        info = by_fid.get(int(r.fid), {})
+        lo, hi = _int(info.get("estimate_min")), _int(info.get("estimate_max"))
+        basis = _text(info.get("estimate_basis"))
         rows.append(
             AnnexRow(
                 nr=nr,
@@ -486,9 +513,20 @@ def annex_rows(
                 plot_notes=_text(plot["notes"]) if plot is not None else "",
                 score=None if score is None else round(score, 1),
                 score_label=view.label if view is not None and score is not None else "",
-                capacity_estimate=_estimate(srow),
+                capacity_estimate=(
+                    f"{_span(lo, hi)} woningen" + (f" ({basis})" if basis else "") if lo is not None else ""
+                ),
                 zoning=_zoning(srow),
                 geometry=geom,
+                estimate_min=lo,
+                estimate_max=hi,
+                estimate_basis=basis,
+                capacity_warning=_text(info.get("capacity_warning")),
+                drieslag=drieslag_of(roles.get(int(r.fid), [])),
+                segment=_text(info.get("segment")),
+                area=_text(info.get("area")),
+                periods=_text(info.get("periods")),
+                profile_warning=_text(info.get("profile_warning")),
             )
         )
     return rows
@@ -503,9 +541,18 @@ ANNEX_COLUMNS: tuple[str, ...] = (
     "categorie",
     "capaciteit_min",
     "capaciteit_max",
+    "schatting_min",
+    "schatting_max",
+    "schatting_basis",
+    "capaciteit_let_op",
     "status",
     "partners",
+    "drieslag",
     "jaren",
+    "verdeling_perioden",
+    "segment",
+    "wijk/buurt",
+    "profiel_let_op",
     "score",
     "weging",
 )
@@ -524,9 +571,18 @@ def annex_table(rows: Sequence[AnnexRow]) -> pd.DataFrame:
                 "categorie": r.category,
                 "capaciteit_min": r.capacity_min,
                 "capaciteit_max": r.capacity_max,
+                "schatting_min": r.estimate_min,
+                "schatting_max": r.estimate_max,
+                "schatting_basis": r.estimate_basis,
+                "capaciteit_let_op": r.capacity_warning,
                 "status": r.status,
                 "partners": r.partners,
+                "drieslag": r.drieslag.text if r.drieslag is not None else "",
                 "jaren": r.years,
+                "verdeling_perioden": r.periods,
+                "segment": r.segment,
+                "wijk/buurt": r.area,
+                "profiel_let_op": r.profile_warning,
                 "score": r.score,
                 "weging": r.score_label,
             }
@@ -534,7 +590,7 @@ def annex_table(rows: Sequence[AnnexRow]) -> pd.DataFrame:
         ],
         columns=list(ANNEX_COLUMNS),
     )
-    for col in ("nr", "oppervlakte_m2", "capaciteit_min", "capaciteit_max"):
+    for col in ("nr", "oppervlakte_m2", "capaciteit_min", "capaciteit_max", "schatting_min", "schatting_max"):
         frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
     frame["score"] = pd.to_numeric(frame["score"], errors="coerce")
     return frame
@@ -581,6 +637,7 @@ class ReservedView:
     rows: list[AnnexRow]
     views: dict[str, ScoreView | None]  # per housing category of a live reservation
     plots_view: ScoreView | None  # the score of every plot (web map, GIS package)
+    ledger: Ledger  # the ledger the annex rows were read from (the XLSX sheets, the GIS package)
 
     @property
     def weighting_labels(self) -> list[str]:
@@ -612,7 +669,10 @@ def reserved_view(
         plots_view = score_view(
             store, plots_pid, weighting_key=weighting_key, record=record, progress=progress
         )
-    return ReservedView(info=info, rows=annex_rows(store, views), views=views, plots_view=plots_view)
+    book = project_ledger(store)
+    return ReservedView(
+        info=info, rows=annex_rows(store, views, book), views=views, plots_view=plots_view, ledger=book
+    )
 
 
 # --- what the app's panels and map show about one plot ------------------------------------------
@@ -635,12 +695,177 @@ def walking_reach(
 # --- the ledger ------------------------------------------------------------------------------------
 
 
-def project_ledger(store: ProjectStore) -> pd.DataFrame:
-    """The bod ledger of the project (see :func:`projects.ledger.ledger`)."""
+def _partner_roles(store: ProjectStore) -> dict[int, list[str]]:
+    """Reservation fid → the roles of its partners (what lights the drieslag)."""
+    out: dict[int, list[str]] = {}
+    with store.session() as session:
+        for fid, role in session.execute(
+            select(ReservationPartner.reservation_fid, ReservationPartner.role).order_by(
+                ReservationPartner.id
+            )
+        ):
+            out.setdefault(int(fid), []).append(str(role))
+    return out
+
+
+UNSET: Any = object()  # "read it from the project" (None means: the project has no such layer)
+_UNSET = UNSET
+
+
+def _norms_runs(store: ProjectStore, categories: Sequence[str]) -> dict[str, NormsRun | None]:
+    """The current recorded run of each category's profile (never computed here: reading writes nothing)."""
+    out: dict[str, NormsRun | None] = {}
+    for category in categories:
+        pid = profile_for_category(category, default="")
+        view = None
+        if pid:
+            try:
+                view = score_view(store, pid, record=False)
+            except ProjectError:
+                view = None
+        if view is not None and view.profile.housing_category == category:
+            out[category] = NormsRun(category, view.profile, view.frame, f"scoreronde {view.snapshot_id}")
+        else:
+            out[category] = None
+    return out
+
+
+@dataclass(frozen=True)
+class LedgerContext:
+    """What the ledger reads about plots besides the reservations: their CBS wijk/buurt, the
+    tool's estimate per category and the recorded runs the profile check reads.
+
+    It changes with layers, plots and recorded runs, not with reservations: the app builds it
+    once when it loads a project (off the GUI thread) and every edit reuses it.
+    """
+
+    plots: gpd.GeoDataFrame
+    areas: pd.DataFrame  # plot_id → AREA_COLUMNS
+    estimates: dict[str, pd.DataFrame]  # category → estimate_capacity columns by plot_id
+    runs: dict[str, NormsRun | None]  # category → its current recorded run, for the profile check
+    stamp: Any = None  # what the holder compares to know it is still current (the app: plot versions, runs)
+
+    def estimate(self, plot_id: str, category: str) -> pd.Series | None:
+        """The estimate of one plot for one category (None without one)."""
+        frame = self.estimates.get(category)
+        if frame is None or plot_id not in frame.index:
+            return None
+        row = frame.loc[plot_id]
+        return row.iloc[0] if isinstance(row, pd.DataFrame) else row
+
+    def covers(self, plot_ids: Iterable[str]) -> bool:
+        return set(plot_ids) <= set(self.areas.index)
+
+
+def ledger_context(
+    store: ProjectStore,
+    *,
+    plots: gpd.GeoDataFrame | None = None,
+    plot_ids: Iterable[str] | None = None,
+    categories: Iterable[str] = (),
+    zoning: gpd.GeoDataFrame | None = _UNSET,
+    neighbourhoods: gpd.GeoDataFrame | None = _UNSET,
+    buildings: gpd.GeoDataFrame | None = _UNSET,
+) -> LedgerContext:
+    """Compute the :class:`LedgerContext` of ``plot_ids`` (default: every plot) for the project's
+    categories, the profile categories and ``categories``. Layers not passed are read."""
+    all_plots = plots if plots is not None else plots_frame(store)
+    subset = all_plots
+    if plot_ids is not None:
+        wanted = set(plot_ids)
+        subset = all_plots.loc[all_plots["plot_id"].astype("string").isin(wanted).to_numpy(dtype=bool)]
+    rules = ledger_rules()
+    info_categories = list(project_info_categories(store))
+    cats = list(dict.fromkeys([*info_categories, *rules.profile_order, *categories]))
+    hoods = project_layer(store, "neighbourhoods") if neighbourhoods is _UNSET else neighbourhoods
+    zoning_frame = project_layer(store, "zoning") if zoning is _UNSET else zoning
+    keeps = "keep_buildings" in subset.columns and bool(subset["keep_buildings"].fillna(False).any())
+    building_frame = (
+        (project_layer(store, "buildings") if keeps else None) if buildings is _UNSET else buildings
+    )
+    estimates = (
+        capacity_estimates(subset, cats, zoning=zoning_frame, buildings=building_frame) if len(subset) else {}
+    )
+    return LedgerContext(
+        plots=subset,
+        areas=plot_areas(subset, hoods),
+        estimates=estimates,
+        runs=_norms_runs(store, [c for c in rules.profile_order if c in estimates]),
+    )
+
+
+def project_info_categories(store: ProjectStore) -> tuple[str, ...]:
+    """The housing categories of the project (its own list, or the defaults)."""
+    with store.session() as session:
+        return tuple(project_row(session).categories or DEFAULT_CATEGORIES)
+
+
+def ledger_inputs(
+    store: ProjectStore, context: LedgerContext | None = None
+) -> tuple[list[OpgaveRow], pd.DataFrame]:
+    """The opgave and the reservations enriched for :func:`projects.ledger.compute_ledger`.
+
+    Each reservation gets its partners' roles, its plot's CBS wijk/buurt (``area_*``), the
+    tool's estimate for its category (``estimate_*``, ``plan_max``) and its plot's profile
+    with the reason it does not fit the reserved category. ``context`` (the app's, built
+    once) saves reading the layers; without it they are read for the reserved plots only.
+    Nothing is written.
+    """
     with store.session() as session:
         targets = opgave_rows(session.scalars(select(Opgave)))
         rows = reservation_rows(session)
-    return ledger(targets, reservations_gdf(rows).drop(columns="geometry"))
+    frame = pd.DataFrame(reservations_gdf(rows).drop(columns="geometry"))
+    roles = _partner_roles(store)
+    frame["partner_roles"] = pd.array([";".join(roles.get(int(f), [])) for f in frame["fid"]], dtype="string")
+    for col in (*AREA_COLUMNS, "estimate_basis", "plot_profile", "plot_profile_basis"):
+        frame[col] = pd.array([pd.NA] * len(frame), dtype="string")
+    for col in ("estimate_min", "estimate_max", "plan_max"):
+        frame[col] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    if frame.empty:
+        return targets, frame
+    ids = frame["plot_id"].astype("string")
+    cats = frame["category"].astype(str)
+    wanted = set(ids.dropna())
+    if context is None or not context.covers(wanted) or not set(cats) <= set(context.estimates):
+        context = ledger_context(store, plot_ids=wanted, categories=set(cats))
+    for col in AREA_COLUMNS:
+        frame[col] = ids.map(context.areas[col]).astype("string")
+    est = context.estimates
+    for col, source in (
+        ("estimate_min", "capacity_min"),
+        ("estimate_max", "capacity_max"),
+        ("plan_max", "capacity_plan_max"),
+        ("estimate_basis", "capacity_basis"),
+    ):
+        values: list[Any] = [
+            est[c].at[p, source] if c in est and p in est[c].index else pd.NA
+            for c, p in zip(cats, ids, strict=True)
+        ]
+        frame[col] = pd.array(values, dtype="string" if col == "estimate_basis" else "Int64")
+    reserved = sorted(p for p in wanted if p in context.areas.index)
+    fit = plot_fit(est, reserved, context.runs, ledger_rules())
+    profiles: list[Any] = []
+    bases: list[Any] = []
+    for c, p in zip(cats, ids, strict=True):
+        if p not in fit.index:
+            profiles.append(pd.NA)
+            bases.append(pd.NA)
+            continue
+        profiles.append(fit.at[p, "profile"])
+        why = fit.at[p, f"why_{c}"] if f"why_{c}" in fit.columns else pd.NA
+        parts = [] if why is pd.NA else [str(why)]
+        if c in context.runs and context.runs[c] is None and c != ledger_rules().profile_order[-1]:
+            parts.append(f"loopnormen van {c} niet getoetst: geen vastgelegde scoreronde")
+        bases.append("; ".join(parts) or pd.NA)
+    frame["plot_profile"] = pd.array(profiles, dtype="string")
+    frame["plot_profile_basis"] = pd.array(bases, dtype="string")
+    return targets, frame
+
+
+def project_ledger(store: ProjectStore, context: LedgerContext | None = None) -> Ledger:
+    """The bod ledger of the project (:func:`projects.ledger.compute_ledger` of :func:`ledger_inputs`)."""
+    targets, frame = ledger_inputs(store, context)
+    return compute_ledger(targets, frame)
 
 
 __all__ += [

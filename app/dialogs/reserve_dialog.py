@@ -3,7 +3,9 @@
 The dialog only collects and checks input; :class:`app.commands.ReserveCommand` writes it.
 If the plot already has an active reservation for the chosen category, its values are filled
 in and the dialog remembers the version it showed, so a later save by someone else is caught
-as a conflict instead of being overwritten.
+as a conflict instead of being overwritten. Next to the capacity the user enters (opgegeven)
+it shows the tool's estimate (schatting) for the chosen category, and warns inline when the
+entered number is above it or above the plan's maximum; the warning never blocks.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from PySide6.QtWidgets import (
 
 from app.commands import ReserveValues
 from app.controller import ProjectController
+from projects.capacity import CapacityCheck, capacity_check
 from projects.errors import InputsError
+from projects.ledger import ledger_rules, parse_split
 from projects.models import RESERVATION_STATUSES, PartnerType
 from projects.records import DEFAULT_CATEGORIES, parse_years
 from projects.views import live_mask
@@ -68,10 +72,30 @@ class ReserveDialog(QDialog):
         self.status_combo = QComboBox(self)
         self.status_combo.addItems(list(RESERVATION_STATUSES))
         self.years_edit = QLineEdit(self)
-        self.years_edit.setPlaceholderText(self.tr("bijv. 2026-2030"))
+        self.years_edit.setPlaceholderText(self.tr("bijv. 2028-2032"))
+        self.split_edit = QLineEdit(self)
+        self.split_edit.setPlaceholderText(self.tr("leeg: gelijk over de jaren; bijv. 2028:40, 2031:60"))
+        self.split_edit.setToolTip(
+            self.tr(
+                "Hoe de woningen over de opleverjaren vallen (aandelen per jaar). Leeg: gelijk verdeeld. "
+                "Het bod telt elk jaar in zijn opgaveperiode mee."
+            )
+        )
+        self.segment_combo = QComboBox(self)
+        self.segment_combo.addItems(list(ledger_rules().segment_names))
+        self.segment_combo.setCurrentText(ledger_rules().unknown_segment)
+        # The tool's estimate for the chosen category, and an inline warning above it or the plan.
+        self.estimate_label = QLabel(self)
+        self.estimate_label.setObjectName("estimateLabel")
+        self.estimate_label.setWordWrap(True)
+        self.capacity_warning = QLabel(self)
+        self.capacity_warning.setObjectName("capacityWarning")
+        self.capacity_warning.setWordWrap(True)
+        self.capacity_warning.setStyleSheet("color: #8a4b00;")
+        self.capacity_warning.hide()
         self.land_owner_edit = QLineEdit(self)
         self.notes_edit = QPlainTextEdit(self)
-        self.notes_edit.setMaximumHeight(80)
+        self.notes_edit.setMaximumHeight(56)
         self.workshop_combo = QComboBox(self)
         self.workshop_combo.addItem(self.tr("(geen werksessie)"), None)
         for w in info.workshops if info else ():
@@ -85,7 +109,8 @@ class ReserveDialog(QDialog):
         self.partners_table.setHorizontalHeaderLabels([self.tr("Partner"), self.tr("Soort")])
         self.partners_table.horizontalHeader().setStretchLastSection(True)
         self.partners_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.partners_table.setMinimumHeight(110)
+        self.partners_table.setMinimumHeight(88)
+        self.partners_table.setMaximumHeight(120)  # room for three partners; the drieslag needs three
         self.add_partner_button = QPushButton(self.tr("Partner toevoegen"), self)
         self.remove_partner_button = QPushButton(self.tr("Partner verwijderen"), self)
         self.add_partner_button.clicked.connect(lambda: self.add_partner_row())
@@ -108,11 +133,15 @@ class ReserveDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("Woningcategorie"), self.category_combo)
-        form.addRow(self.tr("Capaciteit"), capacity)
+        form.addRow(self.tr("Capaciteit (opgegeven)"), capacity)
+        form.addRow(self.tr("Schatting van de tool"), self.estimate_label)
+        form.addRow("", self.capacity_warning)
         form.addRow(self.tr("Status"), self.status_combo)
+        form.addRow(self.tr("Segment"), self.segment_combo)
         form.addRow(self.tr("Partners"), self.partners_table)
         form.addRow("", partner_buttons)
-        form.addRow(self.tr("Jaren (bouw–oplevering)"), self.years_edit)
+        form.addRow(self.tr("Opleverjaren (van–tot)"), self.years_edit)
+        form.addRow(self.tr("Verdeling over de jaren"), self.split_edit)
         form.addRow(self.tr("Grondeigenaar"), self.land_owner_edit)
         form.addRow(self.tr("Notities"), self.notes_edit)
         form.addRow(self.tr("Werksessie"), self.workshop_combo)
@@ -125,12 +154,43 @@ class ReserveDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        self.setMinimumWidth(540)  # the estimate's basis and a warning wrap in two or three lines
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.category_combo.currentTextChanged.connect(self._load_existing)
+        self.category_combo.currentTextChanged.connect(lambda _t: self.check_capacity())
+        self.min_spin.valueChanged.connect(lambda _v: self.check_capacity())
+        self.max_spin.valueChanged.connect(lambda _v: self.check_capacity())
         self._load_existing(self.category_combo.currentText())
+        self.check_capacity()
+
+    # -- the capacity against the tool's estimate -----------------------------------------------
+
+    def capacity_check(self) -> CapacityCheck:
+        """The entered capacity against the estimate of the plot for the chosen category."""
+        state = self.controller.state
+        context = state.ledger_context if state is not None else None
+        category = self.category_combo.currentText()
+        estimate = context.estimates.get(category) if context is not None else None
+        return capacity_check(estimate, self.plot_id, category, self.min_spin.value(), self.max_spin.value())
+
+    def check_capacity(self) -> None:
+        """Show the estimate and, inline, any warning (above the estimate or the plan maximum)."""
+        check = self.capacity_check()
+        self.estimate_label.setText(
+            check.estimate or self.tr("geen schatting (geen oppervlakte, geen plan of eigen categorie)")
+        )
+        was_shown = not self.capacity_warning.isHidden()
+        if check.warnings:
+            self.capacity_warning.setText("⚠ " + "\n⚠ ".join(check.brief_warnings))
+            self.capacity_warning.setToolTip("\n".join(check.warnings))
+            self.capacity_warning.show()
+        else:
+            self.capacity_warning.hide()
+        if was_shown != (not self.capacity_warning.isHidden()):
+            self.adjustSize()  # make room for the warning (or give it back), never overlap
 
     # -- partners ------------------------------------------------------------------------------
 
@@ -190,6 +250,10 @@ class ReserveDialog(QDialog):
         self.status_combo.setCurrentText(str(row["status"]))
         if not pd.isna(row["year_start"]):
             self.years_edit.setText(f"{int(row['year_start'])}-{int(row['year_end'])}")
+        if "year_split" in row.index and not pd.isna(row["year_split"]):
+            self.split_edit.setText(str(row["year_split"]))
+        if not pd.isna(row["segment"]):
+            self.segment_combo.setCurrentText(str(row["segment"]))
         self.land_owner_edit.setText("" if pd.isna(row["land_owner"]) else str(row["land_owner"]))
         self.notes_edit.setPlainText("" if pd.isna(row["notes"]) else str(row["notes"]))
         self.partners_table.setRowCount(0)
@@ -208,6 +272,8 @@ class ReserveDialog(QDialog):
             capacity_max=self.max_spin.value(),
             status=self.status_combo.currentText(),
             years=self.years_edit.text().strip(),
+            split=self.split_edit.text().strip(),
+            segment=self.segment_combo.currentText(),
             partners=tuple(self.partners()),
             land_owner=self.land_owner_edit.text().strip(),
             notes=self.notes_edit.toPlainText().strip(),
@@ -226,6 +292,18 @@ class ReserveDialog(QDialog):
                 parse_years(years)
             except InputsError as exc:
                 return f"{exc.message} {exc.hint}".strip()
+        split = self.split_edit.text().strip()
+        if split:
+            try:
+                shares = parse_split(split)
+                span = parse_years(years) if years else None
+            except InputsError as exc:
+                return f"{exc.message} {exc.hint}".strip()
+            outside = [y for y in shares or {} if span is not None and not span[0] <= y <= span[1]]
+            if outside:
+                return self.tr("De verdeling noemt {0}, buiten de opleverjaren {1}.").format(
+                    ", ".join(map(str, outside)), years
+                )
         return None
 
     def accept(self) -> None:

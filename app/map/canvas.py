@@ -213,6 +213,7 @@ class MapView(QGraphicsView):
         self._visible: dict[str, bool] = {k: k not in HIDDEN_BY_DEFAULT for k in DEFAULT_ORDER}
         self._opacity: dict[str, float] = {}
         self._generation = 0
+        self._installed_generation = 0  # the last generation whose layers are on the map
         self._reach_generation = 0
         self._zoom_pending = True
         self._colouring = "score"
@@ -495,7 +496,13 @@ class MapView(QGraphicsView):
         worker.signals.failed.connect(lambda exc, _tb: self._build_failed(exc))
         worker.start()
 
+    @property
+    def building(self) -> bool:
+        """The layers of the newest state are still being built (off the GUI thread)."""
+        return self._installed_generation != self._generation
+
     def _build_failed(self, exc: BaseException) -> None:
+        self._installed_generation = self._generation
         self.controller.error.emit(
             self.tr("De kaart kon niet worden opgebouwd."),
             self.tr("De gegevens zijn niet verloren. Probeer het opnieuw; de fout was: {0}").format(exc),
@@ -505,6 +512,7 @@ class MapView(QGraphicsView):
         """Replace the vector layers with freshly built ones (GUI thread; cheap)."""
         if generation != self._generation:
             return  # a newer state is being built
+        self._installed_generation = generation
         st = self.map_style
         state = self.controller.state
         for key in [k for k in self.items_by_id if k not in ("basemap", "reach", "kansen")]:

@@ -1,7 +1,13 @@
-"""Locatie: everything about the selected plot, in words a workshop can read from the screen."""
+"""Locatie: everything about the selected plot, in words a workshop can read from the screen.
+
+Two tabs: *Uitleg* (the score per criterion, zoning, the tool's capacity estimate, the
+reservations with their capacity as entered, the drieslag and the ledger's warnings) and
+*Historie* (who changed what, when, old → new, from the project's audit log).
+"""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -16,16 +22,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.controller import ProjectController
+from app.controller import ProjectController, user_message
 from app.panels.widgets import Panel, heading, panel_style, parse_colour, separator
 from plotscore.columns import party_col
 from plotscore.criteria import party_label
+from projects.errors import ProjectError
+from projects.history import HistoryEntry, history
+from projects.ledger import Drieslag, span
 from projects.views import FAIL_MARK, OK_MARK, criterion_details, format_number
 
 __all__ = ["PlotDetailPanel"]
@@ -53,10 +64,7 @@ def _area(m2: float) -> str:
 
 
 def _span(lo: Any, hi: Any) -> str:
-    if lo is None or hi is None:
-        return "–"
-    a, b = int(lo), int(hi)
-    return f"{a}" if a == b else f"{a}–{b}"
+    return span(lo, hi)
 
 
 class PlotDetailPanel(Panel):
@@ -103,6 +111,10 @@ class PlotDetailPanel(Panel):
         self.zoning_label = QLabel(self)
         self.capacity_label = QLabel(self)
         self.reservation_label = QLabel(self)
+        self.drieslag_label = QLabel(self)
+        self.drieslag_label.setObjectName("drieslagLights")
+        self.drieslag_label.setTextFormat(Qt.TextFormat.RichText)  # built from escaped text only
+        self.drieslag_label.setWordWrap(True)
         self.notes_label = QLabel(self)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -113,6 +125,7 @@ class PlotDetailPanel(Panel):
             (self.tr("Bestemming"), self.zoning_label),
             (self.tr("Capaciteit"), self.capacity_label),
             (self.tr("Reservering"), self.reservation_label),
+            (self.tr("Drieslag"), self.drieslag_label),
             (self.tr("Notities"), self.notes_label),
         ):
             label.setWordWrap(True)
@@ -161,12 +174,42 @@ class PlotDetailPanel(Panel):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
+
+        # Historie: the audit log of the selected plot, its reservations and comments.
+        # Two columns so a narrow dock still shows everything: when and who; what, old → new.
+        self.history_table = QTableWidget(0, 2, self)
+        self.history_table.setObjectName("historyTable")
+        self.history_table.setHorizontalHeaderLabels([self.tr("Wanneer, wie"), self.tr("Wat (oud → nieuw)")])
+        self.history_table.verticalHeader().hide()
+        self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history_table.setWordWrap(True)
+        self.history_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        history_header = self.history_table.horizontalHeader()
+        history_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        history_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        history_header.sectionResized.connect(lambda *_: self.history_table.resizeRowsToContents())
+        self._history_entries: list[HistoryEntry] = []
+        self.history_hint = QLabel(self)
+        self.history_hint.setWordWrap(True)
+        # The table's own size hint must not make the dock taller than the explanation needs.
+        self.history_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        history_page = QWidget(self)
+        history_layout = QVBoxLayout(history_page)
+        history_layout.addWidget(self.history_hint)
+        history_layout.addWidget(self.history_table, 1)
+        self._history_for: str | None = None  # the plot the table shows (loaded when the tab is shown)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(scroll, self.tr("Uitleg"))
+        self.tabs.addTab(history_page, self.tr("Historie"))
+        self.tabs.currentChanged.connect(lambda _i: self._show_history())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self.tabs)
 
         controller.selection_changed.connect(self.show_selection)
         controller.state_changed.connect(self.show_selection)
+        controller.state_changed.connect(self._history_changed)
         controller.scores_changed.connect(self._update_score)
         self.show_selection()
 
@@ -199,6 +242,7 @@ class PlotDetailPanel(Panel):
             position = int(hits[0]) if len(hits) else None
         self.plot_id = plot_id if position is not None else None
         self._position = position
+        self._show_history()
         self.empty_label.setVisible(position is None)
         self.body.setVisible(position is not None)
         if frame is None or position is None:
@@ -295,6 +339,7 @@ class PlotDetailPanel(Panel):
         self.zoning_label.setText(self._zoning(row))
         self.capacity_label.setText(self._capacity(row))
         self.reservation_label.setText(self._reservation())
+        self.drieslag_label.setText(self._drieslag())
         self.notes_label.setText(self._notes(row))
 
     def _robustness(self, row: pd.Series) -> str:
@@ -360,8 +405,12 @@ class PlotDetailPanel(Panel):
         return "\n".join(lines)
 
     def _capacity(self, row: pd.Series) -> str:
+        run = self.controller.state.run if self.controller.state else None
+        category = run.profile.housing_category if run is not None else ""
         lines = [
-            self.tr("{0} woningen").format(_span(_value(row, "capacity_min"), _value(row, "capacity_max")))
+            self.tr("Schatting van de tool ({0}): {1} woningen").format(
+                category, _span(_value(row, "capacity_min"), _value(row, "capacity_max"))
+            )
         ]
         basis = _text(row, "capacity_basis")
         if basis:
@@ -371,24 +420,36 @@ class PlotDetailPanel(Panel):
             lines.append(note)
         return "\n".join(lines)
 
-    def _reservation(self) -> str:
+    def _live_reservations(self) -> pd.DataFrame:
         state = self.controller.state
         if state is None or state.reservations.empty or self.plot_id is None:
-            return self.tr("Niet gereserveerd")
-        res = state.reservations[state.reservations["plot_id"].astype("string") == self.plot_id]
-        if "active" in res.columns:
-            res = res[res["active"].fillna(True).astype(bool)]
-        if res.empty:
+            return pd.DataFrame()
+        live = state.live_reservations
+        return pd.DataFrame(live[(live["plot_id"].astype("string") == self.plot_id).to_numpy(dtype=bool)])
+
+    def _reservation(self) -> str:
+        res = self._live_reservations()
+        state = self.controller.state
+        if res.empty or state is None:
             return self.tr("Niet gereserveerd")
         lines = []
         for _, r in res.iterrows():
-            parts = [
-                f"{_text(r, 'category')}: {self.tr('{0} woningen').format(_span(_value(r, 'capacity_min'), _value(r, 'capacity_max')))}",
-                _text(r, "status"),
-            ]
+            fid = int(r["fid"])
+            about = state.ledger.about(fid)
+            given = _span(_value(r, "capacity_min"), _value(r, "capacity_max"))
+            parts = [f"{_text(r, 'category')}: {self.tr('opgegeven {0} woningen').format(given)}"]
+            if about["estimate"]:
+                # The range here; its basis is under Capaciteit and in the warning below when it exceeds.
+                parts.append(self.tr("schatting {0}").format(about["estimate"].split(" (")[0]))
+            parts.append(_text(r, "status"))
             years = _span(_value(r, "year_start"), _value(r, "year_end"))
             if years != "–":
-                parts.append(self.tr("jaren {0}").format(years))
+                parts.append(self.tr("opleverjaren {0}").format(years))
+            if about["periods"]:
+                parts.append(self.tr("telt mee: {0}").format(about["periods"]))
+            segment = _text(r, "segment")
+            if segment:
+                parts.append(segment)
             partners = _text(r, "partners_text")
             if partners:
                 parts.append(self.tr("partners: {0}").format(partners))
@@ -396,7 +457,81 @@ class PlotDetailPanel(Panel):
             if notes:
                 parts.append(notes)
             lines.append(" · ".join(p for p in parts if p))
+            lines.extend(f"⚠ {w}" for w in about["warnings"])
         return "\n".join(lines)
+
+    def _drieslag(self) -> str:
+        """Per live reservation three lights: lit (green) or not (grey), with the step's name."""
+        res = self._live_reservations()
+        state = self.controller.state
+        if res.empty or state is None:
+            return "–"
+        style = panel_style()
+        on, off = style.norm_met, "#9E9E9E"
+        rows = []
+        for _, r in res.iterrows():
+            d: Drieslag | None = state.ledger.drieslagen.get(int(r["fid"]))
+            if d is None:
+                continue
+            lights = " ".join(
+                f'<span style="color:{on if lit else off}">●</span> '
+                f'<span style="color:{"inherit" if lit else off}">{html.escape(step.label)}</span>'
+                for step, lit in d.steps
+            )
+            verdict = self.tr("compleet") if d.complete else html.escape(d.text)
+            rows.append(f"<b>{html.escape(_text(r, 'category'))}</b>: {lights} — {verdict}")
+        return "<br>".join(rows) or "–"
+
+    # -- history -----------------------------------------------------------------------------
+
+    def _history_changed(self) -> None:
+        self._history_for = None  # an edit was saved: read the log again when it is shown
+        self._show_history()
+
+    def _show_history(self) -> None:
+        if self.tabs.currentIndex() != 1 or self._history_for == (self.plot_id or ""):
+            return
+        self._history_for = self.plot_id or ""
+        table = self.history_table
+        table.setRowCount(0)
+        self._history_entries = []
+        store = self.controller.store
+        if store is None or self.plot_id is None:
+            self.history_hint.setText(self.tr("Kies een locatie om haar historie te zien."))
+            return
+        try:
+            entries = history(store, self.plot_id)
+        except ProjectError as exc:
+            self.controller.error.emit(*user_message(exc))
+            return
+        self.history_hint.setText(
+            self.tr("Wijzigingen aan {0}, haar reserveringen en opmerkingen (nieuwste eerst): {1}").format(
+                self.plot_id, len(entries)
+            )
+            if entries
+            else self.tr("Nog geen wijzigingen vastgelegd voor {0}.").format(self.plot_id)
+        )
+        self._fill_history(entries)
+
+    def _fill_history(self, entries: list[HistoryEntry]) -> None:
+        self._history_entries = list(entries)
+        table = self.history_table
+        table.setRowCount(len(entries))
+        bold = QFont(table.font())
+        bold.setBold(True)
+        for i, e in enumerate(entries):
+            when = QTableWidgetItem(f"{e.when}\n{e.who}")
+            what = QTableWidgetItem("\n".join([e.what, *(f"  {line}" for line in e.change_lines())]))
+            what.setToolTip(what.text())
+            when.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            what.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            table.setItem(i, 0, when)
+            table.setItem(i, 1, what)
+        table.resizeRowsToContents()
+
+    def history_rows(self) -> list[list[str]]:
+        """The history shown: [when, who, what, old → new lines] per entry (tests, reports)."""
+        return [[e.when, e.who, e.what, "\n".join(e.change_lines())] for e in self._history_entries]
 
     def _notes(self, row: pd.Series) -> str:
         state = self.controller.state

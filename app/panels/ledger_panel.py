@@ -1,13 +1,16 @@
 """Bod: the ledger (opgave against reserved capacity) as horizontal bars, legible on a projector.
 
-One row per ledger row (category, period, wijk). The opgave is a black frame; reserved
-capacity is a stack of solid segments in the status colours (minimum capacity, most certain
-status first), followed by a hatched band up to the maximum capacity. The gap is written out:
-"tekort 35–50", "over 10" or "opgave gehaald". Text scales with the panel height.
+One row per ledger period (category × period) and per wijk opgave. The opgave is a black
+frame; reserved capacity is a stack of solid segments in the status colours (minimum capacity,
+most certain status first), followed by a hatched band up to the maximum capacity. The gap is
+written out: "tekort 35–50", "over 10" or "opgave gehaald". Text scales with the panel height.
+Every number comes from :class:`projects.ledger.Ledger`; :func:`ledger_bars` is also what the
+presentation window draws, so the room and the laptop show the same ranges.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +21,10 @@ from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from app.controller import ProjectController
 from app.panels.widgets import Panel, panel_style, translate
-from projects.ledger import STATUS_KEYS, ZEKER_STATUSES
+from projects.ledger import NO_YEARS, OUTSIDE, STATUS_KEYS, ZEKER_STATUSES, Ledger, gap_kind
 from projects.models import RESERVATION_STATUSES, ReservationStatus
 
-__all__ = ["LedgerBar", "LedgerChart", "LedgerPanel", "gap_text", "ledger_bars"]
+__all__ = ["LedgerBar", "LedgerChart", "LedgerPanel", "drieslag_text", "gap_text", "ledger_bars"]
 
 # Most certain first: the stack grows from the left with what is already agreed.
 STACK_ORDER: tuple[str, ...] = (
@@ -51,17 +54,30 @@ def _span(lo: int, hi: int) -> str:
 
 
 def gap_text(gap_min: int | None, gap_max: int | None) -> str:
-    """Dutch words for a gap range (target − capacity): "tekort 35–50", "over 10", "opgave gehaald"."""
-    if gap_min is None or gap_max is None:
+    """Dutch words for a gap range (target − capacity): "tekort 35–50", "over 10", "opgave gehaald".
+
+    The arithmetic is the core's (:func:`projects.ledger.gap_kind`); only the words are translated.
+    """
+    kind = gap_kind(gap_min, gap_max)
+    if kind is None:
         return ""
-    lo, hi = sorted((gap_min, gap_max))
-    if lo == hi == 0:
+    name, a, b = kind
+    if name == "gehaald":
         return translate("opgave gehaald")
-    if lo >= 0:
-        return translate("tekort {0}").format(_span(lo, hi))
-    if hi <= 0:
-        return translate("over {0}").format(_span(-hi, -lo))
-    return translate("tekort tot {0}, of over tot {1}").format(hi, -lo)
+    if name == "tekort":
+        return translate("tekort {0}").format(_span(a, b))
+    if name == "over":
+        return translate("over {0}").format(_span(a, b))
+    return translate("tekort tot {0}, of over tot {1}").format(a, b)
+
+
+def drieslag_text(book: Ledger | None) -> str:
+    """ "3 van 5 reserveringen met complete drieslag" ('' without live reservations)."""
+    if book is None or not book.drieslag_total:
+        return ""
+    return translate("{0} van {1} reserveringen met complete drieslag").format(
+        book.drieslag_complete, book.drieslag_total
+    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +99,12 @@ class LedgerBar:
     @property
     def title(self) -> str:
         name = self.category[:1].upper() + self.category[1:]
-        where = self.period.replace("-", "–") if self.period else translate("buiten opgave")
+        if self.period == OUTSIDE or not self.period:
+            where = translate("buiten opgave")
+        elif self.period == NO_YEARS:
+            where = translate("zonder jaren")
+        else:
+            where = self.period.replace("-", "–")
         if self.wijk:
             where += f" · {self.wijk}"
         return f"{name} · {where}"
@@ -97,36 +118,42 @@ class LedgerBar:
         return self.gap[0] is not None and self.gap[0] > 0
 
 
-def ledger_bars(ledger: pd.DataFrame) -> list[LedgerBar]:
-    """The ledger frame (projects.ledger.ledger) as bars."""
+def _bar(r: Mapping[Any, Any], wijk: str | None) -> LedgerBar:
+    segments = []
+    for status in STACK_ORDER:
+        key = STATUS_KEYS[status]
+        lo, hi = _int(r.get(f"{key}_min")) or 0, _int(r.get(f"{key}_max")) or 0
+        if hi > 0 or lo > 0:
+            segments.append((status, lo, hi))
+    period = r.get("period")
+    notes, plot_ids = r.get("notes"), r.get("plot_ids")
+    return LedgerBar(
+        category=str(r.get("category")),
+        period=None if period is None or period is pd.NA else str(period),
+        wijk=wijk,
+        target=_int(r.get("target")),
+        segments=tuple(segments),
+        zeker=(_int(r.get("zeker_min")) or 0, _int(r.get("zeker_max")) or 0),
+        in_beeld=(_int(r.get("in_beeld_min")) or 0, _int(r.get("in_beeld_max")) or 0),
+        gap=(_int(r.get("gap_min")), _int(r.get("gap_max"))),
+        notes="" if notes is pd.NA or notes is None else str(notes),
+        plot_ids="" if plot_ids is pd.NA or plot_ids is None else str(plot_ids),
+    )
+
+
+def ledger_bars(book: Ledger | None) -> list[LedgerBar]:
+    """The ledger's periods, each followed by the wijk opgaven of that category and period, as bars."""
     bars: list[LedgerBar] = []
-    if ledger is None or ledger.empty:
+    if book is None or book.empty:
         return bars
-    for _, r in ledger.iterrows():
-        segments = []
-        for status in STACK_ORDER:
-            key = STATUS_KEYS[status]
-            lo, hi = _int(r.get(f"{key}_min")) or 0, _int(r.get(f"{key}_max")) or 0
-            if hi > 0 or lo > 0:
-                segments.append((status, lo, hi))
-        period = r.get("period")
-        wijk = r.get("wijk")
-        bars.append(
-            LedgerBar(
-                category=str(r.get("category")),
-                period=None if period is None or period is pd.NA else str(period),
-                wijk=None if wijk is None or wijk is pd.NA else str(wijk),
-                target=_int(r.get("target")),
-                segments=tuple(segments),
-                zeker=(_int(r.get("zeker_min")) or 0, _int(r.get("zeker_max")) or 0),
-                in_beeld=(_int(r.get("in_beeld_min")) or 0, _int(r.get("in_beeld_max")) or 0),
-                gap=(_int(r.get("gap_min")), _int(r.get("gap_max"))),
-                notes="" if r.get("notes") is pd.NA or r.get("notes") is None else str(r.get("notes")),
-                plot_ids=""
-                if r.get("plot_ids") is pd.NA or r.get("plot_ids") is None
-                else str(r.get("plot_ids")),
-            )
-        )
+    wijk_rows = [
+        r for r in book.opgave.to_dict("records") if r.get("wijk") is not None and r["wijk"] is not pd.NA
+    ]
+    for r in book.periods.to_dict("records"):
+        bars.append(_bar(r, None))
+        for w in wijk_rows:
+            if w["category"] == r["category"] and w["period"] == r["period"]:
+                bars.append(_bar(w, str(w["wijk"])))
     return bars
 
 
@@ -360,13 +387,29 @@ class LedgerPanel(Panel):
             self,
         )
         self.caption.setWordWrap(True)
+        # The drieslag count and the ledger's warnings (above the estimate or plan, nultreden guard).
+        self.summary = QLabel(self)
+        self.summary.setObjectName("ledgerSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.chart, 1)
+        layout.addWidget(self.summary)
         layout.addWidget(self.caption)
         controller.state_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         state = self.controller.state
-        self.chart.set_bars(ledger_bars(state.ledger) if state is not None else [])
+        book = state.ledger if state is not None else None
+        self.chart.set_bars(ledger_bars(book))
+        lines = [drieslag_text(book)]
+        warnings = list(book.warnings) if book is not None else []
+        if warnings:
+            # The count here (the bars keep their room); each warning in the tooltip and, per
+            # reservation, in the Locatie panel.
+            lines.append(self.tr("⚠ {0} waarschuwing(en): wijs aan voor de lijst").format(len(warnings)))
+        self.summary.setText(" · ".join(line for line in lines if line))
+        self.summary.setVisible(any(lines))
+        self.summary.setToolTip("\n".join(warnings))

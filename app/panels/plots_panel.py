@@ -162,7 +162,11 @@ class PlotsTableModel(QAbstractTableModel):
                 for c in criteria
             ),
             _Column("zoning", self.tr("Bestemming"), self.tr("Past wonen in het bestemmingsplan?")),
-            _Column("capacity", self.tr("Capaciteit"), self.tr("Aantal woningen (min–max)")),
+            _Column(
+                "capacity",
+                self.tr("Schatting"),
+                self.tr("Schatting van de tool: aantal woningen (min–max), zie Locatie voor de basis"),
+            ),
             _Column("status", self.tr("Status"), self.tr("Status van de reservering")),
             _Column(
                 "robustness",

@@ -119,7 +119,7 @@ def test_annex_breaks_across_pages_with_repeated_header(scored: Path, tmp_path: 
     assert n_small == 2
     assert n_big >= 3
     annex = _text(big)[1:]
-    assert all("woningcategorie" in page and "woningen" in page for page in annex)  # header on every sheet
+    assert all("woningcategorie" in page and "opgegeven" in page and "schatting" in page for page in annex)
     assert "(vervolg)" in annex[1]
     assert "50" in annex[-1].split()
     assert len(dossiers) == 50
@@ -141,8 +141,13 @@ def test_dossiers_one_per_reservation(scored: Path, tmp_path: Path) -> None:
     assert "norm 400 m" in text
     assert "400 m (doorgetrokken)" in text
     assert "Bestemming:" in text
-    assert "Capaciteit: 20–30 woningen" in text
+    # The user's number as entered, the tool's estimate beside it, never one for the other.
+    assert "Woningen (opgegeven): 20–30 woningen" in text
+    assert "Schatting van de tool: 7–15 woningen (oppervlakte × dichtheid" in text
+    assert "Let op (capaciteit): opgegeven 20–30 woningen ligt boven de schatting van de tool" in text
+    assert "20–30 woningen — oppervlakte" not in text
     assert "Partners: Woonbron (corporatie)" in text
+    assert "Drieslag: corporatie/belegger ✓ · zorgorganisatie ✗ · bewoners/initiatief ✗" in text
     assert "© OpenStreetMap-bijdragers (ODbL 1.0)" in text
     assert _flat(DISCLAIMER) in text
 

@@ -75,7 +75,7 @@ def test_table_lists_every_plot_sorted_by_rank(qtbot: QtBot, controller: Project
     best = int(np.argmax(controller.scores))
     assert panel.visible_plot_ids()[0] == str(controller.state.run.frame["plot_id"].iloc[best])
     headers = [panel.model.headerData(c, Qt.Orientation.Horizontal) for c in range(panel.model.columnCount())]
-    for expected in ("Rang", "Id", "Naam", "Score", "Supermarkt", "Bestemming", "Capaciteit", "Status"):
+    for expected in ("Rang", "Id", "Naam", "Score", "Supermarkt", "Bestemming", "Schatting", "Status"):
         assert expected in headers
     assert panel.count_label.text() == f"{N_DEMO_PLOTS} van {N_DEMO_PLOTS} locaties"
 

@@ -47,7 +47,7 @@ def flow(window: QMainWindow, controller: ProjectController) -> actions.Workflow
 
 def _ledger_row(controller: ProjectController, category: str) -> dict[str, int]:
     assert controller.state is not None
-    ledger = controller.state.ledger
+    ledger = controller.state.ledger.periods
     row = ledger[(ledger["category"] == category) & ledger["target"].notna()].iloc[0]
     return {k: int(row[k]) for k in ("target", "zeker_min", "zeker_max", "in_beeld_max")}
 
@@ -104,6 +104,45 @@ def test_reserve_through_dialog_updates_ledger_and_undo_redo(
     assert _ledger_row(controller, "nultreden")["zeker_max"] == 30
     values = reservation_values(controller.store, int(active["fid"].iloc[0]))  # type: ignore[arg-type]
     assert (values["active"], values["partners"]) == (True, [("Woonbron", "corporatie")])
+
+
+def test_dialog_shows_the_estimate_and_warns_inline_above_it(
+    qtbot, window: QMainWindow, flow: actions.WorkflowActions, controller: ProjectController
+) -> None:
+    """DLF-001 (170 m²) holds 1–2 geclusterde woningen: 12–16 warns, in the dialog, without blocking."""
+    dialog = ReserveDialog(controller, PLOT, window)
+    qtbot.addWidget(dialog)
+    dialog.category_combo.setCurrentText("geclusterd")
+    dialog.min_spin.setValue(1)
+    dialog.max_spin.setValue(2)
+    assert dialog.estimate_label.text() == (
+        "1–2 woningen (oppervlakte × dichtheid (60–120 woningen/ha, voorinstelling))"
+    )
+    assert dialog.capacity_warning.isHidden()
+    dialog.max_spin.setValue(16)
+    dialog.min_spin.setValue(12)
+    assert not dialog.capacity_warning.isHidden()
+    assert dialog.capacity_warning.text() == "⚠ opgegeven 12–16 woningen ligt boven de schatting van de tool"
+    assert dialog.capacity_warning.toolTip() == (
+        "opgegeven 12–16 woningen ligt boven de schatting van de tool "
+        "(1–2 woningen, oppervlakte × dichtheid (60–120 woningen/ha, voorinstelling))"
+    )
+    dialog.category_combo.setCurrentText("nultreden")  # another category: its own estimate (40–100/ha)
+    assert dialog.estimate_label.text().startswith("0–1 woningen")
+    dialog.segment_combo.setCurrentText("middenhuur")
+    dialog.years_edit.setText("2028-2032")
+    dialog.split_edit.setText("2028:1, 2033:1")
+    dialog.accept()
+    assert "2033" in dialog.error_label.text()  # a split outside the years is refused inline
+    dialog.split_edit.setText("2028:1, 2032:3")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert flow.reserve_from_dialog(dialog)
+    book = controller.state.ledger  # type: ignore[union-attr]
+    res = book.reservations.set_index("plot_id").loc[PLOT]
+    assert (res["segment"], res["split"]) == ("middenhuur", "2028:1, 2032:3")
+    assert res["periods"] == "2026-2030: 3–4; buiten opgave: 9–12"  # 12–16 as 1:3 over 2028 and 2032
+    assert res["capacity_warning"].startswith("opgegeven 12–16 woningen ligt boven de schatting")
 
 
 def test_invalid_dialog_input_is_refused_inline(

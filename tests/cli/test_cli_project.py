@@ -105,21 +105,36 @@ def test_ledger_after_the_demo_workflow(project: Path) -> None:
     assert "2026-2030" in line
     assert "120" in line
     assert "20–30" in line  # gereserveerd
-    assert "60–70" in line  # zeker
-    assert "70–85" in line  # in beeld
-    assert "35–50" in line  # tekort
+    assert "60–70" in line  # zeker, and in beeld: the reservation without years is in its own row
+    assert "tekort 50–60" in line
+    assert "zonder jaren" in text
+    assert "0 van 3 reserveringen met complete drieslag" in text
     assert ok("project", "ledger", project) == text
-    rows = json.loads(ok("ledger", project, "--json"))
-    assert len(rows) == 1
+    data = json.loads(ok("ledger", project, "--json"))
+    rows = data["periods"]
+    assert [(r["category"], r["period"]) for r in rows] == [
+        ("geclusterd", "2026-2030"),
+        ("geclusterd", "zonder jaren"),
+    ]
     row = rows[0]
     assert (row["target"], row["zeker_min"], row["zeker_max"], row["gap_min"], row["gap_max"]) == (
         120,
         60,
         70,
+        60,
         50,
-        35,
     )
-    assert (row["kansrijk_min"], row["kansrijk_max"], row["n_without_years"]) == (10, 15, 1)
+    assert (rows[1]["kansrijk_min"], rows[1]["kansrijk_max"]) == (10, 15)
+    assert data["drieslag"]["complete"] == 0
+    assert data["drieslag"]["total"] == 3
+    first = data["reservations"][0]
+    assert (first["drieslag_vastgoed"], first["drieslag_zorg"], first["drieslag_bewoners"]) == (
+        True,
+        True,
+        False,
+    )
+    assert first["drieslag"] == "mist bewoners/initiatief"
+    assert data["definitions"]["zeker"].startswith("zeker = ")
 
 
 def test_project_file_is_a_geopackage_gis_can_read(project: Path) -> None:
@@ -160,8 +175,8 @@ def test_info_status_workshop_and_export(project: Path, tmp_path: Path) -> None:
     ok("project", "decision", project, "1", "--text", "Kavel gaat door als voorgedragen")
     out = ok("project", "status", project, str(fid), "--status", "voorgedragen")
     assert "voorgedragen" in out
-    rows = json.loads(ok("ledger", project, "--json"))
-    assert (rows[0]["voorgedragen_min"], rows[0]["kansrijk_min"]) == (10, 0)
+    rows = json.loads(ok("ledger", project, "--json"))["periods"]
+    assert (rows[1]["voorgedragen_min"], rows[1]["kansrijk_min"]) == (10, 0)
     ok("project", "status", project, str(fid), "--status", "kansrijk")  # back, for the other tests
 
     target = tmp_path / "voor_gis.gpkg"
@@ -226,3 +241,68 @@ def test_user_errors_are_one_dutch_line(project: Path, tmp_path: Path) -> None:
         line = assert_clean_failure(run_cli(*args))
         assert fragment in line, line
     assert copy.read_bytes() == before  # refused edits leave the file as it was
+
+
+def test_reserving_above_the_estimate_warns_and_history_shows_the_changes(
+    project: Path, tmp_path: Path
+) -> None:
+    """The issue's DLF-010: 1.269 m² is estimated at 7–15 geclusterde woningen; 20–30 warns, exit 0."""
+    copy = tmp_path / "kopie.gpkg"
+    copy.write_bytes(project.read_bytes())
+    proc = run_cli(
+        "project", "reserve", copy, "DLF-010", "--category", "geclusterd", "--capacity", "20-30",
+        "--years", "2028-2032", "--status", "voorgedragen", "--segment", "sociaal",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "20–30 woningen (opgegeven)" in lines[0]
+    assert lines[1] == (
+        "  schatting van de tool: 7–15 woningen (oppervlakte × dichtheid (60–120 woningen/ha, voorinstelling))"
+    )
+    assert (
+        "waarschuwing: opgegeven 20–30 woningen ligt boven de schatting van de tool (7–15 woningen, "
+        "oppervlakte × dichtheid (60–120 woningen/ha, voorinstelling))"
+    ) in lines
+    out = json.loads(
+        ok("project", "reserve", copy, "DLF-010", "--category", "geclusterd", "--capacity", "10-14", "--json")
+    )
+    assert out["warnings"] == []  # within the estimate now
+    assert out["estimate"].startswith("7–15 woningen")
+    assert out["segment"] == "sociale huur"  # the synonym stored by its name
+    # 10–14 over 2028–2032: 2 a year; the 4 extra to the later years (0, 1, 1, 1, 1).
+    assert out["periods"] == "2026-2030: 6–8; buiten opgave: 4–6"
+
+    history = ok("project", "history", copy, "DLF-010")
+    assert "reservering" in history and "(DLF-010, geclusterd) gewijzigd" in history  # noqa: PT018
+    assert "capaciteit min (opgegeven): 20 → 10" in history
+    assert "capaciteit max (opgegeven): 30 → 14" in history
+    assert "(DLF-010, geclusterd) aangemaakt" in history
+    day = history.splitlines()[0].split()[0]
+    assert (len(day), day[2], day[5]) == (10, "-", "-")  # dd-mm-jjjj
+    rows = json.loads(ok("project", "history", copy, "DLF-010", "--json"))
+    assert rows[0]["changes"] == [
+        {"field": "capaciteit min (opgegeven)", "old": "20", "new": "10"},
+        {"field": "capaciteit max (opgegeven)", "old": "30", "new": "14"},
+    ]
+    assert all(r["plot_id"] == "DLF-010" for r in rows)
+    assert "opgave geclusterd 2026-2030 hele gemeente aangemaakt" in ok("project", "history", copy)
+
+
+def test_split_and_keep_buildings_from_the_command_line(project: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "kopie.gpkg"
+    copy.write_bytes(project.read_bytes())
+    reserve = ("project", "reserve", copy, "DLF-004", "--category", "nultreden", "--capacity", "10")
+    out = json.loads(ok(*reserve, "--years", "2029-2032", "--split", "2029:1,2030:1,2031:2", "--json"))
+    assert out["year_split"] == "2029:1, 2030:1, 2031:2"
+    assert out["periods"] == "buiten opgave: 10"  # no nultreden opgave in this project
+    line = assert_clean_failure(run_cli(*reserve, "--split", "2035:1"))
+    assert "buiten de opleverjaren 2029-2032" in line
+    line = assert_clean_failure(run_cli(*reserve, "--segment", "luxe"))
+    assert "Onbekend segment 'luxe'" in line
+    # DLF-019 has 831 m² of buildings on its 6.943 m²: kept, they come off the estimate.
+    before = ok("project", "plot", copy, "DLF-019")
+    assert "geclusterd: 41–83 woningen" in before
+    after = ok("project", "plot", copy, "DLF-019", "--keep-buildings")
+    assert after.startswith("kavel DLF-019: bestaande bebouwing blijft")
+    assert "geclusterd: 36–73 woningen" in after
+    assert "zonder 831 m² bestaande bebouwing die blijft" in after

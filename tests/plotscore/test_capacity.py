@@ -104,6 +104,41 @@ def test_six_homes_maatvoering_caps_a_plot_density_would_give_ten() -> None:
     assert out["capacity_basis"].startswith("bestemmingsplan: max. 6 wooneenheden")
 
 
+def test_plan_maximum_is_a_column_only_for_plots_wholly_inside() -> None:
+    zoning = zoning_of(maatvoering(sq(0, 0, 100), homes=24))
+    plots = plots_of(sq(0, 0, 100), sq(10, 10, 20), sq(50, 0, 100), sq(500, 0, 100))
+    out = estimate_capacity(plots, housing_category="geclusterd", zoning=zoning)
+    # Inside: the plan's 24 (also where it does not bind); half outside or elsewhere: no plan maximum.
+    assert out["capacity_plan_max"].dtype == "Int64"
+    assert out["capacity_plan_max"].tolist()[:2] == [24, 24]
+    assert out["capacity_plan_max"].isna().tolist() == [False, False, True, True]
+
+
+def test_kept_buildings_take_their_footprint_off_the_plot() -> None:
+    # 50×40 = 2000 m²; two overlapping footprints 10×10 and 10×10 shifted 5 m: union 150 m².
+    plot = plots_of(sq(0, 0, 50, 40))
+    kept = gpd.GeoDataFrame(geometry=[sq(0, 0, 10), sq(5, 0, 10), sq(300, 0, 10)], crs=RD)
+    out = estimate_capacity(plot, housing_category="geclusterd", kept_buildings=kept).iloc[0]
+    free = 2000 - 150
+    assert (out["capacity_min"], out["capacity_max"]) == (int(free * 60 / 10_000), int(free * 120 / 10_000))
+    assert out["capacity_basis"] == f"{DENSITY_BASIS}, zonder 150 m² bestaande bebouwing die blijft"
+    bare = estimate_capacity(plot, housing_category="geclusterd").iloc[0]
+    assert (bare["capacity_min"], bare["capacity_max"]) == (12, 24)
+
+
+def test_kept_buildings_scale_the_bouwlagen_estimate_before_the_plan_cap() -> None:
+    # 3 lagen × 10.000 m² × 50% = 15.000 m² bvo; a kept 20×50 building leaves 90% of the plot.
+    zoning = zoning_of(maatvoering(sq(0, 0, 100), layers=3, homes=100))
+    kept = gpd.GeoDataFrame(geometry=[sq(0, 0, 20, 50)], crs=RD)
+    out = estimate_capacity(
+        plots_of(sq(0, 0, 100)), housing_category="geclusterd", zoning=zoning, kept_buildings=kept
+    ).iloc[0]
+    assert (out["capacity_min"], out["capacity_max"]) == (100, 100)  # 168–225 capped by the plan
+    assert "zonder 1.000 m² bestaande bebouwing die blijft" in out["capacity_basis"]
+    assert "(begrenst maatvoering: 3 bouwlagen" in out["capacity_basis"]
+    assert "168–225" in out["capacity_basis"]
+
+
 def test_wooneenheden_cap_bouwlagen_estimate() -> None:
     # 3 lagen on 1 ha give 187–250 (see below); the plan allows 100 homes there.
     zoning = zoning_of(maatvoering(sq(0, 0, 100), layers=3, homes=100))

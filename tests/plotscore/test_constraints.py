@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
+from plotscore.capacity import estimate_capacity
 from plotscore.constraints import (
     ONBEKEND,
     PROCEDURE,
@@ -300,17 +301,41 @@ def test_delft_demo_indicative_zoning() -> None:
 
 
 def test_area_check_against_the_geclusterd_minimum() -> None:
-    # 12 homes at 120/ha need 1000 m²: 40×25 = 1000 m² passes, 30×30 = 900 m² does not.
-    plots = plots_of(sq(0, 0, 40, 25), sq(100, 0, 30), Point(X0, Y0))
+    # 12 homes: 40×30 = 1200 m² holds 7–14 (krap: only at the highest density), 50×40 = 2000 m²
+    # holds 12–24 (fits), 30×30 = 900 m² holds 5–10 (too small). Same density formula as the estimate.
+    plots = plots_of(sq(0, 0, 40, 30), sq(100, 0, 50, 40), sq(200, 0, 30), Point(X0, Y0))
     out = area_check(plots, housing_category="geclusterd")
     assert out.index.equals(plots.index)
-    assert out["area_min_m2"].tolist() == [1000.0, 1000.0, 1000.0]
+    assert out["area_min_m2"].tolist() == [1000.0] * 4
     assert out["area_ok"].dtype == "boolean"
-    assert out["area_ok"].iloc[0]
-    assert not out["area_ok"].iloc[1]
-    assert pd.isna(out["area_ok"].iloc[2])
-    assert out["area_note"].iloc[1] == "te klein: 900 m² < 1.000 m² nodig voor 12 geclusterde woningen"
-    assert out["area_note"].iloc[2].startswith("punt zonder oppervlakte")
+    assert out["area_ok"].tolist()[:3] == [True, True, False]
+    assert pd.isna(out["area_ok"].iloc[3])
+    assert out["area_note"].tolist()[:3] == [
+        "krap: 1.200 m²: schatting 7–14 woningen; 12 geclusterde woningen passen alleen bij de hoogste schatting",
+        "2.000 m²: schatting 12–24 woningen; 12 geclusterde woningen passen",
+        "te klein: 900 m²: schatting 5–10 woningen; 12 geclusterde woningen passen niet",
+    ]
+    assert out["area_note"].iloc[3].startswith("punt zonder oppervlakte")
+
+
+def test_area_check_reads_the_estimate_it_is_given() -> None:
+    # The DLF-010: 1.269 m² is estimated at 7–15; the check says "krap", never "≥ 1.000 m² nodig".
+    plots = plots_of(sq(0, 0, 1269, 1), sq(100, 0, 100))
+    estimate = estimate_capacity(plots, housing_category="geclusterd")
+    assert estimate["capacity_min"].tolist() == [7, 60]
+    assert estimate["capacity_max"].tolist() == [15, 120]
+    out = area_check(plots, housing_category="geclusterd", capacity=estimate)
+    assert "schatting 7–15 woningen" in out["area_note"].iloc[0]
+    # A plan maximum of 6 makes the big plot too small for 12, whatever its area.
+    capped = estimate.assign(
+        capacity_min=pd.array([7, 6], dtype="Int64"), capacity_max=pd.array([15, 6], dtype="Int64")
+    )
+    out = area_check(plots, housing_category="geclusterd", capacity=capped)
+    assert out["area_ok"].tolist() == [True, False]
+    assert (
+        out["area_note"].iloc[1]
+        == "te klein: 10.000 m²: schatting 6 woningen; 12 geclusterde woningen passen niet"
+    )
 
 
 def test_area_check_rigo_definition_is_configurable() -> None:

@@ -62,6 +62,10 @@ def test_open_upgrades_after_backup_and_keeps_data(old_file: Path) -> None:
             # the new columns exist and can be written
             res[0].segment = "sociale huur"
             plots[0].kadastraal_perceel = "DFT01 K 1234"
+            assert all(r.year_split is None for r in res)  # 0005: an even spread, as before
+            assert all(p.keep_buildings is None for p in plots)
+            res[1].year_split = "2027:1, 2028:3"
+            plots[1].keep_buildings = True
         project = store.project()
         assert (project.name, project.uid) == ("Delft schema v1", "fixture-schema-v1")
     assert _revision(old_file) == _head_revision()
@@ -72,6 +76,8 @@ def test_open_upgrades_after_backup_and_keeps_data(old_file: Path) -> None:
     # GDAL sees the new columns, with the data
     reservations = pyogrio.read_dataframe(old_file, layer="reservations")
     assert next(iter(reservations["segment"])) == "sociale huur"
+    assert list(reservations["year_split"])[1] == "2027:1, 2028:3"
+    assert "keep_buildings" in list(pyogrio.read_info(old_file, layer="plots")["fields"])
     assert "kadastraal_perceel" in list(pyogrio.read_info(old_file, layer="plots")["fields"])
     assert len(pyogrio.read_dataframe(old_file, layer="audit_log")) >= 3
     # 0004: the old file's feature tables got the GeoPackage R-tree, filled with their rows
@@ -102,7 +108,7 @@ def test_open_without_upgrade_refuses_old_file(old_file: Path) -> None:
 
 def test_new_files_are_created_at_head(tmp_path: Path) -> None:
     ProjectStore.create(tmp_path / "nieuw.gpkg", name="Nieuw").close()
-    assert _revision(tmp_path / "nieuw.gpkg") == _head_revision() == "0004"
+    assert _revision(tmp_path / "nieuw.gpkg") == _head_revision() == "0005"
 
 
 def test_migrations_ship_with_the_package() -> None:
@@ -114,4 +120,5 @@ def test_migrations_ship_with_the_package() -> None:
         "0002_segment_perceel.py",
         "0003_plot_comments.py",
         "0004_rtree.py",
+        "0005_split_keep_buildings.py",
     ]

@@ -101,8 +101,9 @@ def _listing(files: dict[str, Path], dossiers: Path) -> dict[str, list[tuple[int
     out["html"] = [(int(n), pid, float(sc)) for n, pid, sc in found]
     text = _pdf_text(files["pdf"])
     annex = text[text.index("Bijlage: gereserveerde locaties") :]
-    # one cell per line: nr, kavel, naam, adres, m², categorie, capaciteit, status, partners, jaren, score
-    rows = re.findall(r"^(\d+)\n(DLF-\d+)\n(?:[^\n]*\n){8}(\d+,\d)$", annex, flags=re.M)
+    # one cell per line: nr, kavel, naam, adres, m², categorie, opgegeven, schatting, status, partners,
+    # drieslag, jaren, score
+    rows = re.findall(r"^(\d+)\n(DLF-\d+)\n(?:[^\n]*\n){10}(\d+,\d)$", annex, flags=re.M)
     out["pdf"] = [(int(n), pid, _num(sc)) for n, pid, sc in rows]
     dossier_rows = []
     for path in sorted(dossiers.glob("dossier_*.pdf")):

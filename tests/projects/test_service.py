@@ -194,16 +194,19 @@ def test_opgave_reservations_and_ledger(store: ProjectStore) -> None:
         assert plot.geom is not None
         assert shapely.equals(first.geom, plot.geom)
 
-    df = project_ledger(store)
+    book = project_ledger(store)
+    df = book.periods
     row = df[(df["category"] == "geclusterd") & (df["period"] == "2026-2030")].iloc[0]
     assert row["target"] == 120
     assert (row["gereserveerd_min"], row["gereserveerd_max"]) == (20, 30)
-    assert (row["kansrijk_min"], row["kansrijk_max"]) == (10, 15)
+    assert (row["kansrijk_min"], row["kansrijk_max"]) == (0, 0)  # without years: not in a period
     assert (row["in_prestatieafspraak_min"], row["in_prestatieafspraak_max"]) == (40, 40)
     assert (row["zeker_min"], row["zeker_max"]) == (60, 70)
-    assert (row["in_beeld_min"], row["in_beeld_max"]) == (70, 85)
-    assert (row["gap_min"], row["gap_max"]) == (50, 35)
-    assert row["n_without_years"] == 1
+    assert (row["in_beeld_min"], row["in_beeld_max"]) == (60, 70)
+    assert (row["gap_min"], row["gap_max"]) == (60, 50)
+    no_years = df[(df["category"] == "geclusterd") & (df["period"] == "zonder jaren")].iloc[0]
+    assert (no_years["kansrijk_min"], no_years["kansrijk_max"]) == (10, 15)
+    assert (book.drieslag_complete, book.drieslag_total) == (0, 3)
 
     # The file is a GeoPackage GIS users can open: reservations with geometry and partners.
     gis = pyogrio.read_dataframe(Path(store.target_label), layer="reservations")
@@ -371,8 +374,8 @@ def test_workflow_on_a_server_project(pg_url: str) -> None:
         assert len(plots_frame(s)) == 58
         res = _three_reservations(s)
         assert res[0].partners_text == "Woonbron (corporatie); Careyn (zorgorganisatie)"
-        row = project_ledger(s).iloc[0]
-        assert (row["zeker_min"], row["in_beeld_max"], row["gap_min"]) == (60, 85, 50)
+        row = project_ledger(s).periods.iloc[0]
+        assert (row["zeker_min"], row["in_beeld_max"], row["gap_min"]) == (60, 70, 60)
         score_project(s, "geclusterd", euclidean=True)
         assert "://" in s.target_label
         assert project_info(s).plots == 58
