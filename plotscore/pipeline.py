@@ -21,9 +21,15 @@ from plotscore.constraints import area_check, exclusion_check, zoning_compatibil
 from plotscore.criteria import Profile, reach_m
 from plotscore.distance import euclidean_distances, network_distances
 from plotscore.errors import ScoringError
-from plotscore.measures import older_residents_within, raster_mean
+from plotscore.measures import raster_mean
 from plotscore.model import ScoreModel, score_frame
 from plotscore.network import WalkGraph, build_walk_graph, check_rd_new, load_walk_rules
+from plotscore.population import (
+    REACH_RADII_M,
+    PopulationPoints,
+    distribute_older_residents,
+    older_within_reach,
+)
 from plotscore.progress import Progress, report, scaled
 
 __all__ = ["ScoreRun", "score_plots"]
@@ -72,6 +78,47 @@ def _norm_radius(profile: Profile) -> dict[str, float]:
     return out
 
 
+def _older_reach(
+    plots: gpd.GeoDataFrame,
+    profile: Profile,
+    population: PopulationPoints | None,
+    neighbourhoods: gpd.GeoDataFrame | None,
+    zoning: gpd.GeoDataFrame | None,
+    graph: WalkGraph | None,
+    distances: pd.DataFrame,
+    snap_limit_m: float,
+    notes: list[str],
+) -> pd.DataFrame:
+    """Older residents within 400/800 m (and each demand criterion's radius): one table, one search."""
+    radii = sorted(
+        {*REACH_RADII_M, *(c.radius_m for c in profile.criteria if c.kind == "demand" and c.radius_m)}
+    )
+    demand = [c for c in profile.criteria if c.kind == "demand" and c.weight > 0]
+    if population is None and neighbourhoods is not None and len(neighbourhoods):
+        population = distribute_older_residents(neighbourhoods, zoning=zoning)
+    if population is None or population.points.empty:
+        if demand:
+            names = ", ".join(f"'{c.label}'" for c in demand)
+            notes.append(f"Geen CBS-cijfers over ouderen geladen: criterium {names} heeft geen gegevens.")
+        return pd.DataFrame(index=plots.index)
+    table = older_within_reach(
+        plots,
+        population,
+        graph=graph,
+        radii_m=radii,
+        snap_limit_m=snap_limit_m,
+        ontsloten=distances[cols.ONTSLOTEN].to_numpy(dtype=bool) if graph is not None else None,
+    )
+    how = "lopen" if graph is not None else "hemelsbreed"
+    notes.append(
+        f"Ouderen binnen {' en '.join(f'{r:g} m' for r in radii)} ({how}): schatting uit CBS-cijfers per "
+        f"{population.level or 'gebied'}, verdeeld over {population.method_summary}."
+    )
+    if table.attrs.get("note"):
+        notes.append(str(table.attrs["note"]))
+    return table
+
+
 def score_plots(
     plots: gpd.GeoDataFrame,
     facilities: gpd.GeoDataFrame,
@@ -82,6 +129,7 @@ def score_plots(
     euclidean: bool = False,
     zoning: gpd.GeoDataFrame | None = None,
     neighbourhoods: gpd.GeoDataFrame | None = None,
+    population: PopulationPoints | None = None,
     rasters: Mapping[str, str | Path] | None = None,
     exclusions: gpd.GeoDataFrame | None = None,
     k: int = 10,
@@ -94,6 +142,9 @@ def score_plots(
     Walking distances over ``graph`` (or a graph built from ``network_source``); with neither,
     or with ``euclidean=True``, straight-line distances, labelled "hemelsbreed" in every
     column and text. Constraints and capacity are shown as columns, never applied as filters.
+    Older residents within 400 and 800 m (and every demand criterion's radius) are counted from
+    ``population`` (see :mod:`plotscore.population`), or from ``neighbourhoods`` spread over the
+    residential zoning when no population is given, over the same walking network.
     """
     check_rd_new(plots, "kavels")
     check_rd_new(facilities, "voorzieningen")
@@ -151,6 +202,18 @@ def score_plots(
     bonus = sorted({c.category for c in profile.criteria if c.frequency_bonus is not None and c.category})
     parts = [distances, _departures(distances, facilities, bonus)]
     report(progress, 0.6, "Overige maten")
+    older = _older_reach(
+        plots,
+        profile,
+        population,
+        neighbourhoods,
+        zoning,
+        graph if use_network else None,
+        distances,
+        walk_rules.snap_limit_m,
+        notes,
+    )
+    parts.append(older)
     for crit in profile.criteria:
         if crit.kind == "raster":
             key = crit.raster or crit.id
@@ -162,17 +225,9 @@ def score_plots(
                 )
             parts.append(raster_mean(plots, path, name=cols.measure_col("raster", crit.id)).to_frame())
         elif crit.kind == "demand":
-            col = cols.measure_col("demand", crit.id)
-            if neighbourhoods is None:
-                notes.append(f"Geen CBS-buurten geladen: criterium '{crit.label}' heeft geen gegevens.")
-                parts.append(pd.DataFrame({col: np.full(len(plots), np.nan)}, index=plots.index))
-            else:
-                demand = older_residents_within(
-                    plots, neighbourhoods, radius_m=crit.radius_m or 500.0, name=col
-                )
-                if demand.attrs.get("note"):
-                    notes.append(str(demand.attrs["note"]))
-                parts.append(demand.to_frame())
+            source = cols.older_col(crit.age_group, crit.radius_m or REACH_RADII_M[-1])
+            values = older[source] if source in older.columns else pd.Series(np.nan, index=plots.index)
+            parts.append(pd.DataFrame({cols.measure_col("demand", crit.id): values}, index=plots.index))
     measures = pd.concat(parts, axis=1)
 
     report(progress, 0.65, "Beperkingen en capaciteit")
