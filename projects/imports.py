@@ -21,6 +21,7 @@ from projects.models import (
     Plot,
 )
 from projects.plots import plots_frame
+from projects.population import project_population
 from projects.records import json_safe, opt_float, opt_text, same_geom
 from projects.scoring import ScoreInputs
 
@@ -196,12 +197,15 @@ def project_inputs(store: ProjectStore) -> ScoreInputs:
 
     facilities = combined(LayerKind.FACILITIES)
     assert facilities is not None
+    zoning = combined(LayerKind.ZONING)
+    neighbourhoods = combined(LayerKind.NEIGHBOURHOODS)
     return ScoreInputs(
         plots=plots,
         facilities=facilities,
         network_source=combined(LayerKind.NETWORK_SOURCE),
-        zoning=combined(LayerKind.ZONING),
-        neighbourhoods=combined(LayerKind.NEIGHBOURHOODS),
+        zoning=zoning,
+        neighbourhoods=neighbourhoods,
         sources=sources,
         warnings=tuple(warnings),
+        population=project_population(store, neighbourhoods, zoning),
     )

@@ -20,6 +20,7 @@ from layers.registry import has_layer, load_path
 from layers.result import LoadResult
 from plotscore.criteria import Profile
 from plotscore.pipeline import ScoreRun, score_plots
+from plotscore.population import PopulationPoints
 from plotscore.progress import Progress
 from projects.errors import InputsError
 from projects.files import write_frame
@@ -47,6 +48,7 @@ class ScoreInputs:
     exclusions: gpd.GeoDataFrame | None = None
     sources: dict[str, list[str]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    population: PopulationPoints | None = None  # older residents spread over where people live
 
 
 def _combine(results: list[LoadResult]) -> gpd.GeoDataFrame:
@@ -185,6 +187,7 @@ def score_layer_files(
         euclidean=euclidean,
         zoning=inputs.zoning,
         neighbourhoods=inputs.neighbourhoods,
+        population=inputs.population,
         rasters=rasters,
         exclusions=inputs.exclusions,
         k=k,
