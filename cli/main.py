@@ -465,11 +465,63 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
 
     with _open_project(args.project) as store:
         frame = project_ledger(store)
+        derived = _derived_opgave(store)
     if args.json:
+        if derived is not None:
+            from projects.demand import with_derived_opgave
+
+            frame = with_derived_opgave(frame, derived)
         print(json.dumps(ledger_json(frame), ensure_ascii=False, indent=2))
     else:
         print(ledger_text(frame))
+        if derived is not None:
+            from projects.demand import derived_opgave_lines
+
+            print()
+            print("\n".join(derived_opgave_lines(derived)))
     return EXIT_OK
+
+
+def _derived_opgave(store: Any) -> Any:
+    """The demand view for the ledger's "afgeleide opgave" line (None without CBS figures)."""
+    from projects.demand import demand_view
+
+    view = demand_view(store, with_distances=False)
+    return view if view.gemeente is not None else None
+
+
+def _cmd_demand(args: argparse.Namespace) -> int:
+    from projects.demand import demand_json, demand_text, demand_view
+
+    with _open_project(args.project) as store:
+        view = demand_view(
+            store,
+            horizon=args.horizon,
+            with_distances=not args.no_distances,
+            progress=_StderrProgress(args.json),
+        )
+    if args.json:
+        print(json.dumps(demand_json(view), ensure_ascii=False, indent=2))
+    else:
+        print(demand_text(view))
+    return EXIT_OK
+
+
+def _add_demand_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "demand",
+        help="de vraag uit de demografie: ouderen per wijk, afgeleide opgave per categorie naast het bod, "
+        "CBS-afstand naast loopafstand",
+    )
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--horizon", type=int, help="horizonjaar van de afgeleide opgave (standaard 2030)")
+    p.add_argument(
+        "--no-distances",
+        action="store_true",
+        help="zonder de vergelijking CBS-afstand/loopafstand (sneller; geen loopnetwerk nodig)",
+    )
+    p.add_argument("--json", action="store_true", help="alles als één JSON-object op stdout")
+    p.set_defaults(func=_cmd_demand)
 
 
 def _cmd_project_push(args: argparse.Namespace) -> int:
@@ -1092,6 +1144,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     _add_project_parsers(sub)
     _add_ledger_parser(sub, "ledger")
+    _add_demand_parser(sub)
     _add_candidates_parser(sub)
     _add_export_parser(sub)
     _add_fetch_parser(sub)
