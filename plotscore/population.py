@@ -44,13 +44,17 @@ __all__ = [
     "AGE_GROUPS",
     "REACH_RADII_M",
     "AgeStructure",
+    "AreaDistances",
+    "Band",
     "DasymetricRules",
     "PopulationPoints",
     "distribute_older_residents",
     "finest_level",
     "load_age_structure",
     "load_dasymetric_rules",
+    "older65_counts",
     "older_within_reach",
+    "parse_band",
     "population_weighted_distance",
 ]
 
@@ -132,7 +136,8 @@ def _table(path: tuple[str, ...]) -> dict[str, Any]:
     return data
 
 
-def _band(raw: Any, what: str) -> Band:
+def parse_band(raw: Any, what: str) -> Band:
+    """A {low, mid, high} table as a :class:`Band` (mid defaults to the middle), validated."""
     try:
         low, high = float(raw["low"]), float(raw["high"])
         mid = float(raw.get("mid", (low + high) / 2))
@@ -150,8 +155,8 @@ def load_age_structure() -> AgeStructure:
     """The 75+/85+ shares of 65+ with their range and source."""
     data = _table(("demand", "demography.toml")).get("age_structure", {})
     return AgeStructure(
-        share_75=_band(data.get("share_75_of_65"), "share_75_of_65"),
-        share_85=_band(data.get("share_85_of_65"), "share_85_of_65"),
+        share_75=parse_band(data.get("share_75_of_65"), "share_75_of_65"),
+        share_85=parse_band(data.get("share_85_of_65"), "share_85_of_65"),
         source=str(data.get("source", "")),
     )
 
@@ -214,7 +219,7 @@ def finest_level(neighbourhoods: pd.DataFrame) -> tuple[str | None, BoolArray]:
     Levels are never mixed: a wijk and its buurten together would count the same people twice.
     Rows without a known level form their own group, used only when no level has figures.
     """
-    older = _older65(neighbourhoods)[0]
+    older = older65_counts(neighbourhoods)[0]
     levels = _levels(neighbourhoods)
     known = ~np.isnan(older)
     for level in _LEVEL_ORDER:
@@ -227,7 +232,7 @@ def finest_level(neighbourhoods: pd.DataFrame) -> tuple[str | None, BoolArray]:
     return None, np.zeros(len(neighbourhoods), dtype=bool)
 
 
-def _older65(frame: pd.DataFrame) -> tuple[FloatArray, FloatArray, FloatArray]:
+def older65_counts(frame: pd.DataFrame) -> tuple[FloatArray, FloatArray, FloatArray]:
     """65+ count (estimate, min, max); derived from inwoners × pct where the count is missing."""
     count = _num(frame, "inwoners_65_plus")
     pct = _num(frame, "pct_65_plus")
@@ -246,7 +251,7 @@ def _older65(frame: pd.DataFrame) -> tuple[FloatArray, FloatArray, FloatArray]:
 
 def _older_by_age(frame: pd.DataFrame, ages: AgeStructure) -> tuple[dict[str, FloatArray], BoolArray]:
     """Estimate/min/max per age group (``older65``, ``older65_min``, …) and where 75+ is estimated."""
-    c65, lo65, hi65 = _older65(frame)
+    c65, lo65, hi65 = older65_counts(frame)
     own75 = _num(frame, "inwoners_75_plus")
     est75 = np.isnan(own75)
     out: dict[str, FloatArray] = {"older65": c65, "older65_min": lo65, "older65_max": hi65}
@@ -429,9 +434,11 @@ def distribute_older_residents(
     notes: list[str] = []
     dwell_xy, dwell_notes = _dwellings(addresses, rules)
     notes.extend(dwell_notes)
+    # What the address layer covers: its bounding box (+100 m). Extracts are cut by a box (a WFS
+    # bbox, a clipped file); the hull of the addresses would leave out a wijk's park at its edge.
     dwell_cover = (
-        shapely.buffer(shapely.convex_hull(shapely.multipoints(dwell_xy)), 50.0)
-        if len(dwell_xy) >= 3
+        shapely.box(*(dwell_xy.min(axis=0) - 100.0), *(dwell_xy.max(axis=0) + 100.0))
+        if len(dwell_xy)
         else None
     )
     dwell_tree = shapely.STRtree(shapely.points(dwell_xy)) if len(dwell_xy) else None

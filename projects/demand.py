@@ -534,15 +534,18 @@ def _cbs_figure(
         rows = nb.loc[(codes == target).fillna(False).to_numpy(dtype=bool)]
         if not len(rows):
             continue
-        vals = pd.to_numeric(rows[variable], errors="coerce").dropna()
-        if len(vals):
-            year_col = rows["peiljaar"] if "peiljaar" in rows.columns else None
-            year = None
-            if year_col is not None:
-                known = pd.to_numeric(year_col, errors="coerce").dropna()
-                year = int(known.iloc[0]) if len(known) else None
-            name = str(rows["name"].iloc[0]) if "name" in rows.columns and label else ""
-            return float(vals.iloc[0]), (f"{label} {name}".strip() if label else ""), year
+        vals = pd.to_numeric(rows[variable], errors="coerce")
+        rows = rows.loc[vals.notna().to_numpy(dtype=bool)]
+        if not len(rows):
+            continue
+        if "peiljaar" in rows.columns:  # several years: the newest that has the figure
+            rows = rows.assign(_y=pd.to_numeric(rows["peiljaar"], errors="coerce")).sort_values(
+                "_y", ascending=False, na_position="last"
+            )
+        year = _opt(rows["_y"].iloc[0]) if "_y" in rows.columns else None
+        name = str(rows["name"].iloc[0]) if "name" in rows.columns and label else ""
+        value = float(pd.to_numeric(rows[variable], errors="coerce").iloc[0])
+        return value, (f"{label} {name}".strip() if label else ""), None if year is None else int(year)
     return None, "", None
 
 
