@@ -109,6 +109,28 @@ def _bod(window: MainWindow, controller: ProjectController) -> QWidget:
     return window
 
 
+def _vraag(window: MainWindow, controller: ProjectController) -> QWidget:
+    """The Vraag dock and its map: the need per wijk beside the reserved homes (issue 20)."""
+    import time
+
+    from app.panels.demand_panel import DemandPanel
+
+    _reserve_examples(controller)
+    dock = window.docks["vraag"]
+    dock.raise_()
+    panel = dock.widget()
+    if isinstance(panel, DemandPanel):
+        deadline = time.monotonic() + 60
+        while panel.is_computing and time.monotonic() < deadline:  # the need is computed off-thread
+            QApplication.processEvents()
+            time.sleep(0.05)
+        panel.tabs.setCurrentIndex(1)  # per wijk
+    window.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
+    window.map_view.zoom_to_all()
+    window.map_view.scale(0.32, 0.32)  # out to the wijken around the plots
+    return window
+
+
 def _werksessie(window: MainWindow, controller: ProjectController) -> QWidget:
     _reserve_examples(controller)
     window.workflow.begin_workshop(
@@ -162,6 +184,7 @@ SCENES: dict[str, tuple[str, Scene]] = {
     "consensus": ("De consensus van alle partijen", _consensus),
     "reserveren": ("Een locatie reserveren", _reserveren),
     "bod": ("Het bod na vier reserveringen", _bod),
+    "vraag": ("De vraag per wijk naast de gereserveerde woningen", _vraag),
     "werksessie": ("Het presentatievenster voor de werksessie", _werksessie),
     "exporteren": ("Exporteren voor het volkshuisvestingsprogramma", _exporteren),
     "over": ("Over: bronnen en licenties", _over),

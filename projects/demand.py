@@ -73,6 +73,7 @@ __all__ = [
     "NeedCategory",
     "NeedModel",
     "area_demand",
+    "cbs_explanation",
     "comparison_table",
     "demand_inputs",
     "demand_json",
@@ -547,6 +548,12 @@ def _cbs_figure(
         value = float(pd.to_numeric(rows[variable], errors="coerce").iloc[0])
         return value, (f"{label} {name}".strip() if label else ""), None if year is None else int(year)
     return None, "", None
+
+
+def cbs_explanation() -> tuple[str, tuple[str, ...]]:
+    """Why the CBS road distance and our walking distance differ: (one line, the reasons)."""
+    _variables, _source, short, reasons = _nabijheid()
+    return short, reasons
 
 
 # --------------------------------------------------------------------------------------------
@@ -1212,12 +1219,16 @@ class ComparisonTable:
     categories: list[str]
 
 
-def comparison_table(view: DemandView) -> ComparisonTable:
-    """Pivot :attr:`DemandView.comparison` into one row per area (gemeente last)."""
+def comparison_table(view: DemandView, category: str | None = None) -> ComparisonTable:
+    """Pivot :attr:`DemandView.comparison` into one row per area (gemeente last).
+
+    With ``category`` only that facility category (a narrow table for a dock).
+    """
     labels: dict[str, str] = {}
     by_area: dict[str, dict[str, CbsComparison]] = {}
     order: list[str] = []
-    for r in view.comparison:
+    chosen = [r for r in view.comparison if category is None or r.category == category]
+    for r in chosen:
         labels.setdefault(r.category, r.category_label)
         key = f"{r.level}:{r.area_code}"
         if key not in by_area:
@@ -1251,12 +1262,12 @@ def comparison_table(view: DemandView) -> ComparisonTable:
         rows.append(row)
     header = ["gebied", "65+ in netwerk"]
     for label in labels.values():
-        header += [f"{label}: CBS weg", "lopen 65+"]
+        header += [f"{label}: CBS weg" if category is None else "CBS weg", "lopen 65+"]
     notes = [
         f"{'*' * (i + 1)} geen cijfer voor dit gebied in de geladen CBS-laag; het getal is dat van {text}."
         for i, text in enumerate(stand_ins.values())
     ]
-    missing = sorted({r.category_label.lower() for r in view.comparison if r.note})
+    missing = sorted({r.category_label.lower() for r in chosen if r.note})
     if missing:
         notes.append(f"niet in de kaart: geen {', '.join(missing)} in de geladen voorzieningen.")
     notes.append(
