@@ -80,6 +80,7 @@ __all__ = [
     "demand_text",
     "demand_view",
     "derived_opgave_lines",
+    "difference_text",
     "load_need_model",
     "span_text",
     "with_derived_opgave",
@@ -1032,7 +1033,8 @@ def span_text(span: Span | None, *, round_people: bool = True) -> str:
     return _thousands(lo) if lo == hi else f"{_thousands(lo)}–{_thousands(hi)}"
 
 
-def _difference_text(diff: Span | None) -> str:
+def difference_text(diff: Span | None) -> str:
+    """The bod minus the derived opgave in words: "bod 640–690 lager", "bod 20–40 hoger"."""
     if diff is None:
         return "–"
     lo, hi = sorted(diff)
@@ -1057,7 +1059,7 @@ def derived_opgave_lines(view: DemandView) -> list[str]:
         bod = view.bod.get(c.id)
         lines.append(
             f"  {c.id}: afgeleide opgave {span_text(g.derived[c.id])} woningen · "
-            f"bod {bod if bod is not None else 'niet ingevoerd'} · verschil {_difference_text(view.difference(c.id))}"
+            f"bod {bod if bod is not None else 'niet ingevoerd'} · verschil {difference_text(view.difference(c.id))}"
         )
     lines.append("  (bodnaarplot demand PROJECT toont de berekening, de bronnen en de cijfers per wijk)")
     return lines
@@ -1272,7 +1274,7 @@ def comparison_table(view: DemandView, category: str | None = None) -> Compariso
         notes.append(f"niet in de kaart: geen {', '.join(missing)} in de geladen voorzieningen.")
     notes.append(
         f"lopen 65+: gemiddelde loopafstand van de 65-plussers van het gebied die binnen het loopnetwerk "
-        f"wonen (getoond vanaf {round(100 * MIN_SHARE_REACHED)} % van hen; kolom '65+ in netwerk')."
+        f"wonen (getoond vanaf {round(100 * MIN_SHARE_REACHED)} % van hen; zie het aandeel 65+ in het netwerk)."
     )
     return ComparisonTable(header=header, rows=rows, footnotes=notes, categories=list(labels))
 
@@ -1337,7 +1339,7 @@ def demand_text(view: DemandView) -> str:
                     else "n.v.t.",
                     span_text(g.derived[c.id]),
                     str(bod) if bod is not None else "–",
-                    _difference_text(view.difference(c.id)),
+                    difference_text(view.difference(c.id)),
                 ]
             )
         lines.extend(_table(header, rows, right=range(1, 7)))

@@ -50,6 +50,7 @@ from projects.files import atomic_output
 from projects.report import (
     ATTRIBUTION,
     DISCLAIMER,
+    DemandAnnex,
     DossierReport,
     MapReport,
     dossier_reports,
@@ -694,15 +695,91 @@ def write_reserved_map_pdf(
     size = _page_size(page)
     ensure_gui_app()
     out = _check_out(out)
-    data = map_report(store, title=title, weighting_key=weighting_key, progress=progress)
+    data = map_report(store, title=title, weighting_key=weighting_key, with_demand=True, progress=progress)
     style = map_style()
     _report(progress, 0.4, "Kaart tekenen")
     with _pdf_painter(out, size, landscape, data.title) as pdf:
         _map_page(pdf, data, style, landscape)
         _report(progress, 0.8, "Bijlage tekenen")
         _annex_pages(pdf, data)
+        if data.demand is not None:
+            _demand_annex_page(pdf, data.demand, data.subtitle)
     _report(progress, 1.0, "Klaar")
     return out
+
+
+# --- the demand annex (issue 20) -----------------------------------------------------------------
+
+
+def _demand_annex_page(pdf: _Pdf, annex: DemandAnnex, subtitle: str) -> None:
+    """Annex: the derived opgave beside the bod, per wijk, and the CBS road distance beside walking.
+
+    A page of its own (continued on a next page when the wijken do not fit); only paints the
+    text cells of :class:`projects.report.DemandAnnex`.
+    """
+    p, page = pdf.painter, pdf.page
+    margin = _mm(10)
+    sheet = 0
+
+    def new_sheet() -> _Flow:
+        nonlocal sheet
+        pdf.new_page()
+        sheet += 1
+        head = QRectF(margin, margin, page.width() - 2 * margin, _mm(16))
+        _title_block(p, head, annex.title + ("" if sheet == 1 else " (vervolg)"), subtitle)
+        _footer(p, page, margin, f"{DISCLAIMER} · schatting · bijlage vraag blad {sheet}")
+        return _Flow(
+            p,
+            QRectF(
+                margin,
+                head.bottom() + _mm(3),
+                page.width() - 2 * margin,
+                page.height() - head.bottom() - _mm(3) - 2 * margin,
+            ),
+        )
+
+    flow = new_sheet()
+    flow.text(annex.intro, 7.2)
+    flow.heading("Afgeleide opgave naast het bod (gemeente)")
+    _table(flow, annex.opgave_header, annex.opgave_rows, [2.2, 0.8, 1.6, 1.2, 1.0, 1.5, 0.7, 2.0], pt=6.8)
+    flow.heading("Per wijk: ouderen, afgeleide opgave per categorie, gereserveerd en tekort")
+    shares = [2.4, 1.6, 1.3, *([1.1] * (len(annex.area_header) - 5)), 1.2, 1.2]
+    rows = annex.area_rows
+    while rows:
+        fit = max(
+            1, int((flow.left - _mm(4)) // (_mm(1.4) + QFontMetricsF(_font(6.5), p.device()).height())) - 1
+        )
+        _table(flow, annex.area_header, rows[:fit], shares, pt=6.5)
+        rows = rows[fit:]
+        if rows:
+            flow = new_sheet()
+    if flow.left < _mm(60):
+        flow = new_sheet()
+    flow.heading("CBS-afstand over de weg naast de loopafstand van de 65-plussers")
+    n_cat = (len(annex.comparison_header) - 2) // 2
+    _table(
+        flow,
+        annex.comparison_header,
+        annex.comparison_rows,
+        [2.2, 1.0, *([1.3, 1.2] * n_cat)],
+        pt=6.0,
+    )
+    # Notes, reasons and sources: a new sheet whenever the next block would reach the footer.
+    blocks: list[tuple[str, float, bool, bool, QColor]] = [
+        (n, 6.2, False, False, _MUTED) for n in annex.comparison_notes
+    ]
+    blocks.append(("Waarom ze verschillen: " + annex.why[0], 6.8, True, False, _TEXT))
+    blocks += [("• " + r, 6.2, False, False, _TEXT) for r in annex.why[1:]]
+    blocks.append(("", 0.0, False, False, _TEXT))  # the heading "Schatting en bronnen"
+    blocks.append((annex.schatting, 6.4, False, True, _TEXT))
+    blocks += [("• " + s, 6.0, False, False, _TEXT) for s in annex.sources]
+    for text, pt, bold, italic, colour in blocks:
+        if flow.left < _mm(14):
+            flow = new_sheet()
+        if not text:
+            flow.heading("Schatting en bronnen")
+            continue
+        flow.text(text, pt, bold=bold, italic=italic, colour=colour, gap=0.2)
 
 
 # --- dossiers ----------------------------------------------------------------------------------
