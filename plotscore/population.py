@@ -69,9 +69,9 @@ REACH_RADII_M: tuple[float, ...] = (400.0, 800.0)
 #: Levels from fine to coarse; the finest with counts is used (a coarser one would double count).
 _LEVEL_ORDER: tuple[str, ...] = ("vierkant", "buurt", "wijk", "gemeente")
 #: Plots per bounded-search batch: nearby plots share one local subgraph.
-_BATCH = 48
+_BATCH = 64
 #: Cell size (m) to group plots into batches of neighbours.
-_CELL_M = 300.0
+_CELL_M = 500.0
 #: Coverage above which a layer counts as covering an area completely (rounding, slivers).
 _FULL_COVER = 0.98
 
@@ -681,6 +681,38 @@ def older_within_reach(
     return out
 
 
+class _Subgraphs:
+    """Induced subgraphs of the walking graph on sorted node sets, in O(edges of the subset).
+
+    (Fancy-indexing a scipy CSR by columns costs a pass over all columns per call; a batch
+    touches a few thousand of hundreds of thousands of nodes.)
+    """
+
+    def __init__(self, graph: WalkGraph) -> None:
+        self.csr = graph.csr
+        self.pos = np.full(graph.n_nodes, -1, dtype=np.int64)
+
+    def induced(self, nodes: IntArray) -> Any:
+        from scipy import sparse
+
+        indptr, indices, data = self.csr.indptr, self.csr.indices, self.csr.data
+        m = len(nodes)
+        self.pos[nodes] = np.arange(m)
+        try:
+            starts, ends = indptr[nodes], indptr[nodes + 1]
+            counts = ends - starts
+            first = np.cumsum(counts) - counts
+            edges = np.repeat(starts - first, counts) + np.arange(int(counts.sum()))
+            cols = self.pos[indices[edges]]
+            keep = cols >= 0
+            row = np.repeat(np.arange(m), counts)[keep]
+            new_indptr = np.zeros(m + 1, dtype=np.int64)
+            np.cumsum(np.bincount(row, minlength=m), out=new_indptr[1:])
+            return sparse.csr_array((data[edges][keep], cols[keep], new_indptr), shape=(m, m))
+        finally:
+            self.pos[nodes] = -1
+
+
 def _walk_counts(
     graph: WalkGraph,
     plots: gpd.GeoDataFrame,
@@ -711,7 +743,7 @@ def _walk_counts(
     plot_nodes = psnap.node[ok]
     plot_snap = psnap.distance_m[ok]
     batches = _batches(node_xy[plot_nodes], _CELL_M, _BATCH)
-    csr = graph.csr
+    sub_of = _Subgraphs(graph)
     for b, batch in enumerate(batches):  # loop over batches of nearby plots, never single plots
         if b % 16 == 0:
             report(progress, b / len(batches), "Ouderen binnen loopafstand tellen")
@@ -721,18 +753,20 @@ def _walk_counts(
         local = np.sort(
             np.asarray(graph.node_tree.query_ball_point(centre, spread + rmax + 1e-6), dtype=np.int64)
         )
-        sub = csr[local][:, local]
+        sub = sub_of.induced(local)
         uniq, inv = np.unique(nodes_b, return_inverse=True)
         src = np.searchsorted(local, uniq)
         dist = dijkstra(sub, directed=True, indices=src, limit=rmax)
-        lo = np.searchsorted(pt_node, local, "left")
-        hi = np.searchsorted(pt_node, local, "right")
+        reached = np.flatnonzero(np.isfinite(dist).any(axis=0))  # only nodes some plot reaches
+        dist = dist[:, reached]
+        lo = np.searchsorted(pt_node, local[reached], "left")
+        hi = np.searchsorted(pt_node, local[reached], "right")
         cnt = hi - lo
         if not cnt.sum():
             continue
         first = np.cumsum(cnt) - cnt
         sel = np.repeat(lo - first, cnt) + np.arange(int(cnt.sum()))  # residents on local nodes
-        col = np.repeat(np.arange(len(local)), cnt)  # their local node
+        col = np.repeat(np.arange(len(reached)), cnt)  # their (reached) local node
         total = dist[inv][:, col] + pt_snap[sel][None, :] + plot_snap[batch][:, None]
         w = pt_w[sel]
         for k, r in enumerate(radii):
