@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         demand = DemandPanel(controller, self.map_view)
         self._add_dock("vraag", self.tr("Vraag"), demand, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["bod"], self.docks["vraag"])
+        # The choropleth is on the map while the Vraag tab is in view.
+        self.docks["vraag"].visibilityChanged.connect(demand.set_in_view)
         self.docks["bod"].raise_()
         ledger = self.docks["bod"].widget()
         if isinstance(ledger, LedgerPanel):

@@ -103,27 +103,36 @@ def _reserveren(window: MainWindow, controller: ProjectController) -> QWidget:
     return dialog
 
 
+def _wait_for_demand(window: MainWindow) -> None:
+    """Let the Vraag dock finish its (off-thread) computation, so the Bod dock shows the derived line."""
+    import time
+
+    from app.panels.demand_panel import DemandPanel
+
+    panel = window.docks["vraag"].widget()
+    deadline = time.monotonic() + 60
+    while isinstance(panel, DemandPanel) and panel.is_computing and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.05)
+
+
 def _bod(window: MainWindow, controller: ProjectController) -> QWidget:
     _reserve_examples(controller)
+    _wait_for_demand(window)
     window.map_view.zoom_to_all()
     return window
 
 
 def _vraag(window: MainWindow, controller: ProjectController) -> QWidget:
     """The Vraag dock and its map: the need per wijk beside the reserved homes (issue 20)."""
-    import time
-
     from app.panels.demand_panel import DemandPanel
 
     _reserve_examples(controller)
     dock = window.docks["vraag"]
     dock.raise_()
+    _wait_for_demand(window)
     panel = dock.widget()
     if isinstance(panel, DemandPanel):
-        deadline = time.monotonic() + 60
-        while panel.is_computing and time.monotonic() < deadline:  # the need is computed off-thread
-            QApplication.processEvents()
-            time.sleep(0.05)
         panel.tabs.setCurrentIndex(1)  # per wijk
     window.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
     window.map_view.zoom_to_all()

@@ -80,6 +80,7 @@ __all__ = [
     "demand_text",
     "demand_view",
     "derived_opgave_lines",
+    "derived_opgave_summary",
     "difference_text",
     "load_need_model",
     "span_text",
@@ -1063,6 +1064,17 @@ def derived_opgave_lines(view: DemandView) -> list[str]:
         )
     lines.append("  (bodnaarplot demand PROJECT toont de berekening, de bronnen en de cijfers per wijk)")
     return lines
+
+
+def derived_opgave_summary(view: DemandView) -> str:
+    """One short line for a dock beside the ledger: the derived opgave per category (schatting)."""
+    g = view.gemeente
+    if g is None:
+        return ""
+    parts = " · ".join(f"{c.id} {span_text(g.derived[c.id])}" for c in view.categories)
+    return (
+        f"Afgeleid uit de demografie ({view.horizon}, schatting; naast het bod, vervangt het niet): {parts}"
+    )
 
 
 def with_derived_opgave(ledger: pd.DataFrame, view: DemandView) -> pd.DataFrame:

@@ -44,7 +44,7 @@ from projects.demand import (
     cbs_explanation,
     comparison_table,
     demand_view,
-    derived_opgave_lines,
+    derived_opgave_summary,
     load_need_model,
     span_text,
 )
@@ -106,7 +106,7 @@ def _compute(
 class DemandPanel(Panel):
     """The Vraag dock."""
 
-    derived_changed = Signal(list)  # the ledger's "afgeleide opgave" lines (Dutch)
+    derived_changed = Signal(list)  # the ledger's "afgeleide opgave" line (Dutch), [] without figures
 
     def __init__(
         self, controller: ProjectController, map_view: MapView, parent: QWidget | None = None
@@ -119,6 +119,7 @@ class DemandPanel(Panel):
         self._worker: Worker | None = None
         self._generation = 0
         self._pending: int | None = None  # generation being computed
+        self._in_view = True  # the dock's tab is the current one (MainWindow connects visibilityChanged)
         model = load_need_model()
         self.measures = dict(MAP_MEASURES)
         for c in model.categories:
@@ -206,12 +207,26 @@ class DemandPanel(Panel):
         self._timer.setSingleShot(True)
         self._timer.setInterval(300)  # a burst of edits gives one recomputation
         self._timer.timeout.connect(self.recompute)
-        controller.state_changed.connect(self._timer.start)
+        # The map is built first (it is what the room looks at); the need follows once its layers
+        # are in, so the two never compete for the processor when a project opens.
+        self._after_map = False
+        controller.state_changed.connect(self._state_changed)
+        map_view.layers_changed.connect(self._map_ready)
         self.horizon.valueChanged.connect(self._timer.start)
         self.measure.currentIndexChanged.connect(self._show_map)
         self.on_map.toggled.connect(self._show_map)
 
     # -- building --------------------------------------------------------------------------
+
+    def _state_changed(self) -> None:
+        self._after_map = True
+        # Safety net: if the map has nothing to rebuild, start anyway after a while.
+        QTimer.singleShot(3000, self._map_ready)
+
+    def _map_ready(self) -> None:
+        if self._after_map:
+            self._after_map = False
+            self._timer.start()
 
     def _scroll(self, label: QLabel) -> QScrollArea:
         """Long text scrolls inside the dock instead of making the dock (and the window) taller."""
@@ -253,8 +268,8 @@ class DemandPanel(Panel):
 
     @property
     def is_computing(self) -> bool:
-        """True while a recomputation is scheduled or running (tests and screenshots wait on it)."""
-        return self._timer.isActive() or self._pending is not None
+        """True while a recomputation is waiting, scheduled or running (tests and screenshots wait on it)."""
+        return self._after_map or self._timer.isActive() or self._pending is not None
 
     def _done(self, generation: int, result: tuple[DemandView, FeatureData]) -> None:
         if generation != self._generation:
@@ -277,7 +292,8 @@ class DemandPanel(Panel):
         self._fill_cbs()
         self._fill_sources()
         self._show_map()
-        self.derived_changed.emit(derived_opgave_lines(view) if view is not None and view.gemeente else [])
+        summary = derived_opgave_summary(view) if view is not None else ""
+        self.derived_changed.emit([summary] if summary else [])
 
     # -- filling -----------------------------------------------------------------------------
 
@@ -407,9 +423,15 @@ class DemandPanel(Panel):
     def current_measure(self) -> str:
         return str(self.measure.currentData())
 
+    def set_in_view(self, visible: bool) -> None:
+        """The dock came into view or left it (its tab): the choropleth follows (with *Op de kaart*)."""
+        self._in_view = visible
+        self._show_map()
+
     def _show_map(self) -> None:
         view, features = self.view, self.features
-        if view is None or features is None or not len(features) or not self.on_map.isChecked():
+        shown = self._in_view and self.on_map.isChecked()
+        if view is None or features is None or not len(features) or not shown:
             self.map_view.set_overlay(LAYER_ID, None)
             return
         key = self.current_measure()

@@ -375,7 +375,7 @@ class LedgerPanel(Panel):
 
     def set_derived_lines(self, lines: list[str]) -> None:
         """Show the derived opgave from the demography under the chart (never instead of the bod)."""
-        self.derived.setText("\n".join(line.strip() for line in lines[:-1] or lines))
+        self.derived.setText("\n".join(line.strip() for line in lines))
         self.derived.setVisible(bool(lines))
 
     def refresh(self) -> None:

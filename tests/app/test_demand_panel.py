@@ -24,6 +24,8 @@ def _cells(table: object, column: int) -> list[str]:
 def test_vraag_dock_shows_need_reserved_gap_and_the_map(qtbot: QtBot, controller: ProjectController) -> None:
     window = MainWindow(controller)
     qtbot.addWidget(window)
+    window.show()
+    window.docks["vraag"].raise_()  # the choropleth is on the map while the Vraag dock is in view
     panel = window.docks["vraag"].widget()
     assert isinstance(panel, DemandPanel)
     panel.recompute()
@@ -49,8 +51,9 @@ def test_vraag_dock_shows_need_reserved_gap_and_the_map(qtbot: QtBot, controller
     # The ledger (Bod dock) shows the derived opgave beside the bod, as a separate line.
     ledger = window.docks["bod"].widget()
     assert isinstance(ledger, LedgerPanel)
-    assert "Afgeleide opgave" in ledger.derived.text()
+    assert "Afgeleid uit de demografie" in ledger.derived.text()
     assert "vervangt het niet" in ledger.derived.text()
+    assert "geclusterd" in ledger.derived.text()
     # CBS beside walking: one category at a time, the gemeente's figure marked.
     assert panel.cbs_category.count() == 4
     assert panel.cbs_table.rowCount() == 13  # 12 wijken + the gemeente
@@ -67,6 +70,11 @@ def test_vraag_dock_shows_need_reserved_gap_and_the_map(qtbot: QtBot, controller
     row = _cells(panel.area_table, 0).index("Wippolder")
     assert panel.area_table.item(row, 2).text() == "20–30"
 
+    # Another dock in front (Bod): the choropleth leaves the map; back to Vraag: it returns.
+    window.docks["bod"].raise_()
+    qtbot.waitUntil(lambda: window.map_view.layer_item(LAYER_ID) is None)
+    window.docks["vraag"].raise_()
+    qtbot.waitUntil(lambda: isinstance(window.map_view.layer_item(LAYER_ID), ChoroplethLayer))
     # Switching the map off removes the layer; on again, showing the older residents.
     panel.on_map.setChecked(False)
     assert window.map_view.layer_item(LAYER_ID) is None
