@@ -250,7 +250,7 @@ def older_reach_text(measures: pd.DataFrame, radii_m: tuple[float, ...] = (400.0
     if any(c not in measures.columns for c in cols):
         return None
     values = [measures[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in cols]
-    counts = _people(values[0])
+    counts = "ca. " + _people(values[0]).str.removeprefix("ca. ")  # one "ca." for the whole "60/450"
     for v in values[1:]:
         counts = counts + "/" + _people(v).str.removeprefix("ca. ")
     radii = "/".join(f"{r:g}" for r in radii_m)

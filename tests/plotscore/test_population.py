@@ -345,3 +345,21 @@ def test_population_weighted_distance_is_the_weighted_mean_of_walks() -> None:
     assert d["mean_m"].iloc[0] == pytest.approx((100 + 200 + 700) / 3)
     assert d["median_m"].iloc[0] == pytest.approx(200.0)
     assert d["share_reached"].iloc[0] == pytest.approx(1.0)
+
+
+def test_explanation_line_for_older_residents_within_walking_reach() -> None:
+    from plotscore.explain import older_reach_text, people_text
+
+    measures = pd.DataFrame(
+        {
+            older_col("65", 400.0): [63.0, 0.2, np.nan],
+            older_col("65", 800.0): [447.0, 240.4, np.nan],
+            "older_reach_method": ["lopen", "lopen", "lopen"],
+        }
+    )
+    text = older_reach_text(measures)
+    assert text is not None
+    assert text.iloc[0] == "binnen 400/800 m lopen wonen ca. 60/450 65-plussers (schatting)"
+    assert text.iloc[1] == "binnen 400/800 m lopen wonen ca. 0/240 65-plussers (schatting)"
+    assert pd.isna(text.iloc[2])  # a plot off the network: no line rather than a wrong one
+    assert [people_text(v) for v in (3.4, 12.0, 37.0, 1234.0)] == ["ca. 3", "ca. 10", "ca. 35", "ca. 1230"]
