@@ -13,6 +13,7 @@ from app import actions
 from app.controller import ProjectController
 from app.map.canvas import MapView
 from app.panels.criteria_panel import CriteriaPanel
+from app.panels.demand_panel import DemandPanel
 from app.panels.detail_panel import PlotDetailPanel
 from app.panels.layers_panel import LayersPanel
 from app.panels.ledger_panel import LedgerPanel
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
             "locatie", self.tr("Locatie"), PlotDetailPanel(controller), Qt.DockWidgetArea.RightDockWidgetArea
         )
         self._add_dock("bod", self.tr("Bod"), LedgerPanel(controller), Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_demand_dock(controller)
         self._add_dock(
             "meldingen",
             self.tr("Meldingen"),
@@ -68,6 +70,18 @@ class MainWindow(QMainWindow):
         controller.project_changed.connect(self._on_project_changed)
         controller.saved.connect(lambda: self.saved_label.setText(self.tr("Alles opgeslagen")))
         self._restore_settings()
+
+    def _add_demand_dock(self, controller: ProjectController) -> None:
+        """Vraag (issue 20): the need per wijk beside the bod; tabbed with the Bod dock."""
+        demand = DemandPanel(controller, self.map_view)
+        self._add_dock("vraag", self.tr("Vraag"), demand, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["bod"], self.docks["vraag"])
+        # The choropleth is on the map while the Vraag tab is in view.
+        self.docks["vraag"].visibilityChanged.connect(demand.set_in_view)
+        self.docks["bod"].raise_()
+        ledger = self.docks["bod"].widget()
+        if isinstance(ledger, LedgerPanel):
+            demand.derived_changed.connect(ledger.set_derived_lines)
 
     def _add_dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)

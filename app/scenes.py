@@ -115,8 +115,22 @@ def _reserveren(window: MainWindow, controller: ProjectController) -> QWidget:
     return dialog
 
 
+def _wait_for_demand(window: MainWindow) -> None:
+    """Let the Vraag dock finish its (off-thread) computation, so the Bod dock shows the derived line."""
+    import time
+
+    from app.panels.demand_panel import DemandPanel
+
+    panel = window.docks["vraag"].widget()
+    deadline = time.monotonic() + 60
+    while isinstance(panel, DemandPanel) and panel.is_computing and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.05)
+
+
 def _bod(window: MainWindow, controller: ProjectController) -> QWidget:
     _reserve_examples(controller)
+    _wait_for_demand(window)
     window.map_view.zoom_to_all()
     return window
 
@@ -140,6 +154,23 @@ def _historie(window: MainWindow, controller: ProjectController) -> QWidget:
         tabs.setCurrentIndex(1)
     window.resizeDocks([window.docks["locatie"]], [560], Qt.Orientation.Horizontal)
     window.docks["bod"].hide()
+    return window
+
+
+def _vraag(window: MainWindow, controller: ProjectController) -> QWidget:
+    """The Vraag dock and its map: the need per wijk beside the reserved homes (issue 20)."""
+    from app.panels.demand_panel import DemandPanel
+
+    _reserve_examples(controller)
+    dock = window.docks["vraag"]
+    dock.raise_()
+    _wait_for_demand(window)
+    panel = dock.widget()
+    if isinstance(panel, DemandPanel):
+        panel.tabs.setCurrentIndex(1)  # per wijk
+    window.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
+    window.map_view.zoom_to_all()
+    window.map_view.scale(0.32, 0.32)  # out to the wijken around the plots
     return window
 
 
@@ -206,6 +237,7 @@ SCENES: dict[str, tuple[str, Scene]] = {
     "reserveren": ("Een locatie reserveren", _reserveren),
     "bod": ("Het bod na vier reserveringen", _bod),
     "historie": ("De historie van een locatie: wie wijzigde wat, wanneer", _historie),
+    "vraag": ("De vraag per wijk naast de gereserveerde woningen", _vraag),
     "werksessie": ("Het presentatievenster voor de werksessie", _werksessie),
     "exporteren": ("Exporteren voor het volkshuisvestingsprogramma", _exporteren),
     "over": ("Over: bronnen en licenties", _over),

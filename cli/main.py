@@ -8,6 +8,7 @@ printed to the user.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -497,10 +498,21 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
 
     with _open_project(args.project) as store:
         book = project_ledger(store)
+        derived = _derived_opgave(store)
     if args.json:
+        if derived is not None:
+            from projects.demand import with_derived_opgave
+
+            # The derived opgave beside the bod in the period rows; the bod stays as entered.
+            book = dataclasses.replace(book, periods=with_derived_opgave(book.periods, derived))
         print(json.dumps(ledger_json(book), ensure_ascii=False, indent=2))
     else:
         print(ledger_text(book))
+        if derived is not None:
+            from projects.demand import derived_opgave_lines
+
+            print()
+            print("\n".join(derived_opgave_lines(derived)))
     return EXIT_OK
 
 
@@ -533,6 +545,48 @@ def _cmd_project_plot(args: argparse.Namespace) -> int:
     for check in checks:
         print(f"  schatting {check.category}: {check.estimate or 'geen (geen oppervlakte of plan)'}")
     return EXIT_OK
+
+
+def _derived_opgave(store: Any) -> Any:
+    """The demand view for the ledger's "afgeleide opgave" line (None without CBS figures)."""
+    from projects.demand import demand_view
+
+    view = demand_view(store, with_distances=False)
+    return view if view.gemeente is not None else None
+
+
+def _cmd_demand(args: argparse.Namespace) -> int:
+    from projects.demand import demand_json, demand_text, demand_view
+
+    with _open_project(args.project) as store:
+        view = demand_view(
+            store,
+            horizon=args.horizon,
+            with_distances=not args.no_distances,
+            progress=_StderrProgress(args.json),
+        )
+    if args.json:
+        print(json.dumps(demand_json(view), ensure_ascii=False, indent=2))
+    else:
+        print(demand_text(view))
+    return EXIT_OK
+
+
+def _add_demand_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "demand",
+        help="de vraag uit de demografie: ouderen per wijk, afgeleide opgave per categorie naast het bod, "
+        "CBS-afstand naast loopafstand",
+    )
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--horizon", type=int, help="horizonjaar van de afgeleide opgave (standaard 2030)")
+    p.add_argument(
+        "--no-distances",
+        action="store_true",
+        help="zonder de vergelijking CBS-afstand/loopafstand (sneller; geen loopnetwerk nodig)",
+    )
+    p.add_argument("--json", action="store_true", help="alles als één JSON-object op stdout")
+    p.set_defaults(func=_cmd_demand)
 
 
 def _cmd_project_push(args: argparse.Namespace) -> int:
@@ -1220,6 +1274,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     _add_project_parsers(sub)
     _add_ledger_parser(sub, "ledger")
+    _add_demand_parser(sub)
     _add_candidates_parser(sub)
     _add_export_parser(sub)
     _add_fetch_parser(sub)

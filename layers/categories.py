@@ -46,6 +46,7 @@ class Category:
     id: str
     label: str
     label_en: str
+    from_osm: bool = True  # False: only from own lists (existing senior housing with a homes count)
 
 
 def _values(raw: str | None) -> set[str]:
@@ -182,7 +183,10 @@ def _vocabulary_cached(path: Path | None) -> dict[str, Category]:
         label_en = body.get("label_en", body["label"])
         if not isinstance(label_en, str):
             raise CategoryTableError(f"Categorie '{cid}': label_en moet tekst zijn.", path=where)
-        out[str(cid)] = Category(id=str(cid), label=body["label"], label_en=label_en)
+        from_osm = body.get("osm", True)
+        if not isinstance(from_osm, bool):
+            raise CategoryTableError(f"Categorie '{cid}': osm moet true of false zijn.", path=where)
+        out[str(cid)] = Category(id=str(cid), label=body["label"], label_en=label_en, from_osm=from_osm)
     return out
 
 

@@ -29,6 +29,7 @@ from layers.sources import check_file, read_vector
 
 __all__ = [
     "CATEGORY_COLUMNS",
+    "HOMES_COLUMNS",
     "LAT_COLUMNS",
     "LON_COLUMNS",
     "X_COLUMNS",
@@ -71,6 +72,17 @@ CATEGORY_COLUMNS = ("category", "categorie", "type", "soort", "voorziening", "ca
 _NAME_COLUMNS = ("name", "naam", "omschrijving", "titel", "benaming")
 _ID_COLUMNS = ("facility_id", "id", "identificatie", "code", "nummer")
 _DEPARTURE_COLUMNS = ("departures_per_hour", "vertrekken_per_uur")
+# Homes at a location of existing senior housing (categories *_bestaand): the demand step
+# subtracts them from the need (projects/demand.py).
+HOMES_COLUMNS = (
+    "woningen",
+    "aantal_woningen",
+    "wooneenheden",
+    "aantal_wooneenheden",
+    "eenheden",
+    "homes",
+    "units",
+)
 _TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 _CATEGORY_WARNINGS = {"unknown_category", "empty_category", "no_category_column"}
 # Tag columns of OSM exports (Overpass turbo, QGIS QuickOSM) that identify facilities.
@@ -371,6 +383,7 @@ def read_facility_list(
     name_col = _find(cols, _NAME_COLUMNS, name_column, "naam", p)
     id_col = _find(cols, _ID_COLUMNS, id_column, "id", p)
     dep_col = _find(cols, _DEPARTURE_COLUMNS, None, "vertrekken", p)
+    homes_col = _find(cols, HOMES_COLUMNS, None, "woningen", p)
     stem = p.name.split(".")[0]
     if id_col is not None:
         ids = gdf[id_col].astype("string").str.strip()
@@ -384,7 +397,15 @@ def read_facility_list(
     dup = int(facility_id.duplicated().sum())
     warnings.add("duplicate_id", "{n} dubbele id's in de lijst (objecten blijven behouden)", dup)
 
-    canon_names = {"facility_id", "name", "category", "source", "departures_per_hour", "category_source"}
+    canon_names = {
+        "facility_id",
+        "name",
+        "category",
+        "source",
+        "departures_per_hour",
+        "category_source",
+        "woningen",
+    }
     rename = {c: f"src_{c}" for c in cols if c in canon_names}
     extra = gdf.rename(columns=rename)
     out = gpd.GeoDataFrame(
@@ -403,6 +424,15 @@ def read_facility_list(
         geometry=gdf.geometry,
         crs=gdf.crs,
     )
+    if homes_col is not None:
+        homes = _numbers(gdf[homes_col])
+        bad = int((homes.isna() & gdf[homes_col].notna()).sum()) + int((homes < 0).sum())
+        out["woningen"] = homes.where(homes >= 0).round().astype("Int64")
+        warnings.add(
+            "homes_unreadable",
+            f"{{n}} locaties met een onleesbaar aantal woningen in kolom '{homes_col}' (blijven leeg)",
+            bad,
+        )
     for c in extra.columns:
         if c != extra.geometry.name and c not in out.columns:
             out[c] = extra[c]

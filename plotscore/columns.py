@@ -15,6 +15,7 @@ __all__ = [
     "measure_col",
     "nearest_col",
     "norm_ok_col",
+    "older_col",
     "party_col",
     "subscore_col",
     "uncertain_col",
@@ -112,3 +113,12 @@ def norm_ok_col(criterion_id: str) -> str:
 def party_col(party: str) -> str:
     """Total score 0–100 with one party's weights."""
     return f"score_party_{party}"
+
+
+def older_col(age: str, radius_m: float) -> str:
+    """Older residents (``age`` 65 or 75 and over) within ``radius_m`` of the plot, persons (estimate).
+
+    Walking or straight-line as ``older_reach_method`` says; ``_min``/``_max`` columns hold the
+    range that follows from the rounded CBS percentages.
+    """
+    return f"older{age}_{radius_m:g}m"

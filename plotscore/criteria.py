@@ -53,6 +53,7 @@ PRESET_NOTICE = "voorinstelling, geen officiële norm"
 
 DecayKind = Literal["step", "linear", "logistic"]
 CriterionKind = Literal["distance", "raster", "demand"]
+AgeGroup = Literal["65", "75"]
 Direction = Literal["lower_is_better", "higher_is_better"]
 NetworkProfile = Literal["senior", "general"]
 
@@ -60,6 +61,7 @@ _DECAY_KINDS: tuple[str, ...] = get_args(DecayKind)
 _CRITERION_KINDS: tuple[str, ...] = get_args(CriterionKind)
 _DIRECTIONS: tuple[str, ...] = get_args(Direction)
 _NETWORK_PROFILES: tuple[str, ...] = get_args(NetworkProfile)
+_AGE_GROUPS: tuple[str, ...] = get_args(AgeGroup)
 
 
 class MethodPreference(StrEnum):
@@ -132,7 +134,11 @@ class FrequencyBonus:
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
-    """One scored criterion. ``decay`` is for distance criteria, ``scale`` for raster/demand ones."""
+    """One scored criterion. ``decay`` is for distance criteria, ``scale`` for raster/demand ones.
+
+    A demand criterion counts the older residents (``age_group`` 65 or 75 and over) within
+    ``radius_m`` of walking from the plot (straight-line when no network is loaded).
+    """
 
     id: str
     label: str
@@ -150,6 +156,7 @@ class Criterion:
     min_departures_per_hour: float | None = None
     source: str = ""
     preset: bool = True
+    age_group: AgeGroup = "65"
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +296,7 @@ _CRITERION_FIELDS = {
     "min_departures_per_hour",
     "source",
     "preset",
+    "age_group",
 }
 _DECAY_FIELDS = {"kind", "full_score_m", "zero_score_m"}
 _SCALE_FIELDS = {"kind", "full_value", "zero_value"}
@@ -454,6 +462,10 @@ def _parse_criterion(ctx: _Ctx, raw: Any, position: int) -> Criterion:
             criterion=cid,
         )
     unit = _str(ctx, table.get("unit", ""), "unit", cid)
+    if kind != "demand" and "age_group" in table:
+        raise ctx.fail(
+            "veld 'age_group' hoort alleen bij een vraagcriterium.", "Verwijder 'age_group'.", criterion=cid
+        )
     if kind == "distance":
         for key in ("scale", "raster", "radius_m"):
             if key in table:
@@ -534,6 +546,7 @@ def _parse_criterion(ctx: _Ctx, raw: Any, position: int) -> Criterion:
                 "veld 'raster' hoort niet bij een vraagcriterium.", "Verwijder 'raster'.", criterion=cid
             )
         radius = _num(ctx, _req(ctx, table, "radius_m", "[[criteria]]", cid), "radius_m", cid, positive=True)
+    age_group = cast(AgeGroup, _choice(ctx, str(table.get("age_group", "65")), "age_group", _AGE_GROUPS, cid))
     return Criterion(
         id=cid,
         label=label,
@@ -546,6 +559,7 @@ def _parse_criterion(ctx: _Ctx, raw: Any, position: int) -> Criterion:
         radius_m=radius,
         source=source,
         preset=preset,
+        age_group=age_group,
     )
 
 
@@ -759,6 +773,8 @@ def profile_to_toml(profile: Profile) -> str:
                 ("direction", c.direction),
                 ("unit", c.unit),
             ]
+            if c.kind == "demand":
+                base += [("age_group", c.age_group)]
         base += [("source", c.source), ("preset", c.preset)]
         out += _lines(base)
         if c.decay is not None:

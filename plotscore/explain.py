@@ -20,7 +20,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from plotscore.columns import DISTANCE_METHOD, DistanceMethod, deph_col, uncertain_col, walk_min_col
+from plotscore.columns import (
+    DISTANCE_METHOD,
+    DistanceMethod,
+    deph_col,
+    older_col,
+    uncertain_col,
+    walk_min_col,
+)
 from plotscore.criteria import Criterion, Profile
 from plotscore.errors import ScoringError
 from plotscore.facilities import facility_vocabulary
@@ -41,6 +48,8 @@ __all__ = [
     "format_number",
     "no_data_text",
     "norm_text",
+    "older_reach_text",
+    "people_text",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -276,11 +285,71 @@ def _value_measure(measures: pd.DataFrame, criterion: Criterion) -> tuple[pd.Ser
     """(measure text, known) for a raster or demand criterion."""
     v = measure_values(measures, criterion)
     known = ~np.isnan(v)
+    if criterion.kind == "demand":
+        return _demand_text(measures, criterion, v).where(known, "onbekend"), known
     unit = f" {criterion.unit}" if criterion.unit else ""
-    text = _numbers(v, 0 if criterion.kind == "demand" else 1) + unit
-    if criterion.kind == "demand" and criterion.radius_m is not None:
-        text = text + f" binnen {format_distance(criterion.radius_m)}"
+    text = _numbers(v, 1) + unit
     return text.where(known, "onbekend"), known
+
+
+# --- older residents within reach (estimates from CBS figures) -------------------------------
+
+_GROUP_WORD = {"65": "65-plussers", "75": "75-plussers"}
+
+
+def people_text(value: float) -> str:
+    """An estimated head count as people say it: "ca. 420" (tens), "ca. 35" (fives), "0"."""
+    if value != value:  # NaN
+        return "onbekend"
+    if value < 0.5:
+        return "0"
+    step = 10 if value >= 50 else 5 if value >= 10 else 1
+    return f"ca. {max(step, round(value / step) * step) if step > 1 else max(1, round(value))}"
+
+
+def _people(v: FloatArray) -> pd.Series:
+    keys = np.where(np.isnan(v), -1, np.round(np.nan_to_num(v) * 10)).astype(np.int64)
+    return _texts(keys, lambda k: people_text(k / 10.0))
+
+
+def _reach_modes(measures: pd.DataFrame) -> pd.Series:
+    col = "older_reach_method"
+    if col not in measures.columns:
+        return _strings(np.full(len(measures), "lopen", dtype=object))
+    return measures[col].astype(_STR).fillna("lopen").reset_index(drop=True)
+
+
+def _demand_text(measures: pd.DataFrame, criterion: Criterion, values: FloatArray) -> pd.Series:
+    """ "binnen 800 m lopen wonen ca. 420 65-plussers (schatting)"."""
+    radius = format_distance(criterion.radius_m) if criterion.radius_m is not None else "bereik"
+    group = _GROUP_WORD.get(criterion.age_group, "ouderen")
+    return (
+        "binnen "
+        + radius
+        + " "
+        + _reach_modes(measures)
+        + " wonen "
+        + _people(values)
+        + f" {group} (schatting)"
+    )
+
+
+def older_reach_text(measures: pd.DataFrame, radii_m: tuple[float, ...] = (400.0, 800.0)) -> pd.Series | None:
+    """ "binnen 400/800 m lopen wonen ca. 110/420 65-plussers (schatting)" per plot, or None.
+
+    Read from the ``older65_<r>m`` columns of a scoring run (:mod:`plotscore.population`);
+    None when the run had no CBS figures. NaN (plot off the network) gives NA.
+    """
+    cols = [older_col("65", r) for r in radii_m]
+    if any(c not in measures.columns for c in cols):
+        return None
+    values = [measures[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in cols]
+    counts = "ca. " + _people(values[0]).str.removeprefix("ca. ")  # one "ca." for the whole "60/450"
+    for v in values[1:]:
+        counts = counts + "/" + _people(v).str.removeprefix("ca. ")
+    radii = "/".join(f"{r:g}" for r in radii_m)
+    text = f"binnen {radii} m " + _reach_modes(measures) + " wonen " + counts + " 65-plussers (schatting)"
+    return text.where(~np.isnan(values[-1]))
 
 
 def _criterion_parts(
@@ -295,7 +364,8 @@ def _criterion_parts(
         full = criterion.label + " " + text + " (" + inner + ") " + mark
         return full.where(found, text + " " + mark)
     vtext, known = _value_measure(measures, criterion)
-    full = criterion.label + " " + vtext + " (" + norm + ") " + mark
+    sep = ": " if criterion.kind == "demand" else " "
+    full = criterion.label + sep + vtext + " (" + norm + ") " + mark
     return full.where(known, criterion.label + " onbekend " + mark)
 
 
@@ -346,7 +416,21 @@ def explanations(
     # One remark per plot for the distances near the network's cut edge (readable in a room).
     tail = SEPARATOR + EDGE_NOTE + " (" + edges + ")"
     acc = (acc + tail).where(edges != "", acc)
+    acc = _with_reach(acc, measures, profile)
     return pd.Series(acc.to_numpy(dtype=object), index=measures.index, name="explanation", dtype=_STR)
+
+
+def _with_reach(acc: pd.Series, measures: pd.DataFrame, profile: Profile) -> pd.Series:
+    """Append the older residents within 400/800 m (unless a demand criterion already says it)."""
+    if any(c.kind == "demand" and c.weight > 0 for c in profile.criteria):
+        return acc
+    reach = older_reach_text(measures)
+    if reach is None:
+        return acc
+    reach = reach.reset_index(drop=True)
+    known = reach.notna().to_numpy(dtype=bool)
+    joined = (acc + SEPARATOR + reach).where(acc != "", reach)
+    return joined.where(known, acc)
 
 
 def explain_criterion(

@@ -108,6 +108,9 @@ def scale_values(values: npt.ArrayLike, scale: Scale) -> FloatArray:
 def measure_values(measures: pd.DataFrame, criterion: Criterion) -> FloatArray:
     """The raw measure a criterion scores, as float64 (NaN = unknown / none in reach)."""
     col = measure_col(criterion.kind, criterion.id, criterion.category)
+    if col not in measures.columns and criterion.kind == "demand":
+        # Older residents need CBS figures, which a project may not have (yet): unknown, not an error.
+        return np.full(len(measures), np.nan)
     if col not in measures.columns:
         raise ScoringError(
             f"Criterium '{criterion.label}' ({criterion.id}) mist de kolom '{col}' in de metingen.",

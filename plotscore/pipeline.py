@@ -25,9 +25,15 @@ from plotscore.distance import DISTINCT_ID, euclidean_distances, network_distanc
 from plotscore.errors import ScoringError
 from plotscore.explain import EDGE_NOTE, format_number, no_data_text
 from plotscore.facilities import distinct_facilities, facility_vocabulary, group_departures
-from plotscore.measures import older_residents_within, raster_mean
+from plotscore.measures import raster_mean
 from plotscore.model import ScoreModel
 from plotscore.network import WalkGraph, build_walk_graph, check_rd_new, load_walk_rules
+from plotscore.population import (
+    REACH_RADII_M,
+    PopulationPoints,
+    distribute_older_residents,
+    older_within_reach,
+)
 from plotscore.progress import Progress, report, scaled
 from plotscore.results import score_frame
 
@@ -164,6 +170,43 @@ def _network_notes(
     return notes
 
 
+def _older_reach(
+    plots: gpd.GeoDataFrame,
+    profile: Profile,
+    population: PopulationPoints | None,
+    neighbourhoods: gpd.GeoDataFrame | None,
+    zoning: gpd.GeoDataFrame | None,
+    graph: WalkGraph | None,
+    distances: pd.DataFrame,
+    snap_limit_m: float,
+    notes: list[str],
+) -> pd.DataFrame:
+    """Older residents within 400/800 m (and each demand criterion's radius): one table, one search."""
+    radii = sorted(
+        {*REACH_RADII_M, *(c.radius_m for c in profile.criteria if c.kind == "demand" and c.radius_m)}
+    )
+    if population is None and neighbourhoods is not None and len(neighbourhoods):
+        population = distribute_older_residents(neighbourhoods, zoning=zoning)
+    if population is None or population.points.empty:
+        return pd.DataFrame(index=plots.index)  # the demand criteria are then 'absent' (said once)
+    table = older_within_reach(
+        plots,
+        population,
+        graph=graph,
+        radii_m=radii,
+        snap_limit_m=snap_limit_m,
+        ontsloten=distances[cols.ONTSLOTEN].to_numpy(dtype=bool) if graph is not None else None,
+    )
+    how = "lopen" if graph is not None else "hemelsbreed"
+    notes.append(
+        f"Ouderen binnen {' en '.join(f'{r:g} m' for r in radii)} ({how}): schatting uit CBS-cijfers per "
+        f"{population.level or 'gebied'}, verdeeld over {population.method_summary}."
+    )
+    if table.attrs.get("note"):
+        notes.append(str(table.attrs["note"]))
+    return table
+
+
 def score_plots(
     plots: gpd.GeoDataFrame,
     facilities: gpd.GeoDataFrame,
@@ -174,6 +217,7 @@ def score_plots(
     euclidean: bool = False,
     zoning: gpd.GeoDataFrame | None = None,
     neighbourhoods: gpd.GeoDataFrame | None = None,
+    population: PopulationPoints | None = None,
     rasters: Mapping[str, str | Path] | None = None,
     exclusions: gpd.GeoDataFrame | None = None,
     k: int = 10,
@@ -191,6 +235,9 @@ def score_plots(
     criteria with no data at all are left out of the score (weights renormalised) and every
     output says so. Constraints and capacity are shown as columns, never applied as filters.
     ``kept_buildings``: footprints of existing buildings that stay (left out of the capacity).
+    Older residents within 400 and 800 m (and every demand criterion's radius) are counted from
+    ``population`` (see :mod:`plotscore.population`), or from ``neighbourhoods`` spread over the
+    residential zoning when no population is given, over the same walking network.
     """
     check_rd_new(plots, "kavels")
     check_rd_new(facilities, "voorzieningen")
@@ -248,14 +295,39 @@ def score_plots(
         )
         notes.append(f"Afstanden zijn hemelsbreed ({why}): werkelijke loopafstanden zijn langer.")
     notes.extend(fac_notes)
+    bonus = sorted(
+        {
+            c.category
+            for c in profile.criteria
+            if c.category and (c.frequency_bonus is not None or c.min_departures_per_hour is not None)
+        }
+    )
+    parts = [distances, _departures(distances, per_facility, bonus)]
+    report(progress, 0.6, "Overige maten")
+    older = _older_reach(
+        plots,
+        profile,
+        population,
+        neighbourhoods,
+        zoning,
+        graph if use_network else None,
+        distances,
+        walk_rules.snap_limit_m,
+        notes,
+    )
+    parts.append(older)
     absent: dict[str, str] = {}
     for crit in profile.criteria:
         if crit.kind == "distance" and crit.category in missing:
             absent[crit.id] = no_data_text(crit)
-        elif crit.kind == "demand" and neighbourhoods is None:
-            absent[crit.id] = no_data_text(crit) + " (geen CBS-buurten)"
-    if absent:
-        gone = [c for c in profile.criteria if c.id in absent]
+        elif (
+            crit.kind == "demand"
+            and cols.older_col(crit.age_group, crit.radius_m or REACH_RADII_M[-1]) not in older
+        ):
+            absent[crit.id] = no_data_text(crit) + " (geen CBS-cijfers over ouderen)"
+    # The note names what weighs; a criterion at weight 0 without data changes no score.
+    gone = [c for c in profile.criteria if c.id in absent and c.weight > 0]
+    if gone:
         what = sorted(
             {facility_vocabulary().plural(c.category) for c in gone if c.kind == "distance" and c.category}
         )
@@ -267,15 +339,6 @@ def score_plots(
             "niet mee in de score; de gewichten van de andere criteria zijn herschaald naar 100 %."
         )
 
-    bonus = sorted(
-        {
-            c.category
-            for c in profile.criteria
-            if c.category and (c.frequency_bonus is not None or c.min_departures_per_hour is not None)
-        }
-    )
-    parts = [distances, _departures(distances, per_facility, bonus)]
-    report(progress, 0.6, "Overige maten")
     for crit in profile.criteria:
         if crit.kind == "raster":
             key = crit.raster or crit.id
@@ -287,16 +350,9 @@ def score_plots(
                 )
             parts.append(raster_mean(plots, path, name=cols.measure_col("raster", crit.id)).to_frame())
         elif crit.kind == "demand":
-            col = cols.measure_col("demand", crit.id)
-            if neighbourhoods is None:
-                parts.append(pd.DataFrame({col: np.full(len(plots), np.nan)}, index=plots.index))
-            else:
-                demand = older_residents_within(
-                    plots, neighbourhoods, radius_m=crit.radius_m or 500.0, name=col
-                )
-                if demand.attrs.get("note"):
-                    notes.append(str(demand.attrs["note"]))
-                parts.append(demand.to_frame())
+            source = cols.older_col(crit.age_group, crit.radius_m or REACH_RADII_M[-1])
+            values = older[source] if source in older.columns else pd.Series(np.nan, index=plots.index)
+            parts.append(pd.DataFrame({cols.measure_col("demand", crit.id): values}, index=plots.index))
     measures = pd.concat(parts, axis=1)
 
     report(progress, 0.65, "Beperkingen en capaciteit")

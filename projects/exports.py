@@ -30,10 +30,10 @@ import pandas as pd
 import shapely
 
 from projects.files import atomic_output, check_output_file
-from projects.report import ZoningLegend, is_indicative, zoning_legend
-from projects.sources import attribution_lines, dutch_date, project_sources
 from projects.ledger import DEFINITIONS, STATUS_KEYS, Ledger, gap_words
 from projects.models import RESERVATION_STATUSES
+from projects.report import ZoningLegend, is_indicative, zoning_legend
+from projects.sources import attribution_lines, dutch_date, project_sources
 from projects.views import AnnexRow, ReservedView, annex_table, reserved_view, scored_plots
 from resources import resource
 
@@ -309,7 +309,12 @@ def _row_html(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def _reservation_text(r: AnnexRow) -> str:
-    parts = [f"locatie {r.nr}", r.category, f"{r.capacity} woningen (opgegeven)" if r.capacity else "", r.status]
+    parts = [
+        f"locatie {r.nr}",
+        r.category,
+        f"{r.capacity} woningen (opgegeven)" if r.capacity else "",
+        r.status,
+    ]
     if r.years:
         parts.append(r.years)
     if r.partners:

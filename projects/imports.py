@@ -22,6 +22,7 @@ from projects.models import (
     Plot,
 )
 from projects.plots import plots_frame
+from projects.population import project_population
 from projects.records import json_safe, opt_float, opt_text, same_geom
 from projects.scoring import ScoreInputs
 
@@ -203,13 +204,16 @@ def project_inputs(store: ProjectStore) -> ScoreInputs:
         if buildings:
             frame = buildings[0] if len(buildings) == 1 else pd.concat(buildings, ignore_index=True)
             kept = kept_buildings(plots, gpd.GeoDataFrame(frame, geometry="geometry", crs=RD_NEW))
+    zoning = combined(LayerKind.ZONING)
+    neighbourhoods = combined(LayerKind.NEIGHBOURHOODS)
     return ScoreInputs(
         plots=plots,
         facilities=facilities,
         network_source=combined(LayerKind.NETWORK_SOURCE),
-        zoning=combined(LayerKind.ZONING),
-        neighbourhoods=combined(LayerKind.NEIGHBOURHOODS),
+        zoning=zoning,
+        neighbourhoods=neighbourhoods,
         sources=sources,
         warnings=tuple(warnings),
         kept_buildings=kept,
+        population=project_population(store, neighbourhoods, zoning),
     )

@@ -47,11 +47,13 @@ __all__ = [
     "EXTENT_RESERVED",
     "PDF_ANNEX_COLUMNS",
     "AnnexColumn",
+    "DemandAnnex",
     "DossierReport",
     "MapLegend",
     "MapReport",
     "NearestFacility",
     "ZoningLegend",
+    "demand_annex",
     "dossier_reports",
     "is_indicative",
     "map_report",
@@ -290,6 +292,7 @@ class MapReport:
     neighbourhoods: gpd.GeoDataFrame | None = None
     source_groups: list[SourceGroup] = field(default_factory=list)
     network_source: str = ""  # who the walking network comes from ("OpenStreetMap"), for notes
+    demand: DemandAnnex | None = None  # the demand annex page (issue 20); None without CBS figures
 
     @property
     def rows(self) -> list[AnnexRow]:
@@ -343,6 +346,7 @@ def map_report(
     layers: bool = True,
     record: bool = True,
     extent: str = EXTENT_RESERVED,
+    with_demand: bool = False,
     progress: Progress | None = None,
 ) -> MapReport:
     """Gather the reserved-location map. Raises :class:`InputsError` when nothing is reserved.
@@ -393,6 +397,118 @@ def map_report(
         neighbourhoods=_concat(frames["neighbourhoods"]),
         source_groups=groups,
         network_source=network_source,
+        demand=demand_annex(store) if with_demand else None,
+    )
+
+
+# --- the demand annex (issue 20) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemandAnnex:
+    """The demand annex page: the derived opgave beside the bod, per wijk, CBS beside walking.
+
+    All cells are text from :mod:`projects.demand` (the same figures as ``bodnaarplot demand``
+    and the Vraag dock); the PDF only paints them.
+    """
+
+    title: str
+    intro: str
+    opgave_header: list[str]
+    opgave_rows: list[list[str]]
+    area_header: list[str]
+    area_rows: list[list[str]]
+    comparison_header: list[str]
+    comparison_rows: list[list[str]]
+    comparison_notes: list[str]
+    why: list[str]
+    schatting: str
+    sources: list[str]
+    notes: list[str]
+
+
+def demand_annex(store: ProjectStore, *, horizon: int | None = None) -> DemandAnnex | None:
+    """The demand annex of the project, or None when it has no CBS figures."""
+    from projects.demand import (
+        SCHATTING,
+        cbs_explanation,
+        comparison_table,
+        demand_view,
+        difference_text,
+        span_text,
+    )
+
+    view = demand_view(store, horizon=horizon)
+    g = view.gemeente
+    if g is None:
+        return None
+    opgave_rows = []
+    for c in view.categories:
+        bod = view.bod.get(c.id)
+        supply = (
+            (f"{round(g.supply.get(c.id, 0.0))}" if view.supply_loaded else "geen lijst")
+            if c.subtract_supply
+            else "n.v.t."
+        )
+        opgave_rows.append(
+            [
+                c.label,
+                f"{c.age_group}+",
+                span_text(g.households[c.id]),
+                span_text(g.need[c.id]),
+                supply,
+                span_text(g.derived[c.id]),
+                str(bod) if bod is not None else "–",
+                difference_text(view.difference(c.id)),
+            ]
+        )
+    noun = {"buurt": "buurt", "wijk": "wijk"}.get(view.level or "", "gebied")
+    area_rows = []
+    for a in view.areas:
+        d, r = a.derived_total, a.reserved_total
+        area_rows.append(
+            [
+                a.label,
+                span_text(a.older65),
+                span_text(a.older75),
+                *[span_text(a.derived[c.id]) for c in view.categories],
+                span_text(r, round_people=False),
+                span_text((d[0] - r[1], d[1] - r[0])),
+            ]
+        )
+    table = comparison_table(view)
+    # Short column heads for paper: "huisarts: CBS weg" | "lopen 65+" per category.
+    cats = list(dict.fromkeys(r.category for r in view.comparison))
+    header = table.header[:2] + [h for c in cats for h in (f"{c}: CBS weg", "lopen 65+")]
+    short, reasons = cbs_explanation()
+    return DemandAnnex(
+        title=f"Bijlage: vraag uit de demografie — {g.label}, horizon {view.horizon} (schatting)",
+        intro=(
+            f"{g.label} ({g.year or 'peiljaar onbekend'}): 65+ {span_text(g.older65)}, 75+ {span_text(g.older75)}, "
+            f"85+ {span_text(g.older85)}. Afgeleide opgave = oudere huishoudens in {view.horizon} × behoeftecijfer "
+            "− bestaand aanbod; het ingevoerde bod blijft leidend. Ouderen per "
+            f"{noun}: verdeeld over {view.method}."
+        ),
+        opgave_header=[
+            "categorie",
+            "groep",
+            "oudere huishoudens",
+            "behoefte",
+            "bestaand",
+            "afgeleide opgave",
+            "bod",
+            "verschil",
+        ],
+        opgave_rows=opgave_rows,
+        area_header=[noun, "65+", "75+", *[c.id for c in view.categories], "gereserveerd", "tekort"],
+        area_rows=area_rows,
+        comparison_header=header if len(header) == len(table.header) else table.header,
+        comparison_rows=table.rows,
+        comparison_notes=table.footnotes,
+        why=[short, *reasons],
+        schatting=SCHATTING,
+        sources=list(view.sources),
+        notes=list(view.notes),
     )
 
 

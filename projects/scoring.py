@@ -20,6 +20,7 @@ from layers.registry import has_layer, load_path
 from layers.result import LoadResult
 from plotscore.criteria import Profile
 from plotscore.pipeline import ScoreRun, score_plots
+from plotscore.population import PopulationPoints
 from plotscore.progress import Progress
 from projects.errors import InputsError
 from projects.files import write_frame
@@ -48,6 +49,7 @@ class ScoreInputs:
     sources: dict[str, list[str]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     kept_buildings: gpd.GeoDataFrame | None = None  # footprints that stay (capacity estimate)
+    population: PopulationPoints | None = None  # older residents spread over where people live
 
 
 def _combine(results: list[LoadResult]) -> gpd.GeoDataFrame:
@@ -186,6 +188,7 @@ def score_layer_files(
         euclidean=euclidean,
         zoning=inputs.zoning,
         neighbourhoods=inputs.neighbourhoods,
+        population=inputs.population,
         rasters=rasters,
         exclusions=inputs.exclusions,
         k=k,

@@ -45,6 +45,26 @@ MIN_CONSTRUCTION_M2 = 1000.0
 # Non-residential BAG uses that make a pand a transformation candidate (wippolder file).
 TRANSFORM_USES = ("kantoorfunctie", "bijeenkomstfunctie", "onderwijsfunctie")
 TRANSFORM_STATUSES = ("Sloopvergunning verleend", "Pand buiten gebruik")
+# CBS figures of the demo's gemeente (issue 20, demand): the wijken with age groups and the
+# gemeente rows (2024: population; 2022: also the CBS nabijheid road distances).
+DEMO_GEMEENTE = "0503"
+CBS_FIGURES = (
+    (
+        "neighbourhoods_cbs_wijken_2024",
+        "cbs_kwb/cbs_wijken_2024.geojson",
+        "CBS Kerncijfers wijken en buurten 2024 (PDOK wijkenbuurten 2024, wijken), CC BY 4.0",
+    ),
+    (
+        "neighbourhoods_cbs_gemeente_2024",
+        "cbs_kwb/cbs_gemeenten_2024.geojson",
+        "CBS Kerncijfers wijken en buurten 2024 (PDOK wijkenbuurten 2024, gemeenten), CC BY 4.0",
+    ),
+    (
+        "neighbourhoods_cbs_gemeente_2022",
+        "cbs_kwb/cbs_gemeenten_2022.geojson",
+        "CBS Kerncijfers wijken en buurten 2022 (PDOK wijkenbuurten 2022, gemeenten; met nabijheid), CC BY 4.0",
+    ),
+)
 
 
 def _one(results: list[LoadResult], kind: LayerKind) -> gpd.GeoDataFrame:
@@ -221,6 +241,16 @@ def build_neighbourhoods(shared: Path, bbox: tuple[float, float, float, float]) 
     return conform(buurten, LayerKind.NEIGHBOURHOODS)
 
 
+def build_cbs_figures(shared: Path) -> list[tuple[str, gpd.GeoDataFrame]]:
+    """The CBS wijk and gemeente figures of the demo's gemeente, each row naming source and year."""
+    out = []
+    for name, rel, source in CBS_FIGURES:
+        frame = _one(load_path(shared / rel, gemeente=DEMO_GEMEENTE), LayerKind.NEIGHBOURHOODS)
+        frame["bron"] = source
+        out.append((name, conform(frame, LayerKind.NEIGHBOURHOODS)))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
@@ -243,6 +273,7 @@ def main() -> None:
     facilities = _clip(_one(osm, LayerKind.FACILITIES), box)
     bbox = tuple(float(v) for v in buildings.total_bounds)
     neighbourhoods = build_neighbourhoods(shared, bbox)  # type: ignore[arg-type]
+    cbs_figures = build_cbs_figures(shared)
 
     def res(kind: LayerKind, frame: gpd.GeoDataFrame) -> LoadResult:
         return LoadResult(kind=kind, frame=frame, source="scripts/build_demo.py")
@@ -257,6 +288,7 @@ def main() -> None:
             ("plots", res(LayerKind.PLOTS, plots)),
             ("zoning_indicatief", res(LayerKind.ZONING, zoning)),
             ("land_use", res(LayerKind.LAND_USE, land_use)),
+            *((name, res(LayerKind.NEIGHBOURHOODS, frame)) for name, frame in cbs_figures),
         ],
     )
     size_mb = args.out.stat().st_size / 1024**2
@@ -269,6 +301,7 @@ def main() -> None:
         ("plots", plots),
         ("zoning_indicatief", zoning),
         ("land_use", land_use),
+        *cbs_figures,
     ]:
         print(f"  {name}: {len(f)}")
     print("  facilities by category:", facilities["category"].value_counts().to_dict())

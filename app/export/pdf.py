@@ -55,6 +55,7 @@ from projects.report import (
     EXTENT_ALL,
     EXTENT_RESERVED,
     PDF_ANNEX_COLUMNS,
+    DemandAnnex,
     DossierReport,
     MapLegend,
     MapReport,
@@ -786,6 +787,8 @@ def map_document(
     _flow_pages(
         doc, "Bijlage: gereserveerde locaties", f"{data.title} · {data.subtitle}", _annex_items(data), 1
     )
+    if data.demand is not None:
+        _flow_pages(doc, data.demand.title, data.subtitle, _demand_items(data.demand), 1)
     doc.add_footers(DISCLAIMER, _MARGIN)
     return doc
 
@@ -811,7 +814,9 @@ def write_reserved_map_pdf(
     page_size(page, landscape)
     ensure_gui_app()
     out = _check_out(out)
-    data = map_report(store, title=title, weighting_key=weighting_key, extent=extent, progress=progress)
+    data = map_report(
+        store, title=title, weighting_key=weighting_key, extent=extent, with_demand=True, progress=progress
+    )
     _report(progress, 0.4, "Kaart opmaken")
     doc = map_document(data, page=page, landscape=landscape)
     _report(progress, 0.8, "PDF schrijven")
@@ -822,8 +827,70 @@ def write_reserved_map_pdf(
 
 def render_map_preview(store: ProjectStore, width_px: int = 900) -> QImage:
     """The first page of the PDF as an image (the recorded runs only: a preview records nothing)."""
-    data = map_report(store, record=False)
+    data = map_report(store, record=False, with_demand=True)
     return map_document(data).render(0, width_px)
+
+
+# --- the demand annex (issue 20) -----------------------------------------------------------------
+
+
+def _demand_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float], name: str, pt: float
+) -> list[Item]:
+    head = TableRow(
+        list(header),
+        list(shares),
+        is_header=True,
+        name=f"{name} kop",
+        keep_with_next=True,
+        style=TextStyle(pt),
+    )
+    items: list[Item] = [head]
+    for i, row in enumerate(rows):
+        items.append(
+            TableRow(
+                list(row),
+                list(shares),
+                zebra=bool(i % 2),
+                name=f"{name} regel {i + 1}",
+                header=head,
+                style=TextStyle(pt),
+            )
+        )
+    return items
+
+
+def _demand_items(annex: DemandAnnex) -> list[Item]:
+    """The demand annex (:class:`projects.report.DemandAnnex`) as laid-out items: only its text cells."""
+    items: list[Item] = [Paragraph(annex.intro, TextStyle(7.2), name="vraag intro")]
+    items.append(_heading("Afgeleide opgave naast het bod (gemeente)", "vraag opgave"))
+    items += _demand_table(
+        annex.opgave_header, annex.opgave_rows, [2.2, 0.8, 1.6, 1.2, 1.0, 1.5, 0.7, 2.0], "vraag opgave", 6.8
+    )
+    items.append(
+        _heading("Per wijk: ouderen, afgeleide opgave per categorie, gereserveerd en tekort", "vraag wijken")
+    )
+    shares = [2.4, 1.6, 1.3, *([1.1] * (len(annex.area_header) - 5)), 1.2, 1.2]
+    items += _demand_table(annex.area_header, annex.area_rows, shares, "vraag wijken", 6.5)
+    items.append(_heading("CBS-afstand over de weg naast de loopafstand van de 65-plussers", "vraag cbs"))
+    n_cat = (len(annex.comparison_header) - 2) // 2
+    items += _demand_table(
+        annex.comparison_header, annex.comparison_rows, [2.2, 1.0, *([1.3, 1.2] * n_cat)], "vraag cbs", 6.0
+    )
+    muted = TextStyle(6.2, colour=MUTED_COLOUR)
+    items += [Paragraph(n, muted, name="vraag voetnoot") for n in annex.comparison_notes]
+    if annex.why:
+        items.append(
+            Paragraph(
+                "Waarom ze verschillen: " + annex.why[0], TextStyle(6.8, bold=True), name="vraag waarom"
+            )
+        )
+        items += [Paragraph("• " + r, TextStyle(6.2), name="vraag reden") for r in annex.why[1:]]
+    items.append(_heading("Schatting en bronnen", "vraag bronnen"))
+    items.append(Paragraph(annex.schatting, TextStyle(6.4, italic=True), name="vraag schatting"))
+    items += [Paragraph("• " + s, TextStyle(6.0), name="vraag bron") for s in annex.sources]
+    items += [Paragraph(n, muted, name="vraag noot") for n in annex.notes]
+    return items
 
 
 # --- dossiers ----------------------------------------------------------------------------------

@@ -212,6 +212,7 @@ class MapView(QGraphicsView):
         self._order: list[str] = list(DEFAULT_ORDER)
         self._visible: dict[str, bool] = {k: k not in HIDDEN_BY_DEFAULT for k in DEFAULT_ORDER}
         self._opacity: dict[str, float] = {}
+        self._overlays: set[str] = set()  # layers a dock owns (set_overlay): kept across rebuilds
         self._generation = 0
         self._installed_generation = 0  # the last generation whose layers are on the map
         self._reach_generation = 0
@@ -475,6 +476,27 @@ class MapView(QGraphicsView):
             self._apply_order()
         self.layers_changed.emit()
 
+    def set_overlay(self, layer_id: str, item: MapLayer | None, *, below: str = "plots") -> None:
+        """Show a layer a dock computed (e.g. the Vraag choropleth) below ``below``; None removes it.
+
+        The layer stays when the project's own layers are rebuilt, keeps its visibility and
+        opacity settings, and appears in the Lagen panel like any other layer.
+        """
+        old = self.items_by_id.pop(layer_id, None)
+        if old is not None and old is not item:
+            self.scene().removeItem(old)
+        if item is None:
+            self._overlays.discard(layer_id)
+        else:
+            self._overlays.add(layer_id)
+            if layer_id not in self._order:
+                self._order.insert(self._order.index(below) if below in self._order else 0, layer_id)
+            self._visible.setdefault(layer_id, True)
+            self._add_item(layer_id, item, item.title)
+            self._apply_order()
+        self.viewport().update()
+        self.layers_changed.emit()
+
     def _apply_order(self) -> None:
         for z, key in enumerate(self._order):
             item = self.items_by_id.get(key)
@@ -515,7 +537,7 @@ class MapView(QGraphicsView):
         self._installed_generation = generation
         st = self.map_style
         state = self.controller.state
-        for key in [k for k in self.items_by_id if k not in ("basemap", "reach", "kansen")]:
+        for key in [k for k in self.items_by_id if k not in ("basemap", "reach", "kansen", *self._overlays)]:
             self.scene().removeItem(self.items_by_id.pop(key))
         if "zoning" in data:
             self._install_zoning(data["zoning"])

@@ -374,7 +374,13 @@ class CriteriaPanel(Panel):
             if (party == CONSENSUS and profile.parties) or party in profile.parties:
                 # Leaving a party view: its weights become the profile's, with this slider's
                 # value, in one step (one re-rank and one repaint, not one per criterion).
-                shown = dict(zip(profile.criterion_ids, effective_weights(profile, party, self.controller.present), strict=True))
+                shown = dict(
+                    zip(
+                        profile.criterion_ids,
+                        effective_weights(profile, party, self.controller.present),
+                        strict=True,
+                    )
+                )
                 self.controller.set_weights({**shown, criterion_id: weight}, party=CUSTOM_PARTY)
             else:
                 self.controller.set_weight(criterion_id, weight)

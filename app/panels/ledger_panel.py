@@ -392,13 +392,24 @@ class LedgerPanel(Panel):
         self.summary.setObjectName("ledgerSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        # The derived opgave (issue 20) beside the bod, filled by the Vraag dock: a separate line.
+        self.derived = QLabel(self)
+        self.derived.setWordWrap(True)
+        self.derived.setTextFormat(Qt.TextFormat.PlainText)
+        self.derived.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.caption)
+        layout.addWidget(self.derived)
         controller.state_changed.connect(self.refresh)
         self.refresh()
+
+    def set_derived_lines(self, lines: list[str]) -> None:
+        """Show the derived opgave from the demography under the chart (never instead of the bod)."""
+        self.derived.setText("\n".join(line.strip() for line in lines))
+        self.derived.setVisible(bool(lines))
 
     def refresh(self) -> None:
         state = self.controller.state

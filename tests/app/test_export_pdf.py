@@ -62,6 +62,11 @@ def _flat(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())  # NFKC: the PDF's "ﬁ" ligature is "fi"
 
 
+def _is_demand(page: str) -> bool:
+    """A page of the demand annex (issue 20): its footer says "bijlage vraag"."""
+    return "bijlage vraag blad" in _flat(page)
+
+
 def test_map_pdf_has_legend_scale_numbers_and_attribution(scored: Path, tmp_path: Path) -> None:
     store = _store(scored, tmp_path, ["DLF-010", "DLF-003", "DLF-020"])
     try:
@@ -116,9 +121,12 @@ def test_annex_breaks_across_pages_with_repeated_header(scored: Path, tmp_path: 
     finally:
         many.close()
     n_small, n_big = len(PdfReader(small).pages), len(PdfReader(big).pages)
-    assert n_small == 2
-    assert n_big >= 3
-    annex = _text(big)[1:]
+    # The demo has CBS figures, so the PDF ends with the demand annex (issue 20): not counted here.
+    demand_pages = sum(_is_demand(page) for page in _text(small))
+    assert demand_pages >= 1
+    assert n_small == 2 + demand_pages
+    assert n_big >= 3 + demand_pages
+    annex = [page for page in _text(big)[1:] if not _is_demand(page)]
     assert all("woningcategorie" in page and "opgegeven" in page and "schatting" in page for page in annex)
     assert "(vervolg)" in annex[1]
     assert "50" in annex[-1].split()
@@ -223,3 +231,24 @@ def test_first_page_renders(scored: Path, tmp_path: Path) -> None:
         check=True,
     )
     assert (tmp_path / "p1.png").stat().st_size > 10_000
+
+
+def test_demand_annex_page_beside_the_bod(scored: Path, tmp_path: Path) -> None:
+    """Issue 20: the PDF's demand annex: derived opgave beside the bod, per wijk, CBS beside walking."""
+    store = _store(scored, tmp_path, ["DLF-011"])
+    try:
+        out = write_reserved_map_pdf(store, tmp_path / "kaart.pdf")
+    finally:
+        store.close()
+    demand = unicodedata.normalize("NFKC", _flat(" ".join(p for p in _text(out) if _is_demand(p))))
+    for words in (
+        "Afgeleide opgave naast het bod",
+        "Wijk 28 Wippolder",
+        "CBS-afstand over de weg naast de loopafstand",
+        "Waarom ze verschillen",
+        "schatting",
+        "Programma Wonen en zorg voor ouderen",
+        "CBS Kerncijfers wijken en buurten 2024",
+    ):
+        assert words in demand
+    assert "bod 640–690 lager" in demand  # nultreden: bod 150 beside the derived 790–840

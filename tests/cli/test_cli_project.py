@@ -46,7 +46,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert proc.returncode == 0, proc.stderr
     assert "%" in proc.stderr  # progress on stderr
     assert "kavels: 58 nieuw" in proc.stdout
-    assert proc.stdout.count("geïmporteerd:") == 7  # the demo holds 7 canonical layers (incl. land_use)
+    # the demo holds 7 canonical layers (incl. land_use) plus 3 CBS layers (wijken, gemeente 2024 and 2022)
+    assert proc.stdout.count("geïmporteerd:") == 10
 
     proc = run_cli("project", "score", p, "--profile", "geclusterd")
     assert proc.returncode == 0, proc.stderr

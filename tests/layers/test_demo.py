@@ -63,7 +63,8 @@ def test_demo_rebuilds_identically_from_shared_data(tmp_path: Path) -> None:
     import sys
 
     copy = tmp_path / "data"
-    shutil.copytree(shared / "delft", copy / "delft")
+    for folder in ("delft", "cbs_kwb"):  # cbs_kwb: the wijk and gemeente figures (demand)
+        shutil.copytree(shared / folder, copy / folder)
     out = tmp_path / "demo.gpkg"
     argv = sys.argv
     sys.argv = ["build_demo.py", "--shared", str(copy), "--out", str(out)]

@@ -89,9 +89,16 @@ def test_builtin_profile_loads_and_is_labelled_preset(name: str) -> None:
         assert c.preset
         assert c.source
         assert PRESET_NOTICE in c.source.lower()
+        if c.kind == "demand":  # older residents on foot: available in every profile, off (weight 0)
+            assert c.weight == 0.0
+            assert c.radius_m == 800.0
+            assert c.scale is not None
+            assert c.direction == "higher_is_better"
+            continue
         assert c.category in facility_categories()
         assert c.decay is not None
         assert c.decay.full_score_m < c.decay.zero_score_m
+    assert [c.id for c in profile.criteria if c.kind == "demand"] == ["ouderen_lopen"]
     for weights in profile.parties.values():
         assert set(weights) <= set(profile.criterion_ids)
 

@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 
 from projects.audit_state import bod_changes_after, ledger_at
-from projects.ledger import Ledger
 from projects.demo import create_demo_project
-from projects.ledger import ledger_summary_lines
+from projects.ledger import Ledger, ledger_summary_lines
 from projects.reservations import reserve, set_opgave, set_status, unreserve
 from projects.store import ProjectStore
 from projects.views import project_ledger
@@ -67,7 +66,9 @@ def test_ledger_at_equals_the_ledger_as_it_was(store: ProjectStore) -> None:
         then = ledger_at(store, moment)
         pd.testing.assert_frame_equal(then.periods, expected.periods)
         assert ledger_summary_lines(then) == ledger_summary_lines(expected)
-    pd.testing.assert_frame_equal(ledger_at(store, dt.datetime.now(dt.UTC)).periods, project_ledger(store).periods)
+    pd.testing.assert_frame_equal(
+        ledger_at(store, dt.datetime.now(dt.UTC)).periods, project_ledger(store).periods
+    )
     # and they are not all the same: the history really changed
     assert len({tuple(ledger_summary_lines(frame)) for _, frame in seen}) == len(seen)
     assert bod_changes_after(store, seen[0][0]) == 4  # 3 reservations and 1 opgave row changed
