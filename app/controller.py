@@ -357,6 +357,12 @@ class ProjectController(QObject):
         run = self.state.run if self.state else None
         return None if run is None else run.model.present
 
+    @property
+    def absent(self) -> Mapping[str, str]:
+        """Criteria without data in the loaded layers (left out of the score) → the Dutch reason."""
+        run = self.state.run if self.state else None
+        return {} if run is None else run.absent
+
     def current_weights(self) -> npt.NDArray[np.float64]:
         if self.party != CONSENSUS and self.party in self.profile.parties:
             return np.asarray(self.profile.party_weights(self.party), dtype=np.float64)

@@ -633,17 +633,18 @@ def _criteria_rows(view: ScoreView | None, plot_id: str) -> list[list[str]]:
     if view is None or view.row(plot_id) is None:
         return []
     try:
-        details = explain_criterion(view.frame, view.profile, plot_id)
+        details = explain_criterion(view.frame, view.profile, plot_id, absent=view.absent)
     except (ScoringError, KeyError, ValueError, TypeError):
         return []
+    # A criterion without data is no ✗: it is left out of the score (weight 0 in this run).
     return [
         [
             d["label"],
             d["measure"],
             d["norm"],
-            "✓" if d["met"] else "✗",
-            f"{d['subscore']:.0f}",
-            f"{d['weight']:g}".replace(".", ","),
+            ("✓" if d["met"] else "✗") if d["has_data"] else "–",
+            f"{d['subscore']:.0f}" if d["has_data"] else "–",
+            f"{d['weight']:g}".replace(".", ",") if d["has_data"] else "telt niet mee",
         ]
         for d in details
     ]
@@ -704,6 +705,8 @@ def _facts(row: AnnexRow, view: ScoreView | None) -> list[tuple[str, str]]:
         facts.append(("Let op (capaciteit)", row.capacity_warning))
     if row.profile_warning:
         facts.append(("Let op (woonvorm)", row.profile_warning))
+    if row.distance_note:
+        facts.append(("Let op (afstand)", row.distance_note))
     facts += [
         ("Status", row.status),
         ("Jaren", row.years or "–"),

@@ -8,7 +8,7 @@ presentation window all read these views and never re-derive them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from plotscore.columns import EXPLANATION
 from plotscore.criteria import Profile, list_profiles, load_profile
 from plotscore.distance import reach_lines
-from plotscore.explain import FAIL_MARK, OK_MARK, CriterionDetail, explain_criterion, format_number
+from plotscore.errors import ScoringError
+from plotscore.explain import EDGE_NOTE, FAIL_MARK, OK_MARK, CriterionDetail, explain_criterion, format_number
 from plotscore.model import ranks_of, score_classes
 from projects.capacity import NormsRun, capacity_estimates, plot_fit, project_layer
 from projects.errors import InputsError, ProjectError
@@ -270,6 +271,8 @@ class ScoreView:
     created_at: str
     weighting: Weighting
     frame: pd.DataFrame  # the snapshot's result columns + "view_score", "view_rank"
+    # Criteria the run had no data for (left out of its score), criterion id → Dutch reason.
+    absent: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -333,6 +336,7 @@ def score_view(
         created_at=str(iso(snap.created_at) or ""),
         weighting=w,
         frame=frame,
+        absent={str(k): str(v) for k, v in ((snap.summary or {}).get("criteria_without_data") or {}).items()},
     )
 
 
@@ -404,6 +408,7 @@ class AnnexRow:
     area: str = ""  # the wijk/buurt from the CBS layer ("… (ingevuld)" when only typed)
     periods: str = ""  # how the homes are spread over the opgave periods
     profile_warning: str = ""  # the nultreden guard: the plot fits a less demanding category
+    distance_note: str = ""  # "rand van het netwerk: afstand onzeker (…)"; "" when all distances hold
 
     @property
     def title(self) -> str:
@@ -527,6 +532,7 @@ def annex_rows(
                 area=_text(info.get("area")),
                 periods=_text(info.get("periods")),
                 profile_warning=_text(info.get("profile_warning")),
+                distance_note=distance_note(view, plot_id),
             )
         )
     return rows
@@ -555,6 +561,7 @@ ANNEX_COLUMNS: tuple[str, ...] = (
     "profiel_let_op",
     "score",
     "weging",
+    "afstand_let_op",
 )
 
 
@@ -585,6 +592,7 @@ def annex_table(rows: Sequence[AnnexRow]) -> pd.DataFrame:
                 "profiel_let_op": r.profile_warning,
                 "score": r.score,
                 "weging": r.score_label,
+                "afstand_let_op": r.distance_note,
             }
             for r in rows
         ],
@@ -678,9 +686,29 @@ def reserved_view(
 # --- what the app's panels and map show about one plot ------------------------------------------
 
 
-def criterion_details(frame: pd.DataFrame, profile: Profile, plot_id: object) -> list[CriterionDetail]:
-    """One row per criterion for a plot of a scored frame: measure, norm, ✓/✗, sub-score, weight."""
-    return explain_criterion(frame, profile, plot_id)
+def criterion_details(
+    frame: pd.DataFrame, profile: Profile, plot_id: object, absent: Collection[str] = ()
+) -> list[CriterionDetail]:
+    """One row per criterion for a plot of a scored frame: measure, norm, ✓/✗, sub-score, weight.
+
+    ``absent``: criteria the run had no data for (``ScoreRun.absent``, ``ScoreView.absent``).
+    """
+    return explain_criterion(frame, profile, plot_id, absent=absent)
+
+
+def distance_note(view: ScoreView | None, plot_id: str) -> str:
+    """ "rand van het netwerk: afstand onzeker (Supermarkt, Huisarts)" for a plot, or "".
+
+    Read from the criteria the run flagged (plotscore's rule), for the annex and the dossiers.
+    """
+    if view is None or view.row(plot_id) is None:
+        return ""
+    try:
+        details = explain_criterion(view.frame, view.profile, plot_id, absent=view.absent)
+    except (ScoringError, KeyError, ValueError, TypeError):
+        return ""
+    flagged = [d["label"] for d in details if d["uncertain"] and d["weight"] > 0]
+    return f"{EDGE_NOTE} ({', '.join(flagged)})" if flagged else ""
 
 
 def walking_reach(

@@ -330,7 +330,9 @@ class CriteriaPanel(Panel):
             return
         profile = self.controller.profile
         weights = effective_weights(profile, self.controller.party, self.controller.present)
-        total = sum(weights) or 1.0
+        absent = self.controller.absent
+        # The share each criterion has in the score: criteria without data weigh nothing.
+        total = sum(w for c, w in zip(profile.criteria, weights, strict=True) if c.id not in absent) or 1.0
         self._syncing = True
         try:
             for criterion, w in zip(profile.criteria, weights, strict=True):
@@ -339,7 +341,21 @@ class CriteriaPanel(Panel):
                     continue
                 if row.slider.value() != round(w):
                     row.slider.setValue(round(w))
-                row.value.setText(f"{_fmt(w)} ({round(100 * w / total)} %)")
+                reason = absent.get(criterion.id)
+                row.slider.setEnabled(reason is None)
+                row.name.setEnabled(reason is None)
+                if reason is None:
+                    row.value.setText(f"{_fmt(w)} ({round(100 * w / total)} %)")
+                    row.slider.setToolTip(criterion_tooltip(criterion))
+                    row.name.setToolTip(criterion_tooltip(criterion))
+                else:
+                    # Greyed with the reason: the criterion is left out, the other weights rescaled.
+                    row.value.setText(self.tr("telt niet mee"))
+                    why = self.tr(
+                        "{0}. Dit criterium telt niet mee in de score; de andere gewichten zijn herschaald."
+                    )
+                    row.slider.setToolTip(why.format(reason) + "\n\n" + criterion_tooltip(criterion))
+                    row.name.setToolTip(why.format(reason) + "\n\n" + criterion_tooltip(criterion))
             index = self.party_combo.findData(self.controller.party)
             if index >= 0 and index != self.party_combo.currentIndex():
                 self.party_combo.setCurrentIndex(index)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -299,19 +299,20 @@ class PlotDetailPanel(Panel):
         if run is None:
             return
         style = panel_style()
-        details = criterion_details(frame, run.profile, frame.index[position])
+        details = criterion_details(frame, run.profile, frame.index[position], absent=run.absent)
         weights = dict(zip(run.profile.criterion_ids, self.controller.current_weights(), strict=False))
         bold = QFont(table.font())
         bold.setBold(True)
         table.setRowCount(len(details))
         for r, detail in enumerate(details):
-            mark = OK_MARK if detail["met"] else FAIL_MARK
+            # No data: left out of the score (neither ✓ nor ✗), the row greyed with the reason.
+            mark = (OK_MARK if detail["met"] else FAIL_MARK) if detail["has_data"] else "–"
             cells = [
                 detail["label"],
                 detail["measure"],
                 detail["norm"].removeprefix("norm "),
                 mark,
-                format_number(detail["subscore"], 0),
+                format_number(detail["subscore"], 0) if detail["has_data"] else "–",
             ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -322,11 +323,17 @@ class PlotDetailPanel(Panel):
                     item.setFont(bold)
                 if c >= 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                item.setToolTip(
-                    self.tr("gewicht {0}").format(
-                        format_number(weights.get(detail["criterion_id"], detail["weight"]), 1)
+                if detail["has_data"]:
+                    item.setToolTip(
+                        self.tr("gewicht {0}").format(
+                            format_number(weights.get(detail["criterion_id"], detail["weight"]), 1)
+                        )
                     )
-                )
+                else:
+                    item.setForeground(
+                        table.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+                    )
+                    item.setToolTip(self.tr("telt niet mee in de score: {0}").format(detail["measure"]))
                 table.setItem(r, c, item)
         table.resizeRowsToContents()
         height = table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(table.rowCount()))

@@ -146,7 +146,7 @@ def test_selecting_a_row_selects_the_plot_and_shows_its_detail(
     assert " m" in supermarkt[1] or " km" in supermarkt[1]
     assert "min" in supermarkt[1]  # walking minutes next to the metres
     assert supermarkt[3] in (OK_MARK, FAIL_MARK)
-    assert {r[3] for r in rows} <= {OK_MARK, FAIL_MARK}
+    assert {r[3] for r in rows} <= {OK_MARK, FAIL_MARK, "–"}  # "–": no data, left out of the score
     assert "lopend" in detail.method_label.text()
     assert detail.title.text()
     assert detail.reservation_label.text() == "Niet gereserveerd"
@@ -475,3 +475,47 @@ def test_consensus_view_equals_the_mean_of_the_party_scores(
         party_scores.append(w @ np.nan_to_num(utilities[has_data]) / w.sum())
     np.testing.assert_allclose(controller.scores, np.mean(party_scores, axis=0), atol=1e-3)
     np.testing.assert_allclose(frame["consensus"].to_numpy(), np.mean(party_scores, axis=0), atol=1e-3)
+
+
+def test_criteria_without_data_are_greyed_with_the_reason(
+    qtbot: QtBot, controller: ProjectController
+) -> None:
+    """The demo has no care locations: that slider is disabled, says why, and the shares exclude it."""
+    panel = CriteriaPanel(controller)
+    qtbot.addWidget(panel)
+    absent = controller.absent
+    assert absent, "the demo lacks at least one facility category"
+    for cid, row in panel.rows.items():
+        if cid in absent:
+            assert not row.slider.isEnabled()
+            assert row.value.text() == "telt niet mee"
+            assert absent[cid] in row.slider.toolTip()
+            assert "herschaald" in row.slider.toolTip()
+        else:
+            assert row.slider.isEnabled()
+    # The shown shares of the criteria with data add up to 100 % (rounding aside).
+    shares = [
+        int(row.value.text().split("(")[1].split(" %")[0])
+        for cid, row in panel.rows.items()
+        if cid not in absent
+    ]
+    assert abs(sum(shares) - 100) <= len(shares)
+
+
+def test_detail_panel_shows_no_cross_for_a_criterion_without_data(
+    qtbot: QtBot, controller: ProjectController
+) -> None:
+    panel = PlotDetailPanel(controller)
+    qtbot.addWidget(panel)
+    controller.select([str(controller.state.plots["plot_id"].iloc[0])])
+    table = panel.criteria_table
+    labels = {c.id: c.label for c in controller.profile.criteria}
+    absent_labels = {labels[c] for c in controller.absent}
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    assert absent_labels
+    assert absent_labels <= set(rows)
+    for label in absent_labels:
+        r = rows[label]
+        assert table.item(r, 3).text() == "–"
+        assert "geen gegevens" in table.item(r, 1).text()
+        assert "telt niet mee" in table.item(r, 1).toolTip()

@@ -101,9 +101,9 @@ def _listing(files: dict[str, Path], dossiers: Path) -> dict[str, list[tuple[int
     out["html"] = [(int(n), pid, float(sc)) for n, pid, sc in found]
     text = _pdf_text(files["pdf"])
     annex = text[text.index("Bijlage: gereserveerde locaties") :]
-    # one cell per line: nr, kavel, naam, adres, m², categorie, opgegeven, schatting, status, partners,
-    # drieslag, jaren, score
-    rows = re.findall(r"^(\d+)\n(DLF-\d+)\n(?:[^\n]*\n){10}(\d+,\d)$", annex, flags=re.M)
+    # one cell per line (a long name wraps over two): nr, kavel, naam, adres, m², categorie,
+    # opgegeven, schatting, status, partners, drieslag, jaren, and the score as the first "12,3"
+    rows = re.findall(r"^(\d+)\n(DLF-\d+)\n(?:[^\n]*\n)*?(\d+,\d)$", annex, flags=re.M)
     out["pdf"] = [(int(n), pid, _num(sc)) for n, pid, sc in rows]
     dossier_rows = []
     for path in sorted(dossiers.glob("dossier_*.pdf")):
@@ -196,3 +196,46 @@ def test_an_export_records_once_then_reads(project: Path, tmp_path: Path) -> Non
     assert main(["export", str(copy), "--csv", str(tmp_path / "b.csv")]) == 0
     assert (_sha(copy), _tables(copy), _revision(copy)) == after_first
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_criteria_without_data_and_uncertain_distances_reach_the_documents(tmp_path: Path) -> None:
+    """The run's gaps travel with its numbers: a criterion without data is '–' and 'telt niet mee'
+    in a dossier (never ✗), and the annex says which plots have a distance near the network's edge."""
+    from plotscore.columns import uncertain_col
+    from projects.report import dossier_reports
+    from projects.views import score_views
+
+    store = create_demo_project(tmp_path / "p.gpkg")
+    try:
+        for plot in ("DLF-010", "DLF-001", "DLF-050", "DLF-058"):
+            reserve(store, plot, "geclusterd", 10, 12, status="gereserveerd")
+        view = score_views(store, ["geclusterd"])["geclusterd"]
+        assert view is not None
+        assert view.absent  # the demo has no care locations
+        rows = annex_rows(store, {"geclusterd": view})
+        for row in rows:
+            frame_row = view.frame.loc[row.plot_id]
+            flagged = [
+                c.label
+                for c in view.profile.criteria
+                if c.kind == "distance"
+                and c.weight > 0
+                and c.id not in view.absent
+                and c.category is not None
+                and str(frame_row.get(uncertain_col(c.category))) in ("1", "True")
+            ]
+            if flagged:
+                assert row.distance_note.startswith("rand van het netwerk: afstand onzeker")
+                assert all(label in row.distance_note for label in flagged)
+            else:
+                assert row.distance_note == ""
+        dossier = next(iter(dossier_reports(store)))
+        labels = {c.id: c.label for c in view.profile.criteria}
+        gone = [cells for cells in dossier.criteria if cells[0] in {labels[c] for c in view.absent}]
+        assert gone
+        for cells in gone:
+            assert cells[3] == "–"
+            assert cells[5] == "telt niet mee"
+            assert "geen gegevens" in cells[1]
+    finally:
+        store.close()
