@@ -401,11 +401,13 @@ class ScoreModel:
 
 
 def party_scores(model: ScoreModel, profile: Profile) -> pd.DataFrame:
-    """Score per party, their mean (consensus) and how much the parties' rankings differ.
+    """Score per party, their mean (consensus) and how far the parties are apart.
 
-    DISAGREEMENT = (worst rank − best rank of the plot across parties) / (N − 1): 0 when all
-    parties rank the plot alike, 1 when one party's best is another's worst. With no parties,
-    consensus is the model score and disagreement 0.
+    DISAGREEMENT = highest − lowest party score of the plot, in score points (0–100): 0 when all
+    parties score the plot alike. Points, not ranks: when many plots score nearly the same, a
+    few points move a plot many places, and a rank spread would call that "strongly disagree"
+    (the words for a spread are in plotscore.agreement). With no parties, consensus is the
+    model score and disagreement 0.
     """
     ids = model.criterion_ids
     missing = [c for c in ids if c not in profile.criterion_ids]
@@ -422,7 +424,6 @@ def party_scores(model: ScoreModel, profile: Profile) -> pd.DataFrame:
     by_id = dict(zip(profile.criterion_ids, range(len(profile.criteria)), strict=True))
     n = model.n_plots
     score_rows = np.empty((len(profile.parties), n), dtype=np.float64)
-    rank_rows = np.empty((len(profile.parties), n), dtype=np.int64)
     for j, party in enumerate(profile.parties):
         pw = profile.party_weights(party)
         w = np.array([pw[by_id[c]] for c in ids], dtype=np.float64)
@@ -432,11 +433,9 @@ def party_scores(model: ScoreModel, profile: Profile) -> pd.DataFrame:
                 hint="Geef deze partij minstens één criterium met een gewicht groter dan 0.",
             )
         score_rows[j] = model.scores(w)
-        rank_rows[j] = ranks_of(score_rows[j])
         out[party_col(party)] = score_rows[j]
     out[CONSENSUS] = score_rows.mean(axis=0)
-    spread = rank_rows.max(axis=0) - rank_rows.min(axis=0) if n else np.zeros(0)
-    out[DISAGREEMENT] = spread / max(n - 1, 1)
+    out[DISAGREEMENT] = score_rows.max(axis=0) - score_rows.min(axis=0) if n else np.zeros(0)
     return out
 
 
