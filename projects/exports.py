@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 
 from projects.files import atomic_output, check_output_file
-from projects.views import AnnexRow, ReservedView, annex_table, reserved_view, scored_plots
+from projects.views import AnnexRow, ReservedView, annex_table, class_labels, reserved_view, scored_plots
 from resources import resource
 
 if TYPE_CHECKING:
@@ -317,12 +317,20 @@ def _facility_props(frame: gpd.GeoDataFrame, labels: Mapping[str, str]) -> list[
     return props
 
 
-def _legend_html(style: Mapping[str, Any], title: str, online_tiles: bool, today: str, weighting: str) -> str:
+def _legend_html(
+    style: Mapping[str, Any],
+    title: str,
+    online_tiles: bool,
+    today: str,
+    weighting: str,
+    labels: Sequence[str] | None = None,
+) -> str:
     classes = style["plots"]["score_classes"]
     rows = [f"<b>{html.escape(title)}</b>", "<i>Kavels, score</i>"]
     if weighting:
         rows.append(f'<span class="bnp-small">Score: {html.escape(weighting)}</span>')
-    for colour, label in zip(classes["colours"], classes["labels"], strict=True):
+    # The class ranges of the scores shown (projects.views.class_labels), as in the app.
+    for colour, label in zip(classes["colours"], labels or [], strict=False):
         rows.append(
             f'<span class="bnp-sw" style="background:{html.escape(colour)}"></span>{html.escape(label)}'
         )
@@ -488,7 +496,14 @@ def write_html_map(
         "fac_outline": _script_json(fac_style["outline"]),
         "attributions": _script_json(attributions),
         "legend": _script_json(
-            _legend_html(style, title, online_tiles, today, view.plots_view.label if view.plots_view else "")
+            _legend_html(
+                style,
+                title,
+                online_tiles,
+                today,
+                view.plots_view.label if view.plots_view else "",
+                class_labels(plots),
+            )
         ),
         "plots_group": plots_group.get_name(),
         "res_group": res_group.get_name(),
