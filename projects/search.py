@@ -81,8 +81,8 @@ def _address_label(
 ) -> str:
     raw = pd.to_numeric(pd.Series([row.get("huisnummer")]), errors="coerce").iloc[0]
     number = "" if pd.isna(raw) else str(int(raw))
-    raw_letter = row.get(letter) if letter else None
-    suffix = "" if raw_letter is None or pd.isna(raw_letter) else str(raw_letter)  # type: ignore[arg-type]
+    raw_letter = str(row.get(letter) or "") if letter else ""
+    suffix = "" if raw_letter.lower() in ("nan", "<na>", "none") else raw_letter
     pc = str(row.get("postcode") or "")
     pc_text = f"{pc[:4]} {pc[4:]}" if len(pc) == 6 else pc
     if street and row.get(street):

@@ -51,7 +51,9 @@ def test_bag_address_by_postcode_and_number_in_a_real_pdok_package(addresses: gp
     ]
     assert rows, "the fixture has Realengracht 9"
     places = search_project({"addresses": addresses}, None, "1013 kw 9")
-    assert places and places[0].kind == "adres" and places[0].source == "BAG (project)"
+    assert places
+    assert places[0].kind == "adres"
+    assert places[0].source == "BAG (project)"
     assert places[0].label == "Realengracht 9, 1013 KW Amsterdam"
     assert (places[0].x, places[0].y) == pytest.approx((rows[0][2].x, rows[0][2].y))
     assert "nan" not in " ".join(p.label for p in places)
@@ -145,7 +147,8 @@ def test_walking_route_against_networkx_on_the_demo_network(tmp_path: Path) -> N
         run = load_state(store, "geclusterd").run
     finally:
         store.close()
-    assert run is not None and run.graph is not None
+    assert run is not None
+    assert run.graph is not None
     graph = run.graph
     # two points near opposite ends of the network
     xy = graph.node_xy
