@@ -21,6 +21,7 @@ from PySide6.QtGui import QUndoStack
 
 from app.state import ProjectState, load_state, refresh_bookkeeping, rescore
 from app.workers import Worker
+from plotscore.classes import ClassBreaks, attainable_maximum, class_rule, score_breaks
 from plotscore.criteria import Profile, load_profile, with_weight
 from projects.imports import import_layer
 from projects.plots import plots_frame
@@ -71,6 +72,7 @@ class ProjectController(QObject):
         self.party: str = CONSENSUS
         self.scores: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
         self.classes: npt.NDArray[np.uint8] = np.zeros(0, dtype=np.uint8)
+        self.breaks: ClassBreaks = score_breaks([])  # the class edges of the scores shown
         self.top: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self.selection: list[str] = []
         self.undo_stack = QUndoStack(self)
@@ -354,12 +356,27 @@ class ProjectController(QObject):
             return np.asarray(self.profile.party_weights(self.party), dtype=np.float64)
         return np.asarray(self.profile.weights, dtype=np.float64)
 
+    def shown_weights(self) -> npt.NDArray[np.float64]:
+        """The weights (shares, sum 1) of the scores shown: the consensus is the mean of the
+        parties' shares, because its score is the mean of their scores."""
+        if self.party == CONSENSUS and self.profile.parties:
+            shares = []
+            for p in self.profile.parties:
+                w = np.asarray(self.profile.party_weights(p), dtype=np.float64)
+                if w.sum() > 0:
+                    shares.append(w / w.sum())
+            if shares:
+                return np.asarray(np.mean(shares, axis=0), dtype=np.float64)
+        w = self.current_weights()
+        return w / w.sum() if w.sum() > 0 else w
+
     def _rescore_live(self) -> None:
         run = self.state.run if self.state else None
         if run is None:
             self.scores = np.zeros(0, dtype=np.float32)
             self.classes = np.zeros(0, dtype=np.uint8)
             self.top = np.zeros(0, dtype=np.int64)
+            self.breaks = score_breaks([])
         else:
             weights = self.current_weights()
             if self.party == CONSENSUS and self.profile.parties:
@@ -373,9 +390,14 @@ class ProjectController(QObject):
                 )
                 self.scores = scores.astype(np.float32)
                 self.top = run.model.top_k(10, self.scores)
-                self.classes = run.model.classes(5, self.scores)
             elif weights.sum() > 0:
-                self.scores, self.top, self.classes = run.model.drag(weights, k=10)
+                self.scores, self.top, _equal_bands = run.model.drag(weights, k=10)
+            # One class rule for map, table, legend and exports (plotscore.classes).
+            attainable = None
+            if class_rule().rule == "attainable":
+                attainable = attainable_maximum(run.model.utilities, self.shown_weights())
+            self.breaks = score_breaks(self.scores, attainable=attainable)
+            self.classes = self.breaks.classify(self.scores)
         self.scores_changed.emit()
 
     # -- selection and edits ------------------------------------------------------------------

@@ -714,6 +714,27 @@ def walking_route(
     return WalkRoute(straight, walking, shapely.LineString(coords), run.profile.pace_kmh)
 
 
+# --- the decisions of a workshop (the presentation window keeps them in view) -----------------
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    time: str  # ISO, UTC, as stored
+    text: str
+    plot_id: str | None
+
+
+def workshop_decisions(store: ProjectStore, workshop_id: int) -> list[DecisionView]:
+    """The decisions logged in a workshop, oldest first (empty for an unknown workshop)."""
+    with store.session() as session:
+        workshop = session.get(Workshop, int(workshop_id))
+        entries = [dict(d) for d in (workshop.decisions or [])] if workshop is not None else []
+    return [
+        DecisionView(str(d.get("time") or ""), str(d.get("text") or ""), d.get("plot_id") or None)
+        for d in entries
+    ]
+
+
 # --- the ledger ------------------------------------------------------------------------------------
 
 

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import ProjectController
+from app.i18n import domain_label
 from app.panels.widgets import Panel, heading, panel_style, parse_colour, separator
+from plotscore.agreement import agreement
 from plotscore.columns import party_col
 from plotscore.criteria import party_label
 from projects.views import FAIL_MARK, OK_MARK, criterion_details, format_number
@@ -133,7 +135,7 @@ class PlotDetailPanel(Panel):
             label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.reserve_button = QPushButton(self.tr("Reserveren…"), self)
-        self.reserve_button.setToolTip(self.tr("Deze locatie reserveren voor een woonvorm"))
+        self.reserve_button.setToolTip(self.tr("Deze locatie reserveren voor een woningcategorie"))
         self.note_button = QPushButton(self.tr("Notitie…"), self)
         self.note_button.setToolTip(self.tr("Een notitie bij deze locatie schrijven"))
         self.reserve_button.clicked.connect(self._request_reserve)
@@ -306,17 +308,13 @@ class PlotDetailPanel(Panel):
         )
 
     def _disagreement(self, row: pd.Series) -> str:
+        """The parties' spread in score points, with the words of plotscore.agreement."""
         value = _value(row, "disagreement")
         if value is None:
             return "–"
-        pct = round(float(value) * 100)
-        if pct <= 10:
-            words = self.tr("de partijen zijn het vrijwel eens")
-        elif pct <= 30:
-            words = self.tr("de partijen verschillen wat")
-        else:
-            words = self.tr("de partijen verschillen sterk")
-        return f"{pct} % — {words}"
+        points = float(value)
+        words = domain_label(agreement().level(points).words)
+        return self.tr("{0} punten verschil — {1}").format(round(points), words)
 
     def _parties(self, row: pd.Series) -> str:
         run = self.controller.state.run if self.controller.state else None
@@ -326,7 +324,7 @@ class PlotDetailPanel(Panel):
         for party in run.profile.parties:
             value = _value(row, party_col(party))
             if value is not None:
-                parts.append(f"{party_label(party)} {format_number(float(value), 0)}")
+                parts.append(f"{domain_label(party_label(party))} {format_number(float(value), 0)}")
         return " · ".join(parts) or "–"
 
     def _zoning(self, row: pd.Series) -> str:
