@@ -16,6 +16,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from app.panels.widgets import WrappingScrollArea
+
 __all__ = ["LegendItem", "LegendSection", "LegendSource", "LegendWidget", "swatch"]
 
 
@@ -124,13 +126,13 @@ class LegendWidget(QWidget):
         self.grid.setVerticalSpacing(2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.area: WrappingScrollArea | None = None
         if scroll:
-            area = QScrollArea(self)
-            area.setWidgetResizable(True)
-            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area = WrappingScrollArea(self)  # wrapped labels get their height in a narrow dock
             area.setFrameShape(QScrollArea.Shape.NoFrame)
             area.setWidget(self.body)
             layout.addWidget(area)
+            self.area = area
         else:
             layout.addWidget(self.body)
         source.legend_changed.connect(self.refresh)
@@ -194,6 +196,8 @@ class LegendWidget(QWidget):
         for c in range(cols):
             self.grid.setColumnStretch(2 * c + 1, 1)
         self.grid.setRowStretch(row, 1)
+        if self.area is not None:
+            self.area.fit_later()
 
     def _fill_compact(self, sections: list[LegendSection]) -> None:
         """One row per layer: its title (a fixed column), then its symbols side by side. Each row
