@@ -174,12 +174,15 @@ class MainWindow(QMainWindow):
 
     def size_docks(self, size: tuple[int, int] | None = None) -> None:
         """Side columns about a quarter of the width each, the table a quarter of the height."""
+        if not self.isVisible():
+            self._size_docks_on_show = True  # a hidden window ignores part of it: again when shown
         w, h = size or (self.width(), self.height())
         d = self.docks
         compact = h < COMPACT_HEIGHT
-        side = max(300, min(430, int(w * 0.25)))
-        self.resizeDocks([d["criteria"], d["locatie"]], [side, side + 20], Qt.Orientation.Horizontal)
-        self.resizeDocks([d["locaties"]], [max(170, int(h * 0.24))], Qt.Orientation.Vertical)
+        left = max(300, min(430, int(w * 0.22)))
+        right = max(440, min(520, int(w * 0.335)))  # the Locatie table: criterion, distance, norm
+        self.resizeDocks([d["criteria"], d["locatie"]], [left, right], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["locaties"]], [max(160, int(h * 0.22))], Qt.Orientation.Vertical)
         if not compact:
             self.resizeDocks(
                 [d["criteria"], d["locatie"]], [int(h * 0.45), int(h * 0.4)], Qt.Orientation.Vertical
@@ -236,13 +239,18 @@ class MainWindow(QMainWindow):
         geometry = settings.value("main/geometry")
         state = settings.value("main/state")
         version = int(str(settings.value("main/layout_version", 0) or 0))
-        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
-            pass
-        else:
-            self.setGeometry(initial_geometry(self._screen_rect()))
         if version == _LAYOUT_VERSION and isinstance(state, QByteArray) and self.restoreState(state):
+            self._compact = self.tabifiedDockWidgets(self.docks["bod"]) != []
+            if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+                return
+            self.setGeometry(initial_geometry(self._screen_rect()))
             return
-        self.default_layout()
+        # First start (or an old layout): arrange the docks for the screen, then take it.
+        target = initial_geometry(self._screen_rect())
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            target = self.geometry()
+        self.default_layout((target.width(), target.height()))
+        self.setGeometry(target)
         self._size_docks_on_show = True
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override

@@ -61,6 +61,8 @@ class CompareDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # Row heights follow the wrapped text once the columns have their real width.
+        header.sectionResized.connect(lambda *_args: self.table.resizeRowsToContents())
         self.note = QLabel(self.tr("Vetgedrukt: de beste van de twee."), self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -143,7 +145,7 @@ class CompareDialog(QDialog):
                 self.tr("Score"),
                 ui_number(sa, 1) if sa == sa else "–",
                 ui_number(sb, 1) if sb == sb else "–",
-                _better(sa, sb),
+                _better(round(sa, 1), round(sb, 1)),  # as shown: 65,1 and 65,1 are equal
             )
         )
         rows.append(
@@ -159,8 +161,8 @@ class CompareDialog(QDialog):
             da, db = details.get(a, [])[i : i + 1], details.get(b, [])[i : i + 1]
             left = self._detail(da[0]) if da else "–"
             right = self._detail(db[0]) if db else "–"
-            ua = float(da[0]["subscore"]) if da else np.nan
-            ub = float(db[0]["subscore"]) if db else np.nan
+            ua = round(float(da[0]["subscore"])) if da else np.nan
+            ub = round(float(db[0]["subscore"])) if db else np.nan
             rows.append((domain_label(criterion.label), left, right, _better(ua, ub)))
         for col, label in (
             ("disagreement", self.tr("Onenigheid")),

@@ -221,6 +221,14 @@ class CriteriaPanel(Panel):
         )
         self.description = QLabel(self)
         self.description.setWordWrap(True)
+        self.description.setVisible(False)  # on request: the sliders get the height of a laptop
+        self.about_button = QToolButton(self)
+        self.about_button.setText(self.tr("Toelichting"))
+        self.about_button.setCheckable(True)
+        self.about_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.about_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.about_button.setToolTip(self.tr("De toelichting bij dit profiel tonen of verbergen"))
+        self.about_button.toggled.connect(self._show_description)
 
         # Two lines per criterion (name and weight; slider and Norm…): fits a narrow laptop
         # dock without squeezing any text, and the area scrolls vertically, never sideways.
@@ -233,8 +241,11 @@ class CriteriaPanel(Panel):
         self.slider_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.slider_scroll.setWidget(self.slider_area)
 
-        self.notice = QLabel(self.tr("Alle getallen zijn voorinstellingen, geen officiële normen."), self)
+        self.notice = QLabel(self.tr("Voorinstellingen, geen officiële normen."), self)
         self.notice.setWordWrap(True)
+        self.notice.setToolTip(
+            self.tr("Alle getallen zijn voorinstellingen om te bespreken, geen officiële normen.")
+        )
         self.reset_button = QPushButton(self.tr("Herstel voorinstelling"), self)
         self.reset_button.setToolTip(
             self.tr("Gewichten, normen en partijweergave terug naar het ingebouwde profiel")
@@ -246,18 +257,21 @@ class CriteriaPanel(Panel):
         top.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         top.addRow(self.tr("Profiel"), self.profile_combo)
         top.addRow(self.tr("Weging"), self.party_combo)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.notice, 1)
-        bottom.addWidget(self.reset_button)
+        about = QHBoxLayout()
+        about.addWidget(self.notice, 1)
+        about.addWidget(self.about_button)
+        weights = QHBoxLayout()  # the heading and the reset on one line: height for the sliders
+        weights.addWidget(heading(self.tr("Gewichten"), self, 1.1), 1)
+        weights.addWidget(self.reset_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addLayout(top)
+        layout.addLayout(about)
         layout.addWidget(self.description)
-        layout.addWidget(heading(self.tr("Verdeling van de scores"), self, 1.0))
         layout.addWidget(self.histogram)
-        layout.addWidget(heading(self.tr("Gewichten"), self, 1.1))
+        layout.addLayout(weights)
         layout.addWidget(self.slider_scroll, 1)
-        layout.addLayout(bottom)
 
         self.profile_combo.activated.connect(self._on_profile_chosen)
         self.party_combo.activated.connect(self._on_party_chosen)
@@ -266,6 +280,10 @@ class CriteriaPanel(Panel):
         controller.scores_changed.connect(self.sync)
         controller.busy.connect(self._on_busy)
         self.rebuild()
+
+    def _show_description(self, shown: bool) -> None:
+        self.description.setVisible(shown)
+        self.about_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
     # -- building --------------------------------------------------------------------------
 
@@ -298,6 +316,7 @@ class CriteriaPanel(Panel):
         finally:
             self._syncing = False
         self.description.setText(domain_label(profile.description))
+        self.profile_combo.setToolTip(domain_label(profile.description))
         self.description.setToolTip("\n".join(self.tr("Bron: {0}").format(s) for s in profile.sources))
         self.sync()
 

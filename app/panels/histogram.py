@@ -74,8 +74,12 @@ class ScoreHistogram(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         fm = self.fontMetrics()
         text_h = fm.height()
-        area = QRectF(4, 4, self.width() - 8, self.height() - text_h - 10)
         ink = self.palette().windowText().color()
+        # The caption sits in the chart (no heading line above it: room for the sliders).
+        caption = self.tr("Scores van {0} locaties").format(int(self.counts.sum()))
+        p.setPen(ink)
+        p.drawText(QRectF(4, 0, self.width() - 8, text_h), Qt.AlignmentFlag.AlignLeft, caption)
+        area = QRectF(4, text_h + 4, self.width() - 8, self.height() - 2 * text_h - 12)
         if not self.counts.sum():
             p.setPen(ink)
             p.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.tr("Nog geen scores"))
