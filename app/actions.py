@@ -43,7 +43,7 @@ from app.dialogs.errors import show_error
 from app.dialogs.new_project_wizard import NewProjectSpec, NewProjectWizard
 from app.dialogs.reserve_dialog import ReserveDialog
 from app.dialogs.server_dialog import ServerDialog
-from app.i18n import LANGUAGES, current_language, set_language
+from app.i18n import LANGUAGES, active_language, domain_label, set_language
 from projects.errors import ConflictError, ProjectError
 from projects.gis import write_gis_package
 from projects.models import RESERVATION_STATUSES
@@ -126,10 +126,13 @@ class WorkflowActions(QObject):
         controller.project_changed.connect(self._on_project_changed)
         controller.selection_changed.connect(self._update_enabled)
         controller.state_changed.connect(self._update_enabled)
-        controller.busy.connect(lambda *_: self._update_enabled())
+        controller.busy.connect(self._on_busy)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
         self._connect_polygon_tool()
+        self._update_enabled()
+
+    def _on_busy(self, *_args: object) -> None:
         self._update_enabled()
 
     # -- building ------------------------------------------------------------------------------
@@ -216,7 +219,7 @@ class WorkflowActions(QObject):
         self._action(menu, "reserve", self.tr("&Reserveren…"), self.reserve, "Ctrl+R")
         self.status_menu = menu.addMenu(self.tr("&Status wijzigen"))
         for status in RESERVATION_STATUSES:
-            action = QAction(status, self.window)
+            action = QAction(domain_label(status), self.window)
             action.triggered.connect(lambda _c=False, s=status: self.change_status(s))
             self.status_menu.addAction(action)
 
@@ -233,16 +236,31 @@ class WorkflowActions(QObject):
             action.triggered.connect(lambda _c=False, k=key: self._call_map("set_plot_colouring", k))
             group.addAction(action)
             colouring.addAction(action)
+        menu.addSeparator()
+        self._action(menu, "search", self.tr("&Adres of locatie zoeken…"), self.search_place, "Ctrl+L")
+        self._action(
+            menu,
+            "measure",
+            self.tr("&Meten (lopen en hemelsbreed)"),
+            self.measure,
+            "Ctrl+M",
+            self.tr("Klik twee punten op de kaart: de loopafstand over het netwerk en in een rechte lijn"),
+        )
+        self._action(menu, "compare", self.tr("Twee locaties &vergelijken…"), self.compare_plots, "Ctrl+K")
+        menu.addSeparator()
         panels = menu.addMenu(self.tr("&Panelen"))
         for dock in getattr(self.window, "docks", {}).values():
             panels.addAction(dock.toggleViewAction())
+        reset = getattr(self.window, "reset_layout", None)
+        if callable(reset):
+            self._action(panels, "reset_layout", self.tr("Standaardindeling herstellen"), reset)
         menu.addSeparator()
         language = menu.addMenu(self.tr("&Taal"))
         lang_group = QActionGroup(self)
         for code, name in LANGUAGES.items():
             action = QAction(name, self.window, checkable=True)
             action.setObjectName(f"action_lang_{code}")
-            action.setChecked(code == current_language())
+            action.setChecked(code == active_language())
             action.triggered.connect(lambda _c=False, c=code: self.set_language(c))
             lang_group.addAction(action)
             language.addAction(action)
@@ -267,6 +285,7 @@ class WorkflowActions(QObject):
             self.show_help,
             QKeySequence.StandardKey.HelpContents,
         )
+        self._action(menu, "begrippen", self.tr("&Begrippen (woordenlijst)"), self.show_glossary)
         self._action(menu, "welcome", self.tr("&Welkom…"), self.show_welcome)
         menu.addSeparator()
         self._action(menu, "about", self.tr("&Over Van Bod naar Plot"), self.about)
@@ -284,6 +303,10 @@ class WorkflowActions(QObject):
         self.status_menu.setEnabled(has_project and idle and len(self.controller.selection) == 1)
         for key in ("workshop_show", "decision", "minutes"):
             self.actions[key].setEnabled(has_project and self.workshop_id is not None)
+        has_scores = self.controller.state is not None and self.controller.state.run is not None
+        self.actions["search"].setEnabled(has_project)
+        self.actions["measure"].setEnabled(has_project)
+        self.actions["compare"].setEnabled(has_project and has_scores)
         for key in ("new", "open", "open_server", "demo"):
             self.actions[key].setEnabled(idle)
 
@@ -613,14 +636,49 @@ class WorkflowActions(QObject):
             self._call_map("zoom_to", list(self.controller.selection))
 
     def set_language(self, lang: str) -> None:
-        set_language(lang)
-        QMessageBox.information(
-            self.window,
-            self.tr("Taal"),
-            self.tr("De taal wordt aangepast na het herstarten van Van Bod naar Plot.")
-            + "\n"
-            + "The language changes after restarting Van Bod naar Plot.",
-        )
+        """Switch the interface language at once (the main window rebuilds itself in it)."""
+        switch = getattr(self.window, "switch_language", None)
+        if callable(switch):
+            switch(lang)
+            return
+        set_language(lang)  # a bare window (tests): the next start speaks it
+
+    def adopt_workshop(self, other: WorkflowActions) -> None:
+        """Take over the running workshop of another window's actions (after a language switch)."""
+        self.workshop_id = other.workshop_id
+        was_open = other.workshop_window is not None and other.workshop_window.isVisible()
+        if other.workshop_window is not None:
+            other.workshop_window.close()
+            other.workshop_window.deleteLater()
+            other.workshop_window = None
+        if was_open:
+            self.show_workshop()
+        self._update_enabled()
+
+    def search_place(self) -> None:
+        """*Adres of locatie zoeken*: BAG addresses and plots in the project, PDOK when online."""
+        from app.dialogs.search_dialog import SearchDialog
+
+        map_view = getattr(self.window, "map_view", None)
+        self.search_dialog = SearchDialog(self.controller, map_view, self.window)
+        self.search_dialog.show()
+
+    def measure(self) -> None:
+        """Start the measuring tool on the map (two clicks: walking and straight-line distance)."""
+        map_view = getattr(self.window, "map_view", None)
+        start = getattr(map_view, "start_measure_tool", None)
+        if callable(start):
+            start()
+            self.controller.messages_added.emit(
+                [self.tr("Meten: klik het beginpunt en het eindpunt op de kaart; Esc stopt.")]
+            )
+
+    def compare_plots(self) -> None:
+        """Two plots side by side: the two selected ones, or the best two when fewer are selected."""
+        from app.dialogs.compare_dialog import CompareDialog
+
+        self.compare_dialog = CompareDialog(self.controller, self.window)
+        self.compare_dialog.show()
 
     # -- Werksessie -----------------------------------------------------------------------------
 
@@ -692,6 +750,13 @@ class WorkflowActions(QObject):
 
         self.help_dialog = HelpDialog(self.window)
         self.help_dialog.show()
+
+    def show_glossary(self) -> None:
+        """*Help → Begrippen*: the glossary (docs/begrippen.md) in the help viewer."""
+        from app.dialogs.help_dialog import HelpDialog, glossary_path
+
+        self.glossary_dialog = HelpDialog(self.window, path=glossary_path(), title=self.tr("Begrippen"))
+        self.glossary_dialog.show()
 
     def show_welcome(self) -> None:
         """The first-run welcome (also from *Help → Welkom*): demo, new project or open."""

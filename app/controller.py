@@ -21,9 +21,10 @@ from PySide6.QtGui import QUndoStack
 
 from app.state import ProjectState, load_state, refresh_bookkeeping, rescore
 from app.workers import Worker
+from plotscore.classes import ClassBreaks, attainable_maximum, class_rule, score_breaks
 from plotscore.criteria import Profile, load_profile, with_weight
 from plotscore.errors import ScoringError
-from plotscore.model import consensus_weights
+from plotscore.model import consensus_weights, effective_weights
 from projects.imports import import_layer
 from projects.plots import plots_frame
 from projects.project import new_project
@@ -73,6 +74,7 @@ class ProjectController(QObject):
         self.party: str = CONSENSUS
         self.scores: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
         self.classes: npt.NDArray[np.uint8] = np.zeros(0, dtype=np.uint8)
+        self.breaks: ClassBreaks = score_breaks([])  # the class edges of the scores shown
         self.top: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self.selection: list[str] = []
         self.undo_stack = QUndoStack(self)
@@ -368,12 +370,23 @@ class ProjectController(QObject):
             return np.asarray(self.profile.party_weights(self.party), dtype=np.float64)
         return np.asarray(self.profile.weights, dtype=np.float64)
 
+    def shown_weights(self) -> npt.NDArray[np.float64]:
+        """The weights (shares, sum 1) of the scores shown: plotscore's effective weights, the
+        consensus weighting in the consensus view; criteria without data weigh 0."""
+        try:
+            if self.party == CONSENSUS and self.profile.parties:
+                return consensus_weights(self.profile, self.present)
+            return effective_weights(self.current_weights(), self.present)
+        except ScoringError:
+            return np.zeros(len(self.profile.criteria))
+
     def _rescore_live(self) -> None:
         run = self.state.run if self.state else None
         if run is None:
             self.scores = np.zeros(0, dtype=np.float32)
             self.classes = np.zeros(0, dtype=np.uint8)
             self.top = np.zeros(0, dtype=np.int64)
+            self.breaks = score_breaks([])
         else:
             weights = self.current_weights()
             if self.party == CONSENSUS and self.profile.parties:
@@ -385,7 +398,13 @@ class ProjectController(QObject):
                     self.error.emit(exc.message, exc.hint or "")
                     weights = np.zeros(0)
             if len(weights) and weights.sum() > 0:
-                self.scores, self.top, self.classes = run.model.drag(weights, k=10)
+                self.scores, self.top, _equal_bands = run.model.drag(weights, k=10)
+            # One class rule for map, table, legend and exports (plotscore.classes).
+            attainable = None
+            if class_rule().rule == "attainable":
+                attainable = attainable_maximum(run.model.utilities, self.shown_weights())
+            self.breaks = score_breaks(self.scores, attainable=attainable)
+            self.classes = self.breaks.classify(self.scores)
         self.scores_changed.emit()
 
     # -- selection and edits ------------------------------------------------------------------

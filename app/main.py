@@ -28,14 +28,17 @@ def run_gui(
     lang: str | None = None,
     settings_dir: str | None = None,
     scene: str | None = None,
+    size: tuple[int, int] | None = None,
 ) -> int:
     """Open the main window (on ``project``, or on a fresh demo project) and run the event loop.
 
     With ``screenshot`` the window is rendered to that PNG once the project has loaded, and
-    the app exits: for the handleiding and for checks.
+    the app exits: for the handleiding and for checks. ``size`` is the window size for the
+    screenshot (default 1440×900, the handleiding's pictures); scenes that open another window
+    (the presentation window) give it the same size, as a projector or laptop screen would.
     """
     _prepare_environment()
-    from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
     from app.controller import ProjectController
@@ -63,6 +66,12 @@ def run_gui(
     install_translator(app, lang)
     controller = ProjectController()
     window = MainWindow(controller)
+    if screenshot:
+        # The same size on every machine (default: the handleiding's 1440×900), arranged for it
+        # before the window is shown.
+        width, height = size or (1440, 900)
+        window.setGeometry(0, 0, width, height)
+        window.default_layout((width, height))
     window.show()
 
     if not (demo or project or screenshot):
@@ -77,13 +86,17 @@ def run_gui(
 
     if screenshot:
         out = Path(screenshot)
-        window.resize(1440, 900)  # the same size on every machine, for the handleiding
 
         def save(widget: QWidget) -> None:
-            if controller.is_busy or window.map_view.building:  # a scene started work: wait for it
+            from app.map.canvas import MapView
+
+            building = any(isinstance(w, MapView) and w.is_building for w in QApplication.allWidgets())
+            if controller.is_busy or building:  # a scene started work (rescoring, a map): wait
                 QTimer.singleShot(200, lambda: save(widget))
                 return
             app.processEvents()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+            app.processEvents()  # widgets a refresh just added are shown (queued show events)
             widget.grab().save(str(out), "PNG")
             app.quit()
 

@@ -182,7 +182,15 @@ def _werksessie(window: MainWindow, controller: ProjectController) -> QWidget:
     shown = window.workflow.workshop_window
     if shown is None:
         return window
-    shown.resize(1440, 900)
+    shown.setGeometry(window.geometry())  # the projector screen: as large as the main window
+    if "corporatie" in controller.profile.parties:
+        # The room compares: first the consensus, then the corporation's weighting. The plots
+        # that move up or down are marked on the map and in the list.
+        controller.set_party(CONSENSUS)
+        controller.set_party("corporatie")
+    best = _top_ids(controller, 1)
+    if best:
+        controller.select(best)
     return shown
 
 

@@ -942,13 +942,43 @@ def _add_project_parsers(sub: Any) -> None:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from app.main import run_gui
 
-    return run_gui(demo=True, screenshot=args.screenshot, lang=args.lang, scene=args.scene)
+    return run_gui(
+        demo=True, screenshot=args.screenshot, lang=args.lang, scene=args.scene, size=_window_size(args)
+    )
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
     from app.main import run_gui
 
-    return run_gui(project=args.project, screenshot=args.screenshot, lang=args.lang, scene=args.scene)
+    return run_gui(
+        project=args.project,
+        screenshot=args.screenshot,
+        lang=args.lang,
+        scene=args.scene,
+        size=_window_size(args),
+    )
+
+
+def _window_size(args: argparse.Namespace) -> tuple[int, int] | None:
+    """``--window-size 1366x768`` as (1366, 768); a malformed value is a Dutch error."""
+    from projects.errors import InputsError
+
+    text = getattr(args, "window_size", None)
+    if not text:
+        return None
+    parts = str(text).lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        raise InputsError(
+            f"Vensterformaat '{text}' is niet te lezen.",
+            hint="Geef breedte x hoogte in pixels, bijv. --window-size 1366x768.",
+        )
+    w, h = (int(p) for p in parts)
+    if not (320 <= w <= 7680 and 240 <= h <= 4320):
+        raise InputsError(
+            f"Vensterformaat {w}x{h} valt buiten 320x240 … 7680x4320.",
+            hint="Kies een schermformaat, bijv. --window-size 1920x1080.",
+        )
+    return w, h
 
 
 def _cmd_candidates(args: argparse.Namespace) -> int:
@@ -1197,6 +1227,12 @@ def _add_gui_options(p: argparse.ArgumentParser, *, scene: bool = False) -> None
             "bijv. locatie, reserveren, bod; een onbekende naam noemt de keuzes)",
         )
     p.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard: nl)")
+    if scene:
+        p.add_argument(
+            "--window-size",
+            metavar="BxH",
+            help="met --screenshot: venster van deze grootte in pixels, bijv. 1366x768 (standaard 1440x900)",
+        )
 
 
 def _add_read_options(p: argparse.ArgumentParser, *, several: bool = False) -> None:

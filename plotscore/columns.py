@@ -55,7 +55,7 @@ SCORE_CLASS = "score_class"  # 1 (low) … 5 (high)
 EXPLANATION = "explanation"  # Dutch text
 ROBUSTNESS = "robustness"  # share (0–1) of perturbed weightings with the plot in the top-k
 CONSENSUS = "consensus"  # mean of the party scores
-DISAGREEMENT = "disagreement"  # spread of the plot's rank across parties
+DISAGREEMENT = "disagreement"  # highest − lowest party score of the plot, score points
 
 
 def dist_col(category: str) -> str:

@@ -470,14 +470,16 @@ class ScoreModel:
 
 
 def party_scores(model: ScoreModel, profile: Profile) -> pd.DataFrame:
-    """Score per party, their mean (consensus) and how much the parties' rankings differ.
+    """Score per party, their mean (consensus) and how far the parties are apart.
 
     CONSENSUS is the score with :func:`consensus_weights`, which equals the mean of the party
     scores (up to float32 rounding).
 
-    DISAGREEMENT = (worst rank − best rank of the plot across parties) / (N − 1): 0 when all
-    parties rank the plot alike, 1 when one party's best is another's worst. With no parties,
-    consensus is the model score and disagreement 0.
+    DISAGREEMENT = highest − lowest party score of the plot, in score points (0–100): 0 when all
+    parties score the plot alike. Points, not ranks: when many plots score nearly the same, a
+    few points move a plot many places, and a rank spread would call that "strongly disagree"
+    (the words for a spread are in plotscore.agreement). With no parties, consensus is the
+    model score and disagreement 0.
     """
     ids = model.criterion_ids
     missing = [c for c in ids if c not in profile.criterion_ids]
@@ -495,16 +497,14 @@ def party_scores(model: ScoreModel, profile: Profile) -> pd.DataFrame:
     present = np.array([model.present[ids.index(c)] for c in profile.criterion_ids], dtype=bool)
     consensus = consensus_weights(profile, present)  # also checks that every party has a weight
     n = model.n_plots
-    rank_rows = np.empty((len(profile.parties), n), dtype=np.int64)
+    score_rows = np.empty((len(profile.parties), n), dtype=np.float64)
     for j, party in enumerate(profile.parties):
         pw = profile.party_weights(party)
         w = np.array([pw[by_id[c]] for c in ids], dtype=np.float64)
-        score = model.scores(w).astype(np.float64)
-        rank_rows[j] = ranks_of(score)
-        out[party_col(party)] = score
+        score_rows[j] = model.scores(w)
+        out[party_col(party)] = score_rows[j]
     out[CONSENSUS] = model.scores(np.array([consensus[by_id[c]] for c in ids])).astype(np.float64)
-    spread = rank_rows.max(axis=0) - rank_rows.min(axis=0) if n else np.zeros(0)
-    out[DISAGREEMENT] = spread / max(n - 1, 1)
+    out[DISAGREEMENT] = score_rows.max(axis=0) - score_rows.min(axis=0) if n else np.zeros(0)
     return out
 
 

@@ -34,7 +34,7 @@ from projects.ledger import DEFINITIONS, STATUS_KEYS, Ledger, gap_words
 from projects.models import RESERVATION_STATUSES
 from projects.report import ZoningLegend, is_indicative, zoning_legend
 from projects.sources import attribution_lines, dutch_date, project_sources
-from projects.views import AnnexRow, ReservedView, annex_table, reserved_view, scored_plots
+from projects.views import AnnexRow, ReservedView, annex_table, class_labels, reserved_view, scored_plots
 from resources import resource
 
 if TYPE_CHECKING:
@@ -495,8 +495,12 @@ def _legend_html(
     sources: Sequence[str],
     today: str,
     left_out: Sequence[str],
+    labels: Sequence[str] | None = None,
 ) -> str:
-    """The legend: one section per layer on the map (hidden with its layer), sources, disclaimer."""
+    """The legend: one section per layer on the map (hidden with its layer), sources, disclaimer.
+
+    ``labels``: the score classes' ranges as the app shows them (projects.views.class_labels).
+    """
 
     def section(layer: str, head: str, rows: Sequence[str]) -> str:
         body = "".join(f"<div>{r}</div>" for r in rows)
@@ -509,7 +513,7 @@ def _legend_html(
     rows = [f'<span class="bnp-small">Score: {html.escape(weighting)}</span>'] if weighting else []
     rows += [
         _swatch(f"background:{c}") + html.escape(label)
-        for c, label in zip(classes["colours"], classes["labels"], strict=True)
+        for c, label in zip(classes["colours"], labels or classes["labels"], strict=False)
     ]
     rows.append(_swatch(f"background:{style['plots']['no_score']}") + html.escape(_NO_SCORE_LABEL))
     parts.append(section(_PLOTS, "Kavels, score", rows))
@@ -780,6 +784,7 @@ def write_html_map(
                 sources=sources,
                 today=dutch_date(dt.date.today()),
                 left_out=left_out,
+                labels=class_labels(plots),
             )
         ),
         "zoning_group": zoning_group.get_name(),

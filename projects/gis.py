@@ -32,7 +32,13 @@ from projects.errors import StorageError
 from projects.files import atomic_output, check_output_file
 from projects.models import Opgave
 from projects.snapshots import for_table
-from projects.views import ReservedView, annex_table, reserved_view, scored_plots
+from projects.views import (
+    ReservedView,
+    annex_table,
+    class_labels,
+    reserved_view,
+    scored_plots,
+)
 from resources import resource
 
 if TYPE_CHECKING:
@@ -102,14 +108,17 @@ def _categorized_qml(attr: str, categories: Sequence[tuple[str, str, str]]) -> s
     )
 
 
-def plots_qml(style: Mapping[str, Any] | None = None) -> str:
-    """QML for the ``plots`` layer: fill by ``score_class`` (1–5), grey for no score."""
+def plots_qml(style: Mapping[str, Any] | None = None, labels: Sequence[str] | None = None) -> str:
+    """QML for the ``plots`` layer: fill by ``score_class`` (1–5), grey for no score.
+
+    ``labels`` are the class ranges of the scores written (:func:`projects.views.class_labels`).
+    """
     style = style or _map_style()
     p = style["plots"]
     cats = []
-    for i, (colour, label) in enumerate(
-        zip(p["score_classes"]["colours"], p["score_classes"]["labels"], strict=True)
-    ):
+    colours = p["score_classes"]["colours"]
+    names = list(labels) if labels else [f"klasse {i + 1}" for i in range(len(colours))]
+    for i, (colour, label) in enumerate(zip(colours, names, strict=False)):
         cats.append(
             (str(i + 1), f"score {label}", _fill_symbol(str(i), fill=colour, outline=p["outline"], width=0.3))
         )
@@ -245,8 +254,9 @@ def write_gis_package(
     report(progress, 0.0, "Gegevens van het project lezen")
     view = view or reserved_view(store, weighting_key=weighting_key)
     style = _map_style()
+    plots = scored_plots(store, view.plots_view)
     layers: list[tuple[str, pd.DataFrame]] = [
-        ("plots", scored_plots(store, view.plots_view)),
+        ("plots", plots),
         ("reservations", _reservations_layer(view)),
     ]
     sources = store.layers()
@@ -289,7 +299,7 @@ def write_gis_package(
         _write_layer_styles(
             tmp,
             [
-                ("plots", "Kavels op score", plots_qml(style)),
+                ("plots", "Kavels op score", plots_qml(style, class_labels(plots))),
                 ("reservations", "Reserveringen op categorie", reservations_qml(style)),
             ],
         )

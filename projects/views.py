@@ -19,12 +19,13 @@ import pandas as pd
 import shapely
 from sqlalchemy import func, select
 
-from plotscore.columns import EXPLANATION
+from plotscore.classes import ClassBreaks, attainable_maximum, class_rule, score_breaks
+from plotscore.columns import EXPLANATION, subscore_col
 from plotscore.criteria import Profile, list_profiles, load_profile
 from plotscore.distance import reach_lines
 from plotscore.errors import ScoringError
 from plotscore.explain import EDGE_NOTE, FAIL_MARK, OK_MARK, CriterionDetail, explain_criterion, format_number
-from plotscore.model import ranks_of, score_classes
+from plotscore.model import ranks_of
 from projects.capacity import NormsRun, capacity_estimates, plot_fit, project_layer
 from projects.errors import InputsError, ProjectError
 from projects.ledger import (
@@ -608,7 +609,11 @@ def annex_table(rows: Sequence[AnnexRow]) -> pd.DataFrame:
 
 
 def scored_plots(store: ProjectStore, view: ScoreView | None) -> gpd.GeoDataFrame:
-    """Every plot with the score of ``view`` (NaN without): plot columns + score, class, rank."""
+    """Every plot with the score of ``view`` (NaN without): plot columns + score, class, rank.
+
+    The classes follow the app's class rule (:func:`view_breaks`); the breaks are kept in
+    ``attrs["score_breaks"]`` for a legend (:func:`class_labels`).
+    """
     plots = plots_frame(store).drop(columns="version")
     plots["plot_id"] = plots["plot_id"].astype("string")
     n = len(plots)
@@ -624,14 +629,46 @@ def scored_plots(store: ProjectStore, view: ScoreView | None) -> gpd.GeoDataFram
     score = pd.to_numeric(ids.map(f["view_score"]), errors="coerce").astype("float64")
     plots["score"] = score.round(1)
     # The map classes of the app, on the shown weighting's score.
-    classes = score_classes(score.fillna(0.0).to_numpy(dtype=np.float32))
+    breaks = view_breaks(view)
+    classes = breaks.classify(score.to_numpy(dtype=np.float64))
     plots["score_class"] = pd.array(
         [int(c) if s == s else pd.NA for c, s in zip(classes, score, strict=True)], dtype="Int64"
     )
     plots["rank"] = pd.array(ids.map(f["view_rank"]).tolist(), dtype="Int64")
     plots["explanation"] = ids.map(f[EXPLANATION]).astype("string") if EXPLANATION in f else pd.NA
     plots["weging"] = pd.array([view.label if s == s else pd.NA for s in score], dtype="string")
+    plots.attrs["score_breaks"] = breaks
     return plots
+
+
+def view_breaks(view: ScoreView) -> ClassBreaks:
+    """The score classes of a recorded view, by the same rule as the app's map and table."""
+    scores = view.frame["view_score"].to_numpy(dtype=np.float64, na_value=np.nan)
+    attainable = None
+    if class_rule().rule == "attainable":
+        profile = view.profile
+        cols = [subscore_col(c.id) for c in profile.criteria]
+        if all(c in view.frame.columns for c in cols):
+            sub = view.frame[cols].to_numpy(dtype=np.float64, na_value=np.nan).T
+            attainable = attainable_maximum(sub, _shares(profile, view.weighting.key))
+    return score_breaks(scores, attainable=attainable)
+
+
+def _shares(profile: Profile, key: str) -> list[float]:
+    """The weights (shares) of a weighting: the consensus is the mean of the parties' shares."""
+    party = key.removeprefix("partij:")
+    if key == "consensus" and profile.parties:
+        rows = [np.asarray(profile.party_weights(p), dtype=np.float64) for p in profile.parties]
+        return [float(v) for v in np.mean([r / r.sum() for r in rows if r.sum() > 0], axis=0)]
+    if party in profile.parties:
+        return [float(v) for v in profile.party_weights(party)]
+    return [float(v) for v in profile.weights]
+
+
+def class_labels(plots: pd.DataFrame) -> list[str] | None:
+    """The score range of each class of a :func:`scored_plots` frame ("56–70"), for a legend."""
+    breaks = plots.attrs.get("score_breaks")
+    return breaks.labels() if isinstance(breaks, ClassBreaks) else None
 
 
 # --- everything an export of the reserved locations reads -----------------------------------
@@ -718,6 +755,72 @@ def walking_reach(
     if run.graph is None or geometry is None or geometry.is_empty:
         return None
     return reach_lines(run.graph, geometry, distances_m)
+
+
+@dataclass(frozen=True)
+class WalkRoute:
+    """A measured distance between two points: in a straight line and walking over the network."""
+
+    straight_m: float
+    walking_m: float | None  # None: no network, or the points are not connected
+    path: shapely.LineString | None  # start → access node → … → access node → end (RD)
+    pace_kmh: float
+
+    @property
+    def walking_min(self) -> float | None:
+        return None if self.walking_m is None else self.walking_m / (self.pace_kmh * 1000.0 / 60.0)
+
+
+def walking_route(
+    run: ScoreRun, start: tuple[float, float], end: tuple[float, float], *, limit_m: float = 20_000.0
+) -> WalkRoute:
+    """The measuring tool's distances (RD points): straight, and walking over the run's network.
+
+    Walking = the straight way from ``start`` to its nearest network node + the shortest path
+    over the network + the way from the last node to ``end``: two clicked points, joined at
+    nodes (the plots' scores join at every entry point and at the nearest point of a path, so
+    a measured walk can be a few metres longer than a score's distance).
+    """
+    a, b = shapely.Point(start), shapely.Point(end)
+    straight = float(a.distance(b))
+    graph = run.graph
+    if graph is None:
+        return WalkRoute(straight, None, None, run.profile.pace_kmh)
+    from scipy.sparse.csgraph import dijkstra
+
+    gap, node = graph.node_tree.query(np.array([[a.x, a.y], [b.x, b.y]]), k=1)
+    na, nb = int(node[0]), int(node[1])
+    dist, pred = dijkstra(graph.csr, directed=True, indices=na, limit=limit_m, return_predecessors=True)
+    if not np.isfinite(dist[nb]):
+        return WalkRoute(straight, None, None, run.profile.pace_kmh)
+    nodes = [nb]
+    while nodes[-1] != na:  # one predecessor chain: as long as the path, never the graph
+        nodes.append(int(pred[nodes[-1]]))
+    xy = graph.node_xy[nodes[::-1]]
+    coords = [(a.x, a.y), *map(tuple, xy.tolist()), (b.x, b.y)]
+    walking = float(dist[nb] + gap[0] + gap[1])
+    return WalkRoute(straight, walking, shapely.LineString(coords), run.profile.pace_kmh)
+
+
+# --- the decisions of a workshop (the presentation window keeps them in view) -----------------
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    time: str  # ISO, UTC, as stored
+    text: str
+    plot_id: str | None
+
+
+def workshop_decisions(store: ProjectStore, workshop_id: int) -> list[DecisionView]:
+    """The decisions logged in a workshop, oldest first (empty for an unknown workshop)."""
+    with store.session() as session:
+        workshop = session.get(Workshop, int(workshop_id))
+        entries = [dict(d) for d in (workshop.decisions or [])] if workshop is not None else []
+    return [
+        DecisionView(str(d.get("time") or ""), str(d.get("text") or ""), d.get("plot_id") or None)
+        for d in entries
+    ]
 
 
 # --- the ledger ------------------------------------------------------------------------------------
@@ -901,9 +1004,13 @@ __all__ += [
     "OK_MARK",
     "RESERVATION_COLUMNS",
     "ReservedView",
+    "WalkRoute",
+    "class_labels",
     "criterion_details",
     "format_number",
     "reserved_view",
     "scored_plots",
+    "view_breaks",
     "walking_reach",
+    "walking_route",
 ]

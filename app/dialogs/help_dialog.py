@@ -14,23 +14,38 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 import app
 
-__all__ = ["HelpDialog", "handleiding_path"]
+__all__ = ["HelpDialog", "glossary_path", "handleiding_path"]
+
+
+def _doc(name: str) -> Path | None:
+    path = Path(app.__file__).resolve().parents[1] / "docs" / name
+    return path if path.is_file() else None
 
 
 def handleiding_path() -> Path | None:
     """docs/handleiding.md next to the packages (checkout or bundle), if it is there."""
-    path = Path(app.__file__).resolve().parents[1] / "docs" / "handleiding.md"
-    return path if path.is_file() else None
+    return _doc("handleiding.md")
+
+
+def glossary_path() -> Path | None:
+    """docs/begrippen.md (the glossary: kavel, locatie, opgave, bod, zeker, in beeld, …)."""
+    return _doc("begrippen.md")
 
 
 class HelpDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, path: Path | None = None, title: str | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Handleiding — Van Bod naar Plot"))
-        self.resize(900, 760)
+        self.setWindowTitle((title or self.tr("Handleiding")) + " — Van Bod naar Plot")
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(
+            min(900, screen.width() - 40) if screen else 900,
+            min(760, screen.height() - 60) if screen else 760,
+        )
         self.browser = QTextBrowser(self)
         self.browser.setOpenExternalLinks(True)
-        path = handleiding_path()
+        path = path if path is not None else handleiding_path()
         if path is not None:
             # Markdown with its screenshots (docs/img/...) resolved relative to the file.
             self.browser.setSource(QUrl.fromLocalFile(str(path)), QTextDocument.ResourceType.MarkdownResource)

@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QHelpEvent,
@@ -26,8 +26,8 @@ from PySide6.QtGui import (
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
+    QPainterPath,
     QPen,
-    QPixmap,
     QResizeEvent,
     QWheelEvent,
 )
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import ProjectController
+from app.i18n import domain_label
 from app.map.basemap import ATTRIBUTION, BASEMAP_STYLES, BasemapItem, TileClient
 from app.map.layers import (
     FULL_EXTENT,
@@ -49,6 +50,8 @@ from app.map.layers import (
     FeatureData,
     LinesLayer,
     MapLayer,
+    PlotMark,
+    PlotMarksLayer,
     PlotsLayer,
     PolygonLayer,
     ReachLayer,
@@ -56,12 +59,14 @@ from app.map.layers import (
     SelectionItem,
     build_features,
 )
-from app.map.overlays import draw_attribution, draw_north_arrow, draw_scale_bar
+from app.map.legend import LegendItem, LegendSection
+from app.map.overlays import draw_attribution, draw_north_arrow, draw_scale_bar, format_length
 from app.map.style import MapStyle, map_style
-from app.map.tools import PolygonTool
+from app.map.tools import MeasureTool, PolygonTool
 from app.state import ProjectState
 from app.workers import Worker
-from projects.views import live_mask, walking_reach
+from plotscore.agreement import agreement
+from projects.views import WalkRoute, live_mask, walking_reach, walking_route
 
 __all__ = ["DEFAULT_ORDER", "MapView", "build_layer_data"]
 
@@ -76,6 +81,7 @@ DEFAULT_ORDER = (
     "plots",
     "reservations",
     "facilities",
+    "marks",
 )
 HIDDEN_BY_DEFAULT = {"network"}
 MIN_PX_PER_M, MAX_PX_PER_M = 1 / 2000.0, 25.0
@@ -183,6 +189,7 @@ class MapView(QGraphicsView):
     """The map canvas; see the module docstring for the interaction."""
 
     layers_changed = Signal()
+    legend_changed = Signal()  # layers, colouring, classes or marks changed: redraw the legend
     polygon_drawn = Signal(object)  # shapely Polygon in RD, from the drawing tool
     drawing_changed = Signal(bool)  # the polygon tool started (True) or ended
 
@@ -219,6 +226,17 @@ class MapView(QGraphicsView):
         self._zoom_pending = True
         self._colouring = "score"
         self.scale_label = ""  # the scale bar's text as last drawn (tests)
+        # The rectangle last fitted with zoom_to_all/zoom_to: re-fitted on resize until the
+        # user pans or zooms (a projector window that is resized keeps showing the plots).
+        self._fitted: QRectF | None = None
+        self._legend_timer = QTimer(self)
+        self._legend_timer.setSingleShot(True)
+        self._legend_timer.setInterval(0)
+        self._legend_timer.timeout.connect(self.legend_changed)
+        self.layers_changed.connect(self._legend_timer.start)
+        self.marks_layer: PlotMarksLayer | None = None
+        self._marks: dict[str, tuple[PlotMark, ...]] = {}  # as asked: re-placed when plots reload
+        self.is_building = False  # layer data being prepared in a worker (screenshots wait)
 
         settings = QSettings()
         style = str(settings.value("map/basemap", "grijs") or "grijs")
@@ -241,6 +259,12 @@ class MapView(QGraphicsView):
         self.tool.changed.connect(self.viewport().update)
         self.tool.polygon_drawn.connect(self._on_polygon_drawn)
         self.tool.cancelled.connect(lambda: self.drawing_changed.emit(False))
+        self.measure_tool = MeasureTool(self)
+        self.measure_tool.changed.connect(self.viewport().update)
+        self.measure_tool.measured.connect(self._on_measured)
+        self.measure_tool.cancelled.connect(self._tool_cancelled)
+        self.last_measurement: WalkRoute | None = None
+        self.place: tuple[QPointF, str] | None = None  # a found address (search), as a pin
 
         self._press_pos: QPoint | None = None
         self._last_pos: QPoint | None = None
@@ -315,6 +339,7 @@ class MapView(QGraphicsView):
         m = 0.06 * max(rect.width(), rect.height(), 1.0)
         self.fitInView(rect.adjusted(-m, -m, m, m), Qt.AspectRatioMode.KeepAspectRatio)
         self._clamp_scale()
+        self._fitted = QRectF(rect)
         self.viewport().update()
 
     def pixels_per_metre(self) -> float:
@@ -322,6 +347,7 @@ class MapView(QGraphicsView):
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom around ``anchor`` (viewport pixels; default the centre), within sane limits."""
+        self._fitted = None
         current = self.pixels_per_metre()
         target = min(MAX_PX_PER_M, max(MIN_PX_PER_M, current * factor))
         factor = target / current
@@ -343,6 +369,7 @@ class MapView(QGraphicsView):
 
     def pan_by(self, dx: float, dy: float) -> None:
         """Move the map by (dx, dy) viewport pixels (positive: content moves right/down)."""
+        self._fitted = None
         h, v = self.horizontalScrollBar(), self.verticalScrollBar()
         h.setValue(h.value() - round(dx))
         v.setValue(v.value() - round(dy))
@@ -359,10 +386,37 @@ class MapView(QGraphicsView):
     def layer_item(self, layer_id: str) -> QGraphicsItem | None:
         return self.items_by_id.get(layer_id)
 
-    def layer_legend(self, layer_id: str) -> list[tuple[str, QColor | QPixmap]]:
-        """Legend entries (label, colour or icon) for the Lagen panel."""
+    def layer_legend(self, layer_id: str) -> list[LegendItem]:
+        """Legend entries of one layer (see :mod:`app.map.legend`)."""
         item = self.items_by_id.get(layer_id)
         return item.legend() if isinstance(item, MapLayer) else []
+
+    def legend_sections(self) -> list[LegendSection]:
+        """The legend of the visible layers, top layer first (the Legenda dock reads this)."""
+        out: list[LegendSection] = []
+        for layer_id in reversed(self.layer_ids()):
+            item = self.items_by_id.get(layer_id)
+            if not isinstance(item, MapLayer) or not self.is_layer_visible(layer_id):
+                continue
+            items = item.legend()
+            if layer_id == "reach":
+                if self.reach_layer.near.isEmpty() and self.reach_layer.far.isEmpty():
+                    continue
+                items = [self._selection_legend(), *items]
+            if items:
+                out.append(
+                    LegendSection(layer_id, self.layer_title(layer_id), tuple(items), item.legend_note())
+                )
+        return out
+
+    def _selection_legend(self) -> LegendItem:
+        sel = self.map_style.selection
+        return LegendItem(
+            self.tr("geselecteerde locatie"),
+            line=sel.colour,
+            line_width=sel.width_px,
+            halo=self.map_style.selection_halo,
+        )
 
     def is_layer_visible(self, layer_id: str) -> bool:
         return self._visible.get(layer_id, True)
@@ -433,7 +487,105 @@ class MapView(QGraphicsView):
 
     def cancel_tool(self) -> None:
         self.tool.cancel()
+        self.measure_tool.cancel()
         self.viewport().unsetCursor()
+
+    def _tool_cancelled(self) -> None:
+        self.viewport().unsetCursor()
+        self.viewport().update()
+
+    def start_measure_tool(self) -> None:
+        """Enter measuring: click a start and an end point; Esc ends."""
+        self.tool.cancel()
+        self.measure_tool.start()
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+        self.setFocus()
+
+    def measure(self, start: tuple[float, float], end: tuple[float, float]) -> WalkRoute | None:
+        """Measure between two RD points (what two clicks of the tool do); None without scores."""
+        state = self.controller.state
+        run = state.run if state is not None else None
+        if run is None:
+            self.controller.error.emit(
+                self.tr("Meten kan pas als er scores zijn."),
+                self.tr(
+                    "Importeer kavels en voorzieningen; dan is er een looppadennetwerk om langs te meten."
+                ),
+            )
+            return None
+        route = walking_route(run, start, end)
+        self.last_measurement = route
+        straight = self.tr("hemelsbreed {0}").format(format_length(round(route.straight_m)))
+        if route.walking_m is None or route.walking_min is None:
+            walking = (
+                self.tr("lopen: geen looppadennetwerk geladen")
+                if run.graph is None
+                else self.tr("lopen: geen verbinding over het netwerk")
+            )
+        else:
+            walking = self.tr("lopen {0} ({1} min)").format(
+                format_length(round(route.walking_m)), round(route.walking_min)
+            )
+        coords = list(route.path.coords) if route.path is not None else []
+        self.measure_tool.set_result([(float(x), float(y)) for x, y, *_ in coords], straight, walking)
+        self.controller.messages_added.emit([self.tr("Gemeten: {0}, {1}").format(straight, walking)])
+        return route
+
+    def _on_measured(self, start: object, end: object) -> None:
+        if isinstance(start, tuple) and isinstance(end, tuple):
+            self.measure((float(start[0]), float(start[1])), (float(end[0]), float(end[1])))
+
+    def show_place(self, x: float, y: float, label: str) -> None:
+        """Centre on an RD point (a found address) about 400 m wide, with a pin and its name."""
+        self.place = (QPointF(x, -y), label)
+        self._fit(QRectF(x - 200.0, -y - 200.0, 400.0, 400.0))
+        self._fitted = None  # a place is not "everything": a resize keeps the scale
+
+    def clear_place(self) -> None:
+        self.place = None
+        self.viewport().update()
+
+    def _draw_place(self, painter: QPainter) -> None:
+        if self.place is None:
+            return
+        point, label = self.place
+        p = self.viewportTransform().map(point)
+        colour = QColor(self.map_style.selection_halo)
+        painter.setPen(QPen(QColor("#FFFFFF"), 2))
+        painter.setBrush(colour)
+        path = QPainterPath()
+        path.moveTo(p)
+        path.cubicTo(p.x() - 14, p.y() - 18, p.x() - 10, p.y() - 32, p.x(), p.y() - 32)
+        path.cubicTo(p.x() + 10, p.y() - 32, p.x() + 14, p.y() - 18, p.x(), p.y())
+        painter.drawPath(path)
+        painter.setBrush(QColor("#FFFFFF"))
+        painter.drawEllipse(QPointF(p.x(), p.y() - 22), 4, 4)
+        fm = painter.fontMetrics()
+        w = fm.horizontalAdvance(label) + 12
+        box = QRectF(p.x() + 12, p.y() - 34, w, fm.height() + 6)
+        painter.setPen(QPen(QColor("#111111"), 1))
+        painter.setBrush(QColor(255, 255, 255, 235))
+        painter.drawRoundedRect(box, 3, 3)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+
+    # -- a rebuilt window takes over the view (language switch) --------------------------------
+
+    def copy_view_from(self, other: MapView) -> None:
+        """Show what ``other`` shows: zoom, centre, layer order/visibility/opacity, colouring."""
+        self._zoom_pending = False
+        self._order = list(other._order)
+        self._visible = dict(other._visible)
+        self._opacity = dict(other._opacity)
+        for layer_id, item in self.items_by_id.items():
+            item.setVisible(self._visible.get(layer_id, True))
+            item.setOpacity(self._opacity.get(layer_id, 1.0))
+        self._apply_order()
+        if other.plot_colouring() != self._colouring:
+            self.set_plot_colouring(other.plot_colouring())
+        self.setTransform(other.transform())
+        self.centerOn(other.mapToScene(other.viewport().rect().center()))
+        self._fitted = QRectF(other._fitted) if other._fitted is not None else None
+        self.layers_changed.emit()
 
     def _on_polygon_drawn(self, polygon: object) -> None:
         self.viewport().unsetCursor()
@@ -513,6 +665,7 @@ class MapView(QGraphicsView):
             self._install(self._generation, {})
             return
         gen = self._generation
+        self.is_building = True
         worker = Worker(build_layer_data, state)
         worker.signals.finished.connect(lambda data, g=gen: self._install(g, data))
         worker.signals.failed.connect(lambda exc, _tb: self._build_failed(exc))
@@ -525,6 +678,7 @@ class MapView(QGraphicsView):
 
     def _build_failed(self, exc: BaseException) -> None:
         self._installed_generation = self._generation
+        self.is_building = False
         self.controller.error.emit(
             self.tr("De kaart kon niet worden opgebouwd."),
             self.tr("De gegevens zijn niet verloren. Probeer het opnieuw; de fout was: {0}").format(exc),
@@ -535,9 +689,12 @@ class MapView(QGraphicsView):
         if generation != self._generation:
             return  # a newer state is being built
         self._installed_generation = generation
+        self.is_building = False
         st = self.map_style
         state = self.controller.state
-        for key in [k for k in self.items_by_id if k not in ("basemap", "reach", "kansen", *self._overlays)]:
+        for key in [
+            k for k in self.items_by_id if k not in ("basemap", "reach", "kansen", "marks", *self._overlays)
+        ]:
             self.scene().removeItem(self.items_by_id.pop(key))
         if "zoning" in data:
             self._install_zoning(data["zoning"])
@@ -551,6 +708,9 @@ class MapView(QGraphicsView):
                     [QColor(0, 0, 0, 0)],
                     outline=st.neighbourhood_outline,
                     outline_px=1.5,
+                    legend_items=[
+                        LegendItem(self.tr("grens van wijk of buurt"), line=st.neighbourhood_outline)
+                    ],
                 ),
                 self.tr("Wijken en buurten"),
             )
@@ -563,6 +723,7 @@ class MapView(QGraphicsView):
                 outline=st.building_outline,
                 outline_px=0.6,
                 min_px=st.building_min_px,
+                legend_items=[LegendItem(self.tr("gebouw (BAG-pand)"), fill=st.building_fill)],
             )
             self._add_item("buildings", layer, layer.title)
         if "network" in data:
@@ -570,20 +731,25 @@ class MapView(QGraphicsView):
             self._add_item("network", net, net.title)
         if "plots" in data:
             plots = PlotsLayer(self.tr("Locaties"), data["plots"], st)
+            plots.texts = self._plot_texts()
+            plots.breaks = self.controller.breaks
             run = state.run if state is not None else None
             plots.set_run_rows(list(run.frame["plot_id"].astype(str)) if run is not None else None)
             if state is not None:
                 plots.set_statuses(_status_by_plot(state, plots.status_names))
             plots.set_mode(self._colouring, self.controller.classes)
             self._add_item("plots", plots, plots.title)
-            labels = {c: c for c in ("nultreden", "geclusterd", "zorggeschikt")}
+            labels = {c: domain_label(c) for c in st.reservation_styles}
             res = ReservationsLayer(self.tr("Reserveringen"), data["reservations"], st, labels)
             self._add_item("reservations", res, res.title)
         if "facilities" in data:
             fac = FacilitiesLayer(self.tr("Voorzieningen"), data["facilities"], st)
+            fac.labels = {k: domain_label(v) for k, v in st.facility_labels.items()}
             self._add_item("facilities", fac, fac.title)
         self._apply_order()
         self._on_selection_changed()
+        if self._marks:
+            self.set_plot_marks(self._marks)  # the plots were rebuilt: place the marks again
         if self._zoom_pending and data:
             self._zoom_pending = False
             self.zoom_to_all()
@@ -611,8 +777,21 @@ class MapView(QGraphicsView):
         if len(indicative) != len(groups):
             indicative = np.zeros(len(groups), dtype=bool)
         title = self.tr("Bestemmingen")
+        items = [
+            LegendItem(domain_label(st.hoofdgroep_label.get(g, g)), fill=st.zoning_fill(g))
+            for g in names
+            if g
+        ]
         if indicative.any():
             title = self.tr("Bestemmingen (indicatief)")
+            items.append(
+                LegendItem(
+                    self.tr("indicatief: afgeleid uit OpenStreetMap-landgebruik, geen vastgesteld plan"),
+                    line=st.zoning_hatch,
+                    line_width=1.0,
+                    hatch=True,
+                )
+            )
         layer = PolygonLayer(
             "zoning",
             title,
@@ -624,10 +803,8 @@ class MapView(QGraphicsView):
             min_px=0.8,
             hatch_mask=indicative,
             hatch_colour=QColor(st.zoning_hatch.red(), st.zoning_hatch.green(), st.zoning_hatch.blue(), 45),
+            legend_items=items,
         )
-        layer.legend = lambda: [  # type: ignore[method-assign]
-            (st.hoofdgroep_label.get(g, g), st.zoning_fill(g)) for g in names if g
-        ]
         self._add_item("zoning", layer, title)
 
     # -- controller signals --------------------------------------------------------------------
@@ -635,13 +812,33 @@ class MapView(QGraphicsView):
     def _on_scores_changed(self) -> None:
         plots = self.items_by_id.get("plots")
         if isinstance(plots, PlotsLayer):
+            plots.breaks = self.controller.breaks
             plots.recolour(self.controller.classes)
+        self._legend_timer.start()
+
+    def _plot_texts(self) -> dict[str, str]:
+        """The plots layer's legend words, translated here (the layer holds no tr())."""
+        texts = {
+            "no_score": self.tr("geen score"),
+            "rule:quantiles": self.tr(
+                "Score in {n} klassen met elk ongeveer evenveel locaties; de beste locatie valt altijd in de "
+                "donkerste klasse."
+            ),
+            "rule:attainable": self.tr(
+                "Score in {n} gelijke stappen tot {maximum}: het haalbare maximum met deze gegevens en weging."
+            ),
+            "rule:equal": self.tr("Score in {n} vaste stappen van 0 tot 100."),
+        }
+        for status in self.map_style.status_colours:
+            texts[f"status:{status}"] = domain_label(status)
+        return texts
 
     def _on_selection_changed(self) -> None:
         plots = self.items_by_id.get("plots")
         if not isinstance(plots, PlotsLayer) or plots.features is None:
             self.selection_item.set_paths([])
             self.reach_layer.set_lines(None, None)
+            self._legend_timer.start()
             return
         idx = [plots.id_to_index[p] for p in self.controller.selection if p in plots.id_to_index]
         self.selection_item.set_paths([plots.features.paths[i] for i in idx])
@@ -678,6 +875,7 @@ class MapView(QGraphicsView):
     def _reach_done(self, generation: int, result: tuple[Any, Any]) -> None:
         if generation == self._reach_generation:
             self.reach_layer.set_lines(*result)
+            self._legend_timer.start()
 
     def _reach_failed(self, exc: BaseException) -> None:
         self.reach_layer.set_lines(None, None)
@@ -797,6 +995,8 @@ class MapView(QGraphicsView):
         )
         if self.tool.active:
             self.tool.move(scene)
+        if self.measure_tool.active:
+            self.measure_tool.move(scene)
         if self._press_pos is None or self._last_pos is None:
             return
         if not self._dragging and (pos - self._press_pos).manhattanLength() >= DRAG_START_PX:
@@ -833,6 +1033,9 @@ class MapView(QGraphicsView):
         event.accept()
 
     def _click(self, pos: QPointF, adding: bool) -> None:
+        if self.measure_tool.active:
+            self.measure_tool.click(self.mapToScene(pos.toPoint()))
+            return
         if self.tool.active:
             self.tool.add_vertex(self.mapToScene(pos.toPoint()))
             return
@@ -845,6 +1048,9 @@ class MapView(QGraphicsView):
             self.controller.select([p for p in current if p != pid] if pid in current else [*current, pid])
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self.measure_tool.active:
+            event.accept()  # two quick clicks are a start and an end, not a zoom
+            return
         if self.tool.active:
             self.tool.add_vertex(self.mapToScene(event.position().toPoint()))
             self.tool.finish()
@@ -862,6 +1068,8 @@ class MapView(QGraphicsView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = event.key()
+        if self.measure_tool.key(key):
+            return
         if self.tool.key(key):
             if not self.tool.active:
                 self.viewport().unsetCursor()
@@ -881,6 +1089,8 @@ class MapView(QGraphicsView):
             self.zoom_by(1 / 1.5)
         elif key in (Qt.Key.Key_Home, Qt.Key.Key_0):
             self.zoom_to_all()
+        elif key == Qt.Key.Key_Escape and self.place is not None:
+            self.clear_place()
         elif key == Qt.Key.Key_Escape and self.controller.selection:
             self.controller.select([])
         else:
@@ -888,7 +1098,40 @@ class MapView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        if self._fitted is not None and not self._fitted.isEmpty():
+            self._fit(self._fitted)  # still showing "everything": keep showing it
         self.viewport().update()
+
+    # -- marks (presentation window) -----------------------------------------------------------
+
+    def set_plot_marks(self, marks: dict[str, tuple[PlotMark, ...]]) -> None:
+        """Mark plots (disputed ⚠, moved ▲/▼) on this map; an empty dict clears the marks."""
+        self._marks = dict(marks)
+        plots = self.items_by_id.get("plots")
+        if self.marks_layer is None:
+            self.marks_layer = PlotMarksLayer(self.tr("Markeringen"), self.map_style)
+            self._add_item("marks", self.marks_layer, self.marks_layer.title)
+            self._apply_order()
+        self.marks_layer.labels = {
+            "disputed": self.tr("omstreden (≥ {0} punten)").format(round(agreement().disputed_from_points)),
+            "up": self.tr("gestegen"),
+            "down": self.tr("gedaald"),
+        }
+        anchors: dict[str, QPointF] = {}
+        if isinstance(plots, PlotsLayer) and plots.features is not None:
+            geoms = plots.features.geoms
+            for pid in marks:
+                i = plots.id_to_index.get(pid)
+                if i is not None:
+                    pt = shapely.point_on_surface(geoms[i])
+                    if not pt.is_empty:
+                        anchors[pid] = QPointF(pt.x, -pt.y)
+        self.marks_layer.set_marks(marks, anchors)
+        self._legend_timer.start()
+        self.layers_changed.emit()
+
+    def plot_marks(self) -> dict[str, tuple[PlotMark, ...]]:
+        return dict(self.marks_layer.marks) if self.marks_layer is not None else {}
 
     # -- foreground: overlays in device pixels -------------------------------------------------
 
@@ -912,10 +1155,18 @@ class MapView(QGraphicsView):
         if self.basemap.isVisible() and self.tile_client.online is not False:
             draw_attribution(painter, vp, ATTRIBUTION, self.map_style)
         if self._band is not None:
-            painter.setPen(QPen(QColor("#FF6F00"), 1.5, Qt.PenStyle.DashLine))
-            painter.setBrush(QColor(255, 111, 0, 40))
+            band = QColor(self.map_style.selection_halo)
+            painter.setPen(QPen(band, 1.5, Qt.PenStyle.DashLine))
+            band.setAlpha(30)
+            painter.setBrush(band)
             painter.drawRect(self._band)
         self.tool.paint(painter, self.viewportTransform())
+        self._draw_place(painter)
+        self.measure_tool.paint(
+            painter,
+            self.viewportTransform(),
+            QColor(str(self.map_style.raw.get("measure", {}).get("walking", "#00897B"))),
+        )
         painter.restore()
 
 

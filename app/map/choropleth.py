@@ -16,11 +16,12 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 import shapely
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QTransform
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from app.map.layers import FULL_EXTENT, FeatureData, PolygonLayer
+from app.map.legend import LegendItem
 from app.map.style import colour as parse_colour
 from resources import resource
 
@@ -172,14 +173,24 @@ class ChoroplethLayer(PolygonLayer):
                 painter.fillPath(path, self.style.label)
         painter.restore()
 
-    def legend(self) -> list[tuple[str, QColor | QPixmap]]:
-        out: list[tuple[str, QColor | QPixmap]] = []
+    def legend(self) -> list[LegendItem]:
+        """The classes present on the map, as rows of the Legenda dock."""
+        out: list[LegendItem] = []
         n = len(self.style.classes)
         for k in self.present:
             if k == 0:
-                out.append(("geen cijfer", self.style.no_value))
+                out.append(
+                    LegendItem(
+                        QCoreApplication.translate("ChoroplethLayer", "geen cijfer"), fill=self.style.no_value
+                    )
+                )
             elif k == n + 1:
-                out.append((self.zero_label or "0 of minder", self.style.no_gap))
+                out.append(
+                    LegendItem(
+                        self.zero_label or QCoreApplication.translate("ChoroplethLayer", "0 of minder"),
+                        fill=self.style.no_gap,
+                    )
+                )
             else:
-                out.append((self.ranges[k - 1], self.style.classes[k - 1]))
+                out.append(LegendItem(self.ranges[k - 1], fill=self.style.classes[k - 1]))
         return out

@@ -39,7 +39,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from app.map.legend import LegendItem
 from app.map.style import FacilitySymbol, LineStyle, MapStyle
+from plotscore.classes import ClassBreaks
 
 __all__ = [
     "FULL_EXTENT",
@@ -47,6 +49,7 @@ __all__ = [
     "FeatureData",
     "LinesLayer",
     "MapLayer",
+    "PlotMarksLayer",
     "PlotsLayer",
     "PolygonLayer",
     "ReachLayer",
@@ -212,8 +215,12 @@ class MapLayer(QGraphicsItem):
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self.features.bounds if self.features is not None and len(self.features) else QRectF()
 
-    def legend(self) -> list[tuple[str, QColor | QPixmap]]:
+    def legend(self) -> list[LegendItem]:
+        """What this layer's symbols mean (see :mod:`app.map.legend`)."""
         return []
+
+    def legend_note(self) -> str:
+        return ""
 
     def visible_indices(self, option: QStyleOptionGraphicsItem) -> IntArray:
         if self.features is None:
@@ -239,8 +246,10 @@ class PolygonLayer(MapLayer):
         hatch_colour: QColor | None = None,
         min_box_px: float = 0.0,
         box_pen: QPen | None = None,
+        legend_items: Sequence[LegendItem] = (),
     ) -> None:
         super().__init__(layer_id, title, data)
+        self.legend_items = list(legend_items)
         self.min_box_px = min_box_px  # features smaller than this are drawn as a box this big
         self.box_pen = box_pen or QPen(Qt.PenStyle.NoPen)
         self._box_cache: tuple[float, list[QRectF]] | None = None
@@ -258,6 +267,9 @@ class PolygonLayer(MapLayer):
         self.min_px = min_px
         self.hatch_mask = hatch_mask
         self.hatch_brush = QBrush(hatch_colour or QColor("#555555"), Qt.BrushStyle.BDiagPattern)
+
+    def legend(self) -> list[LegendItem]:
+        return list(self.legend_items)
 
     def paint(
         self,
@@ -360,6 +372,9 @@ class PlotsLayer(PolygonLayer):
         self.run_row = np.full(len(data), -1, dtype=np.int64)  # row in state.run.frame, or −1
         self.status_index = np.zeros(len(data), dtype=np.int64)  # into status_names
         self.mode = "score"
+        self.breaks: ClassBreaks | None = None
+        # Texts the map gives (translated there): no-score label, class notes, status names.
+        self.texts: dict[str, str] = {}
 
     def set_run_rows(self, run_plot_ids: Sequence[str] | None) -> None:
         """Align with ``state.run.frame`` rows (by plot_id)."""
@@ -408,15 +423,36 @@ class PlotsLayer(PolygonLayer):
             return None
         return QColor(self.palette[int(self.colour_index[i])])
 
-    def legend(self) -> list[tuple[str, QColor | QPixmap]]:
+    def legend(self) -> list[LegendItem]:
+        counts = np.bincount(self.colour_index, minlength=len(self.palette))
         if self.mode == "status":
-            return [(n, self.style.status_colours[n]) for n in self.status_names]
-        return [
-            *(
-                (lab, col)
-                for lab, col in zip(self.style.score_class_labels, self.style.score_classes, strict=True)
-            ),
-        ]
+            return [
+                LegendItem(self.texts.get(f"status:{n}", n), fill=self.style.status_colours[n], count=int(c))
+                for n, c in zip(self.status_names, counts.tolist(), strict=False)
+                if c > 0
+            ]
+        items = []
+        labels = self.breaks.labels() if self.breaks is not None else []
+        for k, (label, colour) in enumerate(zip(labels, self.style.score_classes, strict=False), start=1):
+            if k < len(counts) and counts[k] > 0:  # never a class nobody is in
+                items.append(LegendItem(label, fill=colour, count=int(counts[k])))
+        items.reverse()  # best first, as in the top list
+        if counts[0] > 0:
+            items.append(
+                LegendItem(
+                    self.texts.get("no_score", "geen score"),
+                    fill=self.style.plot_no_score,
+                    count=int(counts[0]),
+                )
+            )
+        return items
+
+    def legend_note(self) -> str:
+        if self.mode != "score" or self.breaks is None:
+            return ""
+        return self.texts.get(f"rule:{self.breaks.rule}", "").format(
+            maximum=f"{self.breaks.maximum:.0f}", n=self.breaks.n
+        )
 
 
 class LinesLayer(MapLayer):
@@ -444,8 +480,12 @@ class LinesLayer(MapLayer):
         for i in idx.tolist():
             painter.drawPath(self.features.paths[i])
 
-    def legend(self) -> list[tuple[str, QColor | QPixmap]]:
-        return [(self.title, self.line.colour)]
+    def legend(self) -> list[LegendItem]:
+        return [
+            LegendItem(
+                self.title, line=self.line.colour, line_width=self.line.width_px, pattern=self.line.pattern
+            )
+        ]
 
 
 class ReachLayer(MapLayer):
@@ -484,8 +524,12 @@ class ReachLayer(MapLayer):
                 painter.setPen(_cosmetic_pen(line.colour, line.width_px, line.pattern))
                 painter.drawPath(path)
 
-    def legend(self) -> list[tuple[str, QColor | QPixmap]]:
-        return [(self.labels[0], self.style.reach_near.colour), (self.labels[1], self.style.reach_far.colour)]
+    def legend(self) -> list[LegendItem]:
+        white = QColor(255, 255, 255, 200)
+        return [
+            LegendItem(label, line=line.colour, line_width=line.width_px, pattern=line.pattern, halo=white)
+            for label, line in zip(self.labels, (self.style.reach_near, self.style.reach_far), strict=True)
+        ]
 
 
 class ReservationsLayer(MapLayer):
@@ -522,11 +566,24 @@ class ReservationsLayer(MapLayer):
             painter.setPen(_cosmetic_pen(st.colour, w, st.pattern))
             painter.drawPath(path)
 
-    def legend(self) -> list[tuple[str, QColor | QPixmap]]:
-        return [
-            (self.labels.get(c, c), self.style.reservation_style(c).colour)
-            for c in self.style.reservation_styles
-        ]
+    def legend(self) -> list[LegendItem]:
+        present = set(self.categories)
+        out = []
+        for c in self.style.reservation_styles:
+            if c not in present:
+                continue
+            st = self.style.reservation_style(c)
+            out.append(
+                LegendItem(
+                    self.labels.get(c, c),
+                    line=st.colour,
+                    line_width=self.style.reservation_width_px,
+                    pattern=st.pattern,
+                    hatch=st.hatch,
+                    halo=QColor(255, 255, 255, 220),
+                )
+            )
+        return out
 
 
 _GLYPH_CACHE: dict[tuple[str, str, str, float, float], QPixmap] = {}
@@ -580,6 +637,7 @@ class FacilitiesLayer(MapLayer):
         super().__init__("facilities", title, data)
         self.style = style
         self.categories = [str(c) for c in data.attrs.get("category", [])]
+        self.labels: dict[str, str] = dict(style.facility_labels)  # the map may translate them
         b = shapely.bounds(data.geoms) if len(data) else np.zeros((0, 4))
         self.xy = np.nan_to_num(b[:, :2]) if len(b) else np.zeros((0, 2))
 
@@ -616,12 +674,12 @@ class FacilitiesLayer(MapLayer):
             painter.drawPixmap(QPointF(p.x() - w / 2, p.y() - w / 2), pix)
         painter.restore()
 
-    def legend(self) -> list[tuple[str, QColor | QPixmap]]:
-        present = sorted(set(self.categories))
+    def legend(self) -> list[LegendItem]:
+        present = sorted(set(self.categories), key=lambda c: str(self.labels.get(c) or c).casefold())
         return [
-            (
-                self.style.facility_labels.get(c, c),
-                facility_pixmap(
+            LegendItem(
+                self.labels.get(c, c),
+                icon=facility_pixmap(
                     self.style.facility_symbol(c), self.style.facility_outline, self.style.facility_size_px
                 ),
             )
@@ -666,7 +724,140 @@ class SelectionItem(QGraphicsItem):
                 target = QPainterPath()
                 rad = 8 / ppm
                 target.addEllipse(r.center(), rad, rad)
-            painter.setPen(_cosmetic_pen(QColor(255, 255, 255, 230), line.width_px + 3))
+            painter.setPen(_cosmetic_pen(self.style.selection_halo, line.width_px + 3))
             painter.drawPath(target)
             painter.setPen(_cosmetic_pen(line.colour, line.width_px))
             painter.drawPath(target)
+
+
+@dataclass(frozen=True)
+class PlotMark:
+    """A mark on a plot: ``disputed``, ``up`` or ``down`` (with a short text such as "+3")."""
+
+    kind: str
+    text: str = ""
+
+
+class PlotMarksLayer(MapLayer):
+    """Symbols on top of plots, in device pixels: ⚠ disputed, ▲ moved up, ▼ moved down.
+
+    Set by the presentation window (:meth:`app.map.canvas.MapView.set_plot_marks`); the
+    anchor of a plot is a point on its surface, so a mark never floats beside an L-shaped plot.
+    """
+
+    KINDS = ("disputed", "up", "down")
+
+    def __init__(self, title: str, style: MapStyle) -> None:
+        super().__init__("marks", title, None)
+        self.style = style
+        raw = style.raw.get("marks", {})
+        self.size_px = float(raw.get("size_px", 22))
+        self.outline = QColor(str(raw.get("outline", "#000000")))
+        self.colours = {k: QColor(str(raw.get(k, "#FFB300"))) for k in self.KINDS}
+        self.marks: dict[str, tuple[PlotMark, ...]] = {}
+        self.anchors: dict[str, QPointF] = {}
+        self.labels: dict[str, str] = {}  # kind → legend text (the map translates them)
+        self._bounds = QRectF()
+
+    def set_marks(self, marks: dict[str, tuple[PlotMark, ...]], anchors: dict[str, QPointF]) -> None:
+        self.prepareGeometryChange()
+        self.marks = {k: v for k, v in marks.items() if v and k in anchors}
+        self.anchors = anchors
+        rect = QRectF()
+        for pid in self.marks:
+            p = anchors[pid]
+            rect = rect.united(QRectF(p.x() - 1, p.y() - 1, 2, 2))
+        self._bounds = rect
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        # Marks have a size in pixels: generous, as for the facility icons.
+        return FULL_EXTENT if self.marks else QRectF()
+
+    def count(self, kind: str) -> int:
+        return sum(1 for ms in self.marks.values() for m in ms if m.kind == kind)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,  # noqa: ARG002 - Qt signature
+        widget: QWidget | None = None,  # noqa: ARG002 - Qt signature
+    ) -> None:
+        if not self.marks:
+            return
+        t: QTransform = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(max(9, int(self.size_px * 0.55)))
+        painter.setFont(font)
+        s = self.size_px
+        for pid, marks in self.marks.items():
+            centre = t.map(self.anchors[pid])
+            for mark in marks:
+                # Disputed sits above-right of the plot's point, a move above-left: both can show.
+                dx = s * 0.55 if mark.kind == "disputed" else -s * 0.55
+                self._draw(painter, QPointF(centre.x() + dx, centre.y() - s * 0.6), mark)
+        painter.restore()
+        self.painted_features = len(self.marks)
+
+    def _draw(self, painter: QPainter, c: QPointF, mark: PlotMark) -> None:
+        s = self.size_px
+        colour = self.colours.get(mark.kind, QColor("#FFB300"))
+        painter.setPen(QPen(self.outline, 1.6))
+        painter.setBrush(colour)
+        r = s / 2
+        if mark.kind == "down":
+            tri = [
+                QPointF(c.x() - r, c.y() - r * 0.8),
+                QPointF(c.x() + r, c.y() - r * 0.8),
+                QPointF(c.x(), c.y() + r),
+            ]
+        else:
+            tri = [
+                QPointF(c.x() - r, c.y() + r * 0.8),
+                QPointF(c.x() + r, c.y() + r * 0.8),
+                QPointF(c.x(), c.y() - r),
+            ]
+        painter.drawPolygon(QPolygonF(tri))
+        glyph = "!" if mark.kind == "disputed" else ""
+        if glyph:
+            painter.setPen(self.outline)
+            painter.drawText(
+                QRectF(c.x() - r, c.y() - r * 0.5, 2 * r, 1.3 * r), Qt.AlignmentFlag.AlignCenter, glyph
+            )
+        if mark.text:
+            fm = painter.fontMetrics()
+            w = fm.horizontalAdvance(mark.text) + 6
+            box = QRectF(c.x() - r - w - 1, c.y() - fm.height() / 2, w, fm.height())
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 230))
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(colour.darker(130))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, mark.text)
+
+    def legend(self) -> list[LegendItem]:
+        out = []
+        for kind in self.KINDS:
+            if self.count(kind):
+                out.append(
+                    LegendItem(self.labels.get(kind, kind), icon=self.icon(kind), count=self.count(kind))
+                )
+        return out
+
+    def icon(self, kind: str) -> QPixmap:
+        """The mark as a small picture (legend, list)."""
+        side = int(self.size_px) + 4
+        pix = QPixmap(side, side)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(max(9, int(self.size_px * 0.55)))
+        p.setFont(font)
+        self._draw(p, QPointF(side / 2, side / 2), PlotMark(kind))
+        p.end()
+        return pix

@@ -92,12 +92,12 @@ class MapStyle:
     plot_min_px: float
     plot_no_score: QColor
     score_classes: list[QColor]
-    score_class_labels: list[str]
     status_colours: dict[str, QColor]
     reservation_width_px: float
     reservation_styles: dict[str, ReservationStyle]
     reservation_fallback: ReservationStyle
     selection: LineStyle
+    selection_halo: QColor
     reach_near_m: float
     reach_far_m: float
     reach_near: LineStyle
@@ -179,7 +179,6 @@ def map_style() -> MapStyle:
         plot_min_px=float(plots["min_pixels"]),
         plot_no_score=colour(plots["no_score"]),
         score_classes=[colour(c) for c in plots["score_classes"]["colours"]],
-        score_class_labels=[str(s) for s in plots["score_classes"]["labels"]],
         status_colours={k: colour(v) for k, v in plots["status"].items()},
         reservation_width_px=float(res["width_px"]),
         reservation_styles={k: _reservation(v) for k, v in res_cats.items()},
@@ -187,6 +186,7 @@ def map_style() -> MapStyle:
         selection=LineStyle(
             colour(raw["selection"]["outline"]), float(raw["selection"]["width_px"]), Qt.PenStyle.SolidLine
         ),
+        selection_halo=colour(str(raw["selection"].get("halo", "#000000"))),
         reach_near_m=float(reach["near_m"]),
         reach_far_m=float(reach["far_m"]),
         reach_near=_line(reach["near"]),

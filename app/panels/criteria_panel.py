@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import CONSENSUS, ProjectController
+from app.i18n import domain_label
+from app.panels.histogram import ScoreHistogram
 from app.panels.widgets import Panel, heading
 from plotscore.criteria import (
     PRESET_NOTICE,
@@ -89,7 +91,7 @@ def effective_weights(
 
 def criterion_tooltip(criterion: Criterion) -> str:
     """Where the criterion's numbers come from: "Bron: …" and the preset notice."""
-    lines = [f"{criterion.label}"]
+    lines = [domain_label(criterion.label)]
     if criterion.source:
         lines.append(f"Bron: {criterion.source}")
     if criterion.preset:
@@ -213,9 +215,9 @@ class CriteriaPanel(Panel):
         self.rows: dict[str, _Row] = {}
 
         self.profile_combo = QComboBox(self)
-        self.profile_combo.setToolTip(self.tr("Woonvorm en de criteria die daarbij horen"))
+        self.profile_combo.setToolTip(self.tr("Woningcategorie en de criteria die daarbij horen"))
         for pid in list_profiles():
-            self.profile_combo.addItem(_builtin(pid).label, pid)
+            self.profile_combo.addItem(domain_label(_builtin(pid).label), pid)
         self.party_combo = QComboBox(self)
         self.party_combo.setToolTip(
             self.tr(
@@ -224,35 +226,57 @@ class CriteriaPanel(Panel):
         )
         self.description = QLabel(self)
         self.description.setWordWrap(True)
+        self.description.setVisible(False)  # on request: the sliders get the height of a laptop
+        self.about_button = QToolButton(self)
+        self.about_button.setText(self.tr("Toelichting"))
+        self.about_button.setCheckable(True)
+        self.about_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.about_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.about_button.setToolTip(self.tr("De toelichting bij dit profiel tonen of verbergen"))
+        self.about_button.toggled.connect(self._show_description)
 
+        # Two lines per criterion (name and weight; slider and Norm…): fits a narrow laptop
+        # dock without squeezing any text, and the area scrolls vertically, never sideways.
         self.slider_area = QWidget(self)
         self.grid = QGridLayout(self.slider_area)
-        self.grid.setColumnStretch(1, 1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.slider_area)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setVerticalSpacing(2)
+        self.slider_scroll = QScrollArea(self)
+        self.slider_scroll.setWidgetResizable(True)
+        self.slider_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.slider_scroll.setWidget(self.slider_area)
 
-        self.notice = QLabel(self.tr("Alle getallen zijn voorinstellingen, geen officiële normen."), self)
+        self.notice = QLabel(self.tr("Voorinstellingen, geen officiële normen."), self)
         self.notice.setWordWrap(True)
+        self.notice.setToolTip(
+            self.tr("Alle getallen zijn voorinstellingen om te bespreken, geen officiële normen.")
+        )
         self.reset_button = QPushButton(self.tr("Herstel voorinstelling"), self)
         self.reset_button.setToolTip(
             self.tr("Gewichten, normen en partijweergave terug naar het ingebouwde profiel")
         )
+        self.histogram = ScoreHistogram(controller, self)
 
         top = QFormLayout()
+        top.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        top.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         top.addRow(self.tr("Profiel"), self.profile_combo)
         top.addRow(self.tr("Weging"), self.party_combo)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.notice, 1)
-        bottom.addWidget(self.reset_button)
+        about = QHBoxLayout()
+        about.addWidget(self.notice, 1)
+        about.addWidget(self.about_button)
+        weights = QHBoxLayout()  # the heading and the reset on one line: height for the sliders
+        weights.addWidget(heading(self.tr("Gewichten"), self, 1.1), 1)
+        weights.addWidget(self.reset_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addLayout(top)
+        layout.addLayout(about)
         layout.addWidget(self.description)
-        layout.addWidget(heading(self.tr("Gewichten"), self, 1.1))
-        layout.addWidget(scroll, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(self.histogram)
+        layout.addLayout(weights)
+        layout.addWidget(self.slider_scroll, 1)
 
         self.profile_combo.activated.connect(self._on_profile_chosen)
         self.party_combo.activated.connect(self._on_party_chosen)
@@ -261,6 +285,10 @@ class CriteriaPanel(Panel):
         controller.scores_changed.connect(self.sync)
         controller.busy.connect(self._on_busy)
         self.rebuild()
+
+    def _show_description(self, shown: bool) -> None:
+        self.description.setVisible(shown)
+        self.about_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
     # -- building --------------------------------------------------------------------------
 
@@ -275,30 +303,31 @@ class CriteriaPanel(Panel):
         self.rows = {}
         for r, criterion in enumerate(profile.criteria):
             self._add_row(r, criterion)
-        self.grid.setRowStretch(len(profile.criteria), 1)
+        self.grid.setRowStretch(2 * len(profile.criteria), 1)
 
         self.party_combo.clear()
         self.party_combo.addItem(self.tr("Consensus (gemiddelde)"), CONSENSUS)
         for party in profile.parties:
-            self.party_combo.addItem(party_label(party), party)
+            self.party_combo.addItem(domain_label(party_label(party)), party)
         self.party_combo.addItem(self.tr("Eigen weging (schuifjes)"), CUSTOM_PARTY)
 
         self._syncing = True
         try:
             index = self.profile_combo.findData(profile.id)
             if index < 0:
-                self.profile_combo.addItem(profile.label, profile.id)
+                self.profile_combo.addItem(domain_label(profile.label), profile.id)
                 index = self.profile_combo.count() - 1
             self.profile_combo.setCurrentIndex(index)
         finally:
             self._syncing = False
-        self.description.setText(profile.description)
+        self.description.setText(domain_label(profile.description))
+        self.profile_combo.setToolTip(domain_label(profile.description))
         self.description.setToolTip("\n".join(self.tr("Bron: {0}").format(s) for s in profile.sources))
         self.sync()
 
     def _add_row(self, r: int, criterion: Criterion) -> None:
         tip = criterion_tooltip(criterion)
-        name = QLabel(criterion.label, self.slider_area)
+        name = QLabel(domain_label(criterion.label), self.slider_area)
         name.setWordWrap(True)
         name.setToolTip(tip)
         slider = QSlider(Qt.Orientation.Horizontal, self.slider_area)
@@ -312,15 +341,28 @@ class CriteriaPanel(Panel):
         value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         norm = QToolButton(self.slider_area)
         norm.setText(self.tr("Norm…"))
+        norm.setMinimumWidth(norm.sizeHint().width())  # never cut to "N"
         norm.setToolTip(self.tr("Norm en verloop van {0} aanpassen").format(criterion.label) + "\n\n" + tip)
         cid = criterion.id
         slider.valueChanged.connect(lambda v, cid=cid: self._on_slider(cid, v))
         norm.clicked.connect(lambda _checked=False, cid=cid: self.edit_norm(cid))
-        self.grid.addWidget(name, r, 0)
-        self.grid.addWidget(slider, r, 1)
-        self.grid.addWidget(value, r, 2)
-        self.grid.addWidget(norm, r, 3)
+        self.grid.addWidget(name, 2 * r, 0)
+        self.grid.addWidget(value, 2 * r, 1, 1, 2)
+        self.grid.addWidget(slider, 2 * r + 1, 0, 1, 2)
+        self.grid.addWidget(norm, 2 * r + 1, 2)
         self.rows[cid] = _Row(criterion, name, value, slider, norm)
+
+    def set_criterion_available(self, criterion_id: str, available: bool, reason: str = "") -> None:
+        """Grey out a criterion whose data is missing (e.g. no facilities of its category),
+        with the reason as its tooltip; ``available`` brings it back. For the scoring engine's
+        notes about categories without data."""
+        row = self.rows.get(criterion_id)
+        if row is None:
+            return
+        for widget in (row.name, row.value, row.slider, row.norm):
+            widget.setEnabled(available)
+        tip = criterion_tooltip(row.criterion)
+        row.name.setToolTip(tip if available or not reason else f"{reason}\n\n{tip}")
 
     # -- controller → panel ----------------------------------------------------------------
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -31,7 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import ProjectController, user_message
-from app.panels.widgets import Panel, heading, panel_style, parse_colour, separator
+from app.i18n import domain_label
+from app.panels.widgets import Panel, WrappingScrollArea, heading, panel_style, parse_colour, separator
+from plotscore.agreement import agreement
 from plotscore.columns import party_col
 from plotscore.criteria import party_label
 from projects.errors import ProjectError
@@ -63,6 +64,18 @@ def _area(m2: float) -> str:
     return f"{round(m2):,}".replace(",", ".") + " m²"
 
 
+def _wrap_words(text: str, width: int = 14) -> str:
+    """A label on lines of about ``width`` characters, broken at spaces only: the table column
+    then needs only the longest word ("Zorgsteunpunt\n(24-uurs zorg)")."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 def _span(lo: Any, hi: Any) -> str:
     return span(lo, hi)
 
@@ -73,7 +86,7 @@ class PlotDetailPanel(Panel):
     reserve_requested = Signal(str)  # plot_id: the workflow opens its reservation dialog
     note_requested = Signal(str)  # plot_id: the workflow opens its note dialog
 
-    COLUMNS = 5
+    COLUMNS = 4
 
     def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,18 +104,26 @@ class PlotDetailPanel(Panel):
 
         self.criteria_table = QTableWidget(0, self.COLUMNS, self)
         self.criteria_table.setHorizontalHeaderLabels(
-            [self.tr("Criterium"), self.tr("Afstand"), self.tr("Norm"), self.tr("✓/✗"), self.tr("Deelscore")]
+            [self.tr("Criterium"), self.tr("Afstand"), self.tr("Norm"), self.tr("Punten")]
         )
+        points = self.criteria_table.horizontalHeaderItem(3)
+        if points is not None:
+            # ✓/✗ and the points share a column: a laptop dock has no room for five columns.
+            points.setToolTip(self.tr("✓/✗: norm gehaald of niet; deelscore van het criterium, 0–100"))
+        # Wrap at spaces, never cut with "…": a laptop dock is narrow (see _wrap_words).
+        self.criteria_table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.criteria_table.setWordWrap(True)
         self.criteria_table.verticalHeader().hide()
         self.criteria_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.criteria_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.criteria_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = self.criteria_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # Criterion and distance share the width: a long criterion name must not squeeze the
-        # distance text ("209 m lopen (4 min)") into a column of ellipses.
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The criterion as wide as its longest word (names are wrapped, _wrap_words); the
+        # distance takes the rest and wraps: nothing is cut in a narrow laptop dock.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Row heights follow the wrapped text whenever the dock (and so a column) changes width.
+        header.sectionResized.connect(lambda *_args: self._fit_table_height())
         self.criteria_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.robustness_label = QLabel(self)
@@ -146,7 +167,7 @@ class PlotDetailPanel(Panel):
             label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.reserve_button = QPushButton(self.tr("Reserveren…"), self)
-        self.reserve_button.setToolTip(self.tr("Deze locatie reserveren voor een woonvorm"))
+        self.reserve_button.setToolTip(self.tr("Deze locatie reserveren voor een woningcategorie"))
         self.note_button = QPushButton(self.tr("Notitie…"), self)
         self.note_button.setToolTip(self.tr("Een notitie bij deze locatie schrijven"))
         self.reserve_button.clicked.connect(self._request_reserve)
@@ -171,8 +192,7 @@ class PlotDetailPanel(Panel):
         inner_layout = QVBoxLayout(inner)
         inner_layout.addWidget(self.empty_label)
         inner_layout.addWidget(self.body)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
+        scroll = WrappingScrollArea(self)  # wrapped texts get their height in a narrow dock
         scroll.setWidget(inner)
 
         # Historie: the audit log of the selected plot, its reservations and comments.
@@ -203,6 +223,7 @@ class PlotDetailPanel(Panel):
         self.tabs.addTab(scroll, self.tr("Uitleg"))
         self.tabs.addTab(history_page, self.tr("Historie"))
         self.tabs.currentChanged.connect(lambda _i: self._show_history())
+        self.body_scroll = scroll
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -267,6 +288,7 @@ class PlotDetailPanel(Panel):
         self._show_method(row)
         self._show_criteria(frame, position)
         self._show_bookkeeping(row)
+        self.body_scroll.fit_later()  # new texts: their wrapped heights, once laid out
 
     def _update_score(self) -> None:
         if self._position is None:
@@ -308,11 +330,10 @@ class PlotDetailPanel(Panel):
             # No data: left out of the score (neither ✓ nor ✗), the row greyed with the reason.
             mark = (OK_MARK if detail["met"] else FAIL_MARK) if detail["has_data"] else "–"
             cells = [
-                detail["label"],
+                _wrap_words(domain_label(detail["label"])),
                 detail["measure"],
                 detail["norm"].removeprefix("norm "),
-                mark,
-                format_number(detail["subscore"], 0) if detail["has_data"] else "–",
+                f"{mark} {format_number(detail['subscore'], 0)}" if detail["has_data"] else "–",
             ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -321,7 +342,6 @@ class PlotDetailPanel(Panel):
                         QBrush(parse_colour(style.norm_met if detail["met"] else style.norm_not_met))
                     )
                     item.setFont(bold)
-                if c >= 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if detail["has_data"]:
                     item.setToolTip(
@@ -335,6 +355,11 @@ class PlotDetailPanel(Panel):
                     )
                     item.setToolTip(self.tr("telt niet mee in de score: {0}").format(detail["measure"]))
                 table.setItem(r, c, item)
+        self._fit_table_height()
+
+    def _fit_table_height(self) -> None:
+        """Every row as high as its wrapped text, the table as high as its rows (no inner scroll)."""
+        table = self.criteria_table
         table.resizeRowsToContents()
         height = table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(table.rowCount()))
         table.setFixedHeight(height + 2 * table.frameWidth() + 2)
@@ -358,17 +383,13 @@ class PlotDetailPanel(Panel):
         )
 
     def _disagreement(self, row: pd.Series) -> str:
+        """The parties' spread in score points, with the words of plotscore.agreement."""
         value = _value(row, "disagreement")
         if value is None:
             return "–"
-        pct = round(float(value) * 100)
-        if pct <= 10:
-            words = self.tr("de partijen zijn het vrijwel eens")
-        elif pct <= 30:
-            words = self.tr("de partijen verschillen wat")
-        else:
-            words = self.tr("de partijen verschillen sterk")
-        return f"{pct} % — {words}"
+        points = float(value)
+        words = domain_label(agreement().level(points).words)
+        return self.tr("{0} punten verschil — {1}").format(round(points), words)
 
     def _parties(self, row: pd.Series) -> str:
         run = self.controller.state.run if self.controller.state else None
@@ -378,7 +399,7 @@ class PlotDetailPanel(Panel):
         for party in run.profile.parties:
             value = _value(row, party_col(party))
             if value is not None:
-                parts.append(f"{party_label(party)} {format_number(float(value), 0)}")
+                parts.append(f"{domain_label(party_label(party))} {format_number(float(value), 0)}")
         return " · ".join(parts) or "–"
 
     def _zoning(self, row: pd.Series) -> str:
@@ -408,8 +429,28 @@ class PlotDetailPanel(Panel):
             lines.append(self.tr("Indicatief: geen vastgesteld bestemmingsplan, controleer bij de gemeente."))
         plans = _text(row, "zoning_plan_ids")
         if plans:
-            lines.append(self.tr("Plan: {0}").format(plans))
+            lines.append(self.tr("Plan: {0}").format(self._plan_names(plans)))
         return "\n".join(lines)
+
+    def _plan_names(self, plan_ids: str) -> str:
+        """Plans by their name (from the zoning layer), never an internal id such as
+        "INDICATIEF.OSM.LANDGEBRUIK"; a public IMRO id is kept beside the name to look it up."""
+        state = self.controller.state
+        zoning = state.layers.get("zoning") if state is not None else None
+        names: dict[str, str] = {}
+        if zoning is not None and {"plan_id", "plan_name"} <= set(zoning.columns):
+            pairs = zoning[["plan_id", "plan_name"]].dropna().drop_duplicates("plan_id")
+            names = {str(k): str(v) for k, v in zip(pairs["plan_id"], pairs["plan_name"], strict=True)}
+        out = []
+        for pid in (p.strip() for p in plan_ids.replace(";", ",").split(",")):
+            if not pid:
+                continue
+            name = names.get(pid, "")
+            if pid.upper().startswith("NL.IMRO."):
+                out.append(f"{name} ({pid})" if name else pid)
+            else:
+                out.append(name or self.tr("plan zonder naam"))
+        return "; ".join(dict.fromkeys(out))
 
     def _capacity(self, row: pd.Series) -> str:
         run = self.controller.state.run if self.controller.state else None

@@ -70,16 +70,19 @@ class LayersPanel(Panel):
         )
 
         self.opacity_label = QLabel(self)
+        self.opacity_label.setWordWrap(True)
         self.opacity = QSlider(Qt.Orientation.Horizontal, self)
         self.opacity.setRange(0, 100)
         self.opacity.setPageStep(10)
-        self.opacity.setToolTip(self.tr("Dekking van de gekozen laag (0 % = onzichtbaar)"))
+        self.opacity.setToolTip(
+            self.tr("Ondoorzichtigheid van de gekozen laag: 100 % = volledig dekkend, 0 % = onzichtbaar")
+        )
         self.opacity_value = QLabel(self)
         self.opacity_value.setMinimumWidth(self.fontMetrics().horizontalAdvance("100 %") + 4)
 
         self.by_score = QRadioButton(self.tr("Score"), self)
         self.by_status = QRadioButton(self.tr("Status"), self)
-        self.by_score.setToolTip(self.tr("Locaties kleuren naar hun score (5 klassen)"))
+        self.by_score.setToolTip(self.tr("Locaties kleuren naar hun score (5 klassen, zie Legenda)"))
         self.by_status.setToolTip(self.tr("Locaties kleuren naar de status van hun reservering"))
         self.colouring = QButtonGroup(self)
         self.colouring.addButton(self.by_score)
@@ -99,7 +102,11 @@ class LayersPanel(Panel):
         colour_row.addWidget(self.by_score)
         colour_row.addWidget(self.by_status)
         colour_row.addStretch(1)
+        self.basemap.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         form = QFormLayout()
+        # A narrow dock puts a caption above its field instead of cutting either.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.opacity_label)
         form.addRow(opacity_row)
         form.addRow(self.tr("Locaties kleuren naar"), colour_row)
@@ -150,7 +157,9 @@ class LayersPanel(Panel):
                 state = (
                     Qt.CheckState.Checked if self.map.is_layer_visible(layer_id) else Qt.CheckState.Unchecked
                 )
-                if item.checkState() != state:
+                # Always set: an item without check-state data shows no box at all, so a layer
+                # that starts hidden (the walking network) would have no checkbox to turn it on.
+                if item.data(Qt.ItemDataRole.CheckStateRole) is None or item.checkState() != state:
                     item.setCheckState(state)
         finally:
             self._updating = False
@@ -179,10 +188,12 @@ class LayersPanel(Panel):
         enabled = layer_id is not None
         self.opacity.setEnabled(enabled)
         if layer_id is None:
-            self.opacity_label.setText(self.tr("Dekking: kies een laag"))
+            self.opacity_label.setText(self.tr("Ondoorzichtigheid: kies een laag"))
             self.opacity_value.setText("")
             return
-        self.opacity_label.setText(self.tr("Dekking van {0}").format(self.map.layer_title(layer_id)))
+        self.opacity_label.setText(
+            self.tr("Ondoorzichtigheid van {0}").format(self.map.layer_title(layer_id))
+        )
         value = round(self.map.layer_opacity(layer_id) * 100)
         self.opacity.blockSignals(True)
         self.opacity.setValue(value)

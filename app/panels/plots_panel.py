@@ -39,7 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import ProjectController
+from app.i18n import domain_label
 from app.panels.widgets import Panel, panel_style
+from plotscore.classes import score_breaks
 from plotscore.columns import subscore_col
 from plotscore.model import ranks_of
 from projects.models import RESERVATION_STATUSES, ReservationStatus
@@ -176,7 +178,9 @@ class PlotsTableModel(QAbstractTableModel):
             _Column(
                 "disagreement",
                 self.tr("Onenigheid"),
-                self.tr("Hoe ver de rangen van de partijen uiteenlopen (0 % = eens)"),
+                self.tr(
+                    "Verschil tussen de hoogste en de laagste partijscore, in punten (0 = eens; vanaf 20 omstreden)"
+                ),
             ),
         ]
         self._n = len(frame)
@@ -208,8 +212,8 @@ class PlotsTableModel(QAbstractTableModel):
         self._scores = scores
         self._ranks = ranks_of(scores)
         classes = np.asarray(self.controller.classes, dtype=np.int64)
-        if len(classes) != self._n:
-            classes = np.clip((np.nan_to_num(scores) // 20).astype(np.int64) + 1, 1, 5)
+        if len(classes) != self._n:  # before the first live scoring: the same class rule
+            classes = score_breaks(scores).classify(scores).astype(np.int64)
         self._classes = classes
 
     def _update_row_of(self) -> None:
@@ -311,18 +315,18 @@ class PlotsTableModel(QAbstractTableModel):
         if key.startswith("sub:"):
             return _num(self._subs[key[4:]][pos], 0)
         if key == "zoning":
-            return str(self._zoning[pos]) or "–"
+            return domain_label(str(self._zoning[pos])) or "–"
         if key == "capacity":
             lo, hi = self._cap_min[pos], self._cap_max[pos]
             if np.isnan(lo) or np.isnan(hi):
                 return "–"
             return f"{int(lo)}" if int(lo) == int(hi) else f"{int(lo)}–{int(hi)}"
         if key == "status":
-            return str(self._status[pos]) or "–"
+            return domain_label(str(self._status[pos])) or "–"
         if key == "robustness":
             return _percent(self._robust[pos])
         if key == "disagreement":
-            return _percent(self._disagree[pos])
+            return _num(self._disagree[pos], 0)
         return ""
 
     def _raw(self, key: str, pos: int) -> Any:
@@ -621,7 +625,7 @@ class PlotsPanel(Panel):
         self.zoning_filter.clear()
         self.zoning_filter.addItem(self.tr("Alle bestemmingen"), self.ALL)
         for name in self.model.zoning_classes():
-            self.zoning_filter.addItem(name, name)
+            self.zoning_filter.addItem(domain_label(name), name)
         index = self.zoning_filter.findData(current) if current is not None else 0
         self.zoning_filter.setCurrentIndex(max(0, index))
         self.zoning_filter.blockSignals(False)
@@ -630,7 +634,7 @@ class PlotsPanel(Panel):
         self.status_filter.addItem(self.tr("Alle statussen"), self.ALL)
         self.status_filter.addItem(self.tr("Zonder reservering"), "")
         for status in RESERVATION_STATUSES:
-            self.status_filter.addItem(status, status)
+            self.status_filter.addItem(domain_label(status), status)
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
 
+from app.scroll import WrappingScrollArea
 from projects.models import RESERVATION_STATUSES
 from resources import resource
 
@@ -25,6 +26,7 @@ __all__ = [
     "Heading",
     "Panel",
     "PanelStyle",
+    "WrappingScrollArea",
     "font_point_size",
     "heading",
     "panel_style",
@@ -53,7 +55,6 @@ class PanelStyle:
 
     status_colours: Mapping[str, str]  # reservation status (and "geen") → colour
     class_colours: tuple[str, ...]  # score class 1 … n
-    class_labels: tuple[str, ...]
     norm_met: str = "#1B5E20"
     norm_not_met: str = "#B71C1C"
     ledger: Mapping[str, str] = field(default_factory=dict)
@@ -102,7 +103,6 @@ def panel_style() -> PanelStyle:
     return PanelStyle(
         status_colours=status,
         class_colours=tuple(str(c) for c in classes.get("colours", ())),
-        class_labels=tuple(str(c) for c in classes.get("labels", ())),
         norm_met=str(norm.get("met", "#1B5E20")),
         norm_not_met=str(norm.get("not_met", "#B71C1C")),
         ledger={str(k): str(v) for k, v in own.get("ledger", {}).items()},

@@ -26,7 +26,7 @@ __all__ = [
     "load_config",
 ]
 
-SERVICES = ("gebieden", "bag", "overpass", "plannen", "cbs", "brt")
+SERVICES = ("gebieden", "bag", "overpass", "plannen", "cbs", "brt", "locatieserver")
 RP_API_KEY_ENV = "BODNAARPLOT_RP_API_KEY"
 
 

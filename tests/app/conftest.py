@@ -50,3 +50,10 @@ def controller(qtbot, demo_file: Path):  # type: ignore[no-untyped-def]
     ctrl.cancel()
     qtbot.waitUntil(lambda: not ctrl.is_busy, timeout=60_000)
     ctrl.close_project()
+
+
+@pytest.fixture
+def offline_basemap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No internet in tests: the base map's tile server refuses at once (the app shows "offline")."""
+    monkeypatch.setenv("BODNAARPLOT_BRT_URL", "http://127.0.0.1:9/{layer}/{z}/{x}/{y}.png")
+    monkeypatch.setenv("BODNAARPLOT_CACHE_DIR", str(tmp_path / "cache"))

@@ -75,7 +75,11 @@ def test_all_layers_have_items_and_paint(view: MapView) -> None:
     for key in ("zoning", "buildings", "plots", "facilities"):
         assert view.layer_item(key).painted_features > 0, key  # type: ignore[union-attr]
     assert len(view.layer_legend("facilities")) >= 3
-    assert [label for label, _ in view.layer_legend("plots")] == ["0–20", "20–40", "40–60", "60–80", "80–100"]
+    # the class ranges of the scores shown, best first; each class holds plots (quantiles)
+    breaks = view.controller.breaks
+    legend = view.layer_legend("plots")
+    assert [item.label for item in legend] == list(reversed(breaks.labels()))
+    assert sum(item.count or 0 for item in legend) == len(view.controller.scores)
 
 
 def test_layer_management(view: MapView, qtbot: Any) -> None:

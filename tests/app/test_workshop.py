@@ -14,6 +14,7 @@ from app import actions
 from app.controller import CONSENSUS, ProjectController
 from app.i18n import I18N_DIR, current_language, install_translator, set_language
 from app.workshop import WorkshopWindow, disputed_plots
+from plotscore.agreement import agreement
 from projects.reservations import reserve
 from projects.workshops import list_comments, new_workshop, workshop_minutes
 
@@ -50,23 +51,32 @@ def test_workshop_window_full_screen_and_party_buttons(
     assert window.top_list.count() == 10
 
 
-def test_consensus_view_marks_disputed_plots(
+def test_disputed_plots_are_marked_in_the_list_and_on_the_map(
     qtbot, controller: ProjectController, workshop: tuple[WorkshopWindow, int]
 ) -> None:
     window, _ = workshop
+    qtbot.waitUntil(lambda: "plots" in window.map_view.layer_ids(), timeout=30_000)  # type: ignore[attr-defined]
     controller.set_party(CONSENSUS)
-    disputed = disputed_plots(controller, threshold=0.0)  # every plot the parties rank differently
+    disputed = disputed_plots(controller)
+    # reference: the party scores of the run, max − min ≥ the threshold of the data file
+    run = controller.state.run  # type: ignore[union-attr]
+    cols = [f"score_party_{p}" for p in controller.profile.parties]
+    spread = run.frame[cols].max(axis=1) - run.frame[cols].min(axis=1)
+    limit = agreement().disputed_from_points
+    assert disputed == set(run.frame.loc[spread >= limit, "plot_id"].astype(str))
+    assert disputed, "the demo has plots the parties disagree about"
     items = [window.top_list.item(i) for i in range(window.top_list.count())]
     flagged = {i.data(Qt.ItemDataRole.UserRole) for i in items if i.data(Qt.ItemDataRole.UserRole + 1)}
-    expected = {i.data(Qt.ItemDataRole.UserRole) for i in items} & disputed_plots(controller)
-    assert flagged == expected
+    assert flagged == {i.data(Qt.ItemDataRole.UserRole) for i in items} & disputed
+    assert flagged, "the room sees a disputed plot in the top list"
     assert all("partijen oneens" in i.text() for i in items if i.data(Qt.ItemDataRole.UserRole) in flagged)
-    assert disputed >= flagged
-    # a single party's view marks nothing
-    controller.set_party(next(iter(controller.profile.parties)))
-    assert not any(
-        window.top_list.item(i).data(Qt.ItemDataRole.UserRole + 1) for i in range(window.top_list.count())
-    )
+    # every disputed plot is marked on the presentation map, in every party view
+    for party in (CONSENSUS, next(iter(controller.profile.parties))):
+        controller.set_party(party)
+        marks = window.map_view.plot_marks()  # type: ignore[attr-defined]
+        assert {pid for pid, ms in marks.items() if any(m.kind == "disputed" for m in ms)} == disputed
+    assert window.map_view.marks_layer.anchors.keys() >= disputed  # type: ignore[attr-defined]
+    assert window.disputed_list.count() == len(disputed)
 
 
 def test_comments_votes_and_decisions_persist_and_reach_the_minutes(

@@ -282,8 +282,8 @@ def test_party_scores_consensus_and_disagreement_by_hand() -> None:
     assert out[party_col("gemeente")].tolist() == [100.0, 0.0, 50.0]
     assert out[party_col("bewoners")].tolist() == [0.0, 100.0, 50.0]
     assert out[CONSENSUS].tolist() == [50.0, 50.0, 50.0]
-    # ranks gemeente 1,3,2 and bewoners 3,1,2 → (max − min) / (n − 1)
-    assert out[DISAGREEMENT].tolist() == [1.0, 1.0, 0.0]
+    # highest − lowest party score, in points: 100 − 0, 100 − 0, 50 − 50
+    assert out[DISAGREEMENT].tolist() == [100.0, 100.0, 0.0]
 
 
 def test_party_scores_without_parties_fall_back_to_the_score() -> None:
