@@ -87,11 +87,13 @@ def run_gui(
     if screenshot:
         out = Path(screenshot)
 
-        def save(widget: QWidget) -> None:
+        def map_building() -> bool:
             from app.map.canvas import MapView
 
-            building = any(isinstance(w, MapView) and w.is_building for w in QApplication.allWidgets())
-            if controller.is_busy or building:  # a scene started work (rescoring, a map): wait
+            return any(isinstance(w, MapView) and w.is_building for w in QApplication.allWidgets())
+
+        def save(widget: QWidget) -> None:
+            if controller.is_busy or map_building():  # a scene started work (rescoring, a map): wait
                 QTimer.singleShot(200, lambda: save(widget))
                 return
             app.processEvents()
@@ -101,6 +103,9 @@ def run_gui(
             app.quit()
 
         def shoot() -> None:
+            if controller.is_busy or map_building():  # a scene zooms to plots: they must be on the map
+                QTimer.singleShot(200, shoot)
+                return
             window.map_view.zoom_to_all()
             app.processEvents()
             if scene:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtCore import QEventLoop, QPointF, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.controller import CONSENSUS, ProjectController
@@ -79,7 +79,7 @@ def _overzicht(window: MainWindow, _controller: ProjectController) -> QWidget:
 
 def _locatie(window: MainWindow, controller: ProjectController) -> QWidget:
     _select_best(window, controller)
-    window.map_view.scale(0.3, 0.3)  # zoom out: the walking reach around the plot
+    window.map_view.zoom_by(0.3)  # zoom out: the walking reach around the plot
     window.resizeDocks([window.docks["locatie"]], [440], Qt.Orientation.Horizontal)
     window.docks["bod"].hide()  # as a user closes a dock: the explanation gets the whole column
     return window
@@ -132,6 +132,7 @@ def _bod(window: MainWindow, controller: ProjectController) -> QWidget:
     _reserve_examples(controller)
     _wait_for_demand(window)
     window.map_view.zoom_to_all()
+    _raise(window, "bod")
     return window
 
 
@@ -170,7 +171,7 @@ def _vraag(window: MainWindow, controller: ProjectController) -> QWidget:
         panel.tabs.setCurrentIndex(1)  # per wijk
     window.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
     window.map_view.zoom_to_all()
-    window.map_view.scale(0.32, 0.32)  # out to the wijken around the plots
+    window.map_view.zoom_by(0.32)  # out to the wijken around the plots
     return window
 
 
@@ -224,6 +225,67 @@ def _welkom(window: MainWindow, _controller: ProjectController) -> QWidget:
     return dialog
 
 
+def _raise(window: MainWindow, key: str) -> None:
+    dock = window.docks[key]
+    dock.show()
+    dock.raise_()
+
+
+def _legenda(window: MainWindow, controller: ProjectController) -> QWidget:
+    _reserve_examples(controller)
+    _select_best(window, controller)
+    window.map_view.zoom_by(0.4)  # the walking reach and the reserved plots around it
+    _raise(window, "legenda")
+    return window
+
+
+def _lagen(window: MainWindow, _controller: ProjectController) -> QWidget:
+    window.map_view.zoom_to_all()
+    _raise(window, "lagen")
+    return window
+
+
+def _meten(window: MainWindow, controller: ProjectController) -> QWidget:
+    """The measuring tool between the best plot and the nearest supermarket, as two clicks."""
+    best = _select_best(window, controller)
+    window.map_view.zoom_by(0.5)
+    state = controller.state
+    if best is None or state is None or "facilities" not in state.layers:
+        return window
+    plots = state.plots.set_index(state.plots["plot_id"].astype(str))
+    start = plots.geometry.loc[best].representative_point()
+    fac = state.layers["facilities"]
+    shops = fac[fac["category"].astype(str) == "supermarkt"]
+    if shops.empty:
+        return window
+    end = shops.geometry.iloc[int(shops.distance(start).argmin())]
+    view = window.map_view
+    view.start_measure_tool()
+    view.measure_tool.click(QPointF(start.x, -start.y))
+    view.measure_tool.click(QPointF(end.x, -end.y))
+    return window
+
+
+def _zoeken(window: MainWindow, _controller: ProjectController) -> QWidget:
+    window.workflow.search_place()
+    dialog = window.workflow.search_dialog
+    dialog.query.setText("Minerva")
+    dialog.search_local()
+    if dialog.results.count():
+        dialog.go_to(dialog.places[0])
+    return dialog
+
+
+def _vergelijken(window: MainWindow, _controller: ProjectController) -> QWidget:
+    window.workflow.compare_plots()
+    return window.workflow.compare_dialog
+
+
+def _begrippen(window: MainWindow, _controller: ProjectController) -> QWidget:
+    window.workflow.show_glossary()
+    return window.workflow.glossary_dialog
+
+
 def _over(window: MainWindow, _controller: ProjectController) -> QWidget:
     from app.dialogs.about_dialog import AboutDialog
 
@@ -247,6 +309,12 @@ SCENES: dict[str, tuple[str, Scene]] = {
     "historie": ("De historie van een locatie: wie wijzigde wat, wanneer", _historie),
     "vraag": ("De vraag per wijk naast de gereserveerde woningen", _vraag),
     "werksessie": ("Het presentatievenster voor de werksessie", _werksessie),
+    "legenda": ("De legenda bij de kaart", _legenda),
+    "lagen": ("Het paneel Lagen", _lagen),
+    "meten": ("Meten: lopen en hemelsbreed", _meten),
+    "zoeken": ("Een adres of locatie zoeken", _zoeken),
+    "vergelijken": ("Twee locaties naast elkaar", _vergelijken),
+    "begrippen": ("De begrippenlijst", _begrippen),
     "exporteren": ("Exporteren voor het volkshuisvestingsprogramma", _exporteren),
     "over": ("Over: bronnen en licenties", _over),
 }

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from plotscore.network import EdgeIndex
+from plotscore.network import EdgeIndex, point_segment_distance
 
 __all__ = ["EdgeHits", "edge_point", "nearest_on_edges", "polygon_hits", "project"]
 
@@ -329,16 +329,9 @@ def _segments_of(geoms: ObjArray) -> tuple[FloatArray, FloatArray, IntArray, Int
     return coords[starts[order]], coords[ends[order]], n_seg, seg_first
 
 
-def _point_segment_distance(px: FloatArray, py: FloatArray, p0: FloatArray, p1: FloatArray) -> FloatArray:
-    dx, dy = p1[:, 0] - p0[:, 0], p1[:, 1] - p0[:, 1]
-    len2 = dx * dx + dy * dy
-    with np.errstate(divide="ignore", invalid="ignore"):
-        u = np.clip(((px - p0[:, 0]) * dx + (py - p0[:, 1]) * dy) / len2, 0.0, 1.0)
-    u = np.where(len2 > 0, u, 0.0)
-    return np.asarray(np.hypot(px - (p0[:, 0] + u * dx), py - (p0[:, 1] + u * dy)), dtype=np.float64)
-
-
-def nearest_on_edges(index: EdgeIndex, geoms: ObjArray, *, join_m: float = 0.0) -> EdgeHits:
+def nearest_on_edges(
+    index: EdgeIndex, geoms: ObjArray, *, join_m: float = 0.0, max_m: float | None = None
+) -> EdgeHits:
     """The nearest points of the network to every non-empty geometry, with the connector length.
 
     Returns one row per (geometry, edge) for the nearest edge and every other edge at most
@@ -348,12 +341,13 @@ def nearest_on_edges(index: EdgeIndex, geoms: ObjArray, *, join_m: float = 0.0) 
     point geometry, a stretch when an outline runs parallel to the edge (a building along a
     street). That stretch is found exactly: its ends are the edge's own ends or projections of
     the geometry's vertices, so those candidates are evaluated and the ones at the edge's
-    minimum distance kept. ``connector_m`` per row (0 when touching).
+    minimum distance kept. ``connector_m`` per row (0 when touching). Geometries farther than
+    ``max_m`` from every edge get no row.
     """
     empty = _no_hits()
     if len(geoms) == 0 or index.n_edges == 0:
         return empty
-    g, e, c = index.nearest(geoms, extra_m=join_m)
+    g, e, c = index.nearest(geoms, extra_m=join_m, max_m=max_m)
     order = np.lexsort((e, g))
     g, e, c = g[order], e[order], c[order]
     p0, p1, n_seg, seg_first = _segments_of(geoms)
@@ -376,7 +370,7 @@ def nearest_on_edges(index: EdgeIndex, geoms: ObjArray, *, join_m: float = 0.0) 
     seg2 = np.repeat(seg_first[g[cand_pair]] - first2, rep2) + np.arange(int(rep2.sum()))
     cx = a[cand_pair, 0] + cand_t * d[cand_pair, 0]
     cy = a[cand_pair, 1] + cand_t * d[cand_pair, 1]
-    dd = _point_segment_distance(cx[cell], cy[cell], p0[seg2], p1[seg2])
+    dd = point_segment_distance(cx[cell], cy[cell], p0[seg2], p1[seg2])
     f = np.minimum.reduceat(dd, first2) if len(dd) else np.zeros(0)
     at_min = f <= c[cand_pair] + ON_LINE_M
     lo = np.full(len(g), np.inf)

@@ -84,6 +84,8 @@ _SNAP_CHUNK = 25_000
 #: Plots per chunk in network_distances: entry points and gathers of this many plots at a time
 #: (a million plots would need ~3 GB at once).
 _PLOT_CHUNK = 50_000
+#: Connectors are measured exactly up to this length (or 4× the snap limit); farther: NaN.
+_CONNECTOR_CAP_M = 1000.0
 
 
 def _simple_polygon_distance(
@@ -269,7 +271,10 @@ def plot_access(
     has_hit = np.zeros(n, dtype=bool)
     has_hit[hit_plot] = True
     rest = np.flatnonzero(usable & ~has_hit)
-    near = nearest_on_edges(edges, geoms[rest], join_m=graph.rules.join_tolerance_m)
+    # Connectors are measured exactly up to a cap well beyond the snap limit (a plot 400 m off
+    # the network says so); farther than that only "not connected" matters.
+    cap = max(_CONNECTOR_CAP_M, 4.0 * limit) if np.isfinite(limit) else None
+    near = nearest_on_edges(edges, geoms[rest], join_m=graph.rules.join_tolerance_m, max_m=cap)
     near_plot = rest[near.geom]
     connector = np.full(n, np.nan)
     connector[has_hit] = 0.0

@@ -320,11 +320,13 @@ class EdgeIndex:
         return pair_box[keep], edge[keep]
 
     def nearest(
-        self, geoms: npt.NDArray[np.object_], *, extra_m: float = 0.0
+        self, geoms: npt.NDArray[np.object_], *, extra_m: float = 0.0, max_m: float | None = None
     ) -> tuple[IntArray, IntArray, FloatArray]:
         """(geometry, edge, distance) for each geometry's nearest edge(s) and every edge at most
         ``extra_m`` farther (ties within 1 µm count as nearest). Exact: GEOS distances on the
-        grid's candidates, the search box grown until it holds the answer."""
+        grid's candidates, the search box grown until it holds the answer. ``max_m``: a geometry
+        whose nearest edge is farther than this gets no row (the search stops growing there:
+        points kilometres from the network would otherwise cost the most)."""
         n = len(geoms)
         out_g: list[IntArray] = []
         out_e: list[IntArray] = []
@@ -333,12 +335,17 @@ class EdgeIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
         boxes = np.asarray(shapely.bounds(geoms), dtype=np.float64)
         todo = np.flatnonzero(np.isfinite(boxes).all(axis=1))
+        # Points (residents, facilities): distances by arithmetic, no GEOS objects per pair.
+        points = bool(len(todo)) and bool(np.all(shapely.get_type_id(geoms[todo]) == 0))
         grow = np.full(n, self.cell_m)
         top = self.origin + np.array([self.nx, self.ny]) * self.cell_m
         while len(todo):
             g_idx, e_idx = self.box_pairs(boxes[todo], grow[todo])
             g_all = todo[g_idx]
-            d = np.asarray(shapely.distance(self.segments(e_idx), geoms[g_all]), dtype=np.float64)
+            if points:
+                d = point_segment_distance(boxes[g_all, 0], boxes[g_all, 1], self.a[e_idx], self.b[e_idx])
+            else:
+                d = np.asarray(shapely.distance(self.segments(e_idx), geoms[g_all]), dtype=np.float64)
             best = np.full(n, np.inf)
             np.minimum.at(best, g_all, d)
             # Settled: the grown box holds every edge within its growth of the geometry, or it
@@ -353,13 +360,28 @@ class EdgeIndex:
             out_e.append(e_idx[mask])
             out_d.append(d[mask])
             rest = todo[~settled]
+            if max_m is not None:
+                # Not settled at a growth beyond max_m + extra_m: the nearest edge is farther.
+                rest = rest[grow[rest] < max_m + extra_m + 1e-6]
             # Grow to what the answer needs, at least double.
             need = np.where(np.isfinite(best[rest]), best[rest] + extra_m + 1e-6, 0.0)
             grow[rest] = np.maximum(grow[rest] * 2.0, need)
+            if max_m is not None:
+                grow[rest] = np.minimum(grow[rest], max_m + extra_m + 2e-6)
             todo = rest
         g_out = np.concatenate(out_g)
         order = np.lexsort((np.concatenate(out_e), g_out))
         return g_out[order], np.concatenate(out_e)[order], np.concatenate(out_d)[order]
+
+
+def point_segment_distance(px: FloatArray, py: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+    """Distance of points (px, py) to segments a→b, row by row (the same value GEOS gives)."""
+    dx, dy = b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]
+    len2 = dx * dx + dy * dy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = np.clip(((px - a[:, 0]) * dx + (py - a[:, 1]) * dy) / len2, 0.0, 1.0)
+    u = np.where(len2 > 0, u, 0.0)
+    return np.asarray(np.hypot(px - (a[:, 0] + u * dx), py - (a[:, 1] + u * dy)), dtype=np.float64)
 
 
 def _edge_index(csr: sparse.csr_array, node_xy: FloatArray) -> EdgeIndex:
@@ -477,6 +499,13 @@ def _network_extent(edges: EdgeIndex, cell_m: float, gap_m: float) -> NetworkExt
     closed = ndimage.binary_closing(inside, structure=disc)
     # Background is 4-connected: it cannot leak between two cells that touch at a corner.
     filled = ndimage.binary_fill_holes(closed | inside)
+    # An extract is cut along a box or a polygon: everything within the convex hull of its ways
+    # is "where the data is", so a motorway, a railway or a canal that crosses the whole extract
+    # (open ground joined to the outside) is no cut edge.
+    hull = shapely.convex_hull(shapely.multipoints(np.vstack([edges.a, edges.b])))
+    ci, cj = np.mgrid[0 : shape[0], 0 : shape[1]]
+    in_hull = shapely.contains_xy(hull, lo[0] + (ci + 0.5) * cell_m, lo[1] + (cj + 0.5) * cell_m)
+    filled = filled | in_hull
     edge_m = ndimage.distance_transform_edt(filled, sampling=cell_m).astype(np.float32)
     filled.setflags(write=False)
     edge_m.setflags(write=False)

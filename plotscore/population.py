@@ -840,7 +840,6 @@ def population_weighted_distance(
         origins,
         facilities,
         {category: float(limit_m)},
-        count_within={category: 1.0},
         snap_limit_m=snap_limit_m,
         progress=progress,
     )

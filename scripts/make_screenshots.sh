@@ -6,7 +6,8 @@
 #   scripts/make_screenshots.sh OUT 1366x768 1920x1080  # every scene per size: OUT/<size>/<scene>.png
 #
 # With sizes the window (and the presentation window) gets that size, as on a laptop or a
-# projector: pictures for people to look at (not yet a step of scripts/test.sh).
+# projector: pictures for people to look at; scripts/test.sh makes them in build/screenshots
+# (the CI artifacts).
 # A real X server is used when DISPLAY is set (e.g. Xvfb), else Qt's offscreen platform.
 # No network needed (the base map shows as offline). LANGS="nl en" renders both languages.
 set -euo pipefail

@@ -25,6 +25,8 @@ else
 fi
 echo "== pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@" || status=1
+echo "== screenshots: every scene at 1366x768 and 1920x1080 (artifacts in build/screenshots)"
+bash scripts/make_screenshots.sh build/screenshots 1366x768 1920x1080 >/dev/null || status=1
 echo "== packaging: the wheel in a fresh venv runs the demo (scripts/check_wheel.sh)"
 bash scripts/check_wheel.sh || status=1
 echo "== packaging: standalone bundle (scripts/build_bundle.sh)"

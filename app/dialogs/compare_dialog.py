@@ -156,13 +156,13 @@ class CompareDialog(QDialog):
                 _better(-ranks.get(a, 10**9), -ranks.get(b, 10**9)),
             )
         )
-        details = {p: criterion_details(frame, run.profile, frame.index[pos[p]]) for p in pos}
+        details = {p: criterion_details(frame, run.profile, frame.index[pos[p]], run.absent) for p in pos}
         for i, criterion in enumerate(run.profile.criteria):
             da, db = details.get(a, [])[i : i + 1], details.get(b, [])[i : i + 1]
             left = self._detail(da[0]) if da else "–"
             right = self._detail(db[0]) if db else "–"
-            ua = round(float(da[0]["subscore"])) if da else np.nan
-            ub = round(float(db[0]["subscore"])) if db else np.nan
+            ua = round(float(da[0]["subscore"])) if da and da[0]["has_data"] else np.nan
+            ub = round(float(db[0]["subscore"])) if db and db[0]["has_data"] else np.nan
             rows.append((domain_label(criterion.label), left, right, _better(ua, ub)))
         for col, label in (
             ("disagreement", self.tr("Onenigheid")),
@@ -197,6 +197,8 @@ class CompareDialog(QDialog):
         return fmt
 
     def _detail(self, detail: Mapping[str, object]) -> str:
+        if not detail.get("has_data", True):
+            return str(detail.get("measure", ""))  # no data: left out of the score, no ✓/✗
         mark = OK_MARK if detail.get("met") else FAIL_MARK
         return f"{detail.get('measure', '')} {mark} · {ui_number(float(str(detail.get('subscore', 0))))}"
 

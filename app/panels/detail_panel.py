@@ -120,8 +120,10 @@ class PlotDetailPanel(Panel):
         header = self.criteria_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # The criterion as wide as its longest word (names are wrapped, _wrap_words); the
-        # distance takes the rest and wraps: nothing is cut in a narrow laptop dock.
+        # distance and the norm share the rest and wrap: nothing is cut in a narrow laptop dock
+        # (a long norm such as "≥ 4 vertrekken/uur" no longer squeezes the distance).
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         # Row heights follow the wrapped text whenever the dock (and so a column) changes width.
         header.sectionResized.connect(lambda *_args: self._fit_table_height())
         self.criteria_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -331,7 +333,8 @@ class PlotDetailPanel(Panel):
             mark = (OK_MARK if detail["met"] else FAIL_MARK) if detail["has_data"] else "–"
             cells = [
                 _wrap_words(domain_label(detail["label"])),
-                detail["measure"],
+                # The reason in full is in the row's tooltip; the cell stays short in a narrow dock.
+                detail["measure"] if detail["has_data"] else self.tr("geen gegevens"),
                 detail["norm"].removeprefix("norm "),
                 f"{mark} {format_number(detail['subscore'], 0)}" if detail["has_data"] else "–",
             ]
