@@ -4,7 +4,8 @@
   ``resources/web/leaflet``) that works without internet; the PDOK BRT basemap is optional.
 * :func:`write_annex_table`: the reserved-locations table (annex to the prestatieafspraken) as
   CSV for Excel, or as XLSX with the ledger as a document beside it: the bod per category ×
-  period × status, per segment, per wijk/buurt, and the opgave with its sources.
+  period × status, per segment, per wijk/buurt, the opgave with its sources, the bod over time
+  (*Verloop*) and the homes per opleverjaar against the opgave's path (*Oplevering per jaar*).
 
 The GIS package is :mod:`projects.gis`. Everything shown comes from the read side
 (:func:`projects.views.reserved_view`): the same reservations, numbers and scores with their
@@ -29,8 +30,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from projects.audit_state import bod_series
 from projects.files import atomic_output, check_output_file
-from projects.ledger import DEFINITIONS, STATUS_KEYS, Ledger, gap_words
+from projects.ledger import DEFINITIONS, STATUS_KEYS, Ledger, delivery_curve, gap_words
 from projects.models import RESERVATION_STATUSES
 from projects.report import ZoningLegend, is_indicative, zoning_legend
 from projects.sources import attribution_lines, dutch_date, project_sources
@@ -134,7 +136,7 @@ def write_annex_table(
                     safe[col] = safe[col].map(_no_formula)
             safe.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
         else:
-            _write_xlsx(frame, view.ledger, tmp)
+            _write_xlsx(frame, view.ledger, tmp, series=bod_series(store))
     return target
 
 
@@ -219,6 +221,20 @@ def _notes_sheet(book: Ledger) -> pd.DataFrame:
     if book.drieslag_total:
         lines.append(("drieslag", book.drieslag_line))
     lines += [("waarschuwing", w) for w in book.warnings]
+    lines += [
+        (
+            "verloop",
+            "Verloop: zeker, in beeld en gerealiseerd per woonvorm aan het eind van elke maand "
+            "(Nederlandse tijd) sinds de eerste wijziging van het bod, herbouwd uit het wijzigingslogboek; "
+            "de laatste rij is de stand bij het maken van dit bestand.",
+        ),
+        (
+            "oplevering",
+            "Oplevering per jaar: de woningen per opleverjaar (zoals het grootboek ze over de jaren verdeelt) "
+            "en opgeteld t/m elk jaar, naast de opgave als die gelijk over de jaren van haar periode "
+            "gehaald wordt. Reserveringen zonder opleverjaren staan er niet in.",
+        ),
+    ]
     return pd.DataFrame(lines, columns=["soort", "tekst"])
 
 
@@ -243,13 +259,49 @@ def _write_sheet(wb: Any, title: str, frame: pd.DataFrame, *, first: bool = Fals
     ws.auto_filter.ref = ws.dimensions
 
 
-def _write_xlsx(frame: pd.DataFrame, book: Ledger, path: Path) -> None:
+_GROUP_WORDS = {"zeker": "zeker", "in_beeld": "in beeld", "gerealiseerd": "gerealiseerd"}
+
+
+def _series_sheet(series: pd.DataFrame) -> pd.DataFrame:
+    """The bod over time (:func:`projects.audit_state.bod_series`) with Dutch headers."""
+    out = pd.DataFrame(
+        {
+            "stand op": series["moment"].map(lambda m: m.strftime("%d-%m-%Y %H:%M")),
+            "categorie": series["category"],
+            "opgave": series["target"],
+        }
+    )
+    for group, label in _GROUP_WORDS.items():
+        for bound in ("min", "max"):
+            out[f"{label} {bound}"] = series[f"{group}_{bound}"]
+    return out
+
+
+def _curve_sheet(curve: pd.DataFrame) -> pd.DataFrame:
+    """The delivery curve (:func:`projects.ledger.delivery_curve`) with Dutch headers."""
+    out = pd.DataFrame(
+        {
+            "categorie": curve["category"],
+            "opleverjaar": curve["year"],
+            "opgave t/m jaar (gelijk verdeeld)": curve["opgave_path"],
+        }
+    )
+    for suffix, words in (("", "in het jaar"), ("_cum", "t/m het jaar")):
+        for group, label in _GROUP_WORDS.items():
+            for bound in ("min", "max"):
+                out[f"{label} {words} {bound}"] = curve[f"{group}{suffix}_{bound}"]
+    return out
+
+
+def _write_xlsx(frame: pd.DataFrame, book: Ledger, path: Path, *, series: pd.DataFrame) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
     _write_sheet(wb, "Bijlage locaties", frame, first=True)
     for title, table, lead, gaps in _LEDGER_SHEETS:
         _write_sheet(wb, title, _ledger_sheet(book, table, lead, gaps))
+    _write_sheet(wb, "Verloop", _series_sheet(series))
+    _write_sheet(wb, "Oplevering per jaar", _curve_sheet(delivery_curve(book)))
     _write_sheet(wb, "Toelichting", _notes_sheet(book))
     wb.save(path)
 

@@ -7,6 +7,7 @@ after later changes; the series and the curve against hand-computed numbers.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -169,3 +170,27 @@ def test_the_delivery_curve_by_hand() -> None:
     assert list(curve["zeker_cum_max"]) == [6, 13, 21, 21, 21, 21]
     assert list(curve["in_beeld_cum_min"]) == [6, 11, 16, 16, 16, 20]
     assert list(curve["gerealiseerd_cum_max"]) == [6, 6, 6, 6, 6, 6]
+
+
+def test_the_xlsx_carries_the_series_and_the_curve(store: ProjectStore, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from projects.exports import write_annex_table
+
+    reserve(store, "DLF-010", "geclusterd", 10, 15, status="gereserveerd", years="2027-2028")
+    reserve(store, "DLF-003", "geclusterd", 6, 6, status="gerealiseerd", years="2026")
+    wb = load_workbook(write_annex_table(store, tmp_path / "bijlage.xlsx"))
+    rows = list(wb["Verloop"].iter_rows(values_only=True))
+    header = rows[0]
+    last = {r[1]: dict(zip(header, r, strict=True)) for r in rows[1:]}  # the latest row per category
+    assert last["geclusterd"]["opgave"] == 70
+    assert (last["geclusterd"]["zeker min"], last["geclusterd"]["zeker max"]) == (16, 21)
+    assert (last["geclusterd"]["gerealiseerd min"], last["geclusterd"]["gerealiseerd max"]) == (6, 6)
+    curve = list(wb["Oplevering per jaar"].iter_rows(values_only=True))
+    geclusterd = [dict(zip(curve[0], r, strict=True)) for r in curve[1:] if r[0] == "geclusterd"]
+    assert [r["opleverjaar"] for r in geclusterd] == [2026, 2027, 2028, 2029, 2030]
+    assert [r["opgave t/m jaar (gelijk verdeeld)"] for r in geclusterd] == [14, 28, 42, 56, 70]
+    assert [r["zeker t/m het jaar max"] for r in geclusterd] == [6, 13, 21, 21, 21]
+    assert [r["gerealiseerd in het jaar min"] for r in geclusterd] == [6, 0, 0, 0, 0]
+    notes = [r[0] for r in wb["Toelichting"].iter_rows(values_only=True)]
+    assert "verloop" in notes and "oplevering" in notes  # noqa: PT018
