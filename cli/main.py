@@ -529,6 +529,18 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_monitor(args: argparse.Namespace) -> int:
+    from projects.exports import write_monitor
+
+    moment, header = _as_of(args.as_of)
+    with _open_project(args.project) as store:
+        path = write_monitor(store, args.out, moment)
+    if header:
+        print(header)
+    print(f"monitor geschreven: {path}")
+    return EXIT_OK
+
+
 def _as_of(text: str | None) -> tuple[Any, str]:
     """(the moment, its header line) of ``--as-of``; (None, "") for today's ledger."""
     if text is None:
@@ -798,6 +810,21 @@ def _add_ledger_parser(sub: Any, name: str) -> None:
         "Nederlandse tijd) of een volledig tijdstip (2026-07-01T12:00)",
     )
     p.set_defaults(func=_cmd_ledger)
+
+
+def _add_monitor_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "monitor",
+        help="monitorbestand: woningen per woonvorm × opleverjaar × status (zie de handleiding voor de kolommen)",
+    )
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--out", required=True, metavar="BESTAND", help="monitor.csv of monitor.xlsx")
+    p.add_argument(
+        "--as-of",
+        metavar="DATUM",
+        help="de stand op een eerdere datum (JJJJ-MM-DD, eind van die dag), uit het logboek",
+    )
+    p.set_defaults(func=_cmd_monitor)
 
 
 def _add_project_parsers(sub: Any) -> None:
@@ -1303,6 +1330,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     _add_project_parsers(sub)
     _add_ledger_parser(sub, "ledger")
+    _add_monitor_parser(sub)
     _add_demand_parser(sub)
     _add_candidates_parser(sub)
     _add_export_parser(sub)

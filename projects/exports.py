@@ -30,13 +30,29 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from projects.audit_state import bod_series
+from projects.audit_state import AMSTERDAM, bod_series, ledger_at
 from projects.files import atomic_output, check_output_file
-from projects.ledger import DEFINITIONS, STATUS_KEYS, Ledger, delivery_curve, gap_words
+from projects.ledger import (
+    DEFINITIONS,
+    STATUS_KEYS,
+    Ledger,
+    delivery_curve,
+    gap_words,
+    ledger_summary_lines,
+    monitor_rows,
+)
 from projects.models import RESERVATION_STATUSES
 from projects.report import ZoningLegend, is_indicative, zoning_legend
 from projects.sources import attribution_lines, dutch_date, project_sources
-from projects.views import AnnexRow, ReservedView, annex_table, reserved_view, scored_plots
+from projects.views import (
+    AnnexRow,
+    ReservedView,
+    annex_table,
+    project_info,
+    project_ledger,
+    reserved_view,
+    scored_plots,
+)
 from resources import resource
 
 if TYPE_CHECKING:
@@ -45,8 +61,11 @@ if TYPE_CHECKING:
 __all__ = [
     "BRT_GRIJS_URL",
     "DISCLAIMER",
+    "MONITOR_LAYOUT",
+    "monitor_frame",
     "write_annex_table",
     "write_html_map",
+    "write_monitor",
 ]
 
 BRT_GRIJS_URL = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
@@ -112,6 +131,15 @@ def _no_formula(value: Any) -> Any:
     return value
 
 
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """CSV for Dutch Excel: UTF-8 with BOM, ``;``, decimal comma; text never runs as a formula."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].map(_no_formula)
+    safe.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+
+
 def write_annex_table(
     store: ProjectStore,
     out: str | Path,
@@ -130,13 +158,81 @@ def write_annex_table(
     frame = annex_table(view.rows)
     with atomic_output(target) as tmp:
         if target.suffix.lower() == ".csv":
-            safe = frame.copy()
-            for col in safe.columns:
-                if not pd.api.types.is_numeric_dtype(safe[col]):
-                    safe[col] = safe[col].map(_no_formula)
-            safe.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+            _write_csv(frame, tmp)
         else:
             _write_xlsx(frame, view.ledger, tmp, series=bod_series(store))
+    return target
+
+
+# --- the monitor export --------------------------------------------------------------------------
+
+# The monitor file's columns: (header in the file, what it holds). README and the handleiding
+# describe the same layout; keep them in step.
+MONITOR_LAYOUT: tuple[tuple[str, str], ...] = (
+    ("gemeente_code", "CBS-gemeentecode van het project (bijv. 0503)"),
+    ("gemeente", "naam van de gemeente"),
+    ("peildatum", "moment van de stand (JJJJ-MM-DDTUU:MM, Nederlandse tijd)"),
+    ("categorie", "woonvorm: nultreden, geclusterd, zorggeschikt (of een eigen categorie van het project)"),
+    ("opleverjaar", "jaar van oplevering; leeg = reservering zonder opleverjaren"),
+    ("opgaveperiode", "opgaveperiode waarin het jaar telt, of 'buiten opgave' / 'zonder jaren'"),
+    ("status", "status van de reserveringen (kansrijk … gerealiseerd, vervallen)"),
+    ("telt_als", "'zeker', 'in beeld, niet zeker' of 'telt niet' (vervallen), volgens de definities"),
+    ("woningen_min", "woningen (minimum van de opgegeven capaciteit) in dit jaar"),
+    ("woningen_max", "woningen (maximum van de opgegeven capaciteit) in dit jaar"),
+    ("reserveringen", "aantal reserveringen met woningen in deze rij"),
+)
+
+
+def monitor_frame(store: ProjectStore, when: dt.datetime | None = None) -> pd.DataFrame:
+    """The monitor table of the project now (or at ``when``, from the audit log): one row per
+    category × opleverjaar × status (:func:`projects.ledger.monitor_rows`) with the gemeente and
+    the peildatum, headers as in :data:`MONITOR_LAYOUT`."""
+    return _monitor(store, when)[0]
+
+
+def _monitor(store: ProjectStore, when: dt.datetime | None) -> tuple[pd.DataFrame, Ledger, dt.datetime]:
+    moment = (when or dt.datetime.now(dt.UTC)).astimezone(AMSTERDAM)
+    book = project_ledger(store) if when is None else ledger_at(store, when)
+    meta = project_info(store).project
+    rows = monitor_rows(book)
+    out = pd.DataFrame(
+        {
+            "gemeente_code": pd.array([meta.gemeente_code] * len(rows), dtype="string"),
+            "gemeente": pd.array([meta.gemeente_naam] * len(rows), dtype="string"),
+            "peildatum": pd.array([moment.strftime("%Y-%m-%dT%H:%M")] * len(rows), dtype="string"),
+            "categorie": rows["category"],
+            "opleverjaar": rows["year"],
+            "opgaveperiode": rows["period"],
+            "status": rows["status"],
+            "telt_als": rows["counts_as"],
+            "woningen_min": rows["homes_min"],
+            "woningen_max": rows["homes_max"],
+            "reserveringen": rows["n_reservations"],
+        },
+        index=rows.index,
+    )
+    return out, book, moment
+
+
+def write_monitor(store: ProjectStore, out: str | Path, when: dt.datetime | None = None) -> Path:
+    """The monitor export as ``.csv`` (:func:`_write_csv`) or ``.xlsx`` (with a sheet
+    *Toelichting*: the columns, the definitions and the opgave per period)."""
+    target = check_output_file(out, (".csv", ".xlsx"), "De monitor")
+    frame, book, moment = _monitor(store, when)
+    with atomic_output(target) as tmp:
+        if target.suffix.lower() == ".csv":
+            _write_csv(frame, tmp)
+        else:
+            from openpyxl import Workbook
+
+            lines = [("kolom", f"{name}: {text}") for name, text in MONITOR_LAYOUT]
+            lines += [("definitie", d) for d in DEFINITIONS.values()]
+            lines += [("stand van het bod", line) for line in ledger_summary_lines(book)]
+            lines.append(("peildatum", moment.strftime("%d-%m-%Y %H:%M (Nederlandse tijd)")))
+            wb = Workbook()
+            _write_sheet(wb, "Monitor", frame, first=True)
+            _write_sheet(wb, "Toelichting", pd.DataFrame(lines, columns=["soort", "tekst"]))
+            wb.save(tmp)
     return target
 
 
