@@ -39,6 +39,7 @@ __all__ = [
     "bod_changes_after",
     "bod_history",
     "bod_series",
+    "end_of_day",
     "ledger_at",
     "ledger_inputs_at",
     "moment_words",
@@ -255,7 +256,7 @@ def bod_changes_after(store: ProjectStore, when: dt.datetime) -> int:
 # --- moments as users name them ------------------------------------------------------------------
 
 
-def _end_of_day(day: dt.date) -> dt.datetime:
+def end_of_day(day: dt.date) -> dt.datetime:
     """The last instant of ``day`` in Dutch local time (what "op 1 juli" means)."""
     next_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=AMSTERDAM)
     return next_day - dt.timedelta(microseconds=1)
@@ -267,7 +268,7 @@ def parse_moment(text: str) -> dt.datetime:
     value = text.strip()
     try:
         if len(value) == 10:
-            return _end_of_day(dt.date.fromisoformat(value))
+            return end_of_day(dt.date.fromisoformat(value))
         moment = dt.datetime.fromisoformat(value)
     except ValueError as exc:
         raise InputsError(
@@ -318,7 +319,7 @@ def _month_ends(first: dt.datetime, now: dt.datetime) -> list[dt.datetime]:
     out: list[dt.datetime] = []
     while True:
         nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-        end = _end_of_day(nxt - dt.timedelta(days=1))
+        end = end_of_day(nxt - dt.timedelta(days=1))
         if end >= now:
             return out
         out.append(end)
