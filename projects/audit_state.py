@@ -24,10 +24,16 @@ import pandas as pd
 from sqlalchemy import select
 
 from projects.errors import InputsError
-from projects.ledger import STATUS_KEYS, Ledger, OpgaveRow, compute_ledger, ledger_rules
+from projects.ledger import STATUS_KEYS, Ledger, OpgaveRow, compute_ledger
 from projects.models import AuditEntry, Opgave, Reservation, ReservationStatus
 from projects.reservations import RESERVATION_COLUMNS
-from projects.views import LedgerContext, enrich_reservations, ledger_context, partner_roles
+from projects.views import (
+    LedgerContext,
+    enrich_reservations,
+    ledger_context,
+    partner_roles,
+    project_info_categories,
+)
 
 if TYPE_CHECKING:
     from projects.store import ProjectStore
@@ -358,8 +364,9 @@ def bod_series(
     One row per category at each moment: the ends of the months since the first change of the
     bod (``every="month"``; the last row is ``now``) or right after each change
     (``every="change"``), or the ``moments`` given. Each is the full ledger at that moment
-    (:func:`ledger_at`), summed over the category's periods; ``target`` is the opgave of all
-    its periods (None without one). ``moment`` is in Dutch local time.
+    (:func:`ledger_at`), summed over all the category's periods, "buiten opgave" and "zonder
+    jaren" included; ``target`` is the opgave of all its periods (None without one).
+    ``moment`` is in Dutch local time.
     """
     history = bod_history(store)
     stamp = _utc(now or dt.datetime.now(dt.UTC))
@@ -371,7 +378,8 @@ def bod_series(
         wanted = [*_month_ends(history.moments[0], stamp), stamp] if history.moments else [stamp]
     else:
         raise InputsError(f"Onbekende stap '{every}'.", hint="Kies 'month' of 'change'.")
-    categories = sorted(history.categories(), key=_category_order)
+    own = project_info_categories(store)  # the project's order, as the ledger's opgave usually has it
+    categories = sorted(history.categories(), key=lambda c: (own.index(c) if c in own else len(own), c))
     plots = history.plot_ids()
     context = ledger_context(store, plot_ids=plots, categories=categories) if plots else None
     rows: list[dict[str, Any]] = []
@@ -383,8 +391,3 @@ def bod_series(
         frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
     frame["category"] = frame["category"].astype("string")
     return frame
-
-
-def _category_order(category: str) -> tuple[int, str]:
-    order = ledger_rules().profile_order
-    return (order.index(category) if category in order else len(order), category)

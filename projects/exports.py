@@ -322,7 +322,9 @@ def _notes_sheet(book: Ledger) -> pd.DataFrame:
             "verloop",
             "Verloop: zeker, in beeld en gerealiseerd per woonvorm aan het eind van elke maand "
             "(Nederlandse tijd) sinds de eerste wijziging van het bod, herbouwd uit het wijzigingslogboek; "
-            "de laatste rij is de stand bij het maken van dit bestand.",
+            "de laatste rij is de stand bij het maken van dit bestand. Het zijn de woningen van alle "
+            "perioden samen, ook buiten opgave en zonder jaren; de opgave is die van alle perioden samen. "
+            "Per periode: zie 'Bod per periode'.",
         ),
         (
             "oplevering",
@@ -364,7 +366,7 @@ def _series_sheet(series: pd.DataFrame) -> pd.DataFrame:
         {
             "stand op": series["moment"].map(lambda m: m.strftime("%d-%m-%Y %H:%M")),
             "categorie": series["category"],
-            "opgave": series["target"],
+            "opgave (alle perioden)": series["target"],
         }
     )
     for group, label in _GROUP_WORDS.items():

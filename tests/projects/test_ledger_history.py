@@ -183,7 +183,8 @@ def test_the_xlsx_carries_the_series_and_the_curve(store: ProjectStore, tmp_path
     rows = list(wb["Verloop"].iter_rows(values_only=True))
     header = rows[0]
     last = {r[1]: dict(zip(header, r, strict=True)) for r in rows[1:]}  # the latest row per category
-    assert last["geclusterd"]["opgave"] == 70
+    assert last["geclusterd"]["opgave (alle perioden)"] == 70
+    assert [r[1] for r in rows[1:4]] == ["nultreden", "geclusterd", "zorggeschikt"]  # the project's order
     assert (last["geclusterd"]["zeker min"], last["geclusterd"]["zeker max"]) == (16, 21)
     assert (last["geclusterd"]["gerealiseerd min"], last["geclusterd"]["gerealiseerd max"]) == (6, 6)
     curve = list(wb["Oplevering per jaar"].iter_rows(values_only=True))
