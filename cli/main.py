@@ -496,17 +496,30 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     from projects.ledger import ledger_json, ledger_text
     from projects.views import project_ledger
 
+    moment, header = _as_of(args.as_of)
     with _open_project(args.project) as store:
-        book = project_ledger(store)
-        derived = _derived_opgave(store)
+        if moment is None:
+            book = project_ledger(store)
+        else:
+            from projects.audit_state import ledger_at
+
+            book = ledger_at(store, moment)
+        # The derived opgave is today's estimate beside today's bod: not part of an earlier moment.
+        derived = _derived_opgave(store) if moment is None else None
     if args.json:
         if derived is not None:
             from projects.demand import with_derived_opgave
 
             # The derived opgave beside the bod in the period rows; the bod stays as entered.
             book = dataclasses.replace(book, periods=with_derived_opgave(book.periods, derived))
-        print(json.dumps(ledger_json(book), ensure_ascii=False, indent=2))
+        data = ledger_json(book)
+        if moment is not None:
+            data = {"as_of": {"moment": moment.isoformat(), "text": header}, **data}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
+        if header:
+            print(header)
+            print()
         print(ledger_text(book))
         if derived is not None:
             from projects.demand import derived_opgave_lines
@@ -514,6 +527,28 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
             print()
             print("\n".join(derived_opgave_lines(derived)))
     return EXIT_OK
+
+
+def _cmd_monitor(args: argparse.Namespace) -> int:
+    from projects.exports import write_monitor
+
+    moment, header = _as_of(args.as_of)
+    with _open_project(args.project) as store:
+        path = write_monitor(store, args.out, moment)
+    if header:
+        print(header)
+    print(f"monitor geschreven: {path}")
+    return EXIT_OK
+
+
+def _as_of(text: str | None) -> tuple[Any, str]:
+    """(the moment, its header line) of ``--as-of``; (None, "") for today's ledger."""
+    if text is None:
+        return None, ""
+    from projects.audit_state import as_of_line, parse_moment
+
+    moment = parse_moment(text)
+    return moment, as_of_line(moment)
 
 
 def _cmd_project_history(args: argparse.Namespace) -> int:
@@ -768,7 +803,28 @@ def _add_ledger_parser(sub: Any, name: str) -> None:
         action="store_true",
         help="het hele grootboek als JSON (perioden, segmenten, wijken, drieslag)",
     )
+    p.add_argument(
+        "--as-of",
+        metavar="DATUM",
+        help="het grootboek zoals het toen stond, uit het wijzigingslogboek: JJJJ-MM-DD (eind van die dag, "
+        "Nederlandse tijd) of een volledig tijdstip (2026-07-01T12:00)",
+    )
     p.set_defaults(func=_cmd_ledger)
+
+
+def _add_monitor_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "monitor",
+        help="monitorbestand: woningen per woonvorm × opleverjaar × status (zie de handleiding voor de kolommen)",
+    )
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument("--out", required=True, metavar="BESTAND", help="monitor.csv of monitor.xlsx")
+    p.add_argument(
+        "--as-of",
+        metavar="DATUM",
+        help="de stand op een eerdere datum (JJJJ-MM-DD, eind van die dag), uit het logboek",
+    )
+    p.set_defaults(func=_cmd_monitor)
 
 
 def _add_project_parsers(sub: Any) -> None:
@@ -1310,6 +1366,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     _add_project_parsers(sub)
     _add_ledger_parser(sub, "ledger")
+    _add_monitor_parser(sub)
     _add_demand_parser(sub)
     _add_candidates_parser(sub)
     _add_export_parser(sub)

@@ -4,7 +4,8 @@
   ``resources/web/leaflet``) that works without internet; the PDOK BRT basemap is optional.
 * :func:`write_annex_table`: the reserved-locations table (annex to the prestatieafspraken) as
   CSV for Excel, or as XLSX with the ledger as a document beside it: the bod per category ×
-  period × status, per segment, per wijk/buurt, and the opgave with its sources.
+  period × status, per segment, per wijk/buurt, the opgave with its sources, the bod over time
+  (*Verloop*) and the homes per opleverjaar against the opgave's path (*Oplevering per jaar*).
 
 The GIS package is :mod:`projects.gis`. Everything shown comes from the read side
 (:func:`projects.views.reserved_view`): the same reservations, numbers and scores with their
@@ -29,12 +30,30 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from projects.audit_state import AMSTERDAM, bod_series, ledger_at
 from projects.files import atomic_output, check_output_file
-from projects.ledger import DEFINITIONS, STATUS_KEYS, Ledger, gap_words
+from projects.ledger import (
+    DEFINITIONS,
+    STATUS_KEYS,
+    Ledger,
+    delivery_curve,
+    gap_words,
+    ledger_summary_lines,
+    monitor_rows,
+)
 from projects.models import RESERVATION_STATUSES
 from projects.report import ZoningLegend, is_indicative, zoning_legend
 from projects.sources import attribution_lines, dutch_date, project_sources
-from projects.views import AnnexRow, ReservedView, annex_table, class_labels, reserved_view, scored_plots
+from projects.views import (
+    AnnexRow,
+    ReservedView,
+    annex_table,
+    class_labels,
+    project_info,
+    project_ledger,
+    reserved_view,
+    scored_plots,
+)
 from resources import resource
 
 if TYPE_CHECKING:
@@ -43,8 +62,11 @@ if TYPE_CHECKING:
 __all__ = [
     "BRT_GRIJS_URL",
     "DISCLAIMER",
+    "MONITOR_LAYOUT",
+    "monitor_frame",
     "write_annex_table",
     "write_html_map",
+    "write_monitor",
 ]
 
 BRT_GRIJS_URL = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
@@ -110,6 +132,15 @@ def _no_formula(value: Any) -> Any:
     return value
 
 
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """CSV for Dutch Excel: UTF-8 with BOM, ``;``, decimal comma; text never runs as a formula."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].map(_no_formula)
+    safe.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+
+
 def write_annex_table(
     store: ProjectStore,
     out: str | Path,
@@ -128,13 +159,81 @@ def write_annex_table(
     frame = annex_table(view.rows)
     with atomic_output(target) as tmp:
         if target.suffix.lower() == ".csv":
-            safe = frame.copy()
-            for col in safe.columns:
-                if not pd.api.types.is_numeric_dtype(safe[col]):
-                    safe[col] = safe[col].map(_no_formula)
-            safe.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+            _write_csv(frame, tmp)
         else:
-            _write_xlsx(frame, view.ledger, tmp)
+            _write_xlsx(frame, view.ledger, tmp, series=bod_series(store))
+    return target
+
+
+# --- the monitor export --------------------------------------------------------------------------
+
+# The monitor file's columns: (header in the file, what it holds). README and the handleiding
+# describe the same layout; keep them in step.
+MONITOR_LAYOUT: tuple[tuple[str, str], ...] = (
+    ("gemeente_code", "CBS-gemeentecode van het project (bijv. 0503)"),
+    ("gemeente", "naam van de gemeente"),
+    ("peildatum", "moment van de stand (JJJJ-MM-DDTUU:MM, Nederlandse tijd)"),
+    ("categorie", "woonvorm: nultreden, geclusterd, zorggeschikt (of een eigen categorie van het project)"),
+    ("opleverjaar", "jaar van oplevering; leeg = reservering zonder opleverjaren"),
+    ("opgaveperiode", "opgaveperiode waarin het jaar telt, of 'buiten opgave' / 'zonder jaren'"),
+    ("status", "status van de reserveringen (kansrijk … gerealiseerd, vervallen)"),
+    ("telt_als", "'zeker', 'in beeld, niet zeker' of 'telt niet' (vervallen), volgens de definities"),
+    ("woningen_min", "woningen (minimum van de opgegeven capaciteit) in dit jaar"),
+    ("woningen_max", "woningen (maximum van de opgegeven capaciteit) in dit jaar"),
+    ("reserveringen", "aantal reserveringen met woningen in deze rij"),
+)
+
+
+def monitor_frame(store: ProjectStore, when: dt.datetime | None = None) -> pd.DataFrame:
+    """The monitor table of the project now (or at ``when``, from the audit log): one row per
+    category × opleverjaar × status (:func:`projects.ledger.monitor_rows`) with the gemeente and
+    the peildatum, headers as in :data:`MONITOR_LAYOUT`."""
+    return _monitor(store, when)[0]
+
+
+def _monitor(store: ProjectStore, when: dt.datetime | None) -> tuple[pd.DataFrame, Ledger, dt.datetime]:
+    moment = (when or dt.datetime.now(dt.UTC)).astimezone(AMSTERDAM)
+    book = project_ledger(store) if when is None else ledger_at(store, when)
+    meta = project_info(store).project
+    rows = monitor_rows(book)
+    out = pd.DataFrame(
+        {
+            "gemeente_code": pd.array([meta.gemeente_code] * len(rows), dtype="string"),
+            "gemeente": pd.array([meta.gemeente_naam] * len(rows), dtype="string"),
+            "peildatum": pd.array([moment.strftime("%Y-%m-%dT%H:%M")] * len(rows), dtype="string"),
+            "categorie": rows["category"],
+            "opleverjaar": rows["year"],
+            "opgaveperiode": rows["period"],
+            "status": rows["status"],
+            "telt_als": rows["counts_as"],
+            "woningen_min": rows["homes_min"],
+            "woningen_max": rows["homes_max"],
+            "reserveringen": rows["n_reservations"],
+        },
+        index=rows.index,
+    )
+    return out, book, moment
+
+
+def write_monitor(store: ProjectStore, out: str | Path, when: dt.datetime | None = None) -> Path:
+    """The monitor export as ``.csv`` (:func:`_write_csv`) or ``.xlsx`` (with a sheet
+    *Toelichting*: the columns, the definitions and the opgave per period)."""
+    target = check_output_file(out, (".csv", ".xlsx"), "De monitor")
+    frame, book, moment = _monitor(store, when)
+    with atomic_output(target) as tmp:
+        if target.suffix.lower() == ".csv":
+            _write_csv(frame, tmp)
+        else:
+            from openpyxl import Workbook
+
+            lines = [("kolom", f"{name}: {text}") for name, text in MONITOR_LAYOUT]
+            lines += [("definitie", d) for d in DEFINITIONS.values()]
+            lines += [("stand van het bod", line) for line in ledger_summary_lines(book)]
+            lines.append(("peildatum", moment.strftime("%d-%m-%Y %H:%M (Nederlandse tijd)")))
+            wb = Workbook()
+            _write_sheet(wb, "Monitor", frame, first=True)
+            _write_sheet(wb, "Toelichting", pd.DataFrame(lines, columns=["soort", "tekst"]))
+            wb.save(tmp)
     return target
 
 
@@ -219,6 +318,22 @@ def _notes_sheet(book: Ledger) -> pd.DataFrame:
     if book.drieslag_total:
         lines.append(("drieslag", book.drieslag_line))
     lines += [("waarschuwing", w) for w in book.warnings]
+    lines += [
+        (
+            "verloop",
+            "Verloop: zeker, in beeld en gerealiseerd per woonvorm aan het eind van elke maand "
+            "(Nederlandse tijd) sinds de eerste wijziging van het bod, herbouwd uit het wijzigingslogboek; "
+            "de laatste rij is de stand bij het maken van dit bestand. Het zijn de woningen van alle "
+            "perioden samen, ook buiten opgave en zonder jaren; de opgave is die van alle perioden samen. "
+            "Per periode: zie 'Bod per periode'.",
+        ),
+        (
+            "oplevering",
+            "Oplevering per jaar: de woningen per opleverjaar (zoals het grootboek ze over de jaren verdeelt) "
+            "en opgeteld t/m elk jaar, naast de opgave als die gelijk over de jaren van haar periode "
+            "gehaald wordt. Reserveringen zonder opleverjaren staan er niet in.",
+        ),
+    ]
     return pd.DataFrame(lines, columns=["soort", "tekst"])
 
 
@@ -243,13 +358,49 @@ def _write_sheet(wb: Any, title: str, frame: pd.DataFrame, *, first: bool = Fals
     ws.auto_filter.ref = ws.dimensions
 
 
-def _write_xlsx(frame: pd.DataFrame, book: Ledger, path: Path) -> None:
+_GROUP_WORDS = {"zeker": "zeker", "in_beeld": "in beeld", "gerealiseerd": "gerealiseerd"}
+
+
+def _series_sheet(series: pd.DataFrame) -> pd.DataFrame:
+    """The bod over time (:func:`projects.audit_state.bod_series`) with Dutch headers."""
+    out = pd.DataFrame(
+        {
+            "stand op": series["moment"].map(lambda m: m.strftime("%d-%m-%Y %H:%M")),
+            "categorie": series["category"],
+            "opgave (alle perioden)": series["target"],
+        }
+    )
+    for group, label in _GROUP_WORDS.items():
+        for bound in ("min", "max"):
+            out[f"{label} {bound}"] = series[f"{group}_{bound}"]
+    return out
+
+
+def _curve_sheet(curve: pd.DataFrame) -> pd.DataFrame:
+    """The delivery curve (:func:`projects.ledger.delivery_curve`) with Dutch headers."""
+    out = pd.DataFrame(
+        {
+            "categorie": curve["category"],
+            "opleverjaar": curve["year"],
+            "opgave t/m jaar (gelijk verdeeld)": curve["opgave_path"],
+        }
+    )
+    for suffix, words in (("", "in het jaar"), ("_cum", "t/m het jaar")):
+        for group, label in _GROUP_WORDS.items():
+            for bound in ("min", "max"):
+                out[f"{label} {words} {bound}"] = curve[f"{group}{suffix}_{bound}"]
+    return out
+
+
+def _write_xlsx(frame: pd.DataFrame, book: Ledger, path: Path, *, series: pd.DataFrame) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
     _write_sheet(wb, "Bijlage locaties", frame, first=True)
     for title, table, lead, gaps in _LEDGER_SHEETS:
         _write_sheet(wb, title, _ledger_sheet(book, table, lead, gaps))
+    _write_sheet(wb, "Verloop", _series_sheet(series))
+    _write_sheet(wb, "Oplevering per jaar", _curve_sheet(delivery_curve(book)))
     _write_sheet(wb, "Toelichting", _notes_sheet(book))
     wb.save(path)
 

@@ -43,12 +43,15 @@ from resources import resource
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "CURVE_GROUPS",
     "DEFINITIONS",
     "IN_BEELD_STATUSES",
     "LEDGER_COLUMNS",
+    "MONITOR_COLUMNS",
     "NO_YEARS",
     "OUTSIDE",
     "STATUS_KEYS",
+    "YEAR_COLUMNS",
     "ZEKER_STATUSES",
     "Drieslag",
     "Ledger",
@@ -57,6 +60,8 @@ __all__ = [
     "apportion",
     "capacity_warnings",
     "compute_ledger",
+    "counts_as",
+    "delivery_curve",
     "drieslag_of",
     "format_split",
     "gap_kind",
@@ -66,6 +71,7 @@ __all__ = [
     "ledger_rules",
     "ledger_summary_lines",
     "ledger_text",
+    "monitor_rows",
     "opgave_rows",
     "parse_split",
     "segment_of",
@@ -130,6 +136,11 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "notes",
 )
 _VALUE_COLUMNS = [*_STATUS_COLUMNS, *_SUM_COLUMNS, *_COUNT_COLUMNS]
+# Ledger.years: the homes of each counted reservation per opleverjaar (the apportionment itself)
+# and the period the year counts in; a reservation without years has one row without a year.
+YEAR_COLUMNS: tuple[str, ...] = (
+    "fid", "plot_id", "category", "status", "year", "period", "homes_min", "homes_max"
+)  # fmt: skip
 
 
 # --- the tables of resources/categories/ledger.toml ------------------------------------------
@@ -672,14 +683,17 @@ def _compress(years: Iterable[int]) -> str:
     return ", ".join(parts)
 
 
+def _period_of(year: int, periods: list[tuple[int, int]]) -> str:
+    """The first (earliest) period holding the year: overlapping opgave periods never count twice."""
+    return next((f"{a}-{b}" for a, b in periods if a <= year <= b), OUTSIDE)
+
+
 def _allocate(res: _Res, periods: list[tuple[int, int]]) -> list[_Alloc]:
     if not res.years:
         return [_Alloc(res, NO_YEARS, (), res.cap_min, res.cap_max)]
     buckets: dict[str, list[tuple[int, int, int]]] = {}
     for year, lo, hi in res.per_year():
-        # The first (earliest) period holding the year: overlapping opgave periods never count twice.
-        period = next((f"{a}-{b}" for a, b in periods if a <= year <= b), OUTSIDE)
-        buckets.setdefault(period, []).append((year, lo, hi))
+        buckets.setdefault(_period_of(year, periods), []).append((year, lo, hi))
     return [
         _Alloc(
             res, p, tuple(y for y, _, _ in rows), sum(lo for _, lo, _ in rows), sum(hi for _, _, hi in rows)
@@ -759,6 +773,7 @@ class Ledger:
     warnings: tuple[str, ...] = field(default_factory=tuple)
     reservation_warnings: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # fid → without label
     drieslagen: Mapping[int, Drieslag] = field(default_factory=dict)  # fid → its drieslag
+    years: pd.DataFrame = field(default_factory=pd.DataFrame)  # reservation × opleverjaar (YEAR_COLUMNS)
 
     @property
     def empty(self) -> bool:
@@ -1138,6 +1153,18 @@ def compute_ledger(opgave: Sequence[OpgaveRow] | pd.DataFrame, reservations: pd.
         ["plot_id", "category", "status", "estimate_basis", "capacity_warning", "years", "split", "periods",
          "segment", "area", "area_source", "drieslag", "plot_profile", "profile_warning"],
     )  # fmt: skip
+    year_rows = [
+        {"fid": r.fid, "plot_id": r.plot_id, "category": r.category, "status": r.status, "year": y,
+         "period": NO_YEARS if y is None else _period_of(y, periods_of[r.category]),
+         "homes_min": lo, "homes_max": hi}
+        for r in res
+        for y, lo, hi in (r.per_year() if r.years else [(None, r.cap_min, r.cap_max)])
+    ]  # fmt: skip
+    per_year = _typed(
+        pd.DataFrame(year_rows, columns=list(YEAR_COLUMNS)),
+        ["fid", "year", "homes_min", "homes_max"],
+        ["plot_id", "category", "status", "period"],
+    )
     for row in period_rows:
         if row["period"] == NO_YEARS and row["n_reservations"]:
             warnings.append(f"{row['category']}: {row['notes']}")
@@ -1153,6 +1180,7 @@ def compute_ledger(opgave: Sequence[OpgaveRow] | pd.DataFrame, reservations: pd.
         warnings=tuple(warnings),
         reservation_warnings=per_res,
         drieslagen={r.fid: r.drieslag for r in res if r.fid is not None},
+        years=per_year,
     )
 
 
@@ -1329,3 +1357,134 @@ def ledger_json(book: Ledger) -> dict[str, Any]:
         },
         "warnings": list(book.warnings),
     }
+
+
+# --- the delivery curve ----------------------------------------------------------------------------
+
+CURVE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("zeker", ZEKER_STATUSES),
+    ("in_beeld", IN_BEELD_STATUSES),
+    ("gerealiseerd", (ReservationStatus.GEREALISEERD.value,)),
+)
+
+
+def _opgave_path(spans: Sequence[tuple[int, int, int]], year: int) -> float:
+    """The opgave due by the end of ``year``: each period's target spread evenly over its years."""
+    due = Fraction(0)
+    for start, end, target in spans:
+        done = min(max(year - start + 1, 0), end - start + 1)
+        due += Fraction(target * done, end - start + 1)
+    return float(due)
+
+
+def delivery_curve(book: Ledger) -> pd.DataFrame:
+    """Homes per opleverjaar and cumulated, per category, against the opgave's path.
+
+    One row per category and year, from the first opgave or delivery year to the last: homes
+    delivered in the year (``zeker_min`` … ``gerealiseerd_max``, from :attr:`Ledger.years`, so
+    with the ledger's apportionment and definitions), the same cumulated (``*_cum_min``/``_max``)
+    and ``opgave_path``: the opgave due by the end of the year if each period's target is
+    reached evenly over its years (cumulated over the periods; homes, may be fractional).
+    Reservations without opleverjaren have no place on the curve (the ledger flags them).
+    """
+    groups = [g for g, _ in CURVE_GROUPS]
+    value_cols = [f"{g}_{b}" for g in groups for b in ("min", "max")]
+    cum_cols = [f"{g}_cum_{b}" for g in groups for b in ("min", "max")]
+    columns = ["category", "year", "opgave_path", *value_cols, *cum_cols]
+    periods = book.periods
+    years = book.years
+    categories = list(dict.fromkeys([*periods["category"].dropna(), *years.get("category", [])]))
+    rows: list[dict[str, Any]] = []
+    for category in categories:
+        own = periods[(periods["category"] == category) & periods["target"].notna()]
+        spans = [(int(r["period_start"]), int(r["period_end"]), int(r["target"])) for _, r in own.iterrows()]
+        mine = years[(years["category"] == category) & years["year"].notna()] if len(years) else years
+        span_years = [y for a, b, _ in spans for y in (a, b)] + [int(y) for y in mine.get("year", [])]
+        if not span_years:
+            continue
+        cum = dict.fromkeys(cum_cols, 0)
+        for year in range(min(span_years), max(span_years) + 1):
+            row: dict[str, Any] = {"category": category, "year": year}
+            row["opgave_path"] = _opgave_path(spans, year) if spans else None
+            this = mine[mine["year"] == year]
+            for group, statuses in CURVE_GROUPS:
+                hit = this[this["status"].isin(statuses)]
+                for bound in ("min", "max"):
+                    value = int(hit[f"homes_{bound}"].sum())
+                    row[f"{group}_{bound}"] = value
+                    cum[f"{group}_cum_{bound}"] += value
+            row.update(cum)
+            rows.append(row)
+    out = pd.DataFrame(rows, columns=columns)
+    out = _typed(out, ["year", *value_cols, *cum_cols], ["category"])
+    out["opgave_path"] = out["opgave_path"].astype("Float64")
+    return out
+
+
+# --- the monitor: category × opleverjaar × status ---------------------------------------------------
+
+COUNTS_AS_ZEKER = "zeker"
+COUNTS_AS_IN_BEELD = "in beeld, niet zeker"
+COUNTS_NOT = "telt niet"
+MONITOR_COLUMNS: tuple[str, ...] = (
+    "category",
+    "year",
+    "period",
+    "status",
+    "counts_as",
+    "homes_min",
+    "homes_max",
+    "n_reservations",
+)
+
+
+def counts_as(status: str) -> str:
+    """What a status counts as by :data:`DEFINITIONS`: zeker, in beeld (not zeker) or nothing."""
+    if status in ZEKER_STATUSES:
+        return COUNTS_AS_ZEKER
+    return COUNTS_AS_IN_BEELD if status in IN_BEELD_STATUSES else COUNTS_NOT
+
+
+def monitor_rows(book: Ledger) -> pd.DataFrame:
+    """The ledger's homes per category × opleverjaar × status (:data:`MONITOR_COLUMNS`).
+
+    Sums of :attr:`Ledger.years`, so the homes of a category and period add up to the ledger's
+    period rows exactly. ``period`` is the opgave period the year counts in ("buiten opgave",
+    "zonder jaren" as in the ledger; ``year`` is empty for the latter); ``counts_as`` is
+    :func:`counts_as`. Only combinations with reservations are listed, vervallen included.
+    """
+    years = book.years
+    if years.empty:
+        out = pd.DataFrame(columns=list(MONITOR_COLUMNS))
+        return _typed(
+            out,
+            ["year", "homes_min", "homes_max", "n_reservations"],
+            ["category", "period", "status", "counts_as"],
+        )
+    categories = list(dict.fromkeys([*book.periods["category"].dropna(), *years["category"]]))
+    statuses = list(RESERVATION_STATUSES)
+    keyed = years.assign(
+        _year=years["year"].fillna(10**6),
+        _cat=years["category"].map(categories.index),
+        _status=years["status"].map(statuses.index),
+    )
+    grouped = (
+        keyed.groupby(["_cat", "_year", "_status"], sort=True)
+        .agg(
+            category=("category", "first"),
+            year=("year", "first"),
+            period=("period", "first"),
+            status=("status", "first"),
+            homes_min=("homes_min", "sum"),
+            homes_max=("homes_max", "sum"),
+            n_reservations=("fid", "nunique"),
+        )
+        .reset_index(drop=True)
+    )
+    grouped["counts_as"] = grouped["status"].map(counts_as)
+    out = grouped[list(MONITOR_COLUMNS)].copy()
+    return _typed(
+        out,
+        ["year", "homes_min", "homes_max", "n_reservations"],
+        ["category", "period", "status", "counts_as"],
+    )

@@ -77,11 +77,13 @@ __all__ = [
     "ScoreView",
     "annex_rows",
     "annex_table",
+    "enrich_reservations",
     "is_live",
     "ledger_context",
     "ledger_inputs",
     "live_mask",
     "live_reservations",
+    "partner_roles",
     "profile_for_category",
     "project_info",
     "project_ledger",
@@ -482,7 +484,7 @@ def annex_rows(
     plots = plots_frame(store).set_index("plot_id", drop=False)
     book = book if book is not None else project_ledger(store)
     by_fid = {int(r["fid"]): r for r in book.reservations.to_dict("records") if r["fid"] is not pd.NA}
-    roles = _partner_roles(store)
+    roles = partner_roles(store)
     rows: list[AnnexRow] = []
     for nr, r in enumerate(res.itertuples(index=False), start=1):
         plot_id = _text(r.plot_id)
@@ -826,7 +828,7 @@ def workshop_decisions(store: ProjectStore, workshop_id: int) -> list[DecisionVi
 # --- the ledger ------------------------------------------------------------------------------------
 
 
-def _partner_roles(store: ProjectStore) -> dict[int, list[str]]:
+def partner_roles(store: ProjectStore) -> dict[int, list[str]]:
     """Reservation fid → the roles of its partners (what lights the drieslag)."""
     out: dict[int, list[str]] = {}
     with store.session() as session:
@@ -945,15 +947,28 @@ def ledger_inputs(
     with store.session() as session:
         targets = opgave_rows(session.scalars(select(Opgave)))
         rows = reservation_rows(session)
+    return targets, enrich_reservations(store, rows, partner_roles(store), context)
+
+
+def enrich_reservations(
+    store: ProjectStore,
+    rows: list[dict[str, Any]],
+    roles: Mapping[int, Sequence[str]],
+    context: LedgerContext | None = None,
+) -> pd.DataFrame:
+    """Reservation rows (:data:`RESERVATION_COLUMNS` and ``geometry``) enriched for the ledger.
+
+    The one enrichment of :func:`ledger_inputs`, also used for the rows as they were at an
+    earlier moment (:func:`projects.audit_state.ledger_inputs_at`): ``roles`` are the partners'
+    roles per reservation fid. Nothing is written."""
     frame = pd.DataFrame(reservations_gdf(rows).drop(columns="geometry"))
-    roles = _partner_roles(store)
     frame["partner_roles"] = pd.array([";".join(roles.get(int(f), [])) for f in frame["fid"]], dtype="string")
     for col in (*AREA_COLUMNS, "estimate_basis", "plot_profile", "plot_profile_basis"):
         frame[col] = pd.array([pd.NA] * len(frame), dtype="string")
     for col in ("estimate_min", "estimate_max", "plan_max"):
         frame[col] = pd.array([pd.NA] * len(frame), dtype="Int64")
     if frame.empty:
-        return targets, frame
+        return frame
     ids = frame["plot_id"].astype("string")
     cats = frame["category"].astype(str)
     wanted = set(ids.dropna())
@@ -990,7 +1005,7 @@ def ledger_inputs(
         bases.append("; ".join(parts) or pd.NA)
     frame["plot_profile"] = pd.array(profiles, dtype="string")
     frame["plot_profile_basis"] = pd.array(bases, dtype="string")
-    return targets, frame
+    return frame
 
 
 def project_ledger(store: ProjectStore, context: LedgerContext | None = None) -> Ledger:

@@ -10,17 +10,20 @@ presentation window draws, so the room and the laptop show the same ranges.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt
+from PySide6.QtCore import QDate, QEvent, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QHelpEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from app.controller import ProjectController
 from app.panels.widgets import Panel, panel_style, translate
+from projects.audit_state import AMSTERDAM, end_of_day, ledger_at
+from projects.errors import ProjectError
 from projects.ledger import NO_YEARS, OUTSIDE, STATUS_KEYS, ZEKER_STATUSES, Ledger, gap_kind
 from projects.models import RESERVATION_STATUSES, ReservationStatus
 
@@ -397,8 +400,29 @@ class LedgerPanel(Panel):
         self.derived.setWordWrap(True)
         self.derived.setTextFormat(Qt.TextFormat.PlainText)
         self.derived.hide()
+        # The ledger at an earlier date (end of that day, Dutch time), rebuilt from the audit log.
+        self.as_of_check = QCheckBox(self.tr("Stand op"), self)
+        self.as_of_check.setToolTip(
+            self.tr("Toon het bod zoals het aan het eind van deze dag stond (uit het wijzigingslogboek)")
+        )
+        self.as_of_date = QDateEdit(self)
+        self.as_of_date.setCalendarPopup(True)
+        self.as_of_date.setDisplayFormat("dd-MM-yyyy")
+        today = dt.datetime.now(AMSTERDAM).date()
+        self.as_of_date.setDate(QDate(today.year, today.month, today.day))
+        self.as_of_date.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.as_of_date.setEnabled(False)
+        self.as_of_check.toggled.connect(self.as_of_date.setEnabled)
+        self.as_of_check.toggled.connect(lambda _on: self.refresh())
+        self.as_of_date.dateChanged.connect(lambda _d: self.refresh())
+        picker = QHBoxLayout()
+        picker.setContentsMargins(0, 0, 0, 0)
+        picker.addWidget(self.as_of_check)
+        picker.addWidget(self.as_of_date)
+        picker.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(picker)
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.caption)
@@ -411,9 +435,37 @@ class LedgerPanel(Panel):
         self.derived.setText("\n".join(line.strip() for line in lines))
         self.derived.setVisible(bool(lines))
 
+    def as_of(self) -> dt.date | None:
+        """The date picked (None: today's ledger)."""
+        if not self.as_of_check.isChecked():
+            return None
+        d = self.as_of_date.date()
+        return dt.date(d.year(), d.month(), d.day())
+
+    def set_as_of(self, day: dt.date | None) -> None:
+        """Show the ledger as it stood at the end of ``day`` (None: as it is now)."""
+        if day is not None:
+            self.as_of_date.setDate(QDate(day.year, day.month, day.day))
+        self.as_of_check.setChecked(day is not None)
+        self.refresh()
+
+    def _ledger(self) -> tuple[Ledger | None, str]:
+        """The ledger to draw and the line that says which moment it is ('' for now)."""
+        state, store, day = self.controller.state, self.controller.store, self.as_of()
+        if state is None or store is None or day is None:
+            return (state.ledger if state is not None else None), ""
+        try:
+            # Fast on a project: one read of the bod tables and their log, the plots' context reused.
+            book = ledger_at(store, end_of_day(day), state.ledger_context)
+        except ProjectError as exc:
+            self.controller.error.emit(exc.message, exc.hint)
+            return None, ""
+        return book, self.tr("Stand op {0} (eind van de dag), uit het wijzigingslogboek").format(
+            day.strftime("%d-%m-%Y")
+        )
+
     def refresh(self) -> None:
-        state = self.controller.state
-        book = state.ledger if state is not None else None
+        book, moment = self._ledger()
         self.chart.set_bars(ledger_bars(book))
         lines = [drieslag_text(book)]
         warnings = list(book.warnings) if book is not None else []
@@ -421,6 +473,7 @@ class LedgerPanel(Panel):
             # The count here (the bars keep their room); each warning in the tooltip and, per
             # reservation, in the Locatie panel.
             lines.append(self.tr("⚠ {0} waarschuwing(en): wijs aan voor de lijst").format(len(warnings)))
-        self.summary.setText(" · ".join(line for line in lines if line))
-        self.summary.setVisible(any(lines))
+        text = " · ".join(line for line in lines if line)
+        self.summary.setText("\n".join(t for t in (moment, text) if t))  # which moment: a line of its own
+        self.summary.setVisible(bool(moment or text))
         self.summary.setToolTip("\n".join(warnings))

@@ -144,6 +144,8 @@ def test_pdf_xlsx_and_cli_carry_the_same_numbers(
         "Per segment",
         "Per wijk of buurt",
         "Opgave en bronnen",
+        "Verloop",
+        "Oplevering per jaar",
         "Toelichting",
     ]
     periods = _rows(wb["Bod per periode"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,10 +22,11 @@ import shapely
 import sqlalchemy as sa
 
 from layers.canonical import LayerKind, conform
+from projects.demo import create_demo_project
 from projects.models import Opgave, Partner, Plot, Reservation, ReservationPartner, Workshop
 from projects.store import ProjectStore
 
-__all__ = ["buildings_frame", "fill_project"]
+__all__ = ["buildings_frame", "fill_project", "tick"]
 
 
 def buildings_frame(n: int = 5, *, seed: int = 1) -> gpd.GeoDataFrame:
@@ -94,6 +96,32 @@ def file_project(tmp_path: Path) -> Iterator[ProjectStore]:
     fill_project(store)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project, built once per test module (copy it before changing it)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.gpkg"
+    create_demo_project(path).close()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_file: Path, tmp_path: Path) -> Iterator[ProjectStore]:
+    """A fresh copy of the demo project, open."""
+    path = tmp_path / "p.gpkg"
+    path.write_bytes(demo_file.read_bytes())
+    st = ProjectStore.open(path)
+    yield st
+    st.close()
+
+
+def tick() -> dt.datetime:
+    """A moment strictly between two changes (the audit log keeps milliseconds)."""
+    time.sleep(0.01)
+    moment = dt.datetime.now(dt.UTC)
+    time.sleep(0.01)
+    return moment
 
 
 def _pg_unavailable_reason() -> str:

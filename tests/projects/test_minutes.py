@@ -5,14 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from projects.audit_state import bod_changes_after, ledger_at
-from projects.demo import create_demo_project
 from projects.ledger import Ledger, ledger_summary_lines
 from projects.reservations import reserve, set_opgave, set_status, unreserve
 from projects.store import ProjectStore
@@ -25,43 +22,25 @@ from projects.workshops import (
     new_workshop,
     workshop_minutes,
 )
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("minutes") / "demo.gpkg"
-    create_demo_project(path).close()
-    return path
+from tests.projects.conftest import tick
 
 
 @pytest.fixture
-def store(demo: Path, tmp_path: Path) -> Iterator[ProjectStore]:
-    path = tmp_path / "p.gpkg"
-    path.write_bytes(demo.read_bytes())
-    st = ProjectStore.open(path)
-    yield st
-    st.close()
-
-
-def _tick() -> dt.datetime:
-    """A moment strictly between two changes (the audit log keeps milliseconds)."""
-    time.sleep(0.01)
-    moment = dt.datetime.now(dt.UTC)
-    time.sleep(0.01)
-    return moment
+def store(demo_store: ProjectStore) -> ProjectStore:
+    return demo_store
 
 
 def test_ledger_at_equals_the_ledger_as_it_was(store: ProjectStore) -> None:
-    seen: list[tuple[dt.datetime, Ledger]] = [(_tick(), project_ledger(store))]
+    seen: list[tuple[dt.datetime, Ledger]] = [(tick(), project_ledger(store))]
     a = reserve(store, "DLF-010", "geclusterd", 20, 30, status="kansrijk", years="2027-2029")
-    seen.append((_tick(), project_ledger(store)))
+    seen.append((tick(), project_ledger(store)))
     reserve(store, "DLF-003", "nultreden", 12, 12, status="gereserveerd", years="2028")
     set_status(store, a.fid, "gereserveerd")
-    seen.append((_tick(), project_ledger(store)))
+    seen.append((tick(), project_ledger(store)))
     set_opgave(store, "geclusterd", "2026-2030", 90)  # an opgave changed: updated, not added
     unreserve(store, a.fid)  # withdrawn: no longer counts
     reserve(store, "DLF-020", "zorggeschikt", 40, 60, status="voorgedragen")
-    seen.append((_tick(), project_ledger(store)))
+    seen.append((tick(), project_ledger(store)))
     for moment, expected in seen:
         then = ledger_at(store, moment)
         pd.testing.assert_frame_equal(then.periods, expected.periods)
