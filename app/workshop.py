@@ -794,9 +794,11 @@ class WorkshopWindow(QWidget):
             title += " — " + self.tr("score {0}, nr. {1}").format(ui_number(float(scores[pos])), rank)
         self.why_title.setText(title)
         lines = []
-        for d in criterion_details(frame, run.profile, frame.index[pos]):
+        for d in criterion_details(frame, run.profile, frame.index[pos], absent=run.absent):
             # The norm only where it is not met: short lines fit a projector's column.
-            if d["met"]:
+            if not d["has_data"]:
+                lines.append(f"– {domain_label(d['label'])}: {self.tr('geen gegevens (telt niet mee)')}")
+            elif d["met"]:
                 lines.append(f"{OK_MARK} {domain_label(d['label'])}: {d['measure']}")
             else:
                 lines.append(f"{FAIL_MARK} {domain_label(d['label'])}: {d['measure']} ({d['norm']})")

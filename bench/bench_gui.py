@@ -28,13 +28,13 @@ CHANGES = 50
 def _state(n: int) -> tuple[Any, Any]:
     """A ProjectState with ``n`` synthetic plots and a 6-criterion ScoreModel (no network)."""
     import geopandas as gpd
-    import pandas as pd
 
     from app.state import ProjectState
     from bench import synthetic
     from bench.cases import _profile6
     from plotscore.model import ScoreModel
     from plotscore.pipeline import ScoreRun
+    from projects.ledger import compute_ledger
 
     profile = replace(_profile6(), parties={})  # the plain weights: every change moves scores
     plots = synthetic.plots(n)
@@ -43,7 +43,14 @@ def _state(n: int) -> tuple[Any, Any]:
     model = ScoreModel(u, list(profile.criterion_ids), np.asarray(profile.weights, dtype=np.float64))
     run = ScoreRun(frame=plots.copy(), model=model, profile=profile, method="synthetisch")
     empty = gpd.GeoDataFrame({"plot_id": [], "category": [], "status": []}, geometry=[], crs="EPSG:28992")
-    state = ProjectState(info={}, layers={}, plots=plots, run=run, reservations=empty, ledger=pd.DataFrame())
+    state = ProjectState(
+        info={},
+        layers={},
+        plots=plots,
+        run=run,
+        reservations=empty,
+        ledger=compute_ledger([], empty.assign(capacity_min=[], capacity_max=[])),
+    )
     return state, profile
 
 

@@ -84,9 +84,8 @@ def _timed(fn: Any, runs: int = 3) -> tuple[float, Any]:
 
 def run(size: str) -> dict[str, Any]:
     from plotscore.columns import older_col
-    from plotscore.distance import snap_plots
     from plotscore.network import build_walk_graph
-    from plotscore.population import distribute_older_residents, older_within_reach
+    from plotscore.population import distribute_older_residents, older_within_reach, plot_nodes
 
     cfg = SIZES[size]
     net, _ = synthetic.network(cfg["nodes"], seed=1)
@@ -112,7 +111,7 @@ def run(size: str) -> dict[str, Any]:
     ours_800 = table[older_col("65", 800.0)].to_numpy()
 
     # The naive baselines on a sample of plots, extrapolated to all plots.
-    snap = snap_plots(graph, plots, snap_limit_m=250.0)
+    snap = plot_nodes(graph, plots, 250.0)
     xy = shapely.get_coordinates(pop.points.geometry.values)
     d, node = graph.node_tree.query(xy, k=1)
     ok = d <= 250.0
@@ -126,7 +125,7 @@ def run(size: str) -> dict[str, Any]:
         out = np.zeros(len(sample))
         for k, i in enumerate(sample):  # the naive way: one search per plot on the whole graph
             dist = dijkstra(graph.csr, indices=int(snap.node[i]), limit=800.0)
-            total = snap.distance_m[i] + dist[node] + d
+            total = snap.dist[i] + dist[node] + d
             out[k] = w[ok & (total <= 800.0)].sum()
         return out
 
@@ -151,7 +150,7 @@ def run(size: str) -> dict[str, Any]:
                 s = 0.0
                 for n_, dist in lengths.items():
                     for dd, ww in by_node.get(n_, ()):
-                        if snap.distance_m[i] + dist + dd <= 800.0:
+                        if snap.dist[i] + dist + dd <= 800.0:
                             s += ww
                 out[k] = s
             return out

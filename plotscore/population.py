@@ -55,6 +55,7 @@ __all__ = [
     "older65_counts",
     "older_within_reach",
     "parse_band",
+    "plot_nodes",
     "population_weighted_distance",
 ]
 
@@ -585,7 +586,7 @@ class _Snapped:
     ok: BoolArray
 
 
-def _snap_plots(graph: WalkGraph, plots: gpd.GeoDataFrame, limit: float) -> _Snapped:
+def plot_nodes(graph: WalkGraph, plots: gpd.GeoDataFrame, limit: float) -> _Snapped:
     """Each plot's network node nearest its outline (0 when a node lies inside) and that gap.
 
     The residents' count walks from one node per plot, as residents' addresses join at one node;
@@ -745,7 +746,7 @@ def _walk_counts(
     """Sum of the weights within each radius of walking, per plot (NaN off the network)."""
     n = len(plots)
     out = np.full((n, len(radii), weights.shape[1]), np.nan)
-    psnap = _snap_plots(graph, plots, snap_limit_m)
+    psnap = plot_nodes(graph, plots, snap_limit_m)
     ok = np.flatnonzero(psnap.ok)
     out[ok] = 0.0
     snapped = _snap_points(graph, xy, snap_limit_m)
@@ -760,14 +761,14 @@ def _walk_counts(
     pt_w = weights[order]
     rmax = radii[-1]
     node_xy = graph.node_xy
-    plot_nodes = psnap.node[ok]
+    ok_nodes = psnap.node[ok]
     plot_snap = psnap.dist[ok]
-    batches = _batches(node_xy[plot_nodes], _CELL_M, _BATCH)
+    batches = _batches(node_xy[ok_nodes], _CELL_M, _BATCH)
     sub_of = _Subgraphs(graph)
     for b, batch in enumerate(batches):  # loop over batches of nearby plots, never single plots
         if b % 16 == 0:
             report(progress, b / len(batches), "Ouderen binnen loopafstand tellen")
-        nodes_b = plot_nodes[batch]
+        nodes_b = ok_nodes[batch]
         centre = node_xy[nodes_b].mean(axis=0)
         spread = float(np.max(np.hypot(*(node_xy[nodes_b] - centre).T)))
         local = np.sort(

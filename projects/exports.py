@@ -664,7 +664,7 @@ def _legend_html(
     rows = [f'<span class="bnp-small">Score: {html.escape(weighting)}</span>'] if weighting else []
     rows += [
         _swatch(f"background:{c}") + html.escape(label)
-        for c, label in zip(classes["colours"], labels or classes["labels"], strict=False)
+        for c, label in zip(classes["colours"], labels or classes.get("labels", []), strict=False)
     ]
     rows.append(_swatch(f"background:{style['plots']['no_score']}") + html.escape(_NO_SCORE_LABEL))
     parts.append(section(_PLOTS, "Kavels, score", rows))

@@ -346,7 +346,7 @@ def map_report(
     layers: bool = True,
     record: bool = True,
     extent: str = EXTENT_RESERVED,
-    with_demand: bool = False,
+    with_demand: bool = True,
     progress: Progress | None = None,
 ) -> MapReport:
     """Gather the reserved-location map. Raises :class:`InputsError` when nothing is reserved.

@@ -726,7 +726,7 @@ def reserved_view(
 
 
 def criterion_details(
-    frame: pd.DataFrame, profile: Profile, plot_id: object, absent: Collection[str] = ()
+    frame: pd.DataFrame, profile: Profile, plot_id: object, *, absent: Collection[str]
 ) -> list[CriterionDetail]:
     """One row per criterion for a plot of a scored frame: measure, norm, ✓/✗, sub-score, weight.
 

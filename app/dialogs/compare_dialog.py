@@ -156,7 +156,9 @@ class CompareDialog(QDialog):
                 _better(-ranks.get(a, 10**9), -ranks.get(b, 10**9)),
             )
         )
-        details = {p: criterion_details(frame, run.profile, frame.index[pos[p]], run.absent) for p in pos}
+        details = {
+            p: criterion_details(frame, run.profile, frame.index[pos[p]], absent=run.absent) for p in pos
+        }
         for i, criterion in enumerate(run.profile.criteria):
             da, db = details.get(a, [])[i : i + 1], details.get(b, [])[i : i + 1]
             left = self._detail(da[0]) if da else "–"

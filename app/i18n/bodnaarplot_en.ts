@@ -111,6 +111,56 @@
     </message>
 </context>
 <context>
+    <name>ChoroplethLayer</name>
+    <message>
+        <source>geen cijfer</source>
+        <translation>no figure</translation>
+    </message>
+    <message>
+        <source>0 of minder</source>
+        <translation>0 or less</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message>
+        <source>Twee locaties vergelijken</source>
+        <translation>Compare two locations</translation>
+    </message>
+    <message>
+        <source>Vetgedrukt: de beste van de twee.</source>
+        <translation>Bold: the better of the two.</translation>
+    </message>
+    <message>
+        <source>naast</source>
+        <translation>beside</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Plaats in de ranglijst</source>
+        <translation>Position in the ranking</translation>
+    </message>
+    <message>
+        <source>Onenigheid</source>
+        <translation>Disagreement</translation>
+    </message>
+    <message>
+        <source>Capaciteit (max. woningen)</source>
+        <translation>Capacity (max. homes)</translation>
+    </message>
+    <message>
+        <source>Oppervlakte</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <source>Bestemming</source>
+        <translation>Zoning</translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>ja</source>
@@ -157,7 +207,7 @@
     <name>CriteriaPanel</name>
     <message>
         <source>Woonvorm en de criteria die daarbij horen</source>
-        <translation>Housing type and its criteria</translation>
+        <translation type="vanished">Housing type and its criteria</translation>
     </message>
     <message>
         <source>Met wiens weging wordt gescoord: het gemiddelde van de partijen, één partij of uw eigen schuifjes</source>
@@ -165,7 +215,27 @@
     </message>
     <message>
         <source>Alle getallen zijn voorinstellingen, geen officiële normen.</source>
-        <translation>All numbers are presets, not official standards.</translation>
+        <translation type="vanished">All numbers are presets, not official standards.</translation>
+    </message>
+    <message>
+        <source>Woningcategorie en de criteria die daarbij horen</source>
+        <translation>Housing category and its criteria</translation>
+    </message>
+    <message>
+        <source>Toelichting</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <source>De toelichting bij dit profiel tonen of verbergen</source>
+        <translation>Show or hide the explanation of this profile</translation>
+    </message>
+    <message>
+        <source>Voorinstellingen, geen officiële normen.</source>
+        <translation>Presets, not official standards.</translation>
+    </message>
+    <message>
+        <source>Alle getallen zijn voorinstellingen om te bespreken, geen officiële normen.</source>
+        <translation>All figures are presets for discussion, not official standards.</translation>
     </message>
     <message>
         <source>Herstel voorinstelling</source>
@@ -212,6 +282,14 @@
         <translation>Adjust standard and curve of {0}</translation>
     </message>
     <message>
+        <source>telt niet mee</source>
+        <translation>does not count</translation>
+    </message>
+    <message>
+        <source>{0}. Dit criterium telt niet mee in de score; de andere gewichten zijn herschaald.</source>
+        <translation>{0}. This criterion does not count towards the score; the other weights have been rescaled.</translation>
+    </message>
+    <message>
         <source>Norm niet aangepast</source>
         <translation>Standard not changed</translation>
     </message>
@@ -221,6 +299,174 @@
     <message>
         <source>Kavel verwijderen: {plot}</source>
         <translation>Delete plot: {plot}</translation>
+    </message>
+</context>
+<context>
+    <name>DemandPanel</name>
+    <message>
+        <source>Afgeleide opgave {cat}</source>
+        <extracomment>What the choropleth can show: key → Dutch label (the category keys are added per model).</extracomment>
+        <translation>Derived target {cat}</translation>
+    </message>
+    <message>
+        <source>Vraag uit de demografie</source>
+        <translation>Demand from demographics</translation>
+    </message>
+    <message>
+        <source>horizon </source>
+        <translation>horizon </translation>
+    </message>
+    <message>
+        <source>Op de kaart</source>
+        <translation>On the map</translation>
+    </message>
+    <message>
+        <source>Nog geen project.</source>
+        <translation>No project yet.</translation>
+    </message>
+    <message>
+        <source>categorie</source>
+        <translation>category</translation>
+    </message>
+    <message>
+        <source>bod</source>
+        <translation>bod</translation>
+    </message>
+    <message>
+        <source>afgeleid</source>
+        <translation>derived</translation>
+    </message>
+    <message>
+        <source>verschil</source>
+        <translation>difference</translation>
+    </message>
+    <message>
+        <source>bestaand</source>
+        <translation>existing</translation>
+    </message>
+    <message>
+        <source>wijk</source>
+        <translation>district</translation>
+    </message>
+    <message>
+        <source>behoefte</source>
+        <translation>need</translation>
+    </message>
+    <message>
+        <source>gereserveerd</source>
+        <translation>reserved</translation>
+    </message>
+    <message>
+        <source>tekort</source>
+        <translation>shortfall</translation>
+    </message>
+    <message>
+        <source>65+</source>
+        <translation>65+</translation>
+    </message>
+    <message>
+        <source>Opgave</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>Per wijk</source>
+        <translation>By district</translation>
+    </message>
+    <message>
+        <source>CBS en lopen</source>
+        <translation>CBS and walking</translation>
+    </message>
+    <message>
+        <source>Bronnen</source>
+        <translation>Sources</translation>
+    </message>
+    <message>
+        <source>De vraag wordt berekend …</source>
+        <translation>Calculating demand …</translation>
+    </message>
+    <message>
+        <source>De vraag kon niet worden berekend: {m} {h}</source>
+        <translation>The demand could not be calculated: {m} {h}</translation>
+    </message>
+    <message>
+        <source>{where} {h} (schatting), afgeleide opgave:</source>
+        <translation>{where} {h} (estimate), derived target:</translation>
+    </message>
+    <message>
+        <source>Gemeente</source>
+        <translation>Municipality</translation>
+    </message>
+    <message>
+        <source>bod {n} lager</source>
+        <translation>bod {n} lower</translation>
+    </message>
+    <message>
+        <source>bod {n} hoger</source>
+        <translation>bod {n} higher</translation>
+    </message>
+    <message>
+        <source>geen lijst</source>
+        <translation>no list</translation>
+    </message>
+    <message>
+        <source>n.v.t.</source>
+        <translation>n/a</translation>
+    </message>
+    <message>
+        <source>buurt</source>
+        <translation>neighbourhood</translation>
+    </message>
+    <message>
+        <source>gebied</source>
+        <translation>area</translation>
+    </message>
+    <message>
+        <source>CBS-afstand en loopafstand</source>
+        <translation>CBS distance and walking distance</translation>
+    </message>
+    <message>
+        <source>Geen CBS-afstanden of geen loopnetwerk in dit project.</source>
+        <translation>No CBS distances or no walking network in this project.</translation>
+    </message>
+    <message>
+        <source>CBS weg</source>
+        <translation>CBS by road</translation>
+    </message>
+    <message>
+        <source>lopen 65+</source>
+        <translation>walking 65+</translation>
+    </message>
+    <message>
+        <source>in netwerk</source>
+        <translation>in network</translation>
+    </message>
+    <message>
+        <source>Waarom ze verschillen: </source>
+        <translation>Why they differ: </translation>
+    </message>
+    <message>
+        <source>Verdeling over de wijk: </source>
+        <translation>Distribution over the district: </translation>
+    </message>
+    <message>
+        <source>Opmerkingen:</source>
+        <translation>Remarks:</translation>
+    </message>
+    <message>
+        <source>Bronnen:</source>
+        <translation>Sources:</translation>
+    </message>
+    <message>
+        <source>Vraag: {m} ({h}, schatting)</source>
+        <translation>Demand: {m} ({h}, estimate)</translation>
+    </message>
+    <message>
+        <source>geen tekort</source>
+        <translation>no shortfall</translation>
+    </message>
+    <message>
+        <source>0</source>
+        <translation>0</translation>
     </message>
 </context>
 <context>
@@ -239,6 +485,10 @@
     <message>
         <source>Exporteren</source>
         <translation>Export</translation>
+    </message>
+    <message>
+        <source>Wat exporteren</source>
+        <translation>What to export</translation>
     </message>
     <message>
         <source>Kaart gereserveerde locaties (PDF)</source>
@@ -265,6 +515,22 @@
         <translation>Annex as Excel (XLSX)</translation>
     </message>
     <message>
+        <source>Kaart (PDF)</source>
+        <translation>Map (PDF)</translation>
+    </message>
+    <message>
+        <source>standaard: Gereserveerde locaties ouderenhuisvesting — project</source>
+        <translation>default: Reserved locations for senior housing — project</translation>
+    </message>
+    <message>
+        <source>Gereserveerde locaties</source>
+        <translation>Reserved locations</translation>
+    </message>
+    <message>
+        <source>Alle kavels</source>
+        <translation>All plots</translation>
+    </message>
+    <message>
         <source>Liggend</source>
         <translation>Landscape</translation>
     </message>
@@ -275,6 +541,14 @@
     <message>
         <source>Webkaart met PDOK-achtergrond (alleen online)</source>
         <translation>Web map with PDOK background (online only)</translation>
+    </message>
+    <message>
+        <source>Titel</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>Kaartbeeld</source>
+        <translation>Map view</translation>
     </message>
     <message>
         <source>Papier</source>
@@ -297,8 +571,44 @@
         <translation>Close</translation>
     </message>
     <message>
+        <source>◀ Vorige</source>
+        <translation>◀ Previous</translation>
+    </message>
+    <message>
+        <source>Volgende ▶</source>
+        <translation>Next ▶</translation>
+    </message>
+    <message>
         <source>Geen project geopend.</source>
         <translation>No project open.</translation>
+    </message>
+    <message>
+        <source>Voorbeeld wordt opgemaakt…</source>
+        <translation>Preparing preview…</translation>
+    </message>
+    <message>
+        <source>Het voorbeeld kon niet worden gemaakt: {error}</source>
+        <translation>The preview could not be made: {error}</translation>
+    </message>
+    <message>
+        <source>kaart</source>
+        <translation>map</translation>
+    </message>
+    <message>
+        <source>Blad {i} van {n} — {what}</source>
+        <translation>Page {i} of {n} — {what}</translation>
+    </message>
+    <message>
+        <source>Weging van de scores: {label}</source>
+        <translation>Weighting of the scores: {label}</translation>
+    </message>
+    <message>
+        <source>In de bijlage:</source>
+        <translation>In the annex:</translation>
+    </message>
+    <message>
+        <source>Nog geen vastgelegde scoreronde voor {cats}: die wordt bij Exporteren vastgelegd en in de bijlage vermeld.</source>
+        <translation>No scoring round locked in yet for {cats}: one will be locked in on Export and mentioned in the annex.</translation>
     </message>
     <message>
         <source>Map voor de export</source>
@@ -448,7 +758,11 @@
     <name>HelpDialog</name>
     <message>
         <source>Handleiding — Van Bod naar Plot</source>
-        <translation>User guide — Van Bod naar Plot</translation>
+        <translation type="vanished">User guide — Van Bod naar Plot</translation>
+    </message>
+    <message>
+        <source>Handleiding</source>
+        <translation>User guide</translation>
     </message>
     <message>
         <source># Handleiding
@@ -467,7 +781,7 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
     </message>
     <message>
         <source>Dekking van de gekozen laag (0 % = onzichtbaar)</source>
-        <translation>Opacity of the chosen layer (0 % = invisible)</translation>
+        <translation type="vanished">Opacity of the chosen layer (0 % = invisible)</translation>
     </message>
     <message>
         <source>Score</source>
@@ -479,7 +793,15 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
     </message>
     <message>
         <source>Locaties kleuren naar hun score (5 klassen)</source>
-        <translation>Colour locations by their score (5 classes)</translation>
+        <translation type="vanished">Colour locations by their score (5 classes)</translation>
+    </message>
+    <message>
+        <source>Ondoorzichtigheid van de gekozen laag: 100 % = volledig dekkend, 0 % = onzichtbaar</source>
+        <translation>Opacity of the selected layer: 100 % = fully opaque, 0 % = invisible</translation>
+    </message>
+    <message>
+        <source>Locaties kleuren naar hun score (5 klassen, zie Legenda)</source>
+        <translation>Colour locations by their score (5 classes, see Legend)</translation>
     </message>
     <message>
         <source>Locaties kleuren naar de status van hun reservering</source>
@@ -518,27 +840,47 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
         <translation>Map layers</translation>
     </message>
     <message>
-        <source>Dekking: kies een laag</source>
+        <source>Ondoorzichtigheid: kies een laag</source>
         <translation>Opacity: choose a layer</translation>
     </message>
     <message>
-        <source>Dekking van {0}</source>
+        <source>Ondoorzichtigheid van {0}</source>
         <translation>Opacity of {0}</translation>
+    </message>
+    <message>
+        <source>Dekking: kies een laag</source>
+        <translation type="vanished">Opacity: choose a layer</translation>
+    </message>
+    <message>
+        <source>Dekking van {0}</source>
+        <translation type="vanished">Opacity of {0}</translation>
     </message>
 </context>
 <context>
     <name>LedgerBars</name>
+    <message>
+        <source>opgave {0}</source>
+        <translation>target {0}</translation>
+    </message>
+    <message>
+        <source>zeker {0}</source>
+        <translation>certain {0}</translation>
+    </message>
+    <message>
+        <source>in beeld {0}</source>
+        <translation>in view {0}</translation>
+    </message>
     <message>
         <source>Nog geen opgave ingevoerd</source>
         <translation>No target entered yet</translation>
     </message>
     <message>
         <source>tekort {n}</source>
-        <translation>short {n}</translation>
+        <translation type="vanished">short {n}</translation>
     </message>
     <message>
         <source>ruim {n}</source>
-        <translation>surplus {n}</translation>
+        <translation type="vanished">surplus {n}</translation>
     </message>
 </context>
 <context>
@@ -574,6 +916,29 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
         <source>Vlakken: minimale capaciteit per status · gearceerd: tot de maximale capaciteit · kader: opgave</source>
         <translation>Blocks: minimum capacity per status · hatched: up to the maximum capacity · frame: target</translation>
     </message>
+    <message>
+        <source>Stand op</source>
+        <translation>As of</translation>
+    </message>
+    <message>
+        <source>Toon het bod zoals het aan het eind van deze dag stond (uit het wijzigingslogboek)</source>
+        <translation>Show the bod as it stood at the end of this day (from the change log)</translation>
+    </message>
+    <message>
+        <source>Stand op {0} (eind van de dag), uit het wijzigingslogboek</source>
+        <translation>As of {0} (end of day), from the change log</translation>
+    </message>
+    <message>
+        <source>⚠ {0} waarschuwing(en): wijs aan voor de lijst</source>
+        <translation>⚠ {0} warning(s): hover for the list</translation>
+    </message>
+</context>
+<context>
+    <name>LegendWidget</name>
+    <message>
+        <source>Nog geen kaartlagen.</source>
+        <translation>No map layers yet.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -598,12 +963,20 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
         <translation>Location</translation>
     </message>
     <message>
+        <source>Legenda</source>
+        <translation>Legend</translation>
+    </message>
+    <message>
         <source>Bod</source>
         <translation>Bod</translation>
     </message>
     <message>
         <source>Meldingen</source>
         <translation>Messages</translation>
+    </message>
+    <message>
+        <source>Vraag</source>
+        <translation>Demand</translation>
     </message>
     <message>
         <source>Alles opgeslagen</source>
@@ -641,6 +1014,38 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
         <translation>Coordinates under the mouse (RD New, metres)</translation>
     </message>
     <message>
+        <source>geselecteerde locatie</source>
+        <translation>selected location</translation>
+    </message>
+    <message>
+        <source>Meten kan pas als er scores zijn.</source>
+        <translation>Measuring is only possible once there are scores.</translation>
+    </message>
+    <message>
+        <source>Importeer kavels en voorzieningen; dan is er een looppadennetwerk om langs te meten.</source>
+        <translation>Import plots and facilities; then there is a footpath network to measure along.</translation>
+    </message>
+    <message>
+        <source>hemelsbreed {0}</source>
+        <translation>straight-line {0}</translation>
+    </message>
+    <message>
+        <source>lopen: geen looppadennetwerk geladen</source>
+        <translation>walking: no footpath network loaded</translation>
+    </message>
+    <message>
+        <source>lopen: geen verbinding over het netwerk</source>
+        <translation>walking: no connection over the network</translation>
+    </message>
+    <message>
+        <source>lopen {0} ({1} min)</source>
+        <translation>walking {0} ({1} min)</translation>
+    </message>
+    <message>
+        <source>Gemeten: {0}, {1}</source>
+        <translation>Measured: {0}, {1}</translation>
+    </message>
+    <message>
         <source>Kansen (voorstellen)</source>
         <translation>Opportunities (proposals)</translation>
     </message>
@@ -657,8 +1062,16 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
         <translation>Districts and neighbourhoods</translation>
     </message>
     <message>
+        <source>grens van wijk of buurt</source>
+        <translation>district or neighbourhood boundary</translation>
+    </message>
+    <message>
         <source>Gebouwen</source>
         <translation>Buildings</translation>
+    </message>
+    <message>
+        <source>gebouw (BAG-pand)</source>
+        <translation>building (BAG building)</translation>
     </message>
     <message>
         <source>Loopnetwerk</source>
@@ -685,6 +1098,26 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
         <translation>Zoning (indicative)</translation>
     </message>
     <message>
+        <source>indicatief: afgeleid uit OpenStreetMap-landgebruik, geen vastgesteld plan</source>
+        <translation>indicative: derived from OpenStreetMap land use, not an adopted plan</translation>
+    </message>
+    <message>
+        <source>geen score</source>
+        <translation>no score</translation>
+    </message>
+    <message>
+        <source>Score in {n} klassen met elk ongeveer evenveel locaties; de beste locatie valt altijd in de donkerste klasse.</source>
+        <translation>Score in {n} classes with roughly the same number of locations each; the best location always falls in the darkest class.</translation>
+    </message>
+    <message>
+        <source>Score in {n} gelijke stappen tot {maximum}: het haalbare maximum met deze gegevens en weging.</source>
+        <translation>Score in {n} equal steps up to {maximum}: the attainable maximum with these data and this weighting.</translation>
+    </message>
+    <message>
+        <source>Score in {n} vaste stappen van 0 tot 100.</source>
+        <translation>Score in {n} fixed steps from 0 to 100.</translation>
+    </message>
+    <message>
         <source>Loopbereik niet getoond: {0}</source>
         <translation>Walking reach not shown: {0}</translation>
     </message>
@@ -699,6 +1132,22 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
     <message>
         <source>RD x {0}  y {1}</source>
         <translation>RD x {0}  y {1}</translation>
+    </message>
+    <message>
+        <source>Markeringen</source>
+        <translation>Markers</translation>
+    </message>
+    <message>
+        <source>omstreden (≥ {0} punten)</source>
+        <translation>contested (≥ {0} points)</translation>
+    </message>
+    <message>
+        <source>gestegen</source>
+        <translation>moved up</translation>
+    </message>
+    <message>
+        <source>gedaald</source>
+        <translation>moved down</translation>
     </message>
     <message>
         <source>Nog geen project geopend.
@@ -846,11 +1295,11 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>✓/✗</source>
-        <translation>✓/✗</translation>
+        <translation type="vanished">✓/✗</translation>
     </message>
     <message>
         <source>Deelscore</source>
-        <translation>Partial score</translation>
+        <translation type="vanished">Partial score</translation>
     </message>
     <message>
         <source>Robuustheid</source>
@@ -886,7 +1335,23 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>Deze locatie reserveren voor een woonvorm</source>
-        <translation>Reserve this location for a housing type</translation>
+        <translation type="vanished">Reserve this location for a housing type</translation>
+    </message>
+    <message>
+        <source>Punten</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>✓/✗: norm gehaald of niet; deelscore van het criterium, 0–100</source>
+        <translation>✓/✗: standard met or not; partial score of the criterion, 0–100</translation>
+    </message>
+    <message>
+        <source>Drieslag</source>
+        <translation>Three-step</translation>
+    </message>
+    <message>
+        <source>Deze locatie reserveren voor een woningcategorie</source>
+        <translation>Reserve this location for a housing category</translation>
     </message>
     <message>
         <source>Notitie…</source>
@@ -895,6 +1360,22 @@ Open a project or start the demo.</translation>
     <message>
         <source>Een notitie bij deze locatie schrijven</source>
         <translation>Write a note on this location</translation>
+    </message>
+    <message>
+        <source>Wanneer, wie</source>
+        <translation>When, who</translation>
+    </message>
+    <message>
+        <source>Wat (oud → nieuw)</source>
+        <translation>What (old → new)</translation>
+    </message>
+    <message>
+        <source>Uitleg</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <source>Historie</source>
+        <translation>History</translation>
     </message>
     <message>
         <source>Locatie {0} heeft geen score in deze berekening.</source>
@@ -921,24 +1402,56 @@ Open a project or start the demo.</translation>
         <translation>Walking distances over the footpath network.</translation>
     </message>
     <message>
+        <source>geen gegevens</source>
+        <translation>no data</translation>
+    </message>
+    <message>
         <source>gewicht {0}</source>
         <translation>weight {0}</translation>
+    </message>
+    <message>
+        <source>telt niet mee in de score: {0}</source>
+        <translation>does not count towards the score: {0}</translation>
     </message>
     <message>
         <source>{0} % — zo vaak blijft de locatie in de top 10 als de gewichten variëren</source>
         <translation>{0} % — how often the location stays in the top 10 when the weights vary</translation>
     </message>
     <message>
+        <source>{0} punten verschil — {1}</source>
+        <translation>{0} points difference — {1}</translation>
+    </message>
+    <message>
+        <source>plan zonder naam</source>
+        <translation>unnamed plan</translation>
+    </message>
+    <message>
+        <source>Schatting van de tool ({0}): {1} woningen</source>
+        <translation>Tool&apos;s estimate ({0}): {1} homes</translation>
+    </message>
+    <message>
+        <source>schatting {0}</source>
+        <translation>estimate {0}</translation>
+    </message>
+    <message>
+        <source>opleverjaren {0}</source>
+        <translation>completion years {0}</translation>
+    </message>
+    <message>
+        <source>telt mee: {0}</source>
+        <translation>counts: {0}</translation>
+    </message>
+    <message>
         <source>de partijen zijn het vrijwel eens</source>
-        <translation>the parties largely agree</translation>
+        <translation type="vanished">the parties largely agree</translation>
     </message>
     <message>
         <source>de partijen verschillen wat</source>
-        <translation>the parties differ somewhat</translation>
+        <translation type="vanished">the parties differ somewhat</translation>
     </message>
     <message>
         <source>de partijen verschillen sterk</source>
-        <translation>the parties differ strongly</translation>
+        <translation type="vanished">the parties differ strongly</translation>
     </message>
     <message>
         <source>onbekend</source>
@@ -974,7 +1487,7 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>{0} woningen</source>
-        <translation>{0} homes</translation>
+        <translation type="vanished">{0} homes</translation>
     </message>
     <message>
         <source>Niet gereserveerd</source>
@@ -982,11 +1495,27 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>jaren {0}</source>
-        <translation>years {0}</translation>
+        <translation type="vanished">years {0}</translation>
     </message>
     <message>
         <source>partners: {0}</source>
         <translation>partners: {0}</translation>
+    </message>
+    <message>
+        <source>compleet</source>
+        <translation>complete</translation>
+    </message>
+    <message>
+        <source>Kies een locatie om haar historie te zien.</source>
+        <translation>Choose a location to see its history.</translation>
+    </message>
+    <message>
+        <source>Wijzigingen aan {0}, haar reserveringen en opmerkingen (nieuwste eerst): {1}</source>
+        <translation>Changes to {0}, its reservations and comments (newest first): {1}</translation>
+    </message>
+    <message>
+        <source>Nog geen wijzigingen vastgelegd voor {0}.</source>
+        <translation>No changes recorded for {0} yet.</translation>
     </message>
     <message>
         <source>Geen notities</source>
@@ -1063,12 +1592,24 @@ Open a project or start the demo.</translation>
         <translation>Does housing fit the zoning plan?</translation>
     </message>
     <message>
+        <source>Schatting</source>
+        <translation>Estimate</translation>
+    </message>
+    <message>
+        <source>Schatting van de tool: aantal woningen (min–max), zie Locatie voor de basis</source>
+        <translation>Tool&apos;s estimate: number of homes (min–max), see Location for the basis</translation>
+    </message>
+    <message>
+        <source>Verschil tussen de hoogste en de laagste partijscore, in punten (0 = eens; vanaf 20 omstreden)</source>
+        <translation>Difference between the highest and the lowest party score, in points (0 = agreement; 20 or more = contested)</translation>
+    </message>
+    <message>
         <source>Capaciteit</source>
-        <translation>Capacity</translation>
+        <translation type="vanished">Capacity</translation>
     </message>
     <message>
         <source>Aantal woningen (min–max)</source>
-        <translation>Number of homes (min–max)</translation>
+        <translation type="vanished">Number of homes (min–max)</translation>
     </message>
     <message>
         <source>Status</source>
@@ -1092,7 +1633,7 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>Hoe ver de rangen van de partijen uiteenlopen (0 % = eens)</source>
-        <translation>How far the parties&apos; ranks diverge (0 % = agreement)</translation>
+        <translation type="vanished">How far the parties&apos; ranks diverge (0 % = agreement)</translation>
     </message>
 </context>
 <context>
@@ -1157,6 +1698,22 @@ Open a project or start the demo.</translation>
         <translation>Scoring again</translation>
     </message>
     <message>
+        <source>Er zijn nog geen scores om vast te leggen.</source>
+        <translation>There are no scores to lock in yet.</translation>
+    </message>
+    <message>
+        <source>Importeer kavels en voorzieningen; daarna worden de kavels gescoord.</source>
+        <translation>Import plots and facilities; the plots are then scored.</translation>
+    </message>
+    <message>
+        <source>Scores vastgelegd als scoreronde {n}.</source>
+        <translation>Scores locked in as scoring round {n}.</translation>
+    </message>
+    <message>
+        <source>Scores vastleggen</source>
+        <translation>Locking in scores</translation>
+    </message>
+    <message>
         <source>Er is geen project geopend.</source>
         <translation>No project is open.</translation>
     </message>
@@ -1188,7 +1745,19 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>bijv. 2026-2030</source>
-        <translation>e.g. 2026-2030</translation>
+        <translation type="vanished">e.g. 2026-2030</translation>
+    </message>
+    <message>
+        <source>bijv. 2028-2032</source>
+        <translation>e.g. 2028-2032</translation>
+    </message>
+    <message>
+        <source>leeg: gelijk over de jaren; bijv. 2028:40, 2031:60</source>
+        <translation>empty: evenly over the years; e.g. 2028:40, 2031:60</translation>
+    </message>
+    <message>
+        <source>Hoe de woningen over de opleverjaren vallen (aandelen per jaar). Leeg: gelijk verdeeld. Het bod telt elk jaar in zijn opgaveperiode mee.</source>
+        <translation>How the homes are spread over the completion years (shares per year). Empty: spread evenly. The bod counts in each year of its target period.</translation>
     </message>
     <message>
         <source>(geen werksessie)</source>
@@ -1219,12 +1788,36 @@ Open a project or start the demo.</translation>
         <translation>Housing category</translation>
     </message>
     <message>
+        <source>Capaciteit (opgegeven)</source>
+        <translation>Capacity (as entered)</translation>
+    </message>
+    <message>
+        <source>Schatting van de tool</source>
+        <translation>Tool&apos;s estimate</translation>
+    </message>
+    <message>
+        <source>Opleverjaren (van–tot)</source>
+        <translation>Completion years (from–to)</translation>
+    </message>
+    <message>
+        <source>Verdeling over de jaren</source>
+        <translation>Distribution over the years</translation>
+    </message>
+    <message>
+        <source>De verdeling noemt {0}, buiten de opleverjaren {1}.</source>
+        <translation>The distribution mentions {0}, outside the completion years {1}.</translation>
+    </message>
+    <message>
         <source>Capaciteit</source>
-        <translation>Capacity</translation>
+        <translation type="vanished">Capacity</translation>
     </message>
     <message>
         <source>Status</source>
         <translation>Status</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>Segment</translation>
     </message>
     <message>
         <source>Partners</source>
@@ -1232,7 +1825,7 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>Jaren (bouw–oplevering)</source>
-        <translation>Years (construction–completion)</translation>
+        <translation type="vanished">Years (construction–completion)</translation>
     </message>
     <message>
         <source>Grondeigenaar</source>
@@ -1255,12 +1848,106 @@ Open a project or start the demo.</translation>
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>geen schatting (geen oppervlakte, geen plan of eigen categorie)</source>
+        <translation>no estimate (no area, no plan or custom category)</translation>
+    </message>
+    <message>
         <source>De minimale capaciteit is groter dan de maximale.</source>
         <translation>The minimum capacity is larger than the maximum.</translation>
     </message>
     <message>
         <source>Geef een capaciteit van minstens één woning op.</source>
         <translation>Enter a capacity of at least one home.</translation>
+    </message>
+</context>
+<context>
+    <name>ScoreHistogram</name>
+    <message>
+        <source>Verdeling van de scores van {0} locaties, in stappen van 5 punten</source>
+        <translation>Distribution of the scores of {0} locations, in steps of 5 points</translation>
+    </message>
+    <message>
+        <source>Nog geen scores</source>
+        <translation>No scores yet</translation>
+    </message>
+    <message>
+        <source>Scores van {0} locaties</source>
+        <translation>Scores of {0} locations</translation>
+    </message>
+</context>
+<context>
+    <name>SearchDialog</name>
+    <message>
+        <source>Adres of locatie zoeken</source>
+        <translation>Find address or location</translation>
+    </message>
+    <message>
+        <source>bijv. 2628 BL 134, Julianalaan 134 of Minervaplein</source>
+        <translation>e.g. 2628 BL 134, Julianalaan 134 or Minervaplein</translation>
+    </message>
+    <message>
+        <source>Ook online zoeken (PDOK)</source>
+        <translation>Also search online (PDOK)</translation>
+    </message>
+    <message>
+        <source>Zoek adressen, straten en plaatsen in heel Nederland bij de PDOK Locatieserver</source>
+        <translation>Search addresses, streets and places across the Netherlands with the PDOK Locatieserver</translation>
+    </message>
+    <message>
+        <source>Typ een adres, postcode, kavelnummer of naam.</source>
+        <translation>Type an address, postcode, plot number or name.</translation>
+    </message>
+    <message>
+        <source>Dit project heeft geen BAG-adressen: zoek op kavel of naam, of online bij PDOK.</source>
+        <translation>This project has no BAG addresses: search by plot or name, or online with PDOK.</translation>
+    </message>
+    <message>
+        <source>{n} gevonden in het project.</source>
+        <translation>{n} found in the project.</translation>
+    </message>
+    <message>
+        <source>Niets gevonden in het project. Probeer online zoeken (PDOK).</source>
+        <translation>Nothing found in the project. Try searching online (PDOK).</translation>
+    </message>
+    <message>
+        <source>Online zoeken bij PDOK…</source>
+        <translation>Searching online with PDOK…</translation>
+    </message>
+    <message>
+        <source>{n} gevonden bij PDOK, {m} in het project.</source>
+        <translation>{n} found with PDOK, {m} in the project.</translation>
+    </message>
+    <message>
+        <source>Offline: PDOK is niet bereikbaar. U ziet alleen adressen en locaties uit het project.</source>
+        <translation>Offline: PDOK cannot be reached. You only see addresses and locations from the project.</translation>
+    </message>
+    <message>
+        <source>adres</source>
+        <translation>address</translation>
+    </message>
+    <message>
+        <source>locatie</source>
+        <translation>location</translation>
+    </message>
+    <message>
+        <source>voorziening</source>
+        <translation>facility</translation>
+    </message>
+    <message>
+        <source>straat</source>
+        <translation>street</translation>
+    </message>
+    <message>
+        <source>postcode</source>
+        <translation>postcode</translation>
+    </message>
+    <message>
+        <source>woonplaats</source>
+        <translation>town</translation>
+    </message>
+    <message>
+        <source>gemeente</source>
+        <translation>municipality</translation>
     </message>
 </context>
 <context>
@@ -1426,6 +2113,14 @@ Open a project or start the demo.</translation>
         <translation>&amp;Export to GeoPackage…</translation>
     </message>
     <message>
+        <source>Scores &amp;vastleggen</source>
+        <translation>&amp;Lock in scores</translation>
+    </message>
+    <message>
+        <source>De scores zoals getoond (profiel, gewichten, partij) bewaren als scoreronde</source>
+        <translation>Keep the scores as shown (profile, weights, party) as a scoring round</translation>
+    </message>
+    <message>
         <source>&amp;Afsluiten</source>
         <translation>&amp;Quit</translation>
     </message>
@@ -1486,8 +2181,28 @@ Open a project or start the demo.</translation>
         <translation>Reservation status</translation>
     </message>
     <message>
+        <source>&amp;Adres of locatie zoeken…</source>
+        <translation>&amp;Find address or location…</translation>
+    </message>
+    <message>
+        <source>&amp;Meten (lopen en hemelsbreed)</source>
+        <translation>&amp;Measure (walking and straight-line)</translation>
+    </message>
+    <message>
+        <source>Klik twee punten op de kaart: de loopafstand over het netwerk en in een rechte lijn</source>
+        <translation>Click two points on the map: the walking distance over the network and in a straight line</translation>
+    </message>
+    <message>
+        <source>Twee locaties &amp;vergelijken…</source>
+        <translation>&amp;Compare two locations…</translation>
+    </message>
+    <message>
         <source>&amp;Panelen</source>
         <translation>&amp;Panels</translation>
+    </message>
+    <message>
+        <source>Standaardindeling herstellen</source>
+        <translation>Restore default layout</translation>
     </message>
     <message>
         <source>&amp;Taal</source>
@@ -1520,6 +2235,10 @@ Open a project or start the demo.</translation>
     <message>
         <source>&amp;Handleiding</source>
         <translation>&amp;User guide</translation>
+    </message>
+    <message>
+        <source>&amp;Begrippen (woordenlijst)</source>
+        <translation>&amp;Glossary</translation>
     </message>
     <message>
         <source>&amp;Welkom…</source>
@@ -1638,12 +2357,20 @@ Open a project or start the demo.</translation>
         <translation>Delete plot {plot}? This can be undone.</translation>
     </message>
     <message>
+        <source>Meten: klik het beginpunt en het eindpunt op de kaart; Esc stopt.</source>
+        <translation>Measure: click the start point and the end point on the map; Esc stops.</translation>
+    </message>
+    <message>
+        <source>Begrippen</source>
+        <translation>Glossary</translation>
+    </message>
+    <message>
         <source>Taal</source>
-        <translation>Language</translation>
+        <translation type="vanished">Language</translation>
     </message>
     <message>
         <source>De taal wordt aangepast na het herstarten van Van Bod naar Plot.</source>
-        <translation>De taal wordt aangepast na het herstarten van Van Bod naar Plot.</translation>
+        <translation type="vanished">De taal wordt aangepast na het herstarten van Van Bod naar Plot.</translation>
     </message>
     <message>
         <source>Besluit vastleggen</source>
@@ -1655,23 +2382,23 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>Verslag opslaan</source>
-        <translation>Save minutes</translation>
+        <translation type="vanished">Save minutes</translation>
     </message>
     <message>
         <source>Markdown (*.md);;Tekst (*.txt)</source>
-        <translation>Markdown (*.md);;Text (*.txt)</translation>
+        <translation type="vanished">Markdown (*.md);;Text (*.txt)</translation>
     </message>
     <message>
         <source>Het verslag kon niet worden opgeslagen: {error}</source>
-        <translation>The minutes could not be saved: {error}</translation>
+        <translation type="vanished">The minutes could not be saved: {error}</translation>
     </message>
     <message>
         <source>Kies een andere map of bestandsnaam.</source>
-        <translation>Choose another folder or file name.</translation>
+        <translation type="vanished">Choose another folder or file name.</translation>
     </message>
     <message>
         <source>Verslag opgeslagen: {path}</source>
-        <translation>Minutes saved: {path}</translation>
+        <translation type="vanished">Minutes saved: {path}</translation>
     </message>
     <message>
         <source>Over Van Bod naar Plot</source>
@@ -1702,7 +2429,7 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>Klik een kavel aan op de kaart of in de lijst</source>
-        <translation>Click a plot on the map or in the list</translation>
+        <translation type="vanished">Click a plot on the map or in the list</translation>
     </message>
     <message>
         <source>Naam of partij</source>
@@ -1710,7 +2437,19 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>Opmerking bij deze kavel</source>
-        <translation>Comment on this plot</translation>
+        <translation type="vanished">Comment on this plot</translation>
+    </message>
+    <message>
+        <source>Besluit, bijv. &apos;Locatie DLF-012 voordragen voor geclusterd&apos;</source>
+        <translation>Decision, e.g. &apos;Propose location DLF-012 for clustered&apos;</translation>
+    </message>
+    <message>
+        <source>Klik een locatie aan op de kaart of in de lijst</source>
+        <translation>Click a location on the map or in the list</translation>
+    </message>
+    <message>
+        <source>Opmerking bij deze locatie</source>
+        <translation>Comment on this location</translation>
     </message>
     <message>
         <source>+ voor</source>
@@ -1730,7 +2469,7 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>Besluit, bijv. &apos;Kavel DFT-012 voordragen voor geclusterd&apos;</source>
-        <translation>Decision, e.g. &apos;Propose plot DFT-012 for clustered housing&apos;</translation>
+        <translation type="vanished">Decision, e.g. &apos;Propose plot DFT-012 for clustered housing&apos;</translation>
     </message>
     <message>
         <source>Besluit vastleggen</source>
@@ -1745,12 +2484,108 @@ Open a project or start the demo.</translation>
         <translation>The bod</translation>
     </message>
     <message>
+        <source>Waarom</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <source>Opmerkingen</source>
+        <translation>Comments</translation>
+    </message>
+    <message>
+        <source>Omstreden</source>
+        <translation>Contested</translation>
+    </message>
+    <message>
+        <source>Besluiten</source>
+        <translation>Decisions</translation>
+    </message>
+    <message>
+        <source>Waarom deze locatie: de afstanden per criterium en de partijen</source>
+        <translation>Why this location: the distances per criterion and the parties</translation>
+    </message>
+    <message>
+        <source>Opmerkingen en stemmen bij de gekozen locatie</source>
+        <translation>Comments and votes on the chosen location</translation>
+    </message>
+    <message>
+        <source>Locaties waarover de partijen {0} punten of meer verschillen</source>
+        <translation>Locations on which the parties differ by {0} points or more</translation>
+    </message>
+    <message>
         <source>Beste locaties</source>
         <translation>Best locations</translation>
     </message>
     <message>
+        <source>Van {0} naar {1}: {2} gestegen ▲, {3} gedaald ▼</source>
+        <translation>From {0} to {1}: {2} up ▲, {3} down ▼</translation>
+    </message>
+    <message>
+        <source>Uit de top {0}: {1}</source>
+        <translation>Dropped out of the top {0}: {1}</translation>
+    </message>
+    <message>
+        <source> en {0} meer</source>
+        <translation> and {0} more</translation>
+    </message>
+    <message>
+        <source>Locatie {0} heeft geen score.</source>
+        <translation>Location {0} has no score.</translation>
+    </message>
+    <message>
+        <source>score {0}, nr. {1}</source>
+        <translation>score {0}, no. {1}</translation>
+    </message>
+    <message>
+        <source>{0} punten verschil</source>
+        <translation>{0} points difference</translation>
+    </message>
+    <message>
+        <source>Omstreden ({0})</source>
+        <translation>Contested ({0})</translation>
+    </message>
+    <message>
+        <source>Geen locatie waarover de partijen {0} punten of meer verschillen.</source>
+        <translation>No location on which the parties differ by {0} points or more.</translation>
+    </message>
+    <message>
+        <source>{0}: {1} punten verschil ({2} {3}, {4} {5})</source>
+        <translation>{0}: {1} points difference ({2} {3}, {4} {5})</translation>
+    </message>
+    <message>
+        <source>Locatie {plot}</source>
+        <translation>Location {plot}</translation>
+    </message>
+    <message>
+        <source>{0}: drieslag {1}</source>
+        <translation>{0}: three-step {1}</translation>
+    </message>
+    <message>
+        <source>Er is geen locatie geselecteerd.</source>
+        <translation>No location is selected.</translation>
+    </message>
+    <message>
+        <source>Klik eerst een locatie aan op de kaart.</source>
+        <translation>Click a location on the map first.</translation>
+    </message>
+    <message>
+        <source>Besluiten ({0})</source>
+        <translation>Decisions ({0})</translation>
+    </message>
+    <message>
+        <source>Nog geen besluiten.</source>
+        <translation>No decisions yet.</translation>
+    </message>
+    <message>
+        <source>Nog geen besluiten in deze werksessie.</source>
+        <translation>No decisions in this workshop yet.</translation>
+    </message>
+    <message>
+        <source>Laatste besluit: {0}</source>
+        <translation>Last decision: {0}</translation>
+    </message>
+    <message>
         <source>Opmerkingen en stemmen</source>
-        <translation>Comments and votes</translation>
+        <translation type="vanished">Comments and votes</translation>
     </message>
     <message>
         <source>Werksessie</source>
@@ -1759,6 +2594,10 @@ Open a project or start the demo.</translation>
     <message>
         <source>Consensus</source>
         <translation>Consensus</translation>
+    </message>
+    <message>
+        <source>eigen weging</source>
+        <translation>own weighting</translation>
     </message>
     <message>
         <source>Nog geen scores: importeer kavels en voorzieningen.</source>
@@ -1770,15 +2609,15 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>Kavel {plot}</source>
-        <translation>Plot {plot}</translation>
+        <translation type="vanished">Plot {plot}</translation>
     </message>
     <message>
         <source>Er is geen kavel geselecteerd.</source>
-        <translation>No plot is selected.</translation>
+        <translation type="vanished">No plot is selected.</translation>
     </message>
     <message>
         <source>Klik eerst een kavel aan op de kaart.</source>
-        <translation>First click a plot on the map.</translation>
+        <translation type="vanished">First click a plot on the map.</translation>
     </message>
     <message>
         <source>Er loopt geen werksessie.</source>
@@ -1794,19 +2633,19 @@ Open a project or start the demo.</translation>
     </message>
     <message>
         <source>Verslag opslaan</source>
-        <translation>Save minutes</translation>
+        <translation type="vanished">Save minutes</translation>
     </message>
     <message>
         <source>Markdown (*.md);;Tekst (*.txt)</source>
-        <translation>Markdown (*.md);;Text (*.txt)</translation>
+        <translation type="vanished">Markdown (*.md);;Text (*.txt)</translation>
     </message>
     <message>
         <source>Het verslag kon niet worden opgeslagen: {error}</source>
-        <translation>The minutes could not be saved: {error}</translation>
+        <translation type="vanished">The minutes could not be saved: {error}</translation>
     </message>
     <message>
         <source>Kies een andere map of bestandsnaam.</source>
-        <translation>Choose another folder or file name.</translation>
+        <translation type="vanished">Choose another folder or file name.</translation>
     </message>
 </context>
 <context>

@@ -63,8 +63,8 @@ def _flat(text: str) -> str:
 
 
 def _is_demand(page: str) -> bool:
-    """A page of the demand annex (issue 20): its footer says "bijlage vraag"."""
-    return "bijlage vraag blad" in _flat(page)
+    """A page of the demand annex (issue 20): its title says so."""
+    return "Bijlage: vraag uit de demografie" in _flat(page)
 
 
 def test_map_pdf_has_legend_scale_numbers_and_attribution(scored: Path, tmp_path: Path) -> None:
@@ -142,7 +142,7 @@ def test_dossiers_one_per_reservation(scored: Path, tmp_path: Path) -> None:
         store.close()
     assert [p.name for p in paths] == ["dossier_01_DLF-010.pdf", "dossier_02_DLF-020.pdf"]
     assert len(list((tmp_path / "dossiers").glob("*.pdf"))) == 2
-    text = _flat(_text(paths[0])[0])
+    text = _flat(" ".join(_text(paths[0])))  # the dossier with its continuation sheet
     assert "DLF-010" in text
     assert "Criteria tegenover de normen" in text
     assert "Supermarkt" in text

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from PySide6.QtWidgets import QWidget
 
 from app.controller import ProjectController
 from app.export.pdf import write_reserved_map_pdf
@@ -77,7 +76,7 @@ def test_panel_and_presentation_window_show_the_hand_computed_ranges(
         in panel.summary.toolTip()
     )
 
-    window = WorkshopWindow(booked, None, map_view=QWidget())
+    window = WorkshopWindow(booked, None)  # its own map (the legend reads it)
     qtbot.addWidget(window)
     rows = {title: (numbers, gap) for title, numbers, gap in window.ledger.rows}
     numbers, gap = rows["Geclusterd · 2026–2030"]

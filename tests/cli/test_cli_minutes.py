@@ -47,7 +47,8 @@ def test_minutes_as_pdf_and_markdown(tmp_path: Path) -> None:
     pdf = unicodedata.normalize("NFKC", pdf)
     assert "Parkeerterrein Isaäc da Costalaan (DLF-010)" in pdf
     assert "Stand van het bod bij de afsluiting" in pdf
-    assert "geclusterd 2026-2030: opgave 70 · in beeld 20–30" in pdf
+    # kansrijk counts as "in beeld", not as "zeker" (projects.ledger.DEFINITIONS)
+    assert "geclusterd 2026-2030: opgave 70 · zeker 0 · in beeld 20–30" in pdf
     # without files: the Markdown on stdout
     assert _ok("project", "minutes", project, "1").startswith("# Verslag werksessie")
     # a wrong file type or a workshop that does not exist: a Dutch message, no traceback
