@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QPalette
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.controller import ProjectController, user_message
 from app.i18n import domain_label
@@ -360,11 +362,46 @@ class PlotDetailPanel(Panel):
                 table.setItem(r, c, item)
         self._fit_table_height()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # The stretched columns get their final width after this event: fit the rows then, so
+        # a wrapped distance is never cut by a row computed for the old width.
+        QTimer.singleShot(0, self._fit_if_alive)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_if_alive)
+
+    def _fit_if_alive(self) -> None:
+        if isValid(self):
+            self._fit_table_height()
+
     def _fit_table_height(self) -> None:
-        """Every row as high as its wrapped text, the table as high as its rows (no inner scroll)."""
+        """Every row as high as its wrapped text, the table as high as its rows (no inner scroll).
+
+        Heights are measured here at the columns' current widths (Qt's resizeRowsToContents can
+        use a stretched column's old width and then cut the last line).
+        """
         table = self.criteria_table
-        table.resizeRowsToContents()
-        height = table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(table.rowCount()))
+        header = table.horizontalHeader()
+        margin = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 6
+        for r in range(table.rowCount()):
+            height = table.fontMetrics().height()
+            for c in range(table.columnCount()):
+                item = table.item(r, c)
+                if item is None or not item.text():
+                    continue
+                font = QFont(table.font())  # the font the cell is painted in (the panel's size)
+                font.setBold(item.font().bold())
+                fm = QFontMetrics(font)
+                box = fm.boundingRect(
+                    QRect(0, 0, max(10, header.sectionSize(c) - margin), 100_000),
+                    int(Qt.TextFlag.TextWordWrap),
+                    item.text(),
+                )
+                height = max(height, box.height())
+            table.setRowHeight(r, height + 8)
+        height = header.height() + sum(table.rowHeight(r) for r in range(table.rowCount()))
         table.setFixedHeight(height + 2 * table.frameWidth() + 2)
 
     def _show_bookkeeping(self, row: pd.Series) -> None:
