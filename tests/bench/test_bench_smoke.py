@@ -20,10 +20,12 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     md = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     cases = [r["case"] for r in data["rows"]]
-    # network: build + 1 source count; scoring: 7 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
+    # network: build + 1 source count; peers: (S=5 with reach, S=5 without) × (ours, scipy,
+    # networkx, igraph, networkit, floor); scoring: 7 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
     # export: html, pdf (A3), gpkg, xlsx.
     assert cases == (
         ["network"] * 2
+        + ["peers"] * 12
         + ["scoring"] * 7
         + ["euclid"] * 2
         + ["drag"]
@@ -39,7 +41,14 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
         assert row["ours_s"] > 0
         assert row["operation"] in md
     naive = [r for r in data["rows"] if r["naive"]]
-    assert {r["case"] for r in naive} == {"network", "euclid", "drag"}
-    assert all(r["ratio"] and r["ratio"] > 0 for r in naive)
+    assert {r["case"] for r in naive} == {"network", "peers", "euclid", "drag"}
+    # Every peer has a row: measured (answers checked equal) or reported as not installed.
+    peers = [r for r in data["rows"] if r["case"] == "peers" and r["operation"].startswith("vs ")]
+    for who in ("scipy", "networkx", "igraph", "networkit", "floor"):
+        mine = [r for r in peers if r["operation"] == f"vs {who}"]
+        assert len(mine) == 2
+        assert all(r["naive_s"] or "NOT INSTALLED" in r["naive"] for r in mine)
+    assert "Not measured this round:** pandana" in md
+    assert all(r["ratio"] and r["ratio"] > 0 for r in naive if r["naive_s"])
     assert next(r for r in data["rows"] if r["case"] == "memory")["peak_rss_mb"] > 0
-    assert md.count("| operation |") == 7
+    assert md.count("| operation |") == 8
