@@ -47,7 +47,13 @@ def _case_peers(size: Size) -> list[Row]:
 # The engine cases, the peers beside the network case (bench/peers.py), the GUI case (weight
 # change → repainted map, bench/bench_gui.py) and the export case (offline HTML web map of 5k
 # plots, bench/bench_export.py).
-ALL_CASES = {"network": CASES["network"], "peers": _case_peers, **CASES, "gui": _case_gui, "export": _case_export}
+ALL_CASES = {
+    "network": CASES["network"],
+    "peers": _case_peers,
+    **CASES,
+    "gui": _case_gui,
+    "export": _case_export,
+}
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[1]

@@ -41,7 +41,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
         assert row["ours_s"] > 0
         assert row["operation"] in md
     naive = [r for r in data["rows"] if r["naive"]]
-    assert {r["case"] for r in naive} == {"network", "peers", "euclid", "drag"}
+    assert {r["case"] for r in naive} == {"network", "peers", "scoring", "euclid", "drag"}
     # Every peer has a row: measured (answers checked equal) or reported as not installed.
     peers = [r for r in data["rows"] if r["case"] == "peers" and r["operation"].startswith("vs ")]
     for who in ("scipy", "networkx", "igraph", "networkit", "floor"):
