@@ -306,4 +306,49 @@ def _combo(ctx: _Ctx, s: int, limit: float | None, rng: np.random.Generator) -> 
             target_s=3 * floor_s if full and s == 100 and limit is not None else None,
         )
     )
+    rows.append(_fastwalk_row(ctx, src_edge, limit, label, ours_s, len(t_ours), answers["ours"]))
     return rows
+
+
+def _fastwalk_row(
+    ctx: _Ctx,
+    src_edge: IntArray,
+    limit: float | None,
+    label: str,
+    ours_s: float,
+    runs: int,
+    d_ours: FloatArray,
+) -> Row:
+    """The candidate compiled core (plotscore.fastwalk, numba; not the default) on our augmented graph."""
+    from plotscore import fastwalk
+    from plotscore.augment import FacilityPoints, cached_augment
+
+    name = "plotscore.fastwalk: numba binary-heap multi-source search on the same augmented graph (optional, NOT default)"
+    if not fastwalk.available():
+        return Row(
+            "peers", "vs fastwalk", label, ours_s, runs, naive=f"numba: NOT INSTALLED ({INSTALL_HINT})"
+        )
+    k = len(src_edge)
+    aug = cached_augment(ctx.graph, FacilityPoints(np.arange(k), src_edge, np.zeros(k), np.zeros(k), k))
+    lim = np.inf if limit is None else limit
+    out: dict[str, FloatArray] = {}
+    t = time.perf_counter()
+    fastwalk.multi_source(aug.csr, aug.group_node, lim)  # the first call compiles (once per process)
+    first_s = time.perf_counter() - t
+
+    def run() -> None:
+        out["d"] = _cut(fastwalk.multi_source(aug.csr, aug.group_node, lim)[0][: ctx.n], limit)
+
+    times = _auto_runs(run, budget_s=2.0)
+    _check_same(d_ours, out["d"], limit, "fastwalk")
+    return Row(
+        "peers",
+        "vs fastwalk",
+        label,
+        ours_s,
+        runs,
+        naive=name + " — answers equal within 1 cm",
+        naive_s=_median(times),
+        naive_runs=len(times),
+        note=f"first call {first_s:.2f} s (numba compiles in the first group's call); below 1 the candidate is faster",
+    )

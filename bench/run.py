@@ -121,8 +121,10 @@ PEERS_INTRO = (
     "below 1 the peer is. Against the floor the ratio says how far ours is from the least any "
     "exact search must do (target: ours ≤ 3× floor, i.e. ratio ≥ 0.33). Every peer's answer is "
     "checked equal to ours within 1 cm on every node before its row is written; a peer that is "
-    "not installed has a row that says so. **Not measured this round:** pandana (build + query), "
-    "pyrosm (PBF read) and cityseer."
+    "not installed has a row that says so. The *fastwalk* line is a candidate, not a peer: "
+    "plotscore.fastwalk (numba, optional, not the default search) on the same augmented graph; "
+    "there, below 1 the candidate is faster than the default. **Not measured this round:** "
+    "pandana (build + query), pyrosm (PBF read) and cityseer."
 )
 
 
