@@ -257,8 +257,8 @@ def case_scoring(size: Size) -> list[Row]:
     )
     t_dist_fresh = _auto_runs(
         lambda: network_distances(graph, plots, facs, reach, pace_kmh=profile.pace_kmh, cache=False),
-        budget_s=6.0,
-        most=5,
+        budget_s=4.0,
+        most=3,
     )
     t_util = _auto_runs(lambda: ScoreModel.from_measures(measures, profile).scores(), budget_s=2.0)
     met = norm_met(measures, profile)

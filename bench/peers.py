@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bench.cases import Row, Size, _auto_runs, _graph
+from bench.cases import Row, Size, _graph, _times
 
 __all__ = ["case_peers"]
 
@@ -81,6 +81,15 @@ def _check_same(ours: FloatArray, theirs: FloatArray, limit: float | None, who: 
         edge = np.where(np.isfinite(ours), ours, theirs)[one]
         assert limit is not None, f"{who} reaches other nodes"
         assert np.all(edge >= limit - TOLERANCE_M), f"{who} reaches other nodes"
+
+
+def _runs(fn: Callable[[], object], budget_s: float, most: int = 7, least: int = 2) -> list[float]:
+    """Probe once, then repeat within the budget (at least ``least``: slow peers at full size
+    take seconds a run, and this case must stay within a few minutes)."""
+    t = time.perf_counter()
+    fn()
+    probe = time.perf_counter() - t
+    return _times(fn, int(max(least, min(most, budget_s / max(probe, 1e-6)))), warmup=0)
 
 
 def _median(times: list[float]) -> float:
@@ -234,9 +243,9 @@ def _combo(ctx: _Ctx, s: int, limit: float | None, rng: np.random.Generator) -> 
     else:
         peers.append(("networkit", f"networkit: NOT INSTALLED ({INSTALL_HINT})", None, ""))
 
-    t_ours = _auto_runs(ours, budget_s=3.0)
+    t_ours = _runs(ours, budget_s=2.0, least=3)
     ours_s = _median(t_ours)
-    t_fresh = _auto_runs(lambda: ours(use=False), budget_s=3.0)
+    t_fresh = _runs(lambda: ours(use=False), budget_s=2.0, least=3)
     _check_same(answers["ours"], answers["uncached"], limit, "uncached")
     rows.append(
         Row(
@@ -265,7 +274,7 @@ def _combo(ctx: _Ctx, s: int, limit: float | None, rng: np.random.Generator) -> 
                 )
             )
             continue
-        t_peer = _auto_runs(fn, budget_s=4.0, most=7)
+        t_peer = _runs(fn, budget_s=2.5)
         _check_same(answers["ours"], answers[who], limit, who)
         peer_s = _median(t_peer)
         rows.append(
@@ -290,7 +299,7 @@ def _combo(ctx: _Ctx, s: int, limit: float | None, rng: np.random.Generator) -> 
     def floor(start: FloatArray = start) -> None:
         answers["floor"] = np.minimum.reduceat(start[csr.indices] + csr.data, indptr)
 
-    t_floor = _auto_runs(floor, budget_s=2.0)
+    t_floor = _runs(floor, budget_s=1.0, least=3)
     floor_s = _median(t_floor)
     rows.append(
         Row(
@@ -339,7 +348,7 @@ def _fastwalk_row(
     def run() -> None:
         out["d"] = _cut(fastwalk.multi_source(aug.csr, aug.group_node, lim)[0][: ctx.n], limit)
 
-    times = _auto_runs(run, budget_s=2.0)
+    times = _runs(run, budget_s=1.5, least=3)
     _check_same(d_ours, out["d"], limit, "fastwalk")
     return Row(
         "peers",
