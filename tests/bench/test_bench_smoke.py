@@ -21,12 +21,12 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     md = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     cases = [r["case"] for r in data["rows"]]
     # network: build + 1 source count; peers: (S=5 with reach, S=5 without) × (ours, scipy,
-    # networkx, igraph, networkit, floor, fastwalk); scoring: 7 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
+    # networkx, igraph, networkit, floor, fastwalk); scoring: 8 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
     # export: html, pdf (A3), gpkg, xlsx.
     assert cases == (
         ["network"] * 2
         + ["peers"] * 14
-        + ["scoring"] * 7
+        + ["scoring"] * 8
         + ["euclid"] * 2
         + ["drag"]
         + ["memory"]
@@ -52,3 +52,13 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     assert all(r["ratio"] and r["ratio"] > 0 for r in naive if r["naive_s"])
     assert next(r for r in data["rows"] if r["case"] == "memory")["peak_rss_mb"] > 0
     assert md.count("| operation |") == 8
+    # --cases: only the drag case runs again; every other row (the Euclidean lines of the scoring
+    # case too) is kept as it was, with its own run date.
+    again = run_all("tiny", tmp_path, cases=["drag"])
+    assert [r["case"] for r in again["rows"]] == cases
+    assert [r for r in again["rows"] if r["case"] != "drag"] == [
+        r for r in data["rows"] if r["case"] != "drag"
+    ]
+    assert again["case_runs"]["scoring"] == data["case_runs"]["scoring"]
+    assert again["case_runs"]["drag"]["date"] >= data["case_runs"]["drag"]["date"]
+    assert "only these cases" in (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
