@@ -38,9 +38,22 @@ def _case_export(size: Size) -> list[Row]:
     return case_export(size)
 
 
-# The engine cases plus the GUI case (weight change → repainted map, bench/bench_gui.py) and the
-# export case (offline HTML web map of 5k plots, bench/bench_export.py).
-ALL_CASES = {**CASES, "gui": _case_gui, "export": _case_export}
+def _case_peers(size: Size) -> list[Row]:
+    from bench.peers import case_peers  # optional peers (igraph, networkit): only in its own child
+
+    return case_peers(size)
+
+
+# The engine cases, the peers beside the network case (bench/peers.py), the GUI case (weight
+# change → repainted map, bench/bench_gui.py) and the export case (offline HTML web map of 5k
+# plots, bench/bench_export.py).
+ALL_CASES = {
+    "network": CASES["network"],
+    "peers": _case_peers,
+    **CASES,
+    "gui": _case_gui,
+    "export": _case_export,
+}
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,17 +70,58 @@ def _child(case: str, size: str, timeout_s: float) -> list[dict[str, Any]]:
         return rows
 
 
-def run_all(size: str, out_dir: Path = RESULTS, *, timeout_s: float = 1200.0) -> dict[str, Any]:
-    """Run every case in its own subprocess; write and return the results."""
+#: Row cases produced by another case's child (the scoring case also times the Euclidean lines).
+_PRODUCED_BY = {"euclid": "scoring"}
+
+
+def _producer(row: dict[str, Any]) -> str:
+    case: str = row["case"]
+    return _PRODUCED_BY.get(case, case)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _earlier_runs(out_dir: Path, size: str, keep: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows and run info of the cases in ``keep`` from the results already in ``out_dir`` (same size)."""
+    path = out_dir / "results.json"
+    if not keep or not path.exists():
+        return [], {}
+    old = json.loads(path.read_text(encoding="utf-8"))
+    if old.get("size") != size:
+        return [], {}
+    own = {"date": old["date"], "load_before": old["load_before"], "load_after": old["load_after"]}
+    runs = {c: old.get("case_runs", {}).get(c, own) for c in keep}
+    return [r for r in old["rows"] if _producer(r) in keep], runs
+
+
+def run_all(
+    size: str, out_dir: Path = RESULTS, *, timeout_s: float = 1200.0, cases: list[str] | None = None
+) -> dict[str, Any]:
+    """Run every case (or only ``cases``) in its own subprocess; write and return the results.
+
+    With ``cases``, the other cases' rows are kept from the results already in ``out_dir`` (same
+    size), and every section says when its rows were measured.
+    """
     started = time.perf_counter()
     load_before = os.getloadavg()
-    rows: list[dict[str, Any]] = []
-    for case in ALL_CASES:
+    chosen = [c for c in ALL_CASES if cases is None or c in cases]
+    kept_rows, case_runs = _earlier_runs(out_dir, size, [c for c in ALL_CASES if c not in chosen])
+    fresh: dict[str, list[dict[str, Any]]] = {}
+    for case in chosen:
         t = time.perf_counter()
-        rows.extend(_child(case, size, timeout_s))
+        load = os.getloadavg()[0]
+        fresh[case] = _child(case, size, timeout_s)
+        case_runs[case] = {"date": _now(), "load_before": load, "load_after": os.getloadavg()[0]}
         print(f"[bench] {case}: {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    rows = [
+        r
+        for c in ALL_CASES
+        for r in (fresh[c] if c in fresh else [x for x in kept_rows if _producer(x) == c])
+    ]
     doc = {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "date": _now(),
         "size": size,
         "sizes": {k: v.__dict__ for k, v in SIZES.items()},
         "machine": machine_info(),
@@ -75,6 +129,8 @@ def run_all(size: str, out_dir: Path = RESULTS, *, timeout_s: float = 1200.0) ->
         # 1-minute load average before/after: > cpu_count means other work shared the CPUs.
         "load_before": load_before[0],
         "load_after": os.getloadavg()[0],
+        "cases_run": chosen,
+        "case_runs": case_runs,
         "rows": rows,
     }
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -95,6 +151,33 @@ def _t(seconds: float | None) -> str:
     return f"{seconds:.2f} s"
 
 
+def _cases_flag(doc: dict[str, Any]) -> str:
+    chosen = doc.get("cases_run")
+    if not chosen or chosen == list(ALL_CASES):
+        return ""
+    return f" --cases {','.join(chosen)}"
+
+
+def _ratio(value: float | None) -> str:
+    if not value:
+        return "–"
+    if value >= 10:
+        return f"×{value:.0f}"
+    return f"×{value:.1f}" if value >= 1 else f"×{value:.2f}"
+
+
+PEERS_INTRO = (
+    "Here *naive* is the peer and **ratio = peer median / our median**: above 1 ours is faster, "
+    "below 1 the peer is. Against the floor the ratio says how far ours is from the least any "
+    "exact search must do (target: ours ≤ 3× floor, i.e. ratio ≥ 0.33). Every peer's answer is "
+    "checked equal to ours within 1 cm on every node before its row is written; a peer that is "
+    "not installed has a row that says so. The *fastwalk* line is a candidate, not a peer: "
+    "plotscore.fastwalk (numba, optional, not the default search) on the same augmented graph; "
+    "there, below 1 the candidate is faster than the default. **Not measured this round:** "
+    "pandana (build + query), pyrosm (PBF read) and cityseer."
+)
+
+
 def _met(value: bool | None) -> str:
     return "–" if value is None else ("✓" if value else "✗")
 
@@ -106,7 +189,9 @@ def render_markdown(doc: dict[str, Any]) -> str:
         "# Benchmark results: scoring engine",
         "",
         f"Run {doc['date']} (size `{doc['size']}`, {doc['wall_s']:.0f} s in total) with "
-        f"`python -m bench.run{' --quick' if doc['size'] == 'quick' else ''}`. "
+        f"`python -m bench.run{' --quick' if doc['size'] == 'quick' else ''}"
+        f"{_cases_flag(doc)}`"
+        f"{' (only these cases; the other sections are kept from earlier runs, each with its date)' if _cases_flag(doc) else ''}. "
         "See [../README.md](../README.md) for what each line measures.",
         "",
         f"Machine: {m['cpu_count']} CPUs, {m['processor']}, {m['platform']}; Python {m['python']}, "
@@ -121,6 +206,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
     ]
     titles = {
         "network": "(a) Walking-network distance, one category",
+        "peers": "(a2) The same search in other libraries, and the floor (same run, same graph)",
         "scoring": "(b) Scoring after the graph is built",
         "euclid": "(b) Straight-line nearest facility",
         "drag": "(c) A weight change",
@@ -133,6 +219,15 @@ def render_markdown(doc: dict[str, Any]) -> str:
         if not rows:
             continue
         lines += [f"## {title}", ""]
+        run = doc.get("case_runs", {}).get(_PRODUCED_BY.get(case, case))
+        if run:
+            lines += [
+                f"Measured {run['date']}; 1-minute load average {run['load_before']:.1f} before, "
+                f"{run['load_after']:.1f} after this case.",
+                "",
+            ]
+        if case == "peers":
+            lines += [PEERS_INTRO, ""]
         lines += [
             "| operation | size | ours (median) | p95 | n | naive | naive (median) | ratio | target | met |",
             "|---|---|---|---|---|---|---|---|---|---|",
@@ -141,11 +236,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             ours = _t(r["ours_s"])
             if r.get("peak_rss_mb") is not None:
                 ours = f"{r['peak_rss_mb']:.0f} MB peak ({_t(r['ours_s'])} wall)"
-            ratio = (
-                f"×{r['ratio']:.0f}"
-                if r["ratio"] and r["ratio"] >= 10
-                else (f"×{r['ratio']:.1f}" if r["ratio"] else "–")
-            )
+            ratio = _ratio(r["ratio"])
             naive_n = f" (n={r['naive_runs']})" if r["naive_runs"] else ""
             lines.append(
                 f"| {r['operation']} | {r['size']} | {ours} | {_t(r['ours_p95_s'])} | {r['runs']} | "
@@ -164,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke sizes (< 1 min)")
     parser.add_argument("--size", choices=sorted(SIZES), help="size preset (overrides --quick)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="output folder")
+    parser.add_argument(
+        "--cases",
+        help="comma-separated cases to run (" + ",".join(ALL_CASES) + "); the others' rows are "
+        "kept from the results already in --out",
+    )
     parser.add_argument("--case", choices=sorted(ALL_CASES), help=argparse.SUPPRESS)
     parser.add_argument("--rows-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -175,7 +271,11 @@ def main(argv: list[str] | None = None) -> int:
             rows = [r.as_dict() for r in ALL_CASES[args.case](SIZES[size])]
         args.rows_out.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
         return 0
-    doc = run_all(size, args.out)
+    cases = args.cases.split(",") if args.cases else None
+    unknown = sorted(set(cases or []) - set(ALL_CASES))
+    if unknown:
+        parser.error(f"unknown case(s): {', '.join(unknown)}")
+    doc = run_all(size, args.out, cases=cases)
     print((args.out / "RESULTS.md").read_text(encoding="utf-8"))
     return 0 if doc["rows"] else 1
 

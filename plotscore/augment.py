@@ -32,6 +32,7 @@ import shapely
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
+from plotscore import netcache
 from plotscore.access import ON_LINE_M, edge_point
 from plotscore.network import WalkGraph
 from plotscore.progress import Progress, report
@@ -42,8 +43,10 @@ __all__ = [
     "FacilityPoints",
     "PlotEntries",
     "augment",
+    "cached_augment",
     "count_within",
     "entry_nodes",
+    "facility_key",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -313,6 +316,33 @@ def augment(
         data.append(ent.off)
     csr = _append_edges(graph.csr, np.concatenate(rows), np.concatenate(cols), np.concatenate(data), total)
     return dataclasses.replace(aug, csr=csr)
+
+
+def facility_key(facilities: FacilityPoints) -> str:
+    """A content digest of the facility access points (what :func:`augment` reads of them)."""
+    p = facilities
+    return netcache.array_digest(p.group, p.edge, p.t, p.connector_m, np.int64(p.n_groups))
+
+
+def _read_only(*arrays: npt.NDArray[Any]) -> None:
+    for a in arrays:
+        a.setflags(write=False)
+
+
+def cached_augment(graph: WalkGraph, facilities: FacilityPoints, *, use: bool = True) -> Augmented:
+    """:func:`augment` without plots, built once per (graph, facility access points) and shared.
+
+    Keyed on the points' content (:mod:`plotscore.netcache`); the arrays of a shared graph are
+    made read-only, so a caller that would change them fails instead of corrupting later runs.
+    """
+
+    def build() -> Augmented:
+        aug = augment(graph, facilities)
+        _read_only(aug.csr.data, aug.csr.indices, aug.csr.indptr, aug.virtual_xy, aug.virtual_edge)
+        _read_only(aug.virtual_t, aug.group_node, aug.point_node, aug.plot_node)
+        return aug
+
+    return netcache.cached(graph, ("augmented", facility_key(facilities)), build, use=use)
 
 
 def entry_nodes(graph: WalkGraph, aug: Augmented, plots: PlotEntries) -> EntryNodes:

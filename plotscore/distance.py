@@ -27,6 +27,7 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from plotscore import augment as _aug
+from plotscore import netcache
 from plotscore._memory import release_free_memory
 from plotscore.access import edge_point, nearest_on_edges, polygon_hits
 from plotscore.augment import (
@@ -34,7 +35,9 @@ from plotscore.augment import (
     PlotEntries,
     _NodeCells,
     augment,
+    cached_augment,
     entry_nodes,
+    facility_key,
     spatial_xy,
 )
 from plotscore.columns import (
@@ -364,6 +367,49 @@ def _network_facilities(
     )
 
 
+def _cached_facilities(
+    graph: WalkGraph, facilities: gpd.GeoDataFrame, categories: list[str], snap_limit_m: float, *, use: bool
+) -> _Facilities:
+    """:func:`_network_facilities`, once per (graph, facility layer content, categories, limit).
+
+    A layer whose content cannot be digested (unhashable cells) is joined anew every time.
+    """
+    digest = netcache.frame_digest(facilities) if use else None
+    key = ("facilities", digest, tuple(categories), float(snap_limit_m))
+
+    def build() -> _Facilities:
+        fac = _network_facilities(graph, facilities, categories, snap_limit_m)
+        p = fac.points
+        for a in (
+            p.group,
+            p.edge,
+            p.t,
+            p.connector_m,
+            fac.group_id,
+            fac.group_category,
+            fac.group_connector_m,
+        ):
+            a.setflags(write=False)  # shared between runs: fail loudly on a write
+        return fac
+
+    return netcache.cached(graph, key, build, use=digest is not None)
+
+
+def _prepared(
+    graph: WalkGraph, facilities: gpd.GeoDataFrame, categories: list[str], snap_limit_m: float, *, use: bool
+) -> tuple[_Facilities, _aug.Augmented, _NodeCells]:
+    """The facilities on the network, the augmented graph and its node cells (cached, see netcache)."""
+    fac = _cached_facilities(graph, facilities, categories, snap_limit_m, use=use)
+    aug = cached_augment(graph, fac.points, use=use)
+    cells = netcache.cached(
+        graph,
+        ("cells", facility_key(fac.points)),
+        lambda: _NodeCells(spatial_xy(graph, aug)),
+        use=use,
+    )
+    return fac, aug, cells
+
+
 # ---------------------------------------------------------------------------------------------
 # Result columns
 
@@ -477,6 +523,7 @@ def network_distances(
     pace_kmh: float = 3.0,
     snap_limit_m: float = 250.0,
     progress: Progress | None = None,
+    cache: bool = True,
 ) -> pd.DataFrame:
     """Walking distance, time, nearest facility, count and uncertainty per category, indexed like ``plots``.
 
@@ -486,16 +533,16 @@ def network_distances(
     het netwerk" and are left out (their ids in the report). Counts count distinct facilities
     (:func:`plotscore.facilities.distinct_facilities`, or the caller's ``distinct_id`` column)
     within ``count_within[c]`` (default: the reach). ``frame.attrs["distance_report"]`` holds
-    the counts for the log.
+    the counts for the log. The facilities' join to the network and the augmented graph are
+    reused from earlier calls with the same graph and facility content (:mod:`plotscore.netcache`);
+    ``cache=False`` builds them anew (same result).
     """
     _check_inputs(plots, facilities, reach, pace_kmh)
     count_radius = count_within or {}
     out = _empty_result(plots, reach, DistanceMethod.NETWERK, categories=False)
     categories = list(reach)
     report(progress, 0.0, "Voorzieningen aan het loopnetwerk koppelen")
-    fac = _network_facilities(graph, facilities, categories, snap_limit_m)
-    aug = augment(graph, fac.points)
-    cells = _NodeCells(spatial_xy(graph, aug))
+    fac, aug, cells = _prepared(graph, facilities, categories, snap_limit_m, use=cache)
     g0 = int(aug.group_node[0]) if len(aug.group_node) else 0
     uncertain_m = graph.rules.uncertain_connector_m
     # One multi-source Dijkstra per category over the network (plots are not in the graph),
@@ -740,7 +787,7 @@ def nearest_path(
     none = NearestPath(None, float("nan"), shapely.LineString())
     one = gpd.GeoDataFrame(geometry=[plot_geometry], crs=facilities.crs)
     access = plot_access(graph, one, snap_limit_m=np.inf)
-    fac = _network_facilities(graph, facilities, [category], graph.rules.snap_limit_m)
+    fac = _cached_facilities(graph, facilities, [category], graph.rules.snap_limit_m, use=True)
     if not access.ok[0] or fac.points.n_groups == 0:
         return none
     aug = augment(graph, fac.points, access.entries, n_plots=1, plot_role="sink")

@@ -20,11 +20,13 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     md = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     cases = [r["case"] for r in data["rows"]]
-    # network: build + 1 source count; scoring: 7 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
+    # network: build + 1 source count; peers: (S=5 with reach, S=5 without) × (ours, scipy,
+    # networkx, igraph, networkit, floor, fastwalk); scoring: 8 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
     # export: html, pdf (A3), gpkg, xlsx.
     assert cases == (
         ["network"] * 2
-        + ["scoring"] * 7
+        + ["peers"] * 14
+        + ["scoring"] * 8
         + ["euclid"] * 2
         + ["drag"]
         + ["memory"]
@@ -39,7 +41,24 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
         assert row["ours_s"] > 0
         assert row["operation"] in md
     naive = [r for r in data["rows"] if r["naive"]]
-    assert {r["case"] for r in naive} == {"network", "euclid", "drag"}
-    assert all(r["ratio"] and r["ratio"] > 0 for r in naive)
+    assert {r["case"] for r in naive} == {"network", "peers", "scoring", "euclid", "drag"}
+    # Every peer has a row: measured (answers checked equal) or reported as not installed.
+    peers = [r for r in data["rows"] if r["case"] == "peers" and r["operation"].startswith("vs ")]
+    for who in ("scipy", "networkx", "igraph", "networkit", "floor", "fastwalk"):
+        mine = [r for r in peers if r["operation"] == f"vs {who}"]
+        assert len(mine) == 2
+        assert all(r["naive_s"] or "NOT INSTALLED" in r["naive"] for r in mine)
+    assert "Not measured this round:** pandana" in md
+    assert all(r["ratio"] and r["ratio"] > 0 for r in naive if r["naive_s"])
     assert next(r for r in data["rows"] if r["case"] == "memory")["peak_rss_mb"] > 0
-    assert md.count("| operation |") == 7
+    assert md.count("| operation |") == 8
+    # --cases: only the drag case runs again; every other row (the Euclidean lines of the scoring
+    # case too) is kept as it was, with its own run date.
+    again = run_all("tiny", tmp_path, cases=["drag"])
+    assert [r["case"] for r in again["rows"]] == cases
+    assert [r for r in again["rows"] if r["case"] != "drag"] == [
+        r for r in data["rows"] if r["case"] != "drag"
+    ]
+    assert again["case_runs"]["scoring"] == data["case_runs"]["scoring"]
+    assert again["case_runs"]["drag"]["date"] >= data["case_runs"]["drag"]["date"]
+    assert "only these cases" in (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
