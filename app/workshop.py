@@ -797,7 +797,8 @@ class WorkshopWindow(QWidget):
         for d in criterion_details(frame, run.profile, frame.index[pos], absent=run.absent):
             # The norm only where it is not met: short lines fit a projector's column.
             if not d["has_data"]:
-                lines.append(f"– {domain_label(d['label'])}: {self.tr('geen gegevens (telt niet mee)')}")
+                no_data = self.tr("geen gegevens (telt niet mee)")
+                lines.append(f"– {domain_label(d['label'])}: {no_data}")
             elif d["met"]:
                 lines.append(f"{OK_MARK} {domain_label(d['label'])}: {d['measure']}")
             else:

@@ -2536,6 +2536,10 @@ Open a project or start the demo.</translation>
         <translation>score {0}, no. {1}</translation>
     </message>
     <message>
+        <source>geen gegevens (telt niet mee)</source>
+        <translation>no data (does not count)</translation>
+    </message>
+    <message>
         <source>{0} punten verschil</source>
         <translation>{0} points difference</translation>
     </message>
