@@ -136,6 +136,24 @@ def _bod(window: MainWindow, controller: ProjectController) -> QWidget:
     return window
 
 
+def _verloop(window: MainWindow, controller: ProjectController) -> QWidget:
+    """Verloop van het bod, opened from the Bod dock: geclusterd over time and per opleverjaar."""
+    from app.panels.ledger_panel import LedgerPanel
+
+    _reserve_examples(controller)
+    _raise(window, "bod")
+    panel = window.docks["bod"].widget()
+    if not isinstance(panel, LedgerPanel):
+        return window
+    panel.show_history()
+    dialog = panel.history_dialog
+    if dialog is None:
+        return window
+    dialog.setGeometry(window.geometry())  # a laptop or projector screen: as large as the main window
+    dialog.category_combo.setCurrentText("geclusterd")
+    return dialog
+
+
 def _historie(window: MainWindow, controller: ProjectController) -> QWidget:
     """The best plot's history: reserved as voorgedragen, then moved on, in the Locatie panel."""
     from projects.reservations import set_status
@@ -306,6 +324,7 @@ SCENES: dict[str, tuple[str, Scene]] = {
     "consensus": ("De consensus van alle partijen", _consensus),
     "reserveren": ("Een locatie reserveren", _reserveren),
     "bod": ("Het bod na vier reserveringen", _bod),
+    "verloop": ("Het verloop van het bod en de oplevering per jaar", _verloop),
     "historie": ("De historie van een locatie: wie wijzigde wat, wanneer", _historie),
     "vraag": ("De vraag per wijk naast de gereserveerde woningen", _vraag),
     "werksessie": ("Het presentatievenster voor de werksessie", _werksessie),

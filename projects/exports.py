@@ -31,6 +31,7 @@ import pandas as pd
 import shapely
 
 from projects.audit_state import AMSTERDAM, bod_series, ledger_at
+from projects.bod_chart import GROUPS, OPGAVE, line_colours
 from projects.files import atomic_output, check_output_file
 from projects.ledger import (
     DEFINITIONS,
@@ -362,7 +363,17 @@ _GROUP_WORDS = {"zeker": "zeker", "in_beeld": "in beeld", "gerealiseerd": "gerea
 
 
 def _series_sheet(series: pd.DataFrame) -> pd.DataFrame:
-    """The bod over time (:func:`projects.audit_state.bod_series`) with Dutch headers."""
+    """The bod over time (:func:`projects.audit_state.bod_series`) with Dutch headers.
+
+    Per category (in the series' order) its moments, oldest first: each category's rows are one
+    block, so its chart can reference them as one range.
+    """
+    order = {c: i for i, c in enumerate(dict.fromkeys(series["category"]))}
+    series = series.sort_values(
+        ["category", "moment"],
+        key=lambda col: col.map(order) if col.name == "category" else col,
+        kind="stable",
+    )
     out = pd.DataFrame(
         {
             "stand op": series["moment"].map(lambda m: m.strftime("%d-%m-%Y %H:%M")),
@@ -392,6 +403,78 @@ def _curve_sheet(curve: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+KIND_SHEET_SERIES = "verloop"
+KIND_SHEET_CURVE = "oplevering"
+# (x column, the chart's title after the category, x axis title, [(group key, header) per line]);
+# the headers are those of _series_sheet / _curve_sheet, the keys pick the style table's colours.
+_CHART_SHEETS: dict[str, tuple[str, str, str, list[tuple[str, str]]]] = {
+    KIND_SHEET_SERIES: (
+        "stand op",
+        "het bod per maand (woningen)",
+        "stand op (eind van de maand)",
+        [(OPGAVE, "opgave (alle perioden)")]
+        + [(g, f"{_GROUP_WORDS[g]} {b}") for g in GROUPS for b in ("min", "max")],
+    ),
+    KIND_SHEET_CURVE: (
+        "opleverjaar",
+        "opgeleverd t/m elk jaar tegen de opgave (woningen)",
+        "opleverjaar",
+        [(OPGAVE, "opgave t/m jaar (gelijk verdeeld)")]
+        + [(g, f"{_GROUP_WORDS[g]} t/m het jaar {b}") for g in GROUPS for b in ("min", "max")],
+    ),
+}
+_MARKER_SYMBOLS = {OPGAVE: "none", "zeker": "circle", "in_beeld": "square", "gerealiseerd": "diamond"}
+
+
+def _add_line_charts(ws: Any, frame: pd.DataFrame, kind: str) -> None:
+    """One native Excel line chart per category, beside the table, on the sheet's own cells.
+
+    The category's rows are one block (the sheets are written per category); each line is a
+    column of that block, named by its header cell: the minimum solid, the maximum dashed,
+    the opgave black dashed, in the style table's colours (:func:`projects.bod_chart.line_colours`).
+    """
+    from openpyxl.chart import LineChart as XlLineChart
+    from openpyxl.chart import Reference, Series
+    from openpyxl.chart.data_source import StrRef
+    from openpyxl.chart.series import SeriesLabel
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    x_header, title, x_title, lines = _CHART_SHEETS[kind]
+    columns = list(frame.columns)
+    colours = line_colours()
+    anchor_col = get_column_letter(len(columns) + 2)
+    categories = list(dict.fromkeys(frame["categorie"].dropna()))
+    for i, category in enumerate(categories):
+        rows = [r + 2 for r, c in enumerate(frame["categorie"]) if c == category]  # sheet rows (header = 1)
+        first, last = rows[0], rows[-1]  # one block: the sheets are written per category
+        chart = XlLineChart()
+        chart.title = f"{str(category)[:1].upper()}{str(category)[1:]}: {title}"
+        chart.y_axis.title = "woningen"
+        chart.x_axis.title = x_title
+        chart.x_axis.delete = False  # Excel 365 hides axes openpyxl leaves unset
+        chart.y_axis.delete = False
+        chart.height, chart.width = 9.0, 18.0  # cm
+        chart.legend.position = "b"
+        for key, header in lines:
+            col = columns.index(header) + 1
+            series = Series(Reference(ws, min_col=col, min_row=first, max_row=last))
+            series.tx = SeriesLabel(strRef=StrRef(f"{quote_sheetname(ws.title)}!${get_column_letter(col)}$1"))
+            line = series.graphicalProperties.line
+            line.solidFill = colours[key]
+            line.width = 28575 if key == OPGAVE or header.endswith("min") else 15875  # EMU: 2.25 / 1.25 pt
+            if key == OPGAVE or header.endswith("max"):
+                line.dashStyle = "dash"
+            series.marker.symbol = _MARKER_SYMBOLS[key] if not header.endswith("max") else "none"
+            if series.marker.symbol != "none":
+                series.marker.graphicalProperties.solidFill = colours[key]
+                series.marker.graphicalProperties.line.solidFill = colours[key]
+            series.smooth = False
+            chart.series.append(series)
+        x_col = columns.index(x_header) + 1
+        chart.set_categories(Reference(ws, min_col=x_col, min_row=first, max_row=last))
+        ws.add_chart(chart, f"{anchor_col}{2 + i * 20}")
+
+
 def _write_xlsx(frame: pd.DataFrame, book: Ledger, path: Path, *, series: pd.DataFrame) -> None:
     from openpyxl import Workbook
 
@@ -399,8 +482,12 @@ def _write_xlsx(frame: pd.DataFrame, book: Ledger, path: Path, *, series: pd.Dat
     _write_sheet(wb, "Bijlage locaties", frame, first=True)
     for title, table, lead, gaps in _LEDGER_SHEETS:
         _write_sheet(wb, title, _ledger_sheet(book, table, lead, gaps))
-    _write_sheet(wb, "Verloop", _series_sheet(series))
-    _write_sheet(wb, "Oplevering per jaar", _curve_sheet(delivery_curve(book)))
+    verloop = _series_sheet(series)
+    _write_sheet(wb, "Verloop", verloop)
+    _add_line_charts(wb["Verloop"], verloop, KIND_SHEET_SERIES)
+    curve = _curve_sheet(delivery_curve(book))
+    _write_sheet(wb, "Oplevering per jaar", curve)
+    _add_line_charts(wb["Oplevering per jaar"], curve, KIND_SHEET_CURVE)
     _write_sheet(wb, "Toelichting", _notes_sheet(book))
     wb.save(path)
 

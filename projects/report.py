@@ -30,6 +30,7 @@ from plotscore.errors import ScoringError
 from plotscore.explain import explain_criterion, format_distance
 from plotscore.network import WalkGraph, build_walk_graph
 from plotscore.progress import Progress, report
+from projects.bod_chart import BodCharts, bod_charts
 from projects.errors import InputsError
 from projects.ledger import ledger_summary_lines
 from projects.sources import SourceGroup, attribution_lines, dutch_date, project_sources, source_lines
@@ -293,6 +294,7 @@ class MapReport:
     source_groups: list[SourceGroup] = field(default_factory=list)
     network_source: str = ""  # who the walking network comes from ("OpenStreetMap"), for notes
     demand: DemandAnnex | None = None  # the demand annex page (issue 20); None without CBS figures
+    bod: BodCharts | None = None  # the page "Verloop van het bod" (projects.bod_chart)
 
     @property
     def rows(self) -> list[AnnexRow]:
@@ -398,6 +400,7 @@ def map_report(
         source_groups=groups,
         network_source=network_source,
         demand=demand_annex(store) if with_demand else None,
+        bod=bod_charts(store, book=view.ledger),
     )
 
 

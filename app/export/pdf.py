@@ -47,8 +47,10 @@ from app.export.layout import (
     wrap,
 )
 from app.headless import ensure_gui_app
+from app.line_chart import ChartLayout, chart_colours, layout_line_chart
 from app.map.overlays import scale_bar_spec
 from app.map.style import MapStyle, map_style
+from projects.bod_chart import KIND_CURVE, KIND_SERIES, OPGAVE, BodCharts, LineChart
 from projects.errors import ProjectError
 from projects.report import (
     DISCLAIMER,
@@ -787,6 +789,8 @@ def map_document(
     _flow_pages(
         doc, "Bijlage: gereserveerde locaties", f"{data.title} · {data.subtitle}", _annex_items(data), 1
     )
+    if data.bod is not None and not data.bod.empty:
+        _bod_pages(doc, data.bod, data.subtitle)
     if data.demand is not None:
         _flow_pages(doc, data.demand.title, data.subtitle, _demand_items(data.demand), 1)
     doc.add_footers(DISCLAIMER, _MARGIN)
@@ -829,6 +833,107 @@ def render_map_preview(store: ProjectStore, width_px: int = 900) -> QImage:
     """The first page of the PDF as an image (the recorded runs only: a preview records nothing)."""
     data = map_report(store, record=False, with_demand=True)
     return map_document(data).render(0, width_px)
+
+
+# --- the bod over time (issue 21) ----------------------------------------------------------------
+
+BOD_TITLE = "Verloop van het bod"
+_BOD_INTRO = (
+    "Per woonvorm. Links: zeker, in beeld en gerealiseerd aan het eind van elke maand sinds de eerste "
+    "wijziging van het bod, herbouwd uit het wijzigingslogboek (alle perioden samen; de laatste stand is "
+    "die bij het maken van dit document), naast de opgave van alle perioden. Rechts: de woningen opgeteld "
+    "per opleverjaar, tegen de opgave als die gelijk over de jaren van haar periode gehaald wordt. "
+    "Capaciteit is een bandbreedte: de doorgetrokken lijn is het minimum, de stippellijn het maximum."
+)
+_BOD_CHART = TextStyle(7)
+_BOD_ROW_MIN = mm(52)  # a row of two charts: title, legend and a plot that still reads
+
+
+def _bod_labels(kind: str) -> dict[str, str]:
+    return {
+        "zeker": "zeker",
+        "in_beeld": "in beeld",
+        "gerealiseerd": "gerealiseerd",
+        OPGAVE: "opgave (alle perioden)"
+        if kind == KIND_SERIES
+        else "opgave, gelijk verdeeld t/m het eindjaar",
+        "range": "vlak: minimum tot maximum",
+    }
+
+
+def _measuring_image() -> QImage:
+    """A 300-dpi image: the charts measure their text as the PDF writer will draw it."""
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    dpm = round(300 / 0.0254)
+    image.setDotsPerMeterX(dpm)
+    image.setDotsPerMeterY(dpm)
+    return image
+
+
+def _bod_pair(
+    pair: Sequence[tuple[str, LineChart, str]], rects: Sequence[QRectF], device: QImage, head_h: float
+) -> list[ChartLayout]:
+    """The two charts of a category laid out side by side (``head_h``: to align their plots)."""
+    return [
+        layout_line_chart(
+            chart,
+            rect,
+            font=_BOD_CHART.font(),
+            title=text,
+            labels=_bod_labels(kind),
+            colours=chart_colours(),
+            empty_text="Geen gegevens." if kind == KIND_SERIES else "Geen opgave en geen opleverjaren.",
+            device=device,
+            head_h=head_h,
+        )
+        for (kind, chart, text), rect in zip(pair, rects, strict=True)
+    ]
+
+
+def _bod_pages(doc: Document, charts: BodCharts, subtitle: str) -> None:
+    """The page(s) "Verloop van het bod": per category the bod over time and the delivery curve.
+
+    Painted by :func:`app.line_chart.layout_line_chart` from :class:`projects.bod_chart.BodCharts`,
+    as in the Bod dock's window; every text is recorded inside its chart's frame.
+    """
+    device = _measuring_image()
+    categories = list(charts.categories)
+    title = BOD_TITLE
+    while categories:
+        page = doc.new_page()
+        top = _header(page, title, subtitle)
+        title = f"{BOD_TITLE} (vervolg)"
+        width = page.width - 2 * _MARGIN
+        intro = page.text(_BOD_INTRO, _BODY, _MARGIN, top + mm(3), width, name="verloop uitleg")
+        body_top = intro.y + intro.h + mm(3)
+        body_h = page.height - _MARGIN - body_top
+        n = max(1, min(len(categories), int(body_h // _BOD_ROW_MIN)))
+        row_h = body_h / n
+        gap = mm(8)
+        col_w = (width - gap) / 2
+        for i, category in enumerate(categories[:n]):
+            y = body_top + i * row_h
+            name = category[:1].upper() + category[1:]
+            pair = [
+                (KIND_SERIES, charts.series[category], f"{name}: het bod per maand (woningen)"),
+                (
+                    KIND_CURVE,
+                    charts.curve[category],
+                    f"{name}: opgeleverd t/m elk jaar tegen de opgave (woningen)",
+                ),
+            ]
+            rects = [QRectF(_MARGIN + j * (col_w + gap), y, col_w, row_h - mm(4)) for j in range(2)]
+
+            first = _bod_pair(pair, rects, device, 0.0)
+            for layout, (kind, _chart, _text) in zip(
+                _bod_pair(pair, rects, device, max(x.head_h for x in first)), pair, strict=True
+            ):
+                frame = f"verloop {category} {kind}"
+                page.record("chart", frame, layout.rect)
+                page.add(layout.paint)
+                for t in layout.texts:
+                    page.record("text", f"{frame}: {t.name}", t.rect, t.text, (t.text,), container="chart")
+        categories = categories[n:]
 
 
 # --- the demand annex (issue 20) -----------------------------------------------------------------

@@ -18,11 +18,23 @@ from typing import Any
 import pandas as pd
 from PySide6.QtCore import QDate, QEvent, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QHelpEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.controller import ProjectController
+from app.panels.bod_history import BodHistoryDialog
 from app.panels.widgets import Panel, panel_style, translate
 from projects.audit_state import AMSTERDAM, end_of_day, ledger_at
+from projects.bod_chart import bod_charts
 from projects.errors import ProjectError
 from projects.ledger import NO_YEARS, OUTSIDE, STATUS_KEYS, ZEKER_STATUSES, Ledger, gap_kind
 from projects.models import RESERVATION_STATUSES, ReservationStatus
@@ -420,6 +432,14 @@ class LedgerPanel(Panel):
         picker.addWidget(self.as_of_check)
         picker.addWidget(self.as_of_date)
         picker.addStretch(1)
+        # The bod over time and the delivery curve, in a window of its own (room for a projector).
+        self.history_button = QPushButton(self.tr("Verloop…"), self)
+        self.history_button.setToolTip(
+            self.tr("Zeker, in beeld en gerealiseerd per maand en de oplevering per jaar tegen de opgave")
+        )
+        self.history_button.clicked.connect(self.show_history)
+        self.history_dialog: BodHistoryDialog | None = None
+        picker.addWidget(self.history_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(picker)
@@ -464,8 +484,37 @@ class LedgerPanel(Panel):
             day.strftime("%d-%m-%Y")
         )
 
+    def show_history(self) -> None:
+        """Open (or bring up) *Verloop van het bod* at the picked date, or now."""
+        if self.history_dialog is None:
+            self.history_dialog = BodHistoryDialog(self.window())
+        self.history_dialog.show()
+        self.history_dialog.raise_()
+        self._refresh_history(self._ledger()[0])
+
+    def _refresh_history(self, book: Ledger | None) -> None:
+        """Recompute the charts of the open window (the bod changed, or the date)."""
+        dialog, store, state = self.history_dialog, self.controller.store, self.controller.state
+        if dialog is None or not dialog.isVisible() or store is None or state is None:
+            return
+        day = self.as_of()
+        moment = end_of_day(day) if day is not None else None
+        if book is None:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            # One ledger per month end since the first change: quick for a project's bod.
+            charts = bod_charts(store, book=book, now=moment)
+        except ProjectError as exc:
+            self.controller.error.emit(exc.message, exc.hint)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        dialog.set_charts(charts, as_of=moment)
+
     def refresh(self) -> None:
         book, moment = self._ledger()
+        self._refresh_history(book)
         self.chart.set_bars(ledger_bars(book))
         lines = [drieslag_text(book)]
         warnings = list(book.warnings) if book is not None else []

@@ -78,7 +78,7 @@ def _check_record(doc: Document) -> None:
             assert b.inside(0, 0, page.width, page.height), f"{b.name} leaves page {page.index + 1}"
         for a, b in itertools.combinations(top, 2):
             assert not a.overlaps(b), f"'{a.name}' overlaps '{b.name}' on page {page.index + 1}"
-        maps = [b for b in top if b.kind == "map"]
+        maps = [b for b in top if b.kind in ("map", "chart")]  # frames that hold their own texts
         for b in inner:
             assert any(b.inside(m.x, m.y, m.w, m.h) for m in maps), f"{b.name} leaves the map frame"
         for a, b in itertools.combinations(inner, 2):
