@@ -26,6 +26,8 @@ __all__ = ["ChartLayout", "ChartText", "chart_colours", "layout_line_chart", "ni
 _MARKERS = {"zeker": "circle", "in_beeld": "square", "gerealiseerd": "diamond"}
 _DRAW_ORDER = {OPGAVE: 0, "in_beeld": 1, "zeker": 2, "gerealiseerd": 3}
 _MARKER_SCALE = {"in_beeld": 2.0, "zeker": 1.55, "gerealiseerd": 1.05}
+# Lines that coincide (in beeld = zeker when all is certain) stay visible: the wider line beneath.
+_WIDTH_SCALE = {"in_beeld": 1.7, "zeker": 1.1, "gerealiseerd": 0.8}
 
 
 def chart_colours() -> dict[str, QColor]:
@@ -109,7 +111,7 @@ def _legend_symbol(
             )
             return
         colour = colours.get(key, QColor("#111111"))
-        pen = QPen(colour, lw)
+        pen = QPen(colour, lw * _WIDTH_SCALE.get(key, 1.0))
         if key == OPGAVE:
             pen.setStyle(Qt.PenStyle.DashLine)
         p.setPen(pen)
@@ -320,13 +322,15 @@ def _line_op(
             thin.setStyle(Qt.PenStyle.DashLine)
             p.setPen(thin)
             p.drawPolyline(QPolygonF(high))
-        p.setPen(QPen(colour, lw))
+        p.setPen(QPen(colour, lw * _WIDTH_SCALE.get(line.key, 1.0)))
         if len(low) > 1:
             p.drawPolyline(QPolygonF(low))
         p.setBrush(colour)
         p.setPen(QPen(colour, lw * 0.5))
         r = lw * _MARKER_SCALE.get(line.key, 1.6)
-        for pt in low:
+        spacing = min((b.x() - a.x() for a, b in itertools.pairwise(low)), default=math.inf)
+        # Markers where the points stand apart; in a dense series only the latest one.
+        for pt in low if spacing >= 4 * r else low[-1:]:
             _marker(p, _MARKERS.get(line.key, "circle"), pt, r)
         if line.is_range and len(low) == 1 and len(high) == 1 and high[0] != low[0]:
             # one moment with a range: the maximum as a hollow marker joined to the minimum
