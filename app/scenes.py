@@ -150,6 +150,10 @@ def _verloop(window: MainWindow, controller: ProjectController) -> QWidget:
     if dialog is None:
         return window
     dialog.setGeometry(window.geometry())  # a laptop or projector screen: as large as the main window
+    deadline = time.monotonic() + 60
+    while dialog.is_computing and time.monotonic() < deadline:  # computed in a worker
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 100)
+        time.sleep(0.02)
     dialog.category_combo.setCurrentText("geclusterd")
     return dialog
 

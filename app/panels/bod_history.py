@@ -10,15 +10,23 @@ page, with text sized from the window so it reads on a projector.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.controller import user_message
 from app.line_chart import ChartLayout, chart_colours, layout_line_chart
 from app.panels.widgets import font_point_size, panel_style
+from app.workers import Worker
 from projects.audit_state import moment_words
-from projects.bod_chart import KIND_CURVE, KIND_SERIES, OPGAVE, BodCharts, LineChart
+from projects.bod_chart import KIND_CURVE, KIND_SERIES, OPGAVE, BodCharts, LineChart, bod_charts
+
+if TYPE_CHECKING:
+    from projects.ledger import Ledger
+    from projects.store import ProjectStore
 
 __all__ = ["BodHistoryChart", "BodHistoryDialog"]
 
@@ -152,6 +160,14 @@ class BodHistoryChart(QWidget):
         painter.end()
 
 
+def _compute(
+    store: ProjectStore, book: Ledger, now: dt.datetime | None, *, progress: Callable[[float, str], None]
+) -> BodCharts:
+    """Off the GUI thread: one ledger per month end since the bod's first change (reading only)."""
+    progress(0.0, "Verloop van het bod berekenen")
+    return bod_charts(store, book=book, now=now)
+
+
 class BodHistoryDialog(QDialog):
     """The window with the category selector and the two charts (not modal: the dock stays usable)."""
 
@@ -162,6 +178,8 @@ class BodHistoryDialog(QDialog):
         font.setPointSize(font_point_size())  # the panels' size: readable from the back of the room
         self.setFont(font)
         self.category_combo = QComboBox(self)
+        # filled after the window is shown (the charts come from a worker): grow with the names
+        self.category_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.category_combo.currentTextChanged.connect(self._pick)
         self.chart = BodHistoryChart(self)
         self.note = QLabel(self)
@@ -176,6 +194,39 @@ class BodHistoryDialog(QDialog):
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.note)
         self.resize(1100, 640)
+        self._generation = 0
+        self._pending: int | None = None
+        self._worker: Worker | None = None
+
+    def load(self, store: ProjectStore, book: Ledger, *, as_of: dt.datetime | None = None) -> None:
+        """Compute the charts in the background (the bod or the date changed); the newest wins."""
+        self._generation += 1
+        gen = self._generation
+        self._pending = gen
+        self.note.setText(self.tr("Het verloop wordt berekend …"))
+        worker = Worker(_compute, store, book, as_of)
+        worker.signals.finished.connect(lambda charts, g=gen: self._done(g, charts, as_of))
+        worker.signals.failed.connect(lambda exc, _tb, g=gen: self._failed(g, exc))
+        self._worker = worker
+        worker.start()
+
+    @property
+    def is_computing(self) -> bool:
+        """True while charts are being computed (tests and screenshots wait on it)."""
+        return self._pending is not None
+
+    def _done(self, generation: int, charts: BodCharts, as_of: dt.datetime | None) -> None:
+        if generation != self._generation:
+            return  # a newer computation is under way
+        self._pending = None
+        self.set_charts(charts, as_of=as_of)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._pending = None
+        message, hint = user_message(exc)
+        self.note.setText(self.tr("Het verloop kon niet worden berekend: {0} {1}").format(message, hint))
 
     def set_charts(self, charts: BodCharts, *, as_of: dt.datetime | None = None) -> None:
         """Show ``charts``; ``as_of``: the moment of the dock's *Stand op* date (None: now)."""

@@ -19,7 +19,6 @@ import pandas as pd
 from PySide6.QtCore import QDate, QEvent, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
@@ -34,7 +33,6 @@ from app.controller import ProjectController
 from app.panels.bod_history import BodHistoryDialog
 from app.panels.widgets import Panel, panel_style, translate
 from projects.audit_state import AMSTERDAM, end_of_day, ledger_at
-from projects.bod_chart import bod_charts
 from projects.errors import ProjectError
 from projects.ledger import NO_YEARS, OUTSIDE, STATUS_KEYS, ZEKER_STATUSES, Ledger, gap_kind
 from projects.models import RESERVATION_STATUSES, ReservationStatus
@@ -493,24 +491,12 @@ class LedgerPanel(Panel):
         self._refresh_history(self._ledger()[0])
 
     def _refresh_history(self, book: Ledger | None) -> None:
-        """Recompute the charts of the open window (the bod changed, or the date)."""
-        dialog, store, state = self.history_dialog, self.controller.store, self.controller.state
-        if dialog is None or not dialog.isVisible() or store is None or state is None:
+        """Recompute the charts of the open window (the bod changed, or the date), off the GUI thread."""
+        dialog, store = self.history_dialog, self.controller.store
+        if dialog is None or not dialog.isVisible() or store is None or book is None:
             return
         day = self.as_of()
-        moment = end_of_day(day) if day is not None else None
-        if book is None:
-            return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            # One ledger per month end since the first change: quick for a project's bod.
-            charts = bod_charts(store, book=book, now=moment)
-        except ProjectError as exc:
-            self.controller.error.emit(exc.message, exc.hint)
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        dialog.set_charts(charts, as_of=moment)
+        dialog.load(store, book, as_of=end_of_day(day) if day is not None else None)
 
     def refresh(self) -> None:
         book, moment = self._ledger()

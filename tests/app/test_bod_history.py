@@ -88,6 +88,7 @@ def test_the_window_draws_the_series_and_the_curve_of_the_picked_date(
     dialog = panel.history_dialog
     assert isinstance(dialog, BodHistoryDialog)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.is_computing, timeout=60_000)  # computed in a worker
     moment = end_of_day(today)
     series = bod_series(store, now=moment)
     curve = delivery_curve(ledger_at(store, moment))
@@ -108,6 +109,7 @@ def test_the_window_draws_the_series_and_the_curve_of_the_picked_date(
     # the window follows the bod: a new reservation shows at once
     reserve(store, "DLF-040", "zorggeschikt", 8, 8, status="gereserveerd", years="2030")
     booked.refresh()
+    qtbot.waitUntil(lambda: not dialog.is_computing, timeout=60_000)
     dialog.category_combo.setCurrentText("zorggeschikt")
     now_curve = delivery_curve(ledger_at(store, moment))
     shown = dialog.chart.shown(KIND_CURVE)
