@@ -62,6 +62,10 @@ def _flat(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())  # NFKC: the PDF's "ﬁ" ligature is "fi"
 
 
+def _is_bod(page: str) -> bool:
+    return _flat(page).startswith("Verloop van het bod")
+
+
 def _is_demand(page: str) -> bool:
     """A page of the demand annex (issue 20): its title says so."""
     return "Bijlage: vraag uit de demografie" in _flat(page)
@@ -124,9 +128,12 @@ def test_annex_breaks_across_pages_with_repeated_header(scored: Path, tmp_path: 
     # The demo has CBS figures, so the PDF ends with the demand annex (issue 20): not counted here.
     demand_pages = sum(_is_demand(page) for page in _text(small))
     assert demand_pages >= 1
-    assert n_small == 2 + demand_pages
-    assert n_big >= 3 + demand_pages
-    annex = [page for page in _text(big)[1:] if not _is_demand(page)]
+    # And the page "Verloop van het bod" (issue 21): the charts per category, one page here.
+    bod_pages = sum(_is_bod(page) for page in _text(small))
+    assert bod_pages == 1
+    assert n_small == 2 + bod_pages + demand_pages
+    assert n_big >= 3 + bod_pages + demand_pages
+    annex = [page for page in _text(big)[1:] if not _is_demand(page) and not _is_bod(page)]
     assert all("woningcategorie" in page and "opgegeven" in page and "schatting" in page for page in annex)
     assert "(vervolg)" in annex[1]
     assert "50" in annex[-1].split()
