@@ -6,7 +6,6 @@ functions with the layers stored inside a project.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from plotscore.pipeline import ScoreRun, score_plots
 from plotscore.population import PopulationPoints
 from plotscore.progress import Progress
 from projects.errors import InputsError
-from projects.files import write_frame
+from projects.files import json_value, write_frame
 
 __all__ = [
     "FileReader",
@@ -239,16 +238,6 @@ def write_scores(run: ScoreRun, out: str | Path) -> Path:
     return write_frame(frame, target, layer=f"scores_{run.profile.id}", notes=run.notes)
 
 
-def _clean(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 10) -> dict[str, Any]:
     """A JSON-ready summary: method, profile, counts, the top plots with their explanation."""
     f = run.frame.sort_values("rank", kind="stable")
@@ -270,7 +259,7 @@ def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 
         )
         if c in f.columns
     ]
-    best = [{c: _clean(row[c]) for c in cols} for _, row in f.head(top).iterrows()]
+    best = [{c: json_value(row[c]) for c in cols} for _, row in f.head(top).iterrows()]
     out: dict[str, Any] = {
         "profile": run.profile.id,
         "housing_category": run.profile.housing_category,
