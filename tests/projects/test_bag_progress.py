@@ -97,11 +97,13 @@ def _raw_voorkomens(path: Path, tag: str) -> list[Voorkomen]:
         assert ident is not None
         if tag == "Pand":
             pos = obj.find(".//gml:posList", NS)
-            assert pos is not None and pos.text
+            assert pos is not None
+            assert pos.text
             geom: shapely.Geometry = shapely.Polygon(_coords(pos.text))
         else:
             pos = obj.find(".//gml:pos", NS)
-            assert pos is not None and pos.text
+            assert pos is not None
+            assert pos.text
             geom = shapely.Point(_coords(pos.text)[0])
         out.append(
             Voorkomen(
