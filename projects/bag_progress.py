@@ -238,7 +238,8 @@ class BagProgress:
     proposals: tuple[BagProposal, ...]
     notes: tuple[BagNote, ...]
     rejected: tuple[BagProposal, ...]  # proposals hidden by an earlier rejection on the same evidence
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())  # about the comparison (no baseline, no VBOs)
+    extract_warnings: tuple[str, ...] = field(default=())  # the loader's notes on the extract
 
     def proposal(self, reservation_id: int | str) -> BagProposal:
         """The open proposal of a reservation, or a Dutch error."""
@@ -388,7 +389,7 @@ def bag_progress(
     rejected_keys = {
         (int(r), str(k)) for r, k in zip(rejected["reservation_id"], rejected["evidence_key"], strict=True)
     }
-    warnings = list(extract.warnings)
+    warnings: list[str] = []
     has_vbo = extract.addresses is not None and len(extract.addresses) > 0
     if base_vbo is None:
         warnings.append(
@@ -515,6 +516,7 @@ def bag_progress(
         notes=tuple(notes),
         rejected=tuple(hidden),
         warnings=tuple(warnings),
+        extract_warnings=extract.warnings,
     )
 
 
@@ -654,6 +656,7 @@ def bag_progress_json(result: BagProgress) -> dict[str, Any]:
         "notes": [asdict(n) for n in result.notes],
         "rejected": [asdict(p) for p in result.rejected],
         "warnings": list(result.warnings),
+        "extract_warnings": list(result.extract_warnings),
     }
 
 
@@ -663,6 +666,8 @@ def bag_progress_text(result: BagProgress) -> str:
     lines.append(f"vergeleken met: {result.baseline or 'geen BAG-laag in het project'}")
     for w in result.warnings:
         lines.append(f"let op: {w}")
+    for w in result.extract_warnings:
+        lines.append(f"bij het lezen: {w}")
     lines.append("")
     if not result.proposals:
         lines.append("geen voorstellen")
