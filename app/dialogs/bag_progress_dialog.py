@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["BagProgressDialog"]
 
 _DECISION_COLUMN = 6
+_CELL_AIR_PX = 12
 
 
 class BagProgressDialog(QDialog):
@@ -94,8 +95,9 @@ class BagProgressDialog(QDialog):
                 self.table.setItem(row, col, item)
             self.table.setCellWidget(row, _DECISION_COLUMN, self._decision_cell(p))
         header = self.table.horizontalHeader()
-        for col in range(len(headers)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.resizeColumnsToContents()
+        for col in range(len(headers)):  # a little air: Qt's fit leaves no room for the item margins
+            header.resizeSection(col, header.sectionSize(col) + _CELL_AIR_PX)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._on_selection)
 
