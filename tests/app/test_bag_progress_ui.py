@@ -23,7 +23,7 @@ def test_one_lvbag_file_stands_for_its_folder(tmp_path: Path) -> None:
     assert bag_extract_path(str(tmp_path / "bag-light.gpkg")) == str(tmp_path / "bag-light.gpkg")
 
 
-def test_check_accept_and_reject_from_the_menu(
+def test_check_accept_and_reject_from_the_menu(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path, shared_data: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = shared_data(DOESBURG)
@@ -36,19 +36,24 @@ def test_check_accept_and_reject_from_the_menu(
     qtbot.waitUntil(lambda: not controller.is_busy, timeout=60_000)
     window = MainWindow(controller)
     qtbot.addWidget(window)
-    workflow = window.workflow  # type: ignore[attr-defined]
+    workflow = window.workflow
     one_file = next(folder.glob("0221PND*.xml"))  # the user picks one file of the folder
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(one_file), ""))
     workflow.actions["bag_progress"].trigger()
     qtbot.waitUntil(lambda: workflow.bag_progress_dialog is not None, timeout=60_000)
-    dialog: BagProgressDialog = workflow.bag_progress_dialog
+    dialog = workflow.bag_progress_dialog
+    assert isinstance(dialog, BagProgressDialog)
     assert dialog.table.rowCount() == 1
-    assert "0221010000330226" in dialog.table.item(0, 5).text()  # the VBO as evidence
+    evidence = dialog.table.item(0, 5)
+    assert evidence is not None
+    assert "0221010000330226" in evidence.text()  # the VBO as evidence
     assert dialog.findChild(QPushButton, f"reject_{ids['kerk_nultreden']}") is not None
     accept = dialog.findChild(QPushButton, f"accept_{ids['kerk_nultreden']}")
     assert accept is not None
     with qtbot.waitSignal(controller.state_changed, timeout=60_000):
         accept.click()
+    assert controller.store is not None
+    assert controller.state is not None
     assert reservation_values(controller.store, ids["kerk_nultreden"])["status"] == "gerealiseerd"
     res = controller.state.reservations
     assert res.loc[res["fid"] == ids["kerk_nultreden"], "status"].iloc[0] == "gerealiseerd"
@@ -57,7 +62,7 @@ def test_check_accept_and_reject_from_the_menu(
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
-def test_the_dialog_is_readable(
+def test_the_dialog_is_readable(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path, shared_data: Callable[[str], Path], size: tuple[int, int]
 ) -> None:
     folder = shared_data(DOESBURG)
