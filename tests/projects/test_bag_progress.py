@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -367,3 +368,53 @@ def test_the_frame_has_one_row_per_proposal(tmp_path: Path, doesburg: Path) -> N
     assert list(frame.index) == [ids["kerk_nultreden"]]
     assert frame.loc[ids["kerk_nultreden"], "homes_counted"] == 1
     assert isinstance(frame, pd.DataFrame)
+
+
+EDITED = Path(__file__).resolve().parents[1] / "fixtures" / "bag_progress" / "doesburg_edited"
+
+
+def test_the_documented_edit_goes_from_bouw_gestart_to_gerealiseerd(tmp_path: Path) -> None:
+    """The real extract plus a documented construction story (tests/fixtures/bag_progress/README.md)."""
+    folder = tmp_path / "edited"
+    shutil.copytree(EDITED, folder)
+    store = _project(tmp_path)
+    import_layer(store, folder, as_of="2020-12-31")
+    panden = _valid_on(_raw_voorkomens(_file(folder, "PND"), "Pand"), "2020-12-31")
+    add_plot(store, "SCHUUR", panden["0221100000311191"].geom.buffer(2))
+    fid = reserve(store, "SCHUUR", "nultreden", 2, 3, status="gereserveerd").fid
+    vbos = _raw_voorkomens(_file(folder, "VBO"), "Verblijfsobject")
+    plot = panden["0221100000311191"].geom.buffer(2)
+
+    # Brute force on the raw XML: what is on the plot at each day.
+    def expected(day: str) -> tuple[str, int, int]:
+        pand = _valid_on(_raw_voorkomens(_file(folder, "PND"), "Pand"), day)["0221100000311191"]
+        on = [v for v in _valid_on(vbos, day).values() if plot.covers(v.geom) and "woonfunctie" in v.doelen]
+        before = {i for i, v in _valid_on(vbos, "2020-12-31").items() if "woonfunctie" in v.doelen}
+        homes = sum(v.status.lower() in HOME_IN_USE and v.ident not in before for v in on)
+        planned = sum(v.status == "Verblijfsobject gevormd" for v in on)
+        status = "gerealiseerd" if homes else ("in ontwikkeling" if pand.status.lower() in BUILDING else "")
+        return status, homes, planned
+
+    for day, want in (("2021-06-01", ("in ontwikkeling", 0, 2)), ("2022-07-01", ("gerealiseerd", 2, 0))):
+        assert expected(day) == want
+        result = bag_progress(store, load_bag_extract(folder, as_of=day))
+        (p,) = result.proposals
+        assert (p.reservation_id, p.proposed_status, p.homes_counted, p.homes_planned) == (fid, *want)
+        assert {e.identificatie for e in p.evidence} == {
+            "0221100000311191",
+            "0221010000399901",
+            "0221010000399902",
+        }
+    build = bag_progress(store, load_bag_extract(folder, as_of="2021-06-01")).proposals[0]
+    assert {(e.object_type, e.status, e.date) for e in build.evidence} == {
+        ("pand", "Bouw gestart", "2021-03-01"),
+        ("verblijfsobject", "Verblijfsobject gevormd", "2021-03-01"),
+    }
+    accept_proposals(store, bag_progress(store, load_bag_extract(folder, as_of="2021-06-01")), [fid])
+    assert reservation_values(store, fid)["status"] == "in ontwikkeling"
+    done = bag_progress(store, load_bag_extract(folder)).proposal(fid)
+    assert (done.current_status, done.proposed_status, done.homes_counted) == (
+        "in ontwikkeling",
+        "gerealiseerd",
+        2,
+    )
