@@ -294,10 +294,7 @@ def _date_of(row: pd.Series, columns: Mapping[str, str], rules: BagRules) -> tup
         value = row[col]
         if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
             continue
-        if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-            text = str(value)[:10]  # NaT prints as "NaT"
-            return (None, None) if text == "NaT" else (text, col)
-        text = str(value).strip()
+        text = str(value).strip()  # a Timestamp prints as its ISO date and time, NaT as "NaT"
         if not text or text.lower() in ("nat", "nan", "<na>"):
             continue
         if name == "bouwjaar":
