@@ -376,7 +376,8 @@ def bag_progress(
 ) -> BagProgress:
     """The status proposals a newer BAG extract makes for the live reservations. Never writes."""
     if not isinstance(extract, BagExtract):
-        extract = load_bag_extract(extract, progress=progress)
+        reading = None if progress is None else _scaled(progress, 0.0, 0.6)
+        extract = load_bag_extract(extract, progress=reading)
     rules = bag_rules()
     if progress is not None:
         progress(0.6, "kavels vergelijken")
@@ -388,7 +389,9 @@ def bag_progress(
     }
     warnings: list[str] = []
     has_vbo = extract.addresses is not None and len(extract.addresses) > 0
-    if base_vbo is None:
+    if reservations.empty:
+        warnings.append("Het project heeft geen lopende reserveringen: er valt niets voor te stellen.")
+    if base_vbo is None and has_vbo:
         warnings.append(
             "Het project heeft geen BAG-verblijfsobjecten om mee te vergelijken: alle verblijfsobjecten "
             "met woonfunctie in gebruik op de kavels tellen als nieuw. Controleer de voorstellen."
@@ -515,6 +518,13 @@ def bag_progress(
         warnings=tuple(warnings),
         extract_warnings=extract.warnings,
     )
+
+
+def _scaled(progress: Progress, start: float, end: float) -> Progress:
+    def inner(fraction: float, text: str) -> None:
+        progress(start + (end - start) * fraction, text)
+
+    return inner
 
 
 def _proposal_note(
