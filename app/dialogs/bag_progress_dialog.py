@@ -68,12 +68,15 @@ class BagProgressDialog(QDialog):
             self.tr("Nu"),
             self.tr("Voorstel"),
             self.tr("Woningen (BAG)"),
-            self.tr("Bewijs uit de BAG (identificatie, status, datum)"),
+            self.tr("Bewijs uit de BAG"),
             self.tr("Besluit"),
         ]
         self.table = QTableWidget(len(result.proposals), len(headers), self)
         self.table.setObjectName("bag_progress_table")
         self.table.setHorizontalHeaderLabels(headers)
+        evidence_header = self.table.horizontalHeaderItem(5)
+        if evidence_header is not None:
+            evidence_header.setToolTip(self.tr("Per object: identificatie, status, gebruiksdoel en datum"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
@@ -135,7 +138,7 @@ class BagProgressDialog(QDialog):
 
     def _homes_text(self, p: BagProposal) -> str:
         if p.homes_counted:
-            return self.tr("{n} nieuw in gebruik; gereserveerd {lo}–{hi}").format(
+            return self.tr("{n} nieuw (gereserveerd {lo}–{hi})").format(
                 n=p.homes_counted, lo=p.capacity_min, hi=p.capacity_max
             )
         if p.homes_planned:
