@@ -355,6 +355,15 @@ def _rejections(store: ProjectStore) -> pd.DataFrame:
     return pd.DataFrame(store.read_layer(REJECTED_TABLE))
 
 
+def _phase(status: str, rules: BagRules) -> str:
+    """A pand status as a phase: building, realised or its own word (lower case)."""
+    if status in rules.building.pand_statuses:
+        return "building"
+    if status in rules.realised.pand_statuses:
+        return "realised"
+    return status
+
+
 def _forward(current: str, proposed: str) -> bool:
     order = [s for s in RESERVATION_STATUSES if s != ReservationStatus.VERVALLEN.value]
     if current not in order or proposed not in order:
@@ -407,14 +416,22 @@ def bag_progress(
     vbo_status = _lower_status(vbos["status"]) if len(vbos) else pd.Series(dtype="string")
     vbo_woon = _has_woonfunctie(vbos["gebruiksdoel"], rules) if len(vbos) else pd.Series(dtype=bool)
 
-    # New relative to the project's BAG: a pand with another status, a VBO not yet a home in use.
+    # New relative to the project's BAG: a pand not there or in another phase (building, in use,
+    # other: "in gebruik (niet ingemeten)" → "in gebruik" is no news); a VBO not yet a home in use.
     if len(panden):
         if base_pand is not None and len(base_pand):
             before = dict(
-                zip(base_pand["identificatie"].astype(str), _lower_status(base_pand["status"]), strict=True)
+                zip(
+                    base_pand["identificatie"].astype(str),
+                    _lower_status(base_pand["status"]).map(lambda x: _phase(x, rules)),
+                    strict=True,
+                )
             )
             pand_new = pd.Series(
-                [before.get(str(i)) != s for i, s in zip(panden["identificatie"], pand_status, strict=True)],
+                [
+                    before.get(str(i)) != _phase(s, rules)
+                    for i, s in zip(panden["identificatie"], pand_status, strict=True)
+                ],
                 index=panden.index,
             )
         else:
@@ -436,34 +453,37 @@ def bag_progress(
     proposals: list[BagProposal] = []
     hidden: list[BagProposal] = []
     notes: list[BagNote] = []
+    # Status masks once; per plot only the objects the spatial index finds near it are tested.
+    pand_building = pand_status.isin(rules.building.pand_statuses)
+    pand_realised = pand_status.isin(rules.realised.pand_statuses)
+    vbo_planned = vbo_woon & vbo_status.isin(rules.building.vbo_statuses)
+    vbo_home = vbo_woon & vbo_status.isin(rules.realised.vbo_statuses) & vbo_new
     for _, res in reservations.iterrows():
         current = str(res["status"])
         plot = res.geometry
         if plot is None or plot.is_empty:
             continue
-        on_plot = _on_plot_panden(panden, plot) if len(panden) else pd.Series(dtype=bool)
-        vbo_on = vbos.geometry.intersects(plot) if len(vbos) else pd.Series(dtype=bool)
-        p_building = on_plot & pand_status.isin(rules.building.pand_statuses) if len(panden) else on_plot
-        p_realised = on_plot & pand_status.isin(rules.realised.pand_statuses) if len(panden) else on_plot
-        v_planned = vbo_on & vbo_woon & vbo_status.isin(rules.building.vbo_statuses) if len(vbos) else vbo_on
-        v_homes = (
-            vbo_on & vbo_woon & vbo_status.isin(rules.realised.vbo_statuses) & vbo_new
-            if len(vbos)
-            else vbo_on
-        )
+        near_p = panden.iloc[panden.sindex.query(plot, predicate="intersects")] if len(panden) else panden
+        near_v = vbos.iloc[vbos.sindex.query(plot, predicate="intersects")] if len(vbos) else vbos
+        p_idx, v_idx = near_p.index, near_v.index
+        on_plot = _on_plot_panden(near_p, plot)
+        p_building = on_plot & pand_building.loc[p_idx]
+        p_realised = on_plot & pand_realised.loc[p_idx]
+        v_planned = vbo_planned.loc[v_idx]  # near_v are the VBOs whose point lies on the plot
+        v_homes = vbo_home.loc[v_idx]
         homes = int(v_homes.sum())
         planned = int(v_planned.sum())
         step: _Step | None = None
         evidence: list[BagEvidence] = []
         if homes > 0:
             step = rules.realised
-            evidence = _evidence(panden.loc[p_realised], "pand", pand_new, rules) + _evidence(
-                vbos.loc[v_homes], "verblijfsobject", vbo_new, rules
+            evidence = _evidence(near_p.loc[p_realised], "pand", pand_new, rules) + _evidence(
+                near_v.loc[v_homes], "verblijfsobject", vbo_new, rules
             )
         elif p_building.any() or planned > 0:
             step = rules.building
-            evidence = _evidence(panden.loc[p_building], "pand", pand_new, rules) + _evidence(
-                vbos.loc[v_planned], "verblijfsobject", vbo_changed, rules
+            evidence = _evidence(near_p.loc[p_building], "pand", pand_new, rules) + _evidence(
+                near_v.loc[v_planned], "verblijfsobject", vbo_changed, rules
             )
         plot_id = str(res["plot_id"])
         fid = int(res["fid"])
@@ -473,14 +493,13 @@ def bag_progress(
             note = _why_not(
                 step,
                 current,
-                panden,
-                vbos,
+                near_p,
+                near_v,
                 on_plot,
                 p_realised,
-                pand_new,
-                vbo_on,
-                vbo_new,
-                vbo_woon,
+                pand_new.loc[p_idx],
+                vbo_new.loc[v_idx],
+                vbo_woon.loc[v_idx],
                 has_vbo=has_vbo,
                 rules=rules,
             )
@@ -551,26 +570,28 @@ def _why_not(
     on_plot: pd.Series,
     p_realised: pd.Series,
     pand_new: pd.Series,
-    vbo_on: pd.Series,
     vbo_new: pd.Series,
     vbo_woon: pd.Series,
     *,
     has_vbo: bool,
     rules: BagRules,
 ) -> tuple[str, list[BagEvidence]] | None:
-    """Why a plot where something happened gets no proposal (None: nothing happened)."""
+    """Why a plot where something happened gets no proposal (None: nothing happened).
+
+    ``panden`` and ``vbos`` are the objects near the plot; the masks are on their index.
+    """
     if step is not None:
         return (
             f"BAG zegt '{step.label}', maar de reservering staat al op '{current}' (alleen vooruit).",
             [],
         )
-    new_pand = on_plot & pand_new if len(panden) else on_plot
-    new_vbo = vbo_on & vbo_new if len(vbos) else vbo_on
-    if not has_vbo and bool(p_realised.any()):
+    new_pand = on_plot & pand_new
+    new_vbo = vbo_new  # the VBOs passed are those on the plot
+    if not has_vbo and bool((new_pand & p_realised).any()):
         return (
-            "Op de kavel staan panden in gebruik, maar het extract bevat geen verblijfsobjecten: "
-            "woningen tellen kan niet.",
-            _evidence(panden.loc[p_realised], "pand", pand_new, rules),
+            "Op de kavel staan nieuwe panden in gebruik (of met een nieuwe status), maar het extract "
+            "bevat geen verblijfsobjecten: woningen tellen kan niet.",
+            _evidence(panden.loc[new_pand & p_realised], "pand", pand_new, rules),
         )
     if bool(new_vbo.any()) or bool((new_pand & p_realised).any()):
         others = vbos.loc[new_vbo & ~vbo_woon] if len(vbos) else vbos

@@ -36,7 +36,7 @@ from projects.bag_progress import (
 from projects.errors import ConflictError, InputsError
 from projects.history import history
 from projects.imports import import_layer
-from projects.plots import add_plot
+from projects.plots import add_plot, plots_frame
 from projects.reservations import reservation_values, reserve, set_status
 from projects.store import ProjectStore
 
@@ -418,3 +418,28 @@ def test_the_documented_edit_goes_from_bouw_gestart_to_gerealiseerd(tmp_path: Pa
         "gerealiseerd",
         2,
     )
+
+
+def test_a_measured_pand_is_no_news(demo_store: ProjectStore, shared_data: Callable[[str], Path]) -> None:
+    """The demo's BAG has pand 0503100000032817 'Pand in gebruik (niet ingemeten)'; the campus
+    extract has it 'Pand in gebruik'. Same phase: no note, no proposal; the Bouw gestart panden
+    lie on no demo plot (brute force below)."""
+    path = shared_data(DELFT)
+    base = demo_store.read_layer(demo_store.layers("buildings")[-1].table_name)
+    row = base.loc[base["identificatie"] == "0503100000032817", "status"]
+    assert list(row) == ["Pand in gebruik (niet ingemeten)"]
+    panden = _delft_panden(path)
+    assert panden["0503100000032817"][0] == "Pand in gebruik"
+    plots = plots_frame(demo_store)
+    for pid in plots["plot_id"]:
+        reserve(demo_store, pid, "nultreden", 1, 2, status="gereserveerd")
+    started = [g for s, g in panden.values() if s.lower() in BUILDING]
+    on_any = [
+        pid
+        for pid, plot in zip(plots["plot_id"], plots.geometry, strict=True)
+        for g in started
+        if g.intersection(plot).area >= 0.5 * g.area
+    ]
+    result = bag_progress(demo_store, load_bag_extract(path))
+    assert [p.plot_id for p in result.proposals] == on_any == []
+    assert result.notes == ()
