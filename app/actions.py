@@ -614,11 +614,9 @@ class WorkflowActions(QObject):
     def _show_bag_progress(self, result: Any) -> None:
         from app.dialogs.bag_progress_dialog import BagProgressDialog
 
-        store = self.controller.store
-        if store is None:
+        if self.controller.store is None:
             return
-        dialog = BagProgressDialog(store, result, self.window)
-        dialog.decided.connect(self.controller.refresh)
+        dialog = BagProgressDialog(self.controller, result, self.window)
         dialog.failed.connect(self.controller.error)
         dialog.zoom_requested.connect(self._zoom_to_plots)
         dialog.setModal(False)

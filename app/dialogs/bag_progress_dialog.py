@@ -2,14 +2,15 @@
 
 The dialog only paints :class:`projects.bag_progress.BagProgress` (computed on the worker) and
 hands each decision to the core: accepting goes through the audited status change with the BAG
-evidence in the reservation's notes, rejecting is remembered for the same evidence.
+evidence in the reservation's notes (an undo step, like every status change in the app),
+rejecting is remembered for the same evidence.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,29 +26,66 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.controller import user_message
+from app.commands import ProjectCommand, execute
+from app.controller import ProjectController, user_message
 from projects.bag_progress import BagProgress, BagProposal, accept_proposals, reject_proposals
 from projects.errors import ProjectError
+from projects.reservations import reservation_values, restore_reservation
 
-if TYPE_CHECKING:
-    from projects.store import ProjectStore
-
-__all__ = ["BagProgressDialog"]
+__all__ = ["BagAcceptCommand", "BagProgressDialog"]
 
 _DECISION_COLUMN = 6
 _CELL_AIR_PX = 12
 
 
+class BagAcceptCommand(ProjectCommand):
+    """Accept one BAG proposal; undo puts the reservation's status and notes back."""
+
+    def __init__(self, controller: ProjectController, result: BagProgress, proposal: BagProposal) -> None:
+        super().__init__(
+            controller,
+            QCoreApplication.translate("BagAcceptCommand", "BAG-voortgang: {status}").format(
+                status=proposal.proposed_status
+            ),
+        )
+        self.result = result
+        self.proposal = proposal
+        self.before: dict[str, Any] = {}
+        self.after: dict[str, Any] = {}
+        self._version: int | None = None
+
+    def apply(self) -> None:
+        rid = self.proposal.reservation_id
+        self.before = reservation_values(self.store, rid)
+        accept_proposals(self.store, self.result, [rid])
+        self.after = reservation_values(self.store, rid)
+        self._version = int(self.after["version"])
+
+    def _undo(self) -> None:
+        res = restore_reservation(
+            self.store, self.proposal.reservation_id, self.before, expected_version=self._version
+        )
+        self._version = res.version
+
+    def _redo(self) -> None:
+        res = restore_reservation(
+            self.store, self.proposal.reservation_id, self.after, expected_version=self._version
+        )
+        self._version = res.version
+
+
 class BagProgressDialog(QDialog):
     """One row per proposal with its BAG evidence; *Aanvaarden* / *Afwijzen* per row."""
 
-    decided = Signal()  # a status changed or a rejection was stored: the project must be re-read
+    decided = Signal()  # a proposal was accepted (the controller re-read already) or rejected
     failed = Signal(str, str)  # message, hint (Dutch), shown by the main window
     zoom_requested = Signal(list)
 
-    def __init__(self, store: ProjectStore, result: BagProgress, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, controller: ProjectController, result: BagProgress, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.store = store
+        self.controller = controller
         self.proposals_result = result
         self.setWindowTitle(self.tr("BAG-voortgang"))
         self.resize(1180, 620)
@@ -180,17 +218,23 @@ class BagProgressDialog(QDialog):
 
     def decide(self, reservation_id: int, *, accept: bool) -> None:
         """Accept or reject one proposal through the core; the row then says what was done."""
-        try:
-            if accept:
-                accept_proposals(self.store, self.proposals_result, [reservation_id])
-            else:
-                reject_proposals(self.store, self.proposals_result, [reservation_id])
-        except ProjectError as exc:
-            self.failed.emit(*user_message(exc))
+        store = self.controller.store
+        if store is None:
             return
+        proposal = self.proposals_result.proposal(reservation_id)
+        if accept:
+            if not execute(
+                self.controller, BagAcceptCommand(self.controller, self.proposals_result, proposal)
+            ):
+                return  # the controller showed why (e.g. the reservation was changed in between)
+        else:
+            try:
+                reject_proposals(store, self.proposals_result, [reservation_id])
+            except ProjectError as exc:
+                self.failed.emit(*user_message(exc))
+                return
         for button in self.buttons[reservation_id]:
             button.setVisible(False)
-        proposal = self.proposals_result.proposal(reservation_id)
         self.decision_labels[reservation_id].setText(
             self.tr("aanvaard: {status}").format(status=proposal.proposed_status)
             if accept

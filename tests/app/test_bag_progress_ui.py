@@ -23,10 +23,7 @@ def test_one_lvbag_file_stands_for_its_folder(tmp_path: Path) -> None:
     assert bag_extract_path(str(tmp_path / "bag-light.gpkg")) == str(tmp_path / "bag-light.gpkg")
 
 
-def test_check_accept_and_reject_from_the_menu(  # type: ignore[no-untyped-def]
-    qtbot, tmp_path: Path, shared_data: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = shared_data(DOESBURG)
+def _open(qtbot, tmp_path: Path, folder: Path) -> tuple[ProjectController, dict[str, int]]:  # type: ignore[no-untyped-def]
     store, ids = _doesburg_project(tmp_path, folder)
     path = Path(store.target_label)
     store.close()
@@ -34,6 +31,14 @@ def test_check_accept_and_reject_from_the_menu(  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(controller.project_changed, timeout=60_000):
         controller.open_project(path)
     qtbot.waitUntil(lambda: not controller.is_busy, timeout=60_000)
+    return controller, ids
+
+
+def test_check_accept_and_undo_from_the_menu(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, shared_data: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = shared_data(DOESBURG)
+    controller, ids = _open(qtbot, tmp_path, folder)
     window = MainWindow(controller)
     qtbot.addWidget(window)
     workflow = window.workflow
@@ -58,6 +63,10 @@ def test_check_accept_and_reject_from_the_menu(  # type: ignore[no-untyped-def]
     res = controller.state.reservations
     assert res.loc[res["fid"] == ids["kerk_nultreden"], "status"].iloc[0] == "gerealiseerd"
     assert "aanvaard" in dialog.decision_labels[ids["kerk_nultreden"]].text()
+    assert "0221010000330226" in str(reservation_values(controller.store, ids["kerk_nultreden"])["notes"])
+    controller.undo_stack.undo()  # like every status change in the app: Ctrl+Z puts it back
+    values = reservation_values(controller.store, ids["kerk_nultreden"])
+    assert (values["status"], values["notes"]) == ("gereserveerd", None)
     controller.close_project()
 
 
@@ -66,9 +75,11 @@ def test_the_dialog_is_readable(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path, shared_data: Callable[[str], Path], size: tuple[int, int]
 ) -> None:
     folder = shared_data(DOESBURG)
-    store, ids = _doesburg_project(tmp_path, folder)
+    controller, ids = _open(qtbot, tmp_path, folder)
+    store = controller.store
+    assert store is not None
     result = bag_progress(store, load_bag_extract(folder))
-    dialog = BagProgressDialog(store, result)
+    dialog = BagProgressDialog(controller, result)
     qtbot.addWidget(dialog)
     dialog.resize(min(dialog.width(), size[0] - 40), min(dialog.height(), size[1] - 80))
     dialog.show()
@@ -80,4 +91,4 @@ def test_the_dialog_is_readable(  # type: ignore[no-untyped-def]
     assert dialog.decision_labels[ids["kerk_nultreden"]].text() == "afgewezen"
     again = bag_progress(store, load_bag_extract(folder))
     assert [p.reservation_id for p in again.rejected] == [ids["kerk_nultreden"]]
-    store.close()
+    controller.close_project()
