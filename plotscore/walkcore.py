@@ -78,6 +78,8 @@ def _field_one(
             max_w = data[i]
     if max_w > limit:
         max_w = limit
+    if max_w > delta * 1e6:
+        delta = max_w / 1e6  # very long edges: wider buckets keep the ring at a million lists
     inv = 1.0 / delta
     n_ring = int(max_w * inv) + 2
     head = np.full(n_ring, -1, dtype=np.int64)
