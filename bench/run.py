@@ -171,10 +171,13 @@ PEERS_INTRO = (
     "below 1 the peer is. Against the floor the ratio says how far ours is from the least any "
     "exact search must do (target: ours ≤ 3× floor, i.e. ratio ≥ 0.33). Every peer's answer is "
     "checked equal to ours within 1 cm on every node before its row is written; a peer that is "
-    "not installed has a row that says so. The *fastwalk* line is a candidate, not a peer: "
-    "plotscore.fastwalk (numba, optional, not the default search) on the same augmented graph; "
-    "there, below 1 the candidate is faster than the default. **Not measured this round:** "
-    "pandana (build + query), pyrosm (PBF read) and cityseer."
+    "not installed has a row that says so. *Ours* is the default search since issue 22: the "
+    "compiled core (plotscore.walkcore, numba bucket queue, exact float keys). *vs our scipy path* "
+    "is the fallback without numba (and the default before); *vs binary heap* is the other "
+    "kernel we measured for the core (plotscore.fastwalk): below 1 the heap would be faster. "
+    "The *public call* line times network_distances (snap the plots, search, count, build the "
+    "frame) against its own inner search (target: call ≤ 2× search). **Not measured this "
+    "round:** pandana (build + query), pyrosm (PBF read) and cityseer."
 )
 
 
