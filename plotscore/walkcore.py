@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -327,6 +328,7 @@ def _plot_pass(
 
 _compiled: dict[str, Callable[..., Any]] = {}
 _tried = False
+_lock = threading.Lock()
 #: Why the compiled core is not in use (empty when it is, or before the first try).
 why_not = ""
 
@@ -335,6 +337,11 @@ def _compile() -> bool:
     """Compile the kernels once, lazily (``cache=True``: later processes load the machine code
     from numba's on-disk cache, ~0.4 s instead of ~20 s). A numba that is missing, or that
     cannot compile or cache here (a frozen app without sources), leaves the scipy path."""
+    with _lock:  # a second caller (the app's warm-up beside a first scoring) waits for the first
+        return _compile_once()
+
+
+def _compile_once() -> bool:
     global _tried, why_not
     if _tried:
         return bool(_compiled)

@@ -9,6 +9,7 @@ distances are not tied. The fallback (env var, numba missing) is tested too.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -250,7 +251,7 @@ def test_fallback_when_switched_off_never_calls_the_core(monkeypatch: pytest.Mon
 
 
 def test_fallback_when_numba_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = walkcore.importlib.import_module
+    real = importlib.import_module
 
     def no_numba(name: str, package: str | None = None) -> object:
         if name == "numba":
@@ -260,7 +261,7 @@ def test_fallback_when_numba_is_missing(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.delenv(walkcore.ENV_VAR, raising=False)
     monkeypatch.setattr(walkcore, "_tried", False)
     monkeypatch.setattr(walkcore, "_compiled", {})
-    monkeypatch.setattr(walkcore.importlib, "import_module", no_numba)
+    monkeypatch.setattr(importlib, "import_module", no_numba)
     assert not walkcore.enabled()
     assert not walkcore.warm_up()
     g = build_walk_graph(grid_frame(3, 3, 100.0), profile="general")
