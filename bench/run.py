@@ -250,7 +250,97 @@ def render_markdown(doc: dict[str, Any]) -> str:
         if notes:
             lines += ["", *notes]
         lines.append("")
+    lines += issue22_section(doc)
     return "\n".join(lines)
+
+
+def _find(rows: list[dict[str, Any]], case: str, op: str, size: str = "") -> dict[str, Any] | None:
+    for r in rows:
+        if r["case"] == case and r["operation"].startswith(op) and size in r["size"]:
+            return r
+    return None
+
+
+def issue22_section(doc: dict[str, Any]) -> list[str]:
+    """Issue 22's targets for the compiled walking core, read from the rows (nothing typed in)."""
+    rows = doc["rows"]
+    s100 = "S=100, reach 1 km"
+    ours = _find(rows, "peers", "ours: inner search", s100)
+    if ours is None:
+        return []
+    out = ["## Issue 22: the compiled walking core against its targets", ""]
+    run = doc.get("case_runs", {}).get("peers")
+    if run:
+        out += [
+            f"From the rows above (peers measured {run['date']}, 1-minute load average "
+            f"{run['load_before']:.1f}–{run['load_after']:.1f} on 2 CPUs: absolute times are "
+            "inflated, the same-run ratios less so).",
+            "",
+        ]
+    out += ["| target | measured (same run) | met |", "|---|---|---|"]
+    floor = _find(rows, "peers", "vs floor", s100)
+    bare = _find(rows, "peers", "vs scipy", s100)
+    mine = _find(rows, "peers", "vs our scipy path", s100)
+    heap = _find(rows, "peers", "vs binary heap", s100)
+    if floor and floor["naive_s"]:
+        times = ours["ours_s"] / floor["naive_s"]
+        out.append(
+            f"| one category, 500k nodes, S = 100, reach: ≤ 3× the floor | {_t(ours['ours_s'])} = "
+            f"{times:.1f}× the floor ({_t(floor['naive_s'])}) | {_met(times <= 3.0)} |"
+        )
+    if bare and bare["naive_s"]:
+        out.append(
+            f"| … never slower than bare scipy | bare scipy {_t(bare['naive_s'])}: ratio "
+            f"{_ratio(bare['ratio'])}"
+            + (f"; our scipy path {_t(mine['naive_s'])} ({_ratio(mine['ratio'])})" if mine else "")
+            + (f"; binary-heap kernel {_t(heap['naive_s'])} ({_ratio(heap['ratio'])})" if heap else "")
+            + f" | {_met(bool(bare['ratio'] and bare['ratio'] >= 1.0))} |"
+        )
+    score = _find(rows, "scoring", "SCORING (issue 22")
+    if score:
+        entry = _find(rows, "scoring", "… of which: plot entry points")
+        core = _find(rows, "scoring", "… of which: network_distances, compiled core")
+        why = []
+        if entry:
+            why.append(f"plot entry points alone {_t(entry['ours_s'])}")
+        if core and core["naive_s"]:
+            why.append(
+                f"network_distances {_t(core['ours_s'])} on the compiled core against "
+                f"{_t(core['naive_s'])} on the scipy path ({_ratio(core['ratio'])})"
+            )
+        out.append(
+            f"| whole scoring, 100k plots × 6 criteria with counts: ≤ 0.5 s | {_t(score['ours_s'])}"
+            + (f" (timed separately in the same run: {'; '.join(why)})" if why else "")
+            + f" | {_met(score['met'])} |"
+        )
+    public = _find(rows, "peers", "public call")
+    if public:
+        snap = _find(rows, "peers", "… of which: plot entry points (plot_access)")
+        out.append(
+            f"| public call, 500k plots, S = 100, reach: ≤ 2× its inner search | {_t(public['ours_s'])} "
+            f"against {_t(ours['ours_s'])}"
+            + (f" (plot_access alone {_t(snap['ours_s'])})" if snap else "")
+            + f" | {_met(public['met'])} |"
+        )
+    peer_rows = [
+        r
+        for r in rows
+        if r["case"] == "peers" and r["operation"] in ("vs scipy", "vs networkx", "vs igraph", "vs networkit")
+    ]
+    if peer_rows:
+        lost = [
+            f"{r['operation']} at {r['size'].split(', ', 1)[1]} ({_ratio(r['ratio'])})"
+            for r in peer_rows
+            if not r["met"]
+        ]
+        out.append(
+            f"| faster than every peer on every network row | {len(peer_rows) - len(lost)} of "
+            f"{len(peer_rows)} rows"
+            + (f"; not: {', '.join(lost)}" if lost else "")
+            + f" | {_met(not lost)} |"
+        )
+    out.append("")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
