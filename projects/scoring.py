@@ -17,6 +17,7 @@ import pandas as pd
 from layers.canonical import LayerKind
 from layers.registry import has_layer, load_path
 from layers.result import LoadResult
+from plotscore import walkcore
 from plotscore.criteria import Profile
 from plotscore.pipeline import ScoreRun, score_plots
 from plotscore.population import PopulationPoints
@@ -285,3 +286,13 @@ def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 
         out["sources"] = inputs.sources
         out["input_warnings"] = list(inputs.warnings)
     return out
+
+
+def warm_up_engine(progress: Progress | None = None) -> bool:
+    """Compile (or load from numba's cache) the walking core now, so the first scoring does not wait.
+
+    The app runs this in a worker at start-up; True when the compiled core is in use, False when
+    scoring runs on the scipy path (numba missing or switched off).
+    """
+    del progress  # one step; nothing to report
+    return walkcore.warm_up()
