@@ -48,6 +48,7 @@ __all__ = [
     "RegionReport",
     "RegionView",
     "is_region",
+    "member_ref",
     "new_region",
     "region_json",
     "region_members",
@@ -254,6 +255,17 @@ def _label(target: str) -> str:
     return redact_url(target) if _is_url(target) else str(target)
 
 
+def member_ref(text: str) -> MemberRef:
+    """A member as typed: ``pad.gpkg``, a PostGIS URL, or ``NAAM=pad`` to name it yourself. The
+    project is opened (read only) for its gemeente's name and CBS code."""
+    value = text.strip()
+    head, sep, tail = value.partition("=")
+    if sep and tail and not any(ch in head for ch in "/:\\?") and "://" not in head:
+        ref = _describe(tail.strip())
+        return MemberRef(name=head.strip(), target=ref.target, gemeente_code=ref.gemeente_code)
+    return _describe(value)
+
+
 def _unique_names(refs: Sequence[MemberRef]) -> list[MemberRef]:
     """Members are told apart by name (tables, map legend): two projects of the same gemeente get
     their file or project name added ("Delft (noord)")."""
@@ -268,7 +280,8 @@ def _unique_names(refs: Sequence[MemberRef]) -> list[MemberRef]:
         out.append(r)
     if len({r.name for r in out}) < len(out):
         raise InputsError(
-            "Twee deelnemers hebben dezelfde naam.", hint="Geef elk project een eigen naam (NAAM=pad in --members)."
+            "Twee deelnemers hebben dezelfde naam.",
+            hint="Geef elk project een eigen naam (NAAM=pad in --members).",
         )
     return out
 
