@@ -47,6 +47,7 @@ __all__ = [
     "MemberState",
     "RegionReport",
     "RegionView",
+    "double_claims",
     "is_region",
     "member_ref",
     "new_region",
@@ -440,7 +441,9 @@ def _read_member(ref: MemberRef, as_of: dt.datetime | None) -> _Read:
                 f"{_label(ref.target)} is zelf een regio.",
                 hint="Een regio bestaat uit gemeenteprojecten.",
             )
-        book = project_ledger(store) if as_of is None else ledger_at(store, as_of)
+        # The numbers only (plots=False): the members' layers feed warnings and wijk tables,
+        # never the sums per period, and reading them for every member is what makes a region slow.
+        book = project_ledger(store, plots=False) if as_of is None else ledger_at(store, as_of, plots=False)
         last = _last_change(store, as_of)
         reservations, outline = _live_reservations(store, ref, book)
     finally:
@@ -612,7 +615,7 @@ def _tables(reads: Sequence[_Read], periods: dict[str, list[_Period]]) -> tuple[
     return totals, shares
 
 
-def _double_claims(
+def double_claims(
     reservations: gpd.GeoDataFrame, tolerance_m2: float = CLAIM_TOLERANCE_M2
 ) -> tuple[DoubleClaim, ...]:
     """Reserved plots of two different members that overlap by more than ``tolerance_m2``.
@@ -713,7 +716,7 @@ def region_view(
         geometry="geometry",
         crs=_EMPTY_CRS,
     )
-    claims = _double_claims(reservations)
+    claims = double_claims(reservations)
     step(1.0, "Klaar")
     return RegionView(
         name=name,

@@ -13,6 +13,7 @@ import itertools
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -150,7 +151,7 @@ def test_regional_sums_equal_the_members_ledgers(region: Region) -> None:
                 period,
                 col,
             )
-    row = totals.loc[("nultreden", "2026-2030")]
+    row: dict[str, Any] = totals.loc[("nultreden", "2026-2030")].to_dict()
     assert row["opgave"] == 400
     assert row["members_opgave"] == 150 + 120 + 150  # the demo's 150, oost's own 120
     assert row["gap_min"] == 400 - row["in_beeld_min"]
@@ -176,7 +177,7 @@ def test_regional_sums_equal_the_members_ledgers(region: Region) -> None:
 def test_shares_are_the_members_own_numbers(region: Region) -> None:
     view = region_view(region.path)
     shares = view.shares.set_index(["member", "category", "period"])
-    oost = shares.loc[("Delft (oost)", "nultreden", "2026-2030")]
+    oost: dict[str, Any] = shares.loc[[("Delft (oost)", "nultreden", "2026-2030")]].iloc[0].to_dict()
     assert oost["opgave"] == 120
     assert oost["share_pct"] == pytest.approx(120 / 400 * 100)
     book = _ledger(region.members["oost"])
@@ -214,7 +215,7 @@ def _brute_claims(region: Region) -> set[frozenset[tuple[str, str]]]:
 def _plots(store: ProjectStore) -> pd.DataFrame:
     from projects.plots import plots_frame
 
-    return plots_frame(store)
+    return pd.DataFrame(plots_frame(store))
 
 
 def test_double_claims_found_touching_and_slivers_not(region: Region) -> None:
@@ -332,3 +333,20 @@ def test_xlsx_json_and_report_carry_the_same_rows(region: Region, tmp_path: Path
     assert y0 <= ry0
     assert x1 >= rx1
     assert y1 >= ry1
+
+
+def test_numbers_only_ledger_equals_the_full_ledger(region: Region) -> None:
+    """The region reads each member's ledger without the plot layers (plots=False): the numbers
+    per period and year must be those of the full ledger the member's own panel shows."""
+    from projects.audit_state import ledger_at
+
+    for path in region.members.values():
+        with ProjectStore.open(path, upgrade=False) as store:
+            for full, light in (
+                (project_ledger(store), project_ledger(store, plots=False)),
+                (ledger_at(store, region.then), ledger_at(store, region.then, plots=False)),
+            ):
+                pd.testing.assert_frame_equal(light.years, full.years)
+                pd.testing.assert_frame_equal(light.allocation, full.allocation)
+                cols = [c for c in full.periods.columns if c != "notes"]
+                pd.testing.assert_frame_equal(light.periods[cols], full.periods[cols])
