@@ -42,13 +42,19 @@ from projects.views import project_ledger
 __all__ = [
     "CLAIM_TOLERANCE_M2",
     "REGION_DEFINITIONS",
+    "RESERVATION_COLUMNS",
+    "SHARE_COLUMNS",
+    "TOTAL_COLUMNS",
     "DoubleClaim",
     "MemberRef",
     "MemberState",
     "RegionReport",
     "RegionView",
+    "claim_line",
+    "clear_member_cache",
     "double_claims",
     "is_region",
+    "member_line",
     "member_ref",
     "new_region",
     "region_json",
@@ -308,7 +314,7 @@ def new_region(
         raise InputsError(
             "De regio heeft geen deelnemers.", hint="Geef de projecten met --members A.gpkg,B.gpkg."
         )
-    refs = _unique_names([m if isinstance(m, MemberRef) else _describe(str(m)) for m in members])
+    refs = _unique_names([m if isinstance(m, MemberRef) else member_ref(str(m)) for m in members])
     stored = [_stored_target(r.target, target) for r in refs]
     seen: set[str] = set()
     for ref, where in zip(refs, stored, strict=True):
@@ -411,7 +417,8 @@ def _live_reservations(
         plots = session.execute(select(Plot.plot_id, Plot.geom)).all()
     where = {str(p): g for p, g in plots}
     geoms = [g for g in where.values() if g is not None and not g.is_empty]
-    outline = shapely.convex_hull(shapely.union_all(geoms)) if geoms else None
+    # the hull of the collection: the same outline as of their union, without computing the union
+    outline = shapely.convex_hull(shapely.geometrycollections(geoms)) if geoms else None
     rows = book.reservations
     live = rows[rows["live"].astype(bool)] if len(rows) else rows
     frame = gpd.GeoDataFrame(
@@ -433,6 +440,19 @@ def _live_reservations(
     return frame, outline
 
 
+# Members read before, by (name, target, moment, project uid, revision, modified_at). Every change
+# to a project bumps its revision (projects.store), so an entry is reused only while the member
+# is exactly as it was read: refreshing the Regio view (another --since, the same moment) then
+# costs one small query per member instead of its whole ledger.
+_CACHE: dict[tuple[Any, ...], _Read] = {}
+_CACHE_SIZE = 64
+
+
+def clear_member_cache() -> None:
+    """Forget the members read before (the benchmark's cold runs; tests)."""
+    _CACHE.clear()
+
+
 def _read_member(ref: MemberRef, as_of: dt.datetime | None) -> _Read:
     store = _open_member(ref.target)
     try:
@@ -441,6 +461,10 @@ def _read_member(ref: MemberRef, as_of: dt.datetime | None) -> _Read:
                 f"{_label(ref.target)} is zelf een regio.",
                 hint="Een regio bestaat uit gemeenteprojecten.",
             )
+        project = store.project()
+        key = (ref.name, ref.target, as_of, project.uid, project.revision, project.modified_at)
+        if key in _CACHE:
+            return _CACHE[key]
         # The numbers only (plots=False): the members' layers feed warnings and wijk tables,
         # never the sums per period, and reading them for every member is what makes a region slow.
         book = project_ledger(store, plots=False) if as_of is None else ledger_at(store, as_of, plots=False)
@@ -448,7 +472,11 @@ def _read_member(ref: MemberRef, as_of: dt.datetime | None) -> _Read:
         reservations, outline = _live_reservations(store, ref, book)
     finally:
         store.close()
-    return _Read(ref, book, last, reservations, outline)
+    read = _Read(ref, book, last, reservations, outline)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = read
+    return read
 
 
 def _start_of(day: dt.date) -> dt.datetime:

@@ -22,7 +22,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     cases = [r["case"] for r in data["rows"]]
     # network: build + 1 source count; peers: (S=5 with reach, S=5 without) × (ours, scipy,
     # networkx, igraph, networkit, floor, fastwalk); scoring: 8 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
-    # export: html, pdf (A3), gpkg, xlsx; region: the view and the double claims alone.
+    # export: html, pdf (A3), gpkg, xlsx; region: the view cold and refreshed, the double claims alone.
     assert cases == (
         ["network"] * 2
         + ["peers"] * 14
@@ -32,7 +32,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
         + ["memory"]
         + ["gui"] * 2
         + ["export"] * 4
-        + ["region"] * 2
+        + ["region"] * 3
     )
     assert data["rows"] == doc["rows"]
     for key in ("cpu_count", "python", "numpy", "scipy"):
