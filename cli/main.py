@@ -1361,7 +1361,7 @@ def _cmd_region_show(args: argparse.Namespace) -> int:
 
 def _cmd_region_export(args: argparse.Namespace) -> int:
     from projects.errors import InputsError
-    from projects.region import region_report, region_xlsx
+    from projects.region import region_xlsx
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".xlsx", ".pdf"):
@@ -1383,7 +1383,7 @@ def _cmd_region_export(args: argparse.Namespace) -> int:
             "De regionale PDF-kaart zit nog niet in deze versie.",
             hint="Exporteer het overzicht als .xlsx (--out regio.xlsx).",
         ) from exc
-    path = write_region_pdf(region_report(view), args.out, progress=_StderrProgress())
+    path = write_region_pdf(view, args.out, progress=_StderrProgress())
     print(f"regiokaart geschreven: {path}")
     return EXIT_OK
 

@@ -44,7 +44,9 @@ __all__ = [
     "REGION_DEFINITIONS",
     "RESERVATION_COLUMNS",
     "SHARE_COLUMNS",
+    "SHARE_HEADER",
     "TOTAL_COLUMNS",
+    "TOTAL_HEADER",
     "DoubleClaim",
     "MemberRef",
     "MemberState",
@@ -63,6 +65,8 @@ __all__ = [
     "region_text",
     "region_view",
     "region_xlsx",
+    "share_rows",
+    "total_rows",
 ]
 
 CLAIM_TOLERANCE_M2 = 1.0  # overlaps smaller than this are drawing noise along shared edges, not claims
@@ -793,7 +797,7 @@ def claim_line(claim: DoubleClaim) -> str:
     )
 
 
-_TOTAL_HEADER = [
+TOTAL_HEADER = [
     "categorie",
     "periode",
     "opgave regio",
@@ -803,7 +807,7 @@ _TOTAL_HEADER = [
     "gerealiseerd",
     "tekort",
 ]
-_SHARE_HEADER = [
+SHARE_HEADER = [
     "gemeente",
     "categorie",
     "periode",
@@ -816,7 +820,8 @@ _SHARE_HEADER = [
 ]
 
 
-def _total_rows(view: RegionView) -> list[list[str]]:
+def total_rows(view: RegionView) -> list[list[str]]:
+    """The regional table as Dutch cells (header: ``TOTAL_HEADER``)."""
     return [
         [
             str(r["category"]),
@@ -832,7 +837,8 @@ def _total_rows(view: RegionView) -> list[list[str]]:
     ]
 
 
-def _share_rows(view: RegionView) -> list[list[str]]:
+def share_rows(view: RegionView) -> list[list[str]]:
+    """The members' shares as Dutch cells (header: ``SHARE_HEADER``)."""
     return [
         [
             str(r["member"]),
@@ -847,6 +853,10 @@ def _share_rows(view: RegionView) -> list[list[str]]:
         ]
         for _, r in view.shares.iterrows()
     ]
+
+
+_total_rows = total_rows  # the names the Regio view first imported
+_share_rows = share_rows
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -870,12 +880,12 @@ def region_text(view: RegionView) -> str:
     lines = _heading(view)
     lines += ["", "Opgave en bod van de regio per categorie en periode (woningen als min–max):"]
     lines += (
-        _table(_TOTAL_HEADER, _total_rows(view))
+        _table(TOTAL_HEADER, total_rows(view))
         if len(view.totals)
         else ["  (nog geen opgave en geen reserveringen)"]
     )
     lines += ["", "Per gemeente (aandeel = opgave gemeente ÷ opgave regio):"]
-    lines += _table(_SHARE_HEADER, _share_rows(view)) if len(view.shares) else ["  (geen cijfers)"]
+    lines += _table(SHARE_HEADER, share_rows(view)) if len(view.shares) else ["  (geen cijfers)"]
     lines += ["", "Deelnemers:", *(f"  {member_line(s, view.since)}" for s in view.members)]
     missing = [s.member.name for s in view.members if not s.reported and s.error is None]
     if view.since is not None:
@@ -1063,10 +1073,10 @@ def region_report(view: RegionView) -> RegionReport:
         title=f"Regio {view.name}",
         subtitle=subtitle,
         summary=summary,
-        table_header=list(_TOTAL_HEADER),
-        table_rows=_total_rows(view),
-        share_header=list(_SHARE_HEADER),
-        share_rows=_share_rows(view),
+        table_header=list(TOTAL_HEADER),
+        table_rows=total_rows(view),
+        share_header=list(SHARE_HEADER),
+        share_rows=share_rows(view),
         member_lines=[member_line(s, view.since) for s in view.members],
         claim_lines=[claim_line(c) for c in view.double_claims],
         notes=[*REGION_DEFINITIONS.values(), *DEFINITIONS.values()],
