@@ -220,6 +220,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
         "memory": "(d) Peak memory",
         "gui": "(e) GUI: a weight change until the map is repainted",
         "export": "(f) Exports: offline HTML web map, GIS package, annex table",
+        "region": "(g) The region: 10 member projects read together (issue 21)",
     }
     for case, title in titles.items():
         rows = [r for r in doc["rows"] if r["case"] == case]
