@@ -52,7 +52,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     assert "Not measured this round:** pandana" in md
     assert all(r["ratio"] and r["ratio"] > 0 for r in naive if r["naive_s"])
     assert next(r for r in data["rows"] if r["case"] == "memory")["peak_rss_mb"] > 0
-    assert md.count("| operation |") == 8
+    assert md.count("| operation |") == 9  # one table per section, (g) the region included
     # --cases: only the drag case runs again; every other row (the Euclidean lines of the scoring
     # case too) is kept as it was, with its own run date.
     again = run_all("tiny", tmp_path, cases=["drag"])
