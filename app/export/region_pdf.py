@@ -1,0 +1,306 @@
+"""The regional PDF: the members' reservations on one map, the double claims, the shares and gaps.
+
+Like :mod:`app.export.pdf` this module only paints: every word and number comes from
+:func:`projects.region.region_report` (the read side of the region), so the PDF says what the
+XLSX and the app's *Regio* view say. Page 1 is the map (each member's live reservations in the
+member's colour, member outlines dashed, plots claimed by two members hatched red and numbered
+as in the double-claim table) with its legend, sources and the disclaimer; the tables follow on
+full-width pages: the regional opgave and gap, each member's share, the members that have not
+reported, the double claims.
+
+:func:`write_region_pdf` is the headless entry point the CLI calls
+(``bodnaarplot region export --out regio.pdf``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import geopandas as gpd
+import shapely
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+
+from app.export.labels import place_labels, Target
+from app.export.layout import Document, Flow, Item, Page, Paragraph, Swatch, TableRow, TextStyle, mm, page_size
+from app.export.pdf import (
+    _DISCLAIMER,
+    _MARGIN,
+    _SMALL,
+    _box_symbol,
+    _check_out,
+    _finish_map,
+    _flow_pages,
+    _hatch,
+    _header,
+    _heading,
+    _north_arrow,
+    _paint_number,
+    _record_map,
+    _scale_bar,
+    _subheading,
+    _View,
+    _visible,
+)
+from app.headless import ensure_gui_app
+from app.map.region_style import RegionStyle, region_style
+from projects.report import DISCLAIMER
+
+if TYPE_CHECKING:
+    from projects.region import RegionView
+
+__all__ = ["region_document", "write_region_pdf"]
+
+Progress = Callable[[float, str], None]
+
+
+class _Claim(Protocol):
+    @property
+    def geometry(self) -> Any: ...
+
+
+class _Table(Protocol):
+    """A table of :class:`projects.region.RegionReport` (cells already formatted by the core)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def header(self) -> tuple[str, ...]: ...
+    @property
+    def rows(self) -> tuple[tuple[str, ...], ...]: ...
+    @property
+    def align(self) -> tuple[str, ...]: ...
+    @property
+    def empty_text(self) -> str: ...
+
+
+class RegionReportLike(Protocol):
+    """What the painter reads from :class:`projects.region.RegionReport` (the contract's fields)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def subtitle(self) -> str: ...
+    @property
+    def tables(self) -> Sequence[_Table]: ...
+    @property
+    def notes(self) -> Sequence[str]: ...
+    @property
+    def sources(self) -> Sequence[str]: ...
+    @property
+    def disclaimer(self) -> str: ...
+    @property
+    def members(self) -> Sequence[str]: ...
+    @property
+    def reservations(self) -> gpd.GeoDataFrame: ...
+    @property
+    def outlines(self) -> gpd.GeoDataFrame: ...
+    @property
+    def double_claims(self) -> Sequence[_Claim]: ...
+
+
+_CLAIM_NUMBER = TextStyle(7.5, bold=True)
+
+
+def _bounds(report: RegionReportLike) -> tuple[float, float, float, float]:
+    """The map extent: member outlines, else the reservations, with a margin."""
+    frames = [f for f in (report.outlines, report.reservations) if f is not None and not f.empty]
+    if not frames:
+        return (0.0, 0.0, 1000.0, 1000.0)
+    x0, y0, x1, y1 = frames[0].total_bounds
+    if len(frames) > 1 and report.outlines is not None and not report.outlines.empty:
+        rx0, ry0, rx1, ry1 = report.reservations.total_bounds
+        x0, y0, x1, y1 = min(x0, rx0), min(y0, ry0), max(x1, rx1), max(y1, ry1)
+    pad = max(x1 - x0, y1 - y0, 200.0) * 0.04
+    return (float(x0 - pad), float(y0 - pad), float(x1 + pad), float(y1 + pad))
+
+
+def _member_index(report: RegionReportLike) -> dict[str, int]:
+    return {name: i for i, name in enumerate(report.members)}
+
+
+def _place_map(page: Page, rect: QRectF, report: RegionReportLike, style: RegionStyle) -> None:
+    view = _View(_bounds(report), rect)
+    furniture = [f for f in (_north_arrow(view), _scale_bar(view)) if f is not None]
+    index = _member_index(report)
+    claims = [c.geometry for c in report.double_claims]
+    targets: list[Target] = []
+    numbered: list[int] = []
+    for nr, geom in enumerate(claims, start=1):
+        if geom is None or geom.is_empty or not geom.intersects(view.box):
+            continue
+        size = mm(4.2)
+        targets.append(Target(view.page_geom(geom).buffer(0), size, size, inside_ok=False))
+        numbered.append(nr)
+    r = view.rect
+    frame = (r.left() + mm(1), r.top() + mm(1), r.right() - mm(1), r.bottom() - mm(1))
+    obstacles = [shapely.box(f.box.left(), f.box.top(), f.box.right(), f.box.bottom()) for f in furniture]
+    places = place_labels(targets, frame, obstacles, gap=mm(0.8), padding=mm(0.5), leader_from=mm(1.5))
+    labels = [(nr, pl) for nr, pl in zip(numbered, places, strict=True) if pl is not None]
+
+    def paint(p: QPainter) -> None:
+        p.save()
+        p.setClipRect(view.rect)
+        p.fillRect(view.rect, QColor("#FFFFFF"))
+        outlines = _visible(report.outlines, view)
+        if outlines is not None:
+            for geom, member in zip(outlines.geometry, outlines["member"].astype(str), strict=True):
+                pen = QPen(style.member_colour(index.get(member, 0)), mm(0.4), style.outline_pattern)
+                p.setPen(pen)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawPath(view.path(geom))
+        reservations = _visible(report.reservations, view)
+        if reservations is not None:
+            for geom, member in zip(reservations.geometry, reservations["member"].astype(str), strict=True):
+                i = index.get(member, 0)
+                p.setPen(QPen(style.member_colour(i), mm(0.35)))
+                p.setBrush(style.member_fill(i))
+                p.drawPath(view.path(geom))
+        red = style.double_claim
+        for geom in claims:
+            if geom is None or geom.is_empty:
+                continue
+            path = view.path(geom)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(_hatch(red, 0.8))
+            p.drawPath(path)
+            p.setPen(QPen(red, mm(0.6)))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(path)
+        for nr, place in labels:
+            _paint_number(p, place, str(nr), red)
+        p.restore()
+        _finish_map(p, view, furniture)
+
+    page.add(paint)
+    _record_map(page, rect, furniture)
+    for nr, place in labels:
+        page.record(
+            "label", f"dubbele claim {nr}", QRectF(place.x, place.y, place.w, place.h), str(nr), [str(nr)], "map"
+        )
+
+
+def _legend_items(report: RegionReportLike, style: RegionStyle) -> list[Item]:
+    items: list[Item] = [_heading("Legenda", "legenda")]
+    items.append(_subheading("Reserveringen per gemeente (lid van de regio)", "legenda"))
+    for i, member in enumerate(report.members):
+        fill, pen = style.member_fill(i), QPen(style.member_colour(i), mm(0.35))
+        items.append(Swatch(member, _box_symbol(fill, pen), name="legenda"))
+    if report.outlines is not None and not report.outlines.empty:
+        pen = QPen(QColor("#424242"), mm(0.35), style.outline_pattern)
+        items.append(Swatch("grens van een gemeente (kleur van het lid)", _box_symbol(None, pen), name="legenda"))
+    if report.double_claims:
+        red = style.double_claim
+        items.append(
+            Swatch(
+                "dubbele claim: kavel door twee gemeenten gereserveerd (nummer = regel in de tabel)",
+                _box_symbol(None, QPen(red, mm(0.5)), red),
+                name="legenda",
+            )
+        )
+    return items
+
+
+def _side_items(report: RegionReportLike, style: RegionStyle) -> list[Item]:
+    items = _legend_items(report, style)
+    if report.notes:
+        items.append(_heading("Toelichting", "toelichting"))
+        items += [Paragraph(line, TextStyle(6.5), name="toelichting") for line in report.notes]
+    items.append(_heading("Bronnen: de projecten van de leden", "bronnen"))
+    items += [Paragraph(line, _SMALL, name="bronnen", after=mm(0.4)) for line in report.sources]
+    items.append(Paragraph(report.disclaimer, _DISCLAIMER, name="disclaimer", before=mm(1)))
+    return items
+
+
+def _table_items(table: _Table, nr: int) -> list[Item]:
+    name = f"tabel {nr}"
+    items: list[Item] = [_heading(table.title, name)]
+    if not table.rows:
+        items.append(Paragraph(table.empty_text or "Geen regels.", TextStyle(7), name=name))
+        return items
+    shares = [2.2 if a == "left" else 1.0 for a in table.align]
+    head = TableRow(
+        list(table.header),
+        shares,
+        list(table.align),
+        is_header=True,
+        name=f"{name} kop",
+        keep_with_next=True,
+        style=TextStyle(7),
+    )
+    items.append(head)
+    for i, row in enumerate(table.rows):
+        items.append(
+            TableRow(
+                list(row),
+                shares,
+                list(table.align),
+                zebra=bool(i % 2),
+                name=f"{name} regel {i + 1}",
+                header=head,
+                style=TextStyle(7),
+            )
+        )
+    return items
+
+
+def region_document(
+    report: RegionReportLike, *, page: str = "A4", landscape: bool = True, style: RegionStyle | None = None
+) -> Document:
+    """The laid-out regional PDF: the map page (map, legend, sources, disclaimer), then the tables."""
+    page_size(page, landscape)  # a clear Dutch error for an unknown paper size, before any work
+    ensure_gui_app()
+    style = style or region_style()
+    doc = Document(report.title, page.strip().upper(), landscape)
+    first = doc.new_page()
+    top = _header(first, report.title, report.subtitle)
+    body = QRectF(_MARGIN, top + mm(4), first.width - 2 * _MARGIN, first.height - _MARGIN - top - mm(4))
+    gap = mm(6)
+    side_w = body.width() * (0.3 if landscape else 1.0)
+    if landscape:
+        map_rect = QRectF(body.left(), body.top(), body.width() - side_w - gap, body.height())
+        side = QRectF(map_rect.right() + gap, body.top(), side_w, body.height())
+    else:
+        map_rect = QRectF(body.left(), body.top(), body.width(), body.height() * 0.62)
+        side = QRectF(body.left(), map_rect.bottom() + gap, body.width(), body.bottom() - map_rect.bottom() - gap)
+    _place_map(first, map_rect, report, style)
+
+    def more() -> tuple[Page, list[QRectF]]:
+        nxt = doc.new_page()
+        t = _header(nxt, f"{report.title} (vervolg)", report.subtitle)
+        rect = QRectF(_MARGIN, t + mm(3), nxt.width - 2 * _MARGIN, nxt.height - _MARGIN - t - mm(3))
+        return nxt, [rect]
+
+    Flow(first, [side], more=more).run(_side_items(report, style))
+    tables: list[Item] = []
+    for nr, table in enumerate(report.tables, start=1):
+        tables += _table_items(table, nr)
+    _flow_pages(doc, f"{report.title}: opgave, aandelen en dubbele claims", report.subtitle, tables, 1)
+    doc.add_footers(DISCLAIMER, _MARGIN)
+    return doc
+
+
+def write_region_pdf(
+    view: RegionView, out: str | Path, *, page: str = "A4", progress: Progress | None = None
+) -> Path:
+    """The regional PDF of ``view`` (from :func:`projects.region.region_view`), written whole or not at all.
+
+    Headless: makes its own offscreen Qt application when there is none (the CLI's
+    ``bodnaarplot region export --out x.pdf``).
+    """
+    from projects.region import region_report
+
+    page_size(page, True)
+    ensure_gui_app()
+    out = _check_out(out)
+    if progress is not None:
+        progress(0.1, "Regio-overzicht opmaken")
+    doc = region_document(region_report(view), page=page)
+    if progress is not None:
+        progress(0.7, "PDF schrijven")
+    doc.write_pdf(out)
+    if progress is not None:
+        progress(1.0, "Klaar")
+    return out
