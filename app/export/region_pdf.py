@@ -14,17 +14,28 @@ reported, the double claims.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
-import geopandas as gpd
 import shapely
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
-from app.export.labels import place_labels, Target
-from app.export.layout import Document, Flow, Item, Page, Paragraph, Swatch, TableRow, TextStyle, mm, page_size
+from app.export.labels import Target, place_labels
+from app.export.layout import (
+    Document,
+    Flow,
+    Item,
+    Page,
+    Paragraph,
+    Swatch,
+    TableRow,
+    TextStyle,
+    mm,
+    page_size,
+)
 from app.export.pdf import (
     _DISCLAIMER,
     _MARGIN,
@@ -46,86 +57,47 @@ from app.export.pdf import (
 )
 from app.headless import ensure_gui_app
 from app.map.region_style import RegionStyle, region_style
+from projects.region import RegionReport, RegionView, region_report
 from projects.report import DISCLAIMER
-
-if TYPE_CHECKING:
-    from projects.region import RegionView
 
 __all__ = ["region_document", "write_region_pdf"]
 
 Progress = Callable[[float, str], None]
 
 
-class _Claim(Protocol):
-    @property
-    def geometry(self) -> Any: ...
-
-
-class _Table(Protocol):
-    """A table of :class:`projects.region.RegionReport` (cells already formatted by the core)."""
-
-    @property
-    def title(self) -> str: ...
-    @property
-    def header(self) -> tuple[str, ...]: ...
-    @property
-    def rows(self) -> tuple[tuple[str, ...], ...]: ...
-    @property
-    def align(self) -> tuple[str, ...]: ...
-    @property
-    def empty_text(self) -> str: ...
-
-
-class RegionReportLike(Protocol):
-    """What the painter reads from :class:`projects.region.RegionReport` (the contract's fields)."""
-
-    @property
-    def title(self) -> str: ...
-    @property
-    def subtitle(self) -> str: ...
-    @property
-    def tables(self) -> Sequence[_Table]: ...
-    @property
-    def notes(self) -> Sequence[str]: ...
-    @property
-    def sources(self) -> Sequence[str]: ...
-    @property
-    def disclaimer(self) -> str: ...
-    @property
-    def members(self) -> Sequence[str]: ...
-    @property
-    def reservations(self) -> gpd.GeoDataFrame: ...
-    @property
-    def outlines(self) -> gpd.GeoDataFrame: ...
-    @property
-    def double_claims(self) -> Sequence[_Claim]: ...
-
-
 _CLAIM_NUMBER = TextStyle(7.5, bold=True)
+_NUMERIC = re.compile(r"^[-−+]?[\d.,]+\s*(%|m²)?$|^[–-]$|^$")
 
 
-def _bounds(report: RegionReportLike) -> tuple[float, float, float, float]:
-    """The map extent: member outlines, else the reservations, with a margin."""
-    frames = [f for f in (report.outlines, report.reservations) if f is not None and not f.empty]
-    if not frames:
-        return (0.0, 0.0, 1000.0, 1000.0)
-    x0, y0, x1, y1 = frames[0].total_bounds
-    if len(frames) > 1 and report.outlines is not None and not report.outlines.empty:
-        rx0, ry0, rx1, ry1 = report.reservations.total_bounds
-        x0, y0, x1, y1 = min(x0, rx0), min(y0, ry0), max(x1, rx1), max(y1, ry1)
-    pad = max(x1 - x0, y1 - y0, 200.0) * 0.04
-    return (float(x0 - pad), float(y0 - pad), float(x1 + pad), float(y1 + pad))
+def _bounds(report: RegionReport) -> tuple[float, float, float, float]:
+    """The map extent: the report's (outlines, reservations and claims with a margin)."""
+    try:
+        return report.bounds()
+    except NotImplementedError:  # the core's skeleton before it is filled in
+        frames = [f for f in (report.outlines, report.reservations) if f is not None and not f.empty]
+        if not frames:
+            return (0.0, 0.0, 1000.0, 1000.0)
+        b = [f.total_bounds for f in frames]
+        x0, y0 = min(v[0] for v in b), min(v[1] for v in b)
+        x1, y1 = max(v[2] for v in b), max(v[3] for v in b)
+        pad = max(x1 - x0, y1 - y0, 200.0) * 0.04
+        return (float(x0 - pad), float(y0 - pad), float(x1 + pad), float(y1 + pad))
 
 
-def _member_index(report: RegionReportLike) -> dict[str, int]:
+def _member_index(report: RegionReport) -> dict[str, int]:
     return {name: i for i, name in enumerate(report.members)}
 
 
-def _place_map(page: Page, rect: QRectF, report: RegionReportLike, style: RegionStyle) -> None:
+def _claim_geoms(report: RegionReport) -> list[Any]:
+    claims = report.double_claims
+    return [] if claims is None or claims.empty else list(claims.geometry)
+
+
+def _place_map(page: Page, rect: QRectF, report: RegionReport, style: RegionStyle) -> None:
     view = _View(_bounds(report), rect)
     furniture = [f for f in (_north_arrow(view), _scale_bar(view)) if f is not None]
     index = _member_index(report)
-    claims = [c.geometry for c in report.double_claims]
+    claims = _claim_geoms(report)
     targets: list[Target] = []
     numbered: list[int] = []
     for nr, geom in enumerate(claims, start=1):
@@ -178,11 +150,16 @@ def _place_map(page: Page, rect: QRectF, report: RegionReportLike, style: Region
     _record_map(page, rect, furniture)
     for nr, place in labels:
         page.record(
-            "label", f"dubbele claim {nr}", QRectF(place.x, place.y, place.w, place.h), str(nr), [str(nr)], "map"
+            "label",
+            f"dubbele claim {nr}",
+            QRectF(place.x, place.y, place.w, place.h),
+            str(nr),
+            [str(nr)],
+            "map",
         )
 
 
-def _legend_items(report: RegionReportLike, style: RegionStyle) -> list[Item]:
+def _legend_items(report: RegionReport, style: RegionStyle) -> list[Item]:
     items: list[Item] = [_heading("Legenda", "legenda")]
     items.append(_subheading("Reserveringen per gemeente (lid van de regio)", "legenda"))
     for i, member in enumerate(report.members):
@@ -190,8 +167,10 @@ def _legend_items(report: RegionReportLike, style: RegionStyle) -> list[Item]:
         items.append(Swatch(member, _box_symbol(fill, pen), name="legenda"))
     if report.outlines is not None and not report.outlines.empty:
         pen = QPen(QColor("#424242"), mm(0.35), style.outline_pattern)
-        items.append(Swatch("grens van een gemeente (kleur van het lid)", _box_symbol(None, pen), name="legenda"))
-    if report.double_claims:
+        items.append(
+            Swatch("grens van een gemeente (kleur van het lid)", _box_symbol(None, pen), name="legenda")
+        )
+    if _claim_geoms(report):
         red = style.double_claim
         items.append(
             Swatch(
@@ -203,40 +182,51 @@ def _legend_items(report: RegionReportLike, style: RegionStyle) -> list[Item]:
     return items
 
 
-def _side_items(report: RegionReportLike, style: RegionStyle) -> list[Item]:
-    items = _legend_items(report, style)
-    if report.notes:
-        items.append(_heading("Toelichting", "toelichting"))
-        items += [Paragraph(line, TextStyle(6.5), name="toelichting") for line in report.notes]
-    items.append(_heading("Bronnen: de projecten van de leden", "bronnen"))
-    items += [Paragraph(line, _SMALL, name="bronnen", after=mm(0.4)) for line in report.sources]
-    items.append(Paragraph(report.disclaimer, _DISCLAIMER, name="disclaimer", before=mm(1)))
+def _side_items(report: RegionReport, style: RegionStyle) -> list[Item]:
+    items: list[Item] = [_heading("Stand van de regio", "samenvatting")]
+    items += [Paragraph(line, TextStyle(7), name="samenvatting") for line in report.summary]
+    items += _legend_items(report, style)
+    items.append(_heading("Leden: laatste wijziging en rapportage", "leden"))
+    items += [Paragraph(line, TextStyle(6.5), name="leden", after=mm(0.4)) for line in report.member_lines]
+    items.append(Paragraph(report.disclaimer or DISCLAIMER, _DISCLAIMER, name="disclaimer", before=mm(1)))
     return items
 
 
-def _table_items(table: _Table, nr: int) -> list[Item]:
-    name = f"tabel {nr}"
-    items: list[Item] = [_heading(table.title, name)]
-    if not table.rows:
-        items.append(Paragraph(table.empty_text or "Geen regels.", TextStyle(7), name=name))
+def _aligns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Numbers right, words left: a column is numeric when every filled cell is a number."""
+    out = []
+    for i in range(len(header)):
+        cells = [str(r[i]).strip() for r in rows if i < len(r)]
+        numeric = bool(cells) and all(_NUMERIC.match(c) for c in cells) and any(c for c in cells)
+        out.append("right" if numeric else "left")
+    return out
+
+
+def _table_items(
+    title: str, header: Sequence[str], rows: Sequence[Sequence[str]], name: str, empty: str
+) -> list[Item]:
+    items: list[Item] = [_heading(title, name)]
+    if not rows:
+        items.append(Paragraph(empty, TextStyle(7), name=name))
         return items
-    shares = [2.2 if a == "left" else 1.0 for a in table.align]
+    aligns = _aligns(header, rows)
+    shares = [2.0 if a == "left" else 1.0 for a in aligns]
     head = TableRow(
-        list(table.header),
+        list(header),
         shares,
-        list(table.align),
+        aligns,
         is_header=True,
         name=f"{name} kop",
         keep_with_next=True,
         style=TextStyle(7),
     )
     items.append(head)
-    for i, row in enumerate(table.rows):
+    for i, row in enumerate(rows):
         items.append(
             TableRow(
-                list(row),
+                [str(c) for c in row],
                 shares,
-                list(table.align),
+                aligns,
                 zebra=bool(i % 2),
                 name=f"{name} regel {i + 1}",
                 header=head,
@@ -246,8 +236,37 @@ def _table_items(table: _Table, nr: int) -> list[Item]:
     return items
 
 
+def _tables(report: RegionReport) -> list[Item]:
+    items = _table_items(
+        "Regionale opgave, reserveringen en gat per categorie en periode",
+        report.table_header,
+        report.table_rows,
+        "regio",
+        "De regio heeft nog geen opgave en de leden hebben nog niets gereserveerd.",
+    )
+    items += _table_items(
+        "Aandeel per gemeente: eigen opgave, gereserveerd, gerealiseerd en gat",
+        report.share_header,
+        report.share_rows,
+        "aandelen",
+        "Geen leden met een opgave of reserveringen.",
+    )
+    items.append(_heading("Dubbele claims: kavels die twee gemeenten reserveren", "dubbele claims"))
+    if report.claim_lines:
+        items += [
+            Paragraph(f"{nr}. {line}", TextStyle(7), name="dubbele claims", after=mm(0.5))
+            for nr, line in enumerate(report.claim_lines, start=1)
+        ]
+    else:
+        items.append(Paragraph("Geen dubbele claims gevonden.", TextStyle(7), name="dubbele claims"))
+    if report.notes:
+        items.append(_heading("Toelichting", "toelichting"))
+        items += [Paragraph(line, _SMALL, name="toelichting", after=mm(0.4)) for line in report.notes]
+    return items
+
+
 def region_document(
-    report: RegionReportLike, *, page: str = "A4", landscape: bool = True, style: RegionStyle | None = None
+    report: RegionReport, *, page: str = "A4", landscape: bool = True, style: RegionStyle | None = None
 ) -> Document:
     """The laid-out regional PDF: the map page (map, legend, sources, disclaimer), then the tables."""
     page_size(page, landscape)  # a clear Dutch error for an unknown paper size, before any work
@@ -264,7 +283,9 @@ def region_document(
         side = QRectF(map_rect.right() + gap, body.top(), side_w, body.height())
     else:
         map_rect = QRectF(body.left(), body.top(), body.width(), body.height() * 0.62)
-        side = QRectF(body.left(), map_rect.bottom() + gap, body.width(), body.bottom() - map_rect.bottom() - gap)
+        side = QRectF(
+            body.left(), map_rect.bottom() + gap, body.width(), body.bottom() - map_rect.bottom() - gap
+        )
     _place_map(first, map_rect, report, style)
 
     def more() -> tuple[Page, list[QRectF]]:
@@ -274,10 +295,9 @@ def region_document(
         return nxt, [rect]
 
     Flow(first, [side], more=more).run(_side_items(report, style))
-    tables: list[Item] = []
-    for nr, table in enumerate(report.tables, start=1):
-        tables += _table_items(table, nr)
-    _flow_pages(doc, f"{report.title}: opgave, aandelen en dubbele claims", report.subtitle, tables, 1)
+    _flow_pages(
+        doc, f"{report.title}: opgave, aandelen en dubbele claims", report.subtitle, _tables(report), 1
+    )
     doc.add_footers(DISCLAIMER, _MARGIN)
     return doc
 
@@ -290,8 +310,6 @@ def write_region_pdf(
     Headless: makes its own offscreen Qt application when there is none (the CLI's
     ``bodnaarplot region export --out x.pdf``).
     """
-    from projects.region import region_report
-
     page_size(page, True)
     ensure_gui_app()
     out = _check_out(out)
