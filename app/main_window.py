@@ -157,8 +157,11 @@ class MainWindow(QMainWindow):
             dock.setVisible(key in ("lagen", "legenda"))
         self.region_dock.show()
         self.region_dock.raise_()
+        self.docks["legenda"].raise_()  # the members' colours
         self.resizeDocks([self.region_dock], [max(260, int(self.height() * 0.42))], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["lagen"]], [max(260, int(self.width() * 0.2))], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.docks["lagen"]], [max(260, int(self.width() * 0.2))], Qt.Orientation.Horizontal
+        )
 
     def _on_region_changed(self) -> None:
         view = self.region.view

@@ -35,6 +35,7 @@ from app.export.layout import (
     TextStyle,
     mm,
     page_size,
+    text_width,
 )
 from app.export.pdf import (
     _DISCLAIMER,
@@ -66,7 +67,7 @@ Progress = Callable[[float, str], None]
 
 
 _CLAIM_NUMBER = TextStyle(7.5, bold=True)
-_NUMERIC = re.compile(r"^[-−+]?[\d.,]+\s*(%|m²)?$|^[–-]$|^$")
+_NUMERIC = re.compile(r"^[-−+]?[\d.,]+(–[\d.,]+)?\s*(%|m²)?$|^[–-]$|^$")
 
 
 def _bounds(report: RegionReport) -> tuple[float, float, float, float]:
@@ -202,6 +203,20 @@ def _aligns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
+def _shares(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
+    """Column widths in proportion to what they hold: the widest cell, or the header's widest
+    word (a header may wrap between words, never inside one)."""
+    bold, body = TextStyle(7, bold=True), TextStyle(7)
+    out = []
+    for i, head in enumerate(header):
+        need = max((text_width(w, bold) for w in str(head).split()), default=0.0)
+        for r in rows:
+            if i < len(r):
+                need = max(need, text_width(str(r[i]), body))
+        out.append(need + mm(4))
+    return out
+
+
 def _table_items(
     title: str, header: Sequence[str], rows: Sequence[Sequence[str]], name: str, empty: str
 ) -> list[Item]:
@@ -210,7 +225,7 @@ def _table_items(
         items.append(Paragraph(empty, TextStyle(7), name=name))
         return items
     aligns = _aligns(header, rows)
-    shares = [2.0 if a == "left" else 1.0 for a in aligns]
+    shares = _shares(header, rows)
     head = TableRow(
         list(header),
         shares,

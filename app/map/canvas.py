@@ -1147,7 +1147,7 @@ class MapView(QGraphicsView):
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         vp = QRectF(self.viewport().rect())
-        if not self.layer_ids() or self.controller.state is None:
+        if not self.layer_ids() or (self.controller.state is None and not self._overlays):
             painter.setPen(QColor("#555555"))
             font = painter.font()
             font.setPointSizeF(16)

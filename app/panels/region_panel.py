@@ -10,13 +10,11 @@ double claims hatched red. Clicking a double claim zooms the map to it.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,38 +39,23 @@ from app.map.legend import LegendItem
 from app.map.region_style import region_style
 from app.panels.widgets import Heading, Panel
 from app.regio import RegionController
-from projects.region import RegionView
+from projects.audit_state import AMSTERDAM
+from projects.region import RegionView, claim_line
+from projects.region import _share_rows as share_rows
+from projects.region import _total_rows as total_rows
 
-__all__ = ["CLAIMS_LAYER", "OUTLINES_LAYER", "RESERVATIONS_LAYER", "RegionPanel", "homes", "homes_range"]
+__all__ = ["CLAIMS_LAYER", "OUTLINES_LAYER", "RESERVATIONS_LAYER", "RegionPanel"]
 
 OUTLINES_LAYER = "regio_grenzen"
 RESERVATIONS_LAYER = "regio_reserveringen"
 CLAIMS_LAYER = "regio_dubbele_claims"
 
 
-def homes(value: object) -> str:
-    """A number of homes as shown: "1.234", "–" when unknown (NaN)."""
-    if value is None:
-        return "–"
-    v = float(value)  # type: ignore[arg-type]
-    if math.isnan(v):
-        return "–"
-    return f"{v:,.0f}".replace(",", ".")
-
-
-def homes_range(lo: object, hi: object) -> str:
-    """"120–150", or "120" when both ends are equal."""
-    a, b = homes(lo), homes(hi)
-    return a if a == b else f"{a}–{b}"
-
-
-def _percent(value: object) -> str:
-    v = float(value)  # type: ignore[arg-type]
-    return "–" if math.isnan(v) else f"{v:.1f}".replace(".", ",") + " %"
-
-
 def _when(value: dt.datetime | None) -> str:
-    return value.strftime("%d-%m-%Y %H:%M") if value is not None else "–"
+    """A moment in Dutch local time (the core stores UTC), as the core's member lines write it."""
+    if value is None:
+        return QCoreApplication.translate("RegionPanel", "nooit gewijzigd")
+    return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
 
 
 class _Table(QTableWidget):
@@ -106,10 +89,14 @@ class _Table(QTableWidget):
 
     def cell_texts(self) -> list[list[str]]:
         """What the table shows (tests)."""
-        return [
-            [self.item(r, c).text() if self.item(r, c) else "" for c in range(self.columnCount())]
-            for r in range(self.rowCount())
-        ]
+        out: list[list[str]] = []
+        for r in range(self.rowCount()):
+            row = []
+            for c in range(self.columnCount()):
+                item = self.item(r, c)
+                row.append(item.text() if item is not None else "")
+            out.append(row)
+        return out
 
 
 class RegionPanel(Panel):
@@ -148,10 +135,11 @@ class RegionPanel(Panel):
                 self.tr("Categorie"),
                 self.tr("Periode"),
                 self.tr("Opgave regio"),
+                self.tr("Opgave gemeenten"),
                 self.tr("Zeker"),
                 self.tr("In beeld"),
                 self.tr("Gerealiseerd"),
-                self.tr("Gat"),
+                self.tr("Tekort"),
             ],
             2,
             self,
@@ -161,12 +149,12 @@ class RegionPanel(Panel):
                 self.tr("Gemeente"),
                 self.tr("Categorie"),
                 self.tr("Periode"),
-                self.tr("Eigen opgave"),
+                self.tr("Opgave"),
                 self.tr("Aandeel"),
                 self.tr("Zeker"),
                 self.tr("In beeld"),
                 self.tr("Gerealiseerd"),
-                self.tr("Gat"),
+                self.tr("Tekort"),
             ],
             3,
             self,
@@ -249,40 +237,17 @@ class RegionPanel(Panel):
             w.blockSignals(False)
 
     def _fill_totals(self, view: RegionView) -> None:
-        t = view.totals
-        rows = [
-            [
-                str(r.category),
-                str(r.period),
-                homes_range(r.opgave_min, r.opgave_max),
-                homes(r.zeker),
-                homes(r.in_beeld),
-                homes(r.gerealiseerd),
-                homes_range(r.gap_min, r.gap_max),
-            ]
-            for r in t.itertuples(index=False)
-        ]
-        self.totals_table.fill(rows)
+        # The cells are the core's (the PDF, the XLSX and `region show` print the same).
+        self.totals_table.fill(total_rows(view))
         stand = (
-            self.tr("stand {when}").format(when=_when(view.as_of))
+            self.tr("stand op {when}").format(when=_when(view.as_of))
             if view.as_of is not None
             else self.tr("stand nu")
         )
         n_read = sum(1 for m in view.members if m.error is None)
         self.summary.setText(
-            self.tr(
-                "{n} leden ({read} gelezen) · {stand} · opgave {opgave} · zeker {zeker} · in beeld "
-                "{beeld} · gerealiseerd {real} · gat {gap} woningen · {claims} dubbele claims"
-            ).format(
-                n=len(view.members),
-                read=n_read,
-                stand=stand,
-                opgave=homes_range(t["opgave_min"].sum(min_count=1), t["opgave_max"].sum(min_count=1)),
-                zeker=homes(t["zeker"].sum()),
-                beeld=homes(t["in_beeld"].sum()),
-                real=homes(t["gerealiseerd"].sum()),
-                gap=homes_range(t["gap_min"].sum(min_count=1), t["gap_max"].sum(min_count=1)),
-                claims=len(view.double_claims),
+            self.tr("{n} gemeenten ({read} gelezen) · {stand} · {claims} dubbele claims").format(
+                n=len(view.members), read=n_read, stand=stand, claims=len(view.double_claims)
             )
         )
 
@@ -292,24 +257,8 @@ class RegionPanel(Panel):
 
     def _fill_shares(self, view: RegionView) -> None:
         colours = self._member_colours(view)
-        s = view.shares
-        rows, row_colours = [], []
-        for r in s.itertuples(index=False):
-            rows.append(
-                [
-                    str(r.member),
-                    str(r.category),
-                    str(r.period),
-                    homes_range(r.opgave_min, r.opgave_max),
-                    _percent(r.share_pct),
-                    homes(r.zeker),
-                    homes(r.in_beeld),
-                    homes(r.gerealiseerd),
-                    homes_range(r.gap_min, r.gap_max),
-                ]
-            )
-            row_colours.append(colours.get(str(r.member)))
-        self.shares_table.fill(rows, row_colours)
+        rows = share_rows(view)
+        self.shares_table.fill(rows, [colours.get(str(m)) for m in view.shares["member"]])
 
     def _fill_members(self, view: RegionView) -> None:
         rows = []
@@ -344,23 +293,13 @@ class RegionPanel(Panel):
         self.claims_list.blockSignals(True)
         self.claims_list.clear()
         for nr, c in enumerate(view.double_claims, start=1):
-            text = self.tr(
-                "{nr}. {a}: kavel {pa} ({ca}) en {b}: kavel {pb} ({cb}) overlappen {m2} m²"
-            ).format(
-                nr=nr,
-                a=c.member_a,
-                pa=c.plot_a,
-                ca=c.category_a,
-                b=c.member_b,
-                pb=c.plot_b,
-                cb=c.category_b,
-                m2=homes(c.overlap_m2),
-            )
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(f"{nr}. {claim_line(c)}")
             item.setData(Qt.ItemDataRole.UserRole, nr - 1)
             self.claims_list.addItem(item)
         if not view.double_claims:
-            item = QListWidgetItem(self.tr("Geen dubbele claims: geen kavel is door twee gemeenten gereserveerd."))
+            item = QListWidgetItem(
+                self.tr("Geen dubbele claims: geen kavel is door twee gemeenten gereserveerd.")
+            )
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.claims_list.addItem(item)
         self.claims_list.blockSignals(False)
@@ -407,13 +346,13 @@ class RegionPanel(Panel):
         if outlines is not None and not outlines.empty:
             layer = PolygonLayer(
                 OUTLINES_LAYER,
-                self.tr("Regio: grenzen van de leden"),
+                self.tr("Grenzen van de gemeenten"),
                 build_features(outlines),
                 [QColor(0, 0, 0, 0)],
                 outline=QColor("#424242"),
                 outline_px=style.outline_width_px,
                 legend_items=[
-                    LegendItem(self.tr("grens van een lid"), line=QColor("#424242"), line_width=1.5)
+                    LegendItem(self.tr("grens van een gemeente"), line=QColor("#424242"), line_width=1.5)
                 ],
             )
             self.map_view.set_overlay(OUTLINES_LAYER, layer, below="plots")
@@ -425,7 +364,7 @@ class RegionPanel(Panel):
             present = sorted(set(ci.tolist()))
             layer = PolygonLayer(
                 RESERVATIONS_LAYER,
-                self.tr("Regio: reserveringen per gemeente"),
+                self.tr("Reserveringen per gemeente"),
                 build_features(res, columns=("member", "plot_id", "category", "status")),
                 palette,
                 ci,
@@ -455,7 +394,7 @@ class RegionPanel(Panel):
             fill.setAlphaF(0.35)
             layer = PolygonLayer(
                 CLAIMS_LAYER,
-                self.tr("Regio: dubbele claims"),
+                self.tr("Dubbele claims"),
                 build_features(claims, columns=("nr",)),
                 [fill],
                 outline=red,
