@@ -31,6 +31,8 @@ class RegionController(QObject):
         self.target: str | None = None
         self.since: dt.date | None = None
         self.view: RegionView | None = None
+        self._pending = False  # asked to read again while other work ran: read when it ends
+        projects.busy.connect(self._busy_changed)
 
     @property
     def is_open(self) -> bool:
@@ -53,6 +55,10 @@ class RegionController(QObject):
         target = self.target
         if target is None:
             return
+        if self.projects.is_busy:
+            self._pending = True  # e.g. the date picker moved while the region was being read
+            return
+        self._pending = False
         since = self.since
 
         def work(*, progress: Callable[[float, str], None]) -> RegionView:
@@ -60,14 +66,19 @@ class RegionController(QObject):
 
         self.projects.run_task(self.tr("Regio lezen"), work, on_done=self.show_view)
 
+    def _busy_changed(self, busy: bool, _title: str) -> None:
+        if not busy and self._pending:
+            self.reload()
+
     def show_view(self, view: RegionView) -> None:
         """Show ``view`` (the worker's result; tests hand one in directly)."""
         self.view = view
-        self.since = view.since
+        if not self._pending:
+            self.since = view.since  # the region's stored date when none was chosen
         self.changed.emit()
 
     def close(self) -> None:
-        self.target, self.view = None, None
+        self.target, self.view, self._pending = None, None, False
         self.changed.emit()
 
 

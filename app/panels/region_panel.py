@@ -70,6 +70,8 @@ class _Table(QTableWidget):
         self.setAlternatingRowColors(True)
         self.setWordWrap(True)
         self.verticalHeader().setVisible(False)
+        # Rows follow their wrapped text at the columns' current widths (never cut, never padded).
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head = self.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         head.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
@@ -83,9 +85,8 @@ class _Table(QTableWidget):
                 if c >= self.numeric_from:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if c == 0 and r < len(colours) and colours[r] is not None:
-                    item.setForeground(colours[r])  # type: ignore[arg-type]
+                    item.setForeground(QColor(colours[r]).darker(135))  # readable on white
                 self.setItem(r, c, item)
-        self.resizeRowsToContents()
 
     def cell_texts(self) -> list[list[str]]:
         """What the table shows (tests)."""
@@ -246,8 +247,13 @@ class RegionPanel(Panel):
         )
         n_read = sum(1 for m in view.members if m.error is None)
         self.summary.setText(
-            self.tr("{n} gemeenten ({read} gelezen) · {stand} · {claims} dubbele claims").format(
-                n=len(view.members), read=n_read, stand=stand, claims=len(view.double_claims)
+            self.tr("{n} gemeenten ({read} gelezen) · {stand} · {claims}").format(
+                n=len(view.members),
+                read=n_read,
+                stand=stand,
+                claims=self.tr("1 dubbele claim")
+                if len(view.double_claims) == 1
+                else self.tr("{n} dubbele claims").format(n=len(view.double_claims)),
             )
         )
 

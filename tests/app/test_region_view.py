@@ -104,7 +104,11 @@ def test_the_view_shows_the_frames_numbers(qtbot, view: RegionView) -> None:  # 
         assert cells[4] == _span(zeker["homes_min"].sum(), zeker["homes_max"].sum())
         assert cells[5] == _span(beeld["homes_min"].sum(), beeld["homes_max"].sum())
     members = [row[0] for row in panel.members_table.cell_texts()]
-    assert members == [m.member.name for m in view.members] == ["Delft A (demo)", "Delft B (demo)", "Delft C (demo)"]
+    assert (
+        members
+        == [m.member.name for m in view.members]
+        == ["Delft A (demo)", "Delft B (demo)", "Delft C (demo)"]
+    )
 
 
 def test_a_double_claim_is_listed_and_zooms_the_map(qtbot, view: RegionView) -> None:  # type: ignore[no-untyped-def]
@@ -126,7 +130,8 @@ def test_a_double_claim_is_listed_and_zooms_the_map(qtbot, view: RegionView) -> 
     panel._claim_clicked(panel.claims_list.item(0))  # what a click does
     shown = map_view.mapToScene(map_view.viewport().rect()).boundingRect()
     x0, y0, x1, y1 = view.double_claims[0].geometry.bounds
-    assert shown.contains(x0, -y1) and shown.contains(x1, -y0)
+    assert shown.contains(x0, -y1)
+    assert shown.contains(x1, -y0)
     assert shown.width() < wide.width() / 2
 
 
@@ -139,7 +144,8 @@ def test_members_not_reported_since_a_date(qtbot, region: Path) -> None:  # type
     text = panel.not_reported.text()
     assert tomorrow.strftime("%d-%m-%Y") in text
     for m in late.members:
-        assert not m.reported and m.member.name in text
+        assert not m.reported
+        assert m.member.name in text
     assert [row[2] for row in panel.members_table.cell_texts()] == ["nee"] * 3
     yesterday = dt.date.today() - dt.timedelta(days=1)
     panel.region.show_view(region_view(region, since=yesterday))
@@ -190,7 +196,13 @@ def test_region_pdf_pages_and_text(view: RegionView, tmp_path: Path) -> None:
     pages = [_flat(p.extract_text()) for p in PdfReader(str(out)).pages]
     assert len(pages) >= 2
     first = pages[0]
-    for word in ("Regio Voorbeeldregio (demo)", "Legenda", "Delft A (demo)", "Delft B (demo)", "dubbele claim"):
+    for word in (
+        "Regio Voorbeeldregio (demo)",
+        "Legenda",
+        "Delft A (demo)",
+        "Delft B (demo)",
+        "dubbele claim",
+    ):
         assert word in first
     assert "Indicatief" in first
     rest = " ".join(pages[1:])
