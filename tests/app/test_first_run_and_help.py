@@ -86,6 +86,10 @@ def test_every_scene_plays_on_the_demo(qtbot, controller) -> None:  # type: igno
     play("regio", window, controller)
     qtbot.waitUntil(lambda: window.region.view is not None and not controller.is_busy, timeout=60_000)
     assert window.region_dock.isVisible()
+    # The export dialog (closed, still alive) may lay out its preview once more when the project
+    # closes: let that end before the window goes, or its result lands on a deleted dialog.
+    dialog = window.workflow.export_dialog
+    qtbot.waitUntil(lambda: not dialog.is_loading, timeout=60_000)
 
 
 @pytest.mark.slow
