@@ -22,7 +22,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     cases = [r["case"] for r in data["rows"]]
     # network: build + 1 source count; peers: (S=5 with reach, S=5 without) × (ours, scipy,
     # networkx, igraph, networkit, floor, fastwalk); scoring: 8 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
-    # export: html, pdf (A3), gpkg, xlsx.
+    # export: html, pdf (A3), gpkg, xlsx; region: the view cold and refreshed, the double claims alone.
     assert cases == (
         ["network"] * 2
         + ["peers"] * 14
@@ -32,6 +32,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
         + ["memory"]
         + ["gui"] * 2
         + ["export"] * 4
+        + ["region"] * 3
     )
     assert data["rows"] == doc["rows"]
     for key in ("cpu_count", "python", "numpy", "scipy"):
@@ -41,7 +42,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
         assert row["ours_s"] > 0
         assert row["operation"] in md
     naive = [r for r in data["rows"] if r["naive"]]
-    assert {r["case"] for r in naive} == {"network", "peers", "scoring", "euclid", "drag"}
+    assert {r["case"] for r in naive} == {"network", "peers", "scoring", "euclid", "drag", "region"}
     # Every peer has a row: measured (answers checked equal) or reported as not installed.
     peers = [r for r in data["rows"] if r["case"] == "peers" and r["operation"].startswith("vs ")]
     for who in ("scipy", "networkx", "igraph", "networkit", "floor", "fastwalk"):
