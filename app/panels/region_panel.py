@@ -40,9 +40,7 @@ from app.map.region_style import region_style
 from app.panels.widgets import Heading, Panel
 from app.regio import RegionController
 from projects.audit_state import AMSTERDAM
-from projects.region import RegionView, claim_line
-from projects.region import _share_rows as share_rows
-from projects.region import _total_rows as total_rows
+from projects.region import RegionView, claim_line, share_rows, total_rows
 
 __all__ = ["CLAIMS_LAYER", "OUTLINES_LAYER", "RESERVATIONS_LAYER", "RegionPanel"]
 
