@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,6 @@ def _claim_geoms(report: RegionReport) -> list[Any]:
 def _place_map(page: Page, rect: QRectF, report: RegionReport, style: RegionStyle) -> None:
     view = _View(_bounds(report), rect)
     furniture = [f for f in (_north_arrow(view), _scale_bar(view)) if f is not None]
-    index = _member_index(report)
     claims = _claim_geoms(report)
     targets: list[Target] = []
     numbered: list[int] = []
@@ -117,31 +117,8 @@ def _place_map(page: Page, rect: QRectF, report: RegionReport, style: RegionStyl
         p.save()
         p.setClipRect(view.rect)
         p.fillRect(view.rect, QColor("#FFFFFF"))
-        outlines = _visible(report.outlines, view)
-        if outlines is not None:
-            for geom, member in zip(outlines.geometry, outlines["member"].astype(str), strict=True):
-                pen = QPen(style.member_colour(index.get(member, 0)), mm(0.4), style.outline_pattern)
-                p.setPen(pen)
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawPath(view.path(geom))
-        reservations = _visible(report.reservations, view)
-        if reservations is not None:
-            for geom, member in zip(reservations.geometry, reservations["member"].astype(str), strict=True):
-                i = index.get(member, 0)
-                p.setPen(QPen(style.member_colour(i), mm(0.35)))
-                p.setBrush(style.member_fill(i))
-                p.drawPath(view.path(geom))
+        _paint_features(p, view, report, style)
         red = style.double_claim
-        for geom in claims:
-            if geom is None or geom.is_empty:
-                continue
-            path = view.path(geom)
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(_hatch(red, 0.8))
-            p.drawPath(path)
-            p.setPen(QPen(red, mm(0.6)))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawPath(path)
         for nr, place in labels:
             _paint_number(p, place, str(nr), red)
         p.restore()
@@ -158,6 +135,87 @@ def _place_map(page: Page, rect: QRectF, report: RegionReport, style: RegionStyl
             [str(nr)],
             "map",
         )
+
+
+def _paint_features(p: QPainter, view: _View, report: RegionReport, style: RegionStyle) -> None:
+    """Outlines, each member's reservations in its colour, the double claims hatched red."""
+    index = _member_index(report)
+    outlines = _visible(report.outlines, view)
+    if outlines is not None:
+        for geom, member in zip(outlines.geometry, outlines["member"].astype(str), strict=True):
+            p.setPen(QPen(style.member_colour(index.get(member, 0)), mm(0.4), style.outline_pattern))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(view.path(geom))
+    reservations = _visible(report.reservations, view)
+    if reservations is not None:
+        for geom, member in zip(reservations.geometry, reservations["member"].astype(str), strict=True):
+            i = index.get(member, 0)
+            p.setPen(QPen(style.member_colour(i), mm(0.35)))
+            p.setBrush(style.member_fill(i))
+            p.drawPath(view.path(geom))
+    red = style.double_claim
+    for geom in _claim_geoms(report):
+        if geom is None or geom.is_empty or not geom.intersects(view.box):
+            continue
+        path = view.path(geom)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(_hatch(red, 0.8))
+        p.drawPath(path)
+        p.setPen(QPen(red, mm(0.6)))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+
+
+_DETAIL_H_MM = 48.0
+_DETAIL_MIN_M = 120.0  # a detail map shows at least this much ground: the plots' surroundings
+
+
+@dataclass
+class _ClaimDetail:
+    """A small map of one double claim: the two claimed plots and their overlap, with a scale bar."""
+
+    report: RegionReport
+    style: RegionStyle
+    index: int  # 0-based row of report.double_claims
+    keep_with_next: bool = False
+
+    def height(self, width: float) -> float:  # noqa: ARG002 - a fixed height
+        return mm(_DETAIL_H_MM) + mm(3)
+
+    def _bounds(self) -> tuple[float, float, float, float]:
+        claims = self.report.double_claims
+        row = claims.iloc[self.index]
+        geoms = [row.geometry]
+        res = self.report.reservations
+        if res is not None and not res.empty:
+            for member, plot in ((row["member_a"], row["plot_a"]), (row["member_b"], row["plot_b"])):
+                hit = res[
+                    (res["member"].astype(str) == str(member)) & (res["plot_id"].astype(str) == str(plot))
+                ]
+                geoms += list(hit.geometry)
+        x0, y0, x1, y1 = shapely.union_all([g for g in geoms if g is not None]).bounds
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        half = max(x1 - x0, y1 - y0, _DETAIL_MIN_M) * 0.6
+        return (cx - half, cy - half, cx + half, cy + half)
+
+    def place(self, page: Page, x: float, y: float, width: float) -> None:
+        rect = QRectF(x, y + mm(1), width, mm(_DETAIL_H_MM))
+        view = _View(self._bounds(), rect)
+        furniture = [
+            f for f in (_north_arrow(view), _scale_bar(view, min(30.0, width / mm(1) * 0.5))) if f is not None
+        ]
+        report, style = self.report, self.style
+
+        def paint(p: QPainter) -> None:
+            p.save()
+            p.setClipRect(view.rect)
+            p.fillRect(view.rect, QColor("#FFFFFF"))
+            _paint_features(p, view, report, style)
+            p.restore()
+            _finish_map(p, view, furniture)
+
+        page.add(paint)
+        _record_map(page, rect, furniture)
 
 
 def _legend_items(report: RegionReport, style: RegionStyle) -> list[Item]:
@@ -272,6 +330,13 @@ def _tables(report: RegionReport) -> list[Item]:
             Paragraph(f"{nr}. {line}", TextStyle(7), name="dubbele claims", after=mm(0.5))
             for nr, line in enumerate(report.claim_lines, start=1)
         ]
+        items.append(
+            Paragraph(
+                "Elke dubbele claim op een detailkaart: zie de volgende bladen.",
+                _SMALL,
+                name="dubbele claims",
+            )
+        )
     else:
         items.append(Paragraph("Geen dubbele claims gevonden.", TextStyle(7), name="dubbele claims"))
     if report.notes:
@@ -313,8 +378,27 @@ def region_document(
     _flow_pages(
         doc, f"{report.title}: opgave, aandelen en dubbele claims", report.subtitle, _tables(report), 1
     )
+    details = _claim_details(report, style)
+    if details:
+        _flow_pages(doc, f"{report.title}: dubbele claims in detail", report.subtitle, details, 3)
     doc.add_footers(DISCLAIMER, _MARGIN)
     return doc
+
+
+def _claim_details(report: RegionReport, style: RegionStyle) -> list[Item]:
+    """Per double claim: its line (numbered as on the map) above a detail map of it."""
+    claims = report.double_claims
+    if claims is None or claims.empty:
+        return []
+    items: list[Item] = []
+    for i, line in enumerate(report.claim_lines[: len(claims)]):
+        items.append(
+            Paragraph(
+                f"{i + 1}. {line}", TextStyle(7), name=f"detail {i + 1}", before=mm(1), keep_with_next=True
+            )
+        )
+        items.append(_ClaimDetail(report, style, i))
+    return items
 
 
 def write_region_pdf(

@@ -210,10 +210,12 @@ def test_region_pdf_pages_and_text(view: RegionView, tmp_path: Path) -> None:
     for row in report.table_rows + report.share_rows:
         assert _flat(" ".join(row)).replace(" ", "") in rest.replace(" ", "")
     assert "1. " + _flat(report.claim_lines[0]) in rest
+    assert "dubbele claims in detail" in pages[-1]  # the claim on its own detail map
     # The map: the claim's number, and no two text blocks overlapping on any page.
     doc = region_document(report)
     labels = [b for b in doc.pages[0].blocks if b.name == "dubbele claim 1"]
     assert len(labels) == 1
+    assert len([b for b in doc.pages[-1].blocks if b.kind == "map"]) == len(view.double_claims)
     for page in doc.pages:
         top = [b for b in page.blocks if not b.container]
         for a, b in itertools.combinations(top, 2):
