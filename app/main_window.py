@@ -163,6 +163,16 @@ class MainWindow(QMainWindow):
             [self.docks["lagen"]], [max(260, int(self.width() * 0.2))], Qt.Orientation.Horizontal
         )
 
+    def adopt_region(self, other: RegionController) -> None:
+        """Show the region ``other`` shows (a window rebuilt after a language switch)."""
+        if other.target is None:
+            return
+        self.region.target, self.region.since = other.target, other.since
+        self.show_region_mode()
+        if other.view is not None:
+            self._region_zoomed = True  # keep the map view copied from the old window
+            self.region.show_view(other.view)
+
     def _on_region_changed(self) -> None:
         view = self.region.view
         if view is None:
@@ -358,6 +368,8 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
+        if self.region.is_open:
+            return  # the region mode hides the project docks: keep the user's project layout
         settings.setValue("main/state", self.saveState())
         settings.setValue("main/layout_version", _LAYOUT_VERSION)
 
@@ -380,6 +392,7 @@ class MainWindow(QMainWindow):
         new.restoreState(self.saveState())
         new.map_view.copy_view_from(self.map_view)
         new.workflow.adopt_workshop(self.workflow)
+        new.adopt_region(self.region)
         if self.isMaximized():
             new.showMaximized()
         else:

@@ -222,3 +222,38 @@ def test_region_pdf_pages_and_text(view: RegionView, tmp_path: Path) -> None:
             assert not a.overlaps(b), f"'{a.name}' overlaps '{b.name}' on page {page.index + 1}"
         for b in top:
             assert b.inside(0, 0, page.width, page.height), f"{b.name} leaves page {page.index + 1}"
+
+
+def test_region_mode_survives_a_language_switch_and_keeps_the_project_layout(  # type: ignore[no-untyped-def]
+    qtbot, region: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from app.controller import ProjectController
+    from app.i18n import install_translator, set_language
+    from app.main_window import MainWindow
+
+    controller = ProjectController()
+    window = MainWindow(controller)  # not given to qtbot: the switch closes and deletes it
+    window.setGeometry(0, 0, 1366, 768)
+    window.show()
+    window.save_settings()
+    project_layout = QSettings().value("main/state")
+    with qtbot.waitSignal(window.region.changed, timeout=60_000):
+        controller.open_project(str(region))
+    qtbot.waitUntil(lambda: not controller.is_busy, timeout=60_000)
+    window.save_settings()
+    assert QSettings().value("main/state") == project_layout  # the region mode is not saved as layout
+    try:
+        english = window.switch_language("en")
+        qtbot.addWidget(english)
+        assert english.region.view is not None
+        assert english.region.view.name == "Voorbeeldregio (demo)"
+        assert english.region_dock.isVisible()
+        assert english.region_panel.claims_list.count() == 1
+    finally:
+        set_language("nl")
+        app = QApplication.instance()
+        assert app is not None
+        install_translator(app, "nl")
