@@ -257,7 +257,5 @@ def case_region(size: Size) -> list[Row]:
 
 if __name__ == "__main__":
     for row in case_region(Size("direct", 0, N_RESERVATIONS, 0, 0, (), 0, 0)):
-        ratio = f"{row.ratio:.1f}×" if row.ratio else "–"
-        print(
-            f"{row.operation}: ours {row.ours_s:.3f} s, naive {row.naive_s:.3f} s ({ratio}) [{row.size}] {row.note}"
-        )
+        naive = "" if row.naive_s is None else f", naive {row.naive_s:.3f} s ({row.ratio or 0:.1f}×)"
+        print(f"{row.operation}: ours {row.ours_s:.3f} s{naive} [{row.size}] {row.note}")

@@ -63,6 +63,7 @@ __all__ = [
     "region_members",
     "region_report",
     "region_text",
+    "region_title",
     "region_view",
     "region_xlsx",
     "share_rows",
@@ -866,8 +867,13 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
 
+def region_title(name: str) -> str:
+    """ "Regio Haaglanden" for "Haaglanden"; a name that already says regio stays as it is."""
+    return name if name.lower().startswith("regio") else f"Regio {name}"
+
+
 def _heading(view: RegionView) -> list[str]:
-    lines = [f"Regio {view.name}"]
+    lines = [region_title(view.name)]
     if view.as_of is not None:
         lines.append(
             f"Stand op {moment_words(view.as_of)}, herbouwd uit de wijzigingslogboeken van de gemeenten."
@@ -1070,7 +1076,7 @@ def region_report(view: RegionView) -> RegionReport:
         crs=_EMPTY_CRS,
     )
     return RegionReport(
-        title=f"Regio {view.name}",
+        title=region_title(view.name),
         subtitle=subtitle,
         summary=summary,
         table_header=list(TOTAL_HEADER),
