@@ -37,6 +37,7 @@ from app.panels.plots_panel import PlotsPanel
 from app.panels.region_panel import RegionPanel
 from app.panels.widgets import Panel
 from app.regio import RegionController, region_export
+from projects.region import region_title
 
 __all__ = ["COMPACT_HEIGHT", "MainWindow", "initial_geometry"]
 
@@ -177,7 +178,7 @@ class MainWindow(QMainWindow):
         view = self.region.view
         if view is None:
             return
-        self.setWindowTitle(self.tr("Regio {name} — Van Bod naar Plot").format(name=view.name))
+        self.setWindowTitle(self.tr("{title} — Van Bod naar Plot").format(title=region_title(view.name)))
         self.saved_label.setText(self.tr("Regio (alleen lezen)"))
         if not self._region_zoomed:
             self._region_zoomed = True

@@ -40,7 +40,7 @@ from app.map.region_style import region_style
 from app.panels.widgets import Heading, Panel
 from app.regio import RegionController
 from projects.audit_state import AMSTERDAM
-from projects.region import RegionView, claim_line, share_rows, total_rows
+from projects.region import RegionView, claim_line, region_title, share_rows, total_rows
 
 __all__ = ["CLAIMS_LAYER", "OUTLINES_LAYER", "RESERVATIONS_LAYER", "RegionPanel"]
 
@@ -218,7 +218,7 @@ class RegionPanel(Panel):
             self._set_map(None)
             return
         self._sync_since(view.since)
-        self.title.setText(self.tr("Regio {name}").format(name=view.name))
+        self.title.setText(region_title(view.name))  # the core's words: "Regio Haaglanden"
         self._fill_totals(view)
         self._fill_shares(view)
         self._fill_members(view)
