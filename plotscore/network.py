@@ -210,6 +210,9 @@ class WalkGraph:
     profile: str
     report: NetworkReport
     rules: WalkRules = field(repr=False)
+    #: The extent of a larger network this graph is a tile of (see :mod:`plotscore.tiles`): a
+    #: tile's own ways stop at its buffer, which is no edge of the data.
+    region_extent: NetworkExtent | None = field(default=None, repr=False)
 
     @property
     def n_nodes(self) -> int:
@@ -228,6 +231,8 @@ class WalkGraph:
     @functools.cached_property
     def extent(self) -> NetworkExtent:
         """Where the network's data is, and how far each place is from its cut edge (built once)."""
+        if self.region_extent is not None:
+            return self.region_extent
         return _network_extent(self.edges, self.rules.extent_cell_m, self.rules.extent_gap_m)
 
 
@@ -475,6 +480,23 @@ class NetworkExtent:
         out[owner_sorted[starts]] = np.minimum.reduceat(d[order], starts)
         return out
 
+    def crop(self, lo: FloatArray, hi: FloatArray) -> NetworkExtent:
+        """The cells that cover the box ``lo``–``hi`` (same values; outside the raster stays outside)."""
+        nx, ny = self.inside.shape
+        i0, j0 = (int(v) for v in np.clip(np.floor((lo - self.origin) / self.cell_m), 0, [nx, ny]))
+        i1, j1 = (int(v) for v in np.clip(np.floor((hi - self.origin) / self.cell_m) + 1, 0, [nx, ny]))
+        i1, j1 = max(i1, i0 + 1), max(j1, j0 + 1)
+        inside = np.zeros((i1 - i0, j1 - j0), dtype=bool)
+        edge_m = np.zeros((i1 - i0, j1 - j0), dtype=np.float32)
+        src_i, src_j = slice(i0, min(i1, nx)), slice(j0, min(j1, ny))
+        part = self.inside[src_i, src_j]
+        inside[: part.shape[0], : part.shape[1]] = part
+        edge_m[: part.shape[0], : part.shape[1]] = self.edge_m[src_i, src_j]
+        inside.setflags(write=False)
+        edge_m.setflags(write=False)
+        origin = self.origin + np.array([i0, j0], dtype=np.float64) * self.cell_m
+        return NetworkExtent(origin=origin, cell_m=self.cell_m, inside=inside, edge_m=edge_m)
+
 
 def _network_extent(edges: EdgeIndex, cell_m: float, gap_m: float) -> NetworkExtent:
     """Rasterise the edges (a sample every half cell), close gaps, fill holes, measure to the outside."""
@@ -649,6 +671,8 @@ def build_walk_graph(
     profile: str = "senior",
     rules: WalkRules | None = None,
     progress: Progress | None = None,
+    largest_only: bool = True,
+    region_extent: NetworkExtent | None = None,
 ) -> WalkGraph:
     """Build the walking graph of ``profile`` from a NETWORK_SOURCE frame (not mutated).
 
@@ -656,7 +680,10 @@ def build_walk_graph(
     ``node_ids`` is missing or does not match its vertices is joined by coordinates instead
     (rounded to 1 cm), to OSM nodes or other such ways at the same spot; the report counts
     these ways. Parallel edges keep the shortest length. Only the largest connected
-    component is kept.
+    component is kept, unless ``largest_only=False``: a tile of a region whose ways were
+    already cut to the region's largest component (:mod:`plotscore.tiles`) keeps every part,
+    since a part cut off inside the tile is joined to the rest outside it. ``region_extent``:
+    that region's extent, used instead of the tile's own (see :attr:`WalkGraph.extent`).
     """
     check_rd_new(network_source, "Het loopnetwerk")
     rules = rules if rules is not None else load_walk_rules(profile)
@@ -707,7 +734,7 @@ def build_walk_graph(
     comp_len = np.bincount(labels[lo], weights=seg, minlength=n_comp)
     comp_nodes = np.bincount(labels, minlength=n_comp)
     biggest = int(np.lexsort((comp_len, comp_nodes))[-1])
-    kept_node = labels == biggest
+    kept_node = labels == biggest if largest_only else np.ones(n_all, dtype=bool)
     new_index = np.cumsum(kept_node) - 1
     kept_edge = kept_node[lo]
     total_len = float(seg.sum())
@@ -741,7 +768,13 @@ def build_walk_graph(
     report(progress, 1.0, "Loopnetwerk klaar")
     release_free_memory()  # the build's temporary arrays are freed; hand them back
     return WalkGraph(
-        csr=csr, node_xy=out_xy, osm_node_ids=out_ids, profile=rules.profile, report=net_report, rules=rules
+        csr=csr,
+        node_xy=out_xy,
+        osm_node_ids=out_ids,
+        profile=rules.profile,
+        report=net_report,
+        rules=rules,
+        region_extent=region_extent,
     )
 
 
