@@ -40,6 +40,7 @@ from plotscore._memory import release_free_memory
 from plotscore.columns import ONTSLOTEN
 from plotscore.distance import _CONNECTOR_CAP_M, network_distances
 from plotscore.errors import ScoringError
+from plotscore.facilities import facility_access
 from plotscore.network import (
     NetworkExtent,
     NetworkReport,
@@ -172,13 +173,16 @@ def outline_tiles(
 class RegionNetwork:
     """The region's ways that belong to its walking graph's largest part, and that graph's extent.
 
-    ``report`` is the region graph's report (the same text as an untiled run's).
+    ``report`` is the region graph's report (the same text as an untiled run's), and so are
+    ``facilities_not_connected`` (ids) and ``older_note`` (see :func:`prepare_region`).
     """
 
     ways: gpd.GeoDataFrame
     extent: NetworkExtent
     report: NetworkReport
     rules: WalkRules
+    facilities_not_connected: tuple[str, ...] = ()
+    older_note: str = ""
 
 
 def _first_vertex_in(ways: gpd.GeoDataFrame, node_ids: IntArray | None, node_xy: FloatArray) -> BoolArray:
@@ -216,18 +220,52 @@ def _first_vertex_in(ways: gpd.GeoDataFrame, node_ids: IntArray | None, node_xy:
 
 
 def prepare_region(
-    network_source: gpd.GeoDataFrame, *, profile: str, progress: Progress | None = None
+    network_source: gpd.GeoDataFrame,
+    *,
+    profile: str,
+    facilities: gpd.GeoDataFrame | None = None,
+    categories: Sequence[str] = (),
+    snap_limit_m: float = 250.0,
+    population: PopulationPoints | None = None,
+    progress: Progress | None = None,
 ) -> RegionNetwork:
     """Build the region's graph once to learn its largest part and its extent, then let it go.
 
-    This is the one step whose memory grows with the region (a graph build, no search). The
-    ways kept are those of the largest part; the tiles build from them.
+    This is the one step whose memory grows with the region (a graph build and its edge index,
+    no search). The ways kept are those of the largest part; the tiles build from them. With
+    ``facilities``: which of them (in ``categories``) no walkable way reaches within the snap
+    limit, over the whole region, as an untiled run lists them. With ``population``: the note
+    on residents too far from the network to count for any plot, as an untiled run says it.
     """
     graph = build_walk_graph(network_source, profile=profile, progress=progress)
     extent = graph.extent
     in_graph = _first_vertex_in(network_source, graph.osm_node_ids, graph.node_xy)
+    unreachable: list[str] = []
+    if facilities is not None and len(facilities):
+        cat = facilities["category"].astype("string").fillna("").to_numpy(dtype=object)
+        geoms = facilities.geometry.to_numpy()
+        used = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & np.isin(cat, list(categories)))
+        access = facility_access(graph.edges, facilities.iloc[used], join_m=graph.rules.join_tolerance_m)
+        reached = np.zeros(len(facilities), dtype=bool)
+        reached[used[access.row[access.connector_m <= snap_limit_m]]] = True
+        ids = facilities["facility_id"].astype("string").to_numpy(dtype=object, na_value=None)
+        unreachable = [str(ids[i]) for i in used if not reached[i]]
+    older_note = ""
+    if population is not None and not population.points.empty:
+        nobody = older_within_reach(
+            gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=network_source.crs)),
+            population,
+            graph=graph,
+            snap_limit_m=snap_limit_m,
+        )
+        older_note = str(nobody.attrs.get("note", ""))
     region = RegionNetwork(
-        ways=network_source.loc[in_graph], extent=extent, report=graph.report, rules=graph.rules
+        ways=network_source.loc[in_graph],
+        extent=extent,
+        report=graph.report,
+        rules=graph.rules,
+        facilities_not_connected=tuple(unreachable),
+        older_note=older_note,
     )
     del graph
     release_free_memory()
@@ -467,9 +505,9 @@ def _stitch(frames: list[pd.DataFrame], plots: gpd.GeoDataFrame) -> pd.DataFrame
     return out
 
 
-def _merge_reports(results: list[TileResult], plots: gpd.GeoDataFrame, profile: str) -> dict[str, Any]:
+def _merge_reports(results: list[TileResult], plots: gpd.GeoDataFrame, region: RegionNetwork) -> dict[str, Any]:
     parts = [r.distances.attrs.get("distance_report", {}) for r in results]
-    unreachable = sorted({i for p in parts for i in p.get("facilities_not_connected_ids", [])})
+    unreachable = list(region.facilities_not_connected)
     return {
         "plots": len(plots),
         "plots_not_connected": sum(int(p.get("plots_not_connected", 0)) for p in parts),
@@ -477,7 +515,7 @@ def _merge_reports(results: list[TileResult], plots: gpd.GeoDataFrame, profile: 
         "plots_uncertain": sum(int(p.get("plots_uncertain", 0)) for p in parts),
         "facilities_not_connected": len(unreachable),
         "facilities_not_connected_ids": unreachable,
-        "profile": profile,
+        "profile": region.rules.profile,
         "tiles": len(results),
     }
 
@@ -541,10 +579,11 @@ def tiled_network_distances(
             for f in cf.as_completed(pending):
                 done(f.result())
     distances = _stitch([r.distances for r in results], plots)
-    distances.attrs["distance_report"] = _merge_reports(results, plots, region.rules.profile)
+    distances.attrs["distance_report"] = _merge_reports(results, plots, region)
     older = None
     if population is not None and results and all(r.older is not None for r in results):
         older = _stitch([r.older for r in results if r.older is not None], plots)
+        older.attrs["note"] = region.older_note
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     return TiledDistances(
         distances=distances,
