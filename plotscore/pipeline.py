@@ -176,8 +176,8 @@ def _tiled_distances(
 def _tiles_note(tiles: TilePlan, tiled: TiledDistances, buffer_m: float) -> str:
     how = "per gemeente" if tiles.kind == "gemeente" else "in vierkante tegels"
     return (
-        f"Loopafstanden berekend {how}: {len(tiled.tiles)} tegels in {tiled.workers} "
-        f"{'proces' if tiled.workers == 1 else 'processen'}, elke tegel met de looppaden tot minstens "
+        f"Loopafstanden berekend {how}: {len(tiled.tiles)} {'tegel' if len(tiled.tiles) == 1 else 'tegels'} in "
+        f"{tiled.workers} {'proces' if tiled.workers == 1 else 'processen'}, elke tegel met de looppaden tot minstens "
         f"{format_number(buffer_m, 0)} m rond zijn kavels (de grootste zoekafstand en de aansluitingen), "
         "zodat elke afstand gelijk is aan een berekening over het hele gebied in één keer."
     )
@@ -226,7 +226,9 @@ def _network_notes(
 
 
 def _older_radii(profile: Profile) -> list[float]:
-    return sorted({*REACH_RADII_M, *(c.radius_m for c in profile.criteria if c.kind == "demand" and c.radius_m)})
+    return sorted(
+        {*REACH_RADII_M, *(c.radius_m for c in profile.criteria if c.kind == "demand" and c.radius_m)}
+    )
 
 
 def _older_population(

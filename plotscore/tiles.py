@@ -22,6 +22,7 @@ the stitched result columns; each worker one tile's graph at a time.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
 import multiprocessing
 import os
 import resource
@@ -94,9 +95,9 @@ class TilePlan:
         """(tile index, plot positions) for every tile that has plots, largest first."""
         order = np.argsort(self.tile_of, kind="stable")
         sorted_tiles = self.tile_of[order]
-        starts = np.flatnonzero(np.r_[True, sorted_tiles[1:] != sorted_tiles[:-1]]) if len(order) else []
-        bounds = [*starts, len(order)]
-        groups = [(int(sorted_tiles[a]), order[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        starts = np.flatnonzero(np.r_[True, sorted_tiles[1:] != sorted_tiles[:-1]]) if len(order) else ()
+        bounds = [*(int(a) for a in starts), len(order)]
+        groups = [(int(sorted_tiles[a]), order[a:b]) for a, b in itertools.pairwise(bounds)]
         # Largest first: the longest jobs start early, so the pool does not end on one big tile.
         groups.sort(key=lambda g: -len(g[1]))
         yield from groups
@@ -244,7 +245,9 @@ def prepare_region(
     if facilities is not None and len(facilities):
         cat = facilities["category"].astype("string").fillna("").to_numpy(dtype=object)
         geoms = facilities.geometry.to_numpy()
-        used = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & np.isin(cat, list(categories)))
+        used = np.flatnonzero(
+            ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & np.isin(cat, list(categories))
+        )
         access = facility_access(graph.edges, facilities.iloc[used], join_m=graph.rules.join_tolerance_m)
         reached = np.zeros(len(facilities), dtype=bool)
         reached[used[access.row[access.connector_m <= snap_limit_m]]] = True
@@ -393,7 +396,10 @@ def _facility_bounds(facilities: gpd.GeoDataFrame) -> FloatArray:
 
 def _in_box(bounds: FloatArray, box: FloatArray) -> BoolArray:
     return np.asarray(
-        (bounds[:, 0] <= box[2]) & (bounds[:, 2] >= box[0]) & (bounds[:, 1] <= box[3]) & (bounds[:, 3] >= box[1]),
+        (bounds[:, 0] <= box[2])
+        & (bounds[:, 2] >= box[0])
+        & (bounds[:, 1] <= box[3])
+        & (bounds[:, 3] >= box[1]),
         dtype=bool,
     )
 
@@ -427,7 +433,9 @@ def tile_jobs(
     fac_bounds = _facility_bounds(facilities)
     way_bounds = shapely.bounds(region.ways.geometry.to_numpy())
     pop_xy = (
-        shapely.get_coordinates(population.geometry.to_numpy()) if population is not None else np.zeros((0, 2))
+        shapely.get_coordinates(population.geometry.to_numpy())
+        if population is not None
+        else np.zeros((0, 2))
     )
     for t, members in plan.members():
         pb = plot_bounds[members]
@@ -435,9 +443,7 @@ def tile_jobs(
         if not finite.any():
             box = np.zeros(4)  # only plots without geometry: nothing is near them
         else:
-            box = np.asarray(
-                [*pb[finite, :2].min(axis=0), *pb[finite, 2:].max(axis=0)], dtype=np.float64
-            )
+            box = np.asarray([*pb[finite, :2].min(axis=0), *pb[finite, 2:].max(axis=0)], dtype=np.float64)
         fac_sel = np.flatnonzero(_in_box(fac_bounds, _grow(box, reach_max + _MARGIN_M)))
         need = [_grow(box, max(cap + join, reach_max) + _MARGIN_M)]
         if len(fac_sel):
@@ -447,7 +453,10 @@ def tile_jobs(
         if population is not None and radius_max > 0:
             pbox = _grow(box, radius_max + _MARGIN_M)
             pin = np.flatnonzero(
-                (pop_xy[:, 0] >= pbox[0]) & (pop_xy[:, 0] <= pbox[2]) & (pop_xy[:, 1] >= pbox[1]) & (pop_xy[:, 1] <= pbox[3])
+                (pop_xy[:, 0] >= pbox[0])
+                & (pop_xy[:, 0] <= pbox[2])
+                & (pop_xy[:, 1] >= pbox[1])
+                & (pop_xy[:, 1] <= pbox[3])
             )
             pop_frame = population.iloc[pin]
             need.append(_grow(pbox, snap + join + _MARGIN_M))
@@ -500,12 +509,16 @@ def _stitch(frames: list[pd.DataFrame], plots: gpd.GeoDataFrame) -> pd.DataFrame
             # Tiles name different facilities: one category list, sorted, as an untiled run has.
             values = out[col].astype(object)
             names = sorted({str(v) for v in values.dropna()})
-            out[col] = pd.Categorical(values.where(values.notna(), None), categories=pd.Index(names, dtype=object))
+            out[col] = pd.Categorical(
+                values.where(values.notna(), None), categories=pd.Index(names, dtype=object)
+            )
     out.index = plots.index
     return out
 
 
-def _merge_reports(results: list[TileResult], plots: gpd.GeoDataFrame, region: RegionNetwork) -> dict[str, Any]:
+def _merge_reports(
+    results: list[TileResult], plots: gpd.GeoDataFrame, region: RegionNetwork
+) -> dict[str, Any]:
     parts = [r.distances.attrs.get("distance_report", {}) for r in results]
     unreachable = list(region.facilities_not_connected)
     return {
@@ -559,9 +572,11 @@ def tiled_network_distances(
 
     def done(r: TileResult) -> None:
         results.append(r)
-        report(progress, len(results) / max(n_tiles, 1), f"Tegel {len(results)} van {n_tiles} klaar ({r.name})")
+        report(
+            progress, len(results) / max(n_tiles, 1), f"Tegel {len(results)} van {n_tiles} klaar ({r.name})"
+        )
 
-    report(progress, 0.0, f"{n_tiles} tegels")
+    report(progress, 0.0, f"{n_tiles} {'tegel' if n_tiles == 1 else 'tegels'}")
     if workers <= 1:
         for job in jobs:
             done(run_tile(job))
