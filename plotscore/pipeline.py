@@ -90,7 +90,9 @@ def _clip_network(
     """The ways that reach into the plots' bounding box grown by ``buffer_m`` (whole ways)."""
     x0, y0, x1, y1 = plots.total_bounds
     box = shapely.box(x0 - buffer_m, y0 - buffer_m, x1 + buffer_m, y1 + buffer_m)
-    return network_source.loc[network_source.intersects(box)]
+    inside = network_source.intersects(box).to_numpy(dtype=bool)
+    # All of a province's ways inside: the same frame (never mutated), not a copy of millions of ways.
+    return network_source if inside.all() else network_source.loc[inside]
 
 
 def _facility_notes(
