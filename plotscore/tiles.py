@@ -63,6 +63,7 @@ __all__ = [
     "outline_tiles",
     "prepare_region",
     "run_tile",
+    "stitch_tiles",
     "tile_jobs",
     "tiled_network_distances",
 ]
@@ -533,6 +534,24 @@ def _merge_reports(
     }
 
 
+def stitch_tiles(
+    results: Sequence[TileResult], plots: gpd.GeoDataFrame, region: RegionNetwork
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The tiles' results as one distances frame (and one older-residents frame), like the plots.
+
+    For any executor: the results of :func:`run_tile` on every job of :func:`tile_jobs`, in any
+    order. The report and the residents' note are the region's (as an untiled run has them).
+    """
+    listed = list(results)
+    distances = _stitch([r.distances for r in listed], plots)
+    distances.attrs["distance_report"] = _merge_reports(listed, plots, region)
+    older = None
+    if listed and all(r.older is not None for r in listed):
+        older = _stitch([r.older for r in listed if r.older is not None], plots)
+        older.attrs["note"] = region.older_note
+    return distances, older
+
+
 def tiled_network_distances(
     plan: TilePlan,
     plots: gpd.GeoDataFrame,
@@ -593,12 +612,7 @@ def tiled_network_distances(
                         done(f.result())
             for f in cf.as_completed(pending):
                 done(f.result())
-    distances = _stitch([r.distances for r in results], plots)
-    distances.attrs["distance_report"] = _merge_reports(results, plots, region)
-    older = None
-    if population is not None and results and all(r.older is not None for r in results):
-        older = _stitch([r.older for r in results if r.older is not None], plots)
-        older.attrs["note"] = region.older_note
+    distances, older = stitch_tiles(results, plots, region)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     return TiledDistances(
         distances=distances,
