@@ -6,15 +6,15 @@ builds a seeded synthetic region with the street density of :mod:`bench.syntheti
 one per 10 nodes: 1M at 10M nodes) and facilities at the municipality's density over the 6
 categories, and scores it the way ``bodnaarplot score --tiles grid:METRES`` does:
 
-* the region pass (:func:`plotscore.tiles.prepare_region`: one graph build for the largest
-  connected part, the network extent and the facilities no way reaches);
+* the region pass (:func:`plotscore.tiles.prepare_region`: nodes, edges and connected parts of
+  the whole region, no graph, for its largest connected part and its network extent);
 * the tiles (:func:`plotscore.tiles.tiled_network_distances`: 6 categories with counts) in
   ``--workers`` spawned processes, with every tile's own graph build and search time;
 * utilities, scores, top-50 and 5 classes for all plots (``ScoreModel``).
 
 Peak memory is sampled every 0.2 s over the whole process tree (this process and its workers,
-``VmRSS`` from ``/proc``) and per phase; ``ru_maxrss`` of the parent and of the largest worker are
-reported beside it. ``--untiled`` (default up to 2M nodes) also runs the untiled engine on the same
+``VmRSS`` from ``/proc``) and per phase; the parent's ``ru_maxrss`` and the largest worker's
+``VmHWM`` are reported beside it. ``--untiled`` (default up to 2M nodes) also runs the untiled engine on the same
 data in the same process, after the tiled run, and checks the two results equal, bit for bit.
 
 Not part of ``python -m bench.run`` (it takes minutes to hours and GBs). Each run is kept in
@@ -150,8 +150,6 @@ def run(
         region = prepare_region(
             source,
             profile=profile.network_profile,
-            facilities=scored,
-            categories=list(reach),
             snap_limit_m=rules.snap_limit_m,
         )
         t1 = time.perf_counter()
@@ -251,11 +249,11 @@ def render(doc: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "*region pass*: one graph build of the whole region to find its largest connected part, its "
-        "extent and the facilities no way reaches (the one step whose memory grows with the region). "
+        "*region pass*: the whole region's nodes, edges and connected parts (no graph, no search), to "
+        "find its largest connected part and its extent (the one step whose memory grows with the region). "
         "*tiles*: wall time of all tiles (graph per tile + 6 categories with counts + stitching). "
         "*peak RSS (tree)*: the parent and all workers together, sampled every 0.2 s. "
-        "*largest worker*: `ru_maxrss` of the largest worker process.",
+        "*largest worker*: the peak (`VmHWM`) of the largest worker process.",
         "",
     ]
     for r in sorted(doc["runs"], key=lambda r: r["nodes_requested"]):

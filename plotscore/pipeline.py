@@ -151,8 +151,6 @@ def _tiled_distances(
     region = prepare_region(
         _clip_network(network_source, plots, network_buffer_m(profile)),
         profile=profile.network_profile,
-        facilities=facilities,
-        categories=list(reach),
         snap_limit_m=snap_limit_m,
         population=population,
         progress=scaled(progress, 0.0, 0.1),

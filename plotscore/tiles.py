@@ -46,11 +46,13 @@ from plotscore.network import (
     NetworkExtent,
     NetworkReport,
     WalkRules,
-    _parse_node_ids,
     build_walk_graph,
     check_rd_new,
+    load_walk_rules,
+    topology_extent,
+    walk_topology,
 )
-from plotscore.population import PopulationPoints, older_within_reach
+from plotscore.population import PopulationPoints, older_within_reach, unreached_note
 from plotscore.progress import Progress, report
 
 __all__ = [
@@ -175,103 +177,47 @@ def outline_tiles(
 class RegionNetwork:
     """The region's ways that belong to its walking graph's largest part, and that graph's extent.
 
-    ``report`` is the region graph's report (the same text as an untiled run's), and so are
-    ``facilities_not_connected`` (ids) and ``older_note`` (see :func:`prepare_region`).
+    ``report`` is the region graph's report (the same text as an untiled run's), and so is
+    ``older_note`` (see :func:`prepare_region`).
     """
 
     ways: gpd.GeoDataFrame
     extent: NetworkExtent
     report: NetworkReport
     rules: WalkRules
-    facilities_not_connected: tuple[str, ...] = ()
     older_note: str = ""
-
-
-def _first_vertex_in(ways: gpd.GeoDataFrame, node_ids: IntArray | None, node_xy: FloatArray) -> BoolArray:
-    """Whether each way's first vertex is a node of a graph (by OSM node id, else by coordinate).
-
-    Every vertex of a way is joined to the next, so a way lies in one connected part.
-    """
-    geoms = ways.geometry.to_numpy()
-    n = len(geoms)
-    out = np.zeros(n, dtype=bool)
-    n_coords = shapely.get_num_coordinates(geoms).astype(np.int64)
-    has = n_coords > 0
-    first_xy = np.zeros((n, 2))
-    if has.any():
-        first_xy[has] = shapely.get_coordinates(shapely.get_point(geoms[has], 0))
-    first_id = np.full(n, -1, dtype=np.int64)
-    if "node_ids" in ways.columns and node_ids is not None:
-        vertex_ids, _usable = _parse_node_ids(ways["node_ids"], n_coords)  # as the graph build reads them
-        first_id[has] = vertex_ids[(np.cumsum(n_coords) - n_coords)[has]]
-    by_id = has & (first_id >= 0)
-    if by_id.any() and node_ids is not None:
-        kept = np.sort(node_ids[node_ids >= 0])
-        pos = np.searchsorted(kept, first_id[by_id])
-        pos_c = np.minimum(pos, max(len(kept) - 1, 0))
-        out[by_id] = (pos < len(kept)) & (kept[pos_c] == first_id[by_id]) if len(kept) else False
-    by_xy = has & ~by_id
-    if by_xy.any():
-
-        def keys(xy: FloatArray) -> IntArray:
-            q = np.round(xy / 0.01).astype(np.int64)  # the graph's coordinate identity (1 cm)
-            return np.asarray(q[:, 0] * (1 << 32) + q[:, 1], dtype=np.int64)
-
-        out[by_xy] = np.isin(keys(first_xy[by_xy]), keys(node_xy))
-    return out
 
 
 def prepare_region(
     network_source: gpd.GeoDataFrame,
     *,
     profile: str,
-    facilities: gpd.GeoDataFrame | None = None,
-    categories: Sequence[str] = (),
-    snap_limit_m: float = 250.0,
     population: PopulationPoints | None = None,
+    snap_limit_m: float = 250.0,
     progress: Progress | None = None,
 ) -> RegionNetwork:
-    """Build the region's graph once to learn its largest part and its extent, then let it go.
+    """The region's largest connected part and its extent, from the topology alone (no graph).
 
-    This is the one step whose memory grows with the region (a graph build and its edge index,
-    no search). The ways kept are those of the largest part; the tiles build from them. With
-    ``facilities``: which of them (in ``categories``) no walkable way reaches within the snap
-    limit, over the whole region, as an untiled run lists them. With ``population``: the note
-    on residents too far from the network to count for any plot, as an untiled run says it.
+    This is the one step whose memory grows with the region: nodes, edges and connected parts
+    (:func:`~plotscore.network.walk_topology`), no CSR, no edge index, no search. The ways kept
+    are the walkable ways of the largest part; the tiles build from them. With ``population``:
+    the note on residents too far from the network to count for any plot, as an untiled run
+    says it.
     """
-    graph = build_walk_graph(network_source, profile=profile, progress=progress)
-    extent = graph.extent
-    in_graph = _first_vertex_in(network_source, graph.osm_node_ids, graph.node_xy)
-    unreachable: list[str] = []
-    if facilities is not None and len(facilities):
-        cat = facilities["category"].astype("string").fillna("").to_numpy(dtype=object)
-        geoms = facilities.geometry.to_numpy()
-        used = np.flatnonzero(
-            ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & np.isin(cat, list(categories))
-        )
-        access = facility_access(graph.edges, facilities.iloc[used], join_m=graph.rules.join_tolerance_m)
-        reached = np.zeros(len(facilities), dtype=bool)
-        reached[used[access.row[access.connector_m <= snap_limit_m]]] = True
-        ids = facilities["facility_id"].astype("string").to_numpy(dtype=object, na_value=None)
-        unreachable = [str(ids[i]) for i in used if not reached[i]]
+    rules = load_walk_rules(profile)
+    top = walk_topology(network_source, rules=rules, progress=progress)
+    extent = topology_extent(top, rules)
     older_note = ""
     if population is not None and not population.points.empty:
-        nobody = older_within_reach(
-            gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=network_source.crs)),
-            population,
-            graph=graph,
-            snap_limit_m=snap_limit_m,
-        )
-        older_note = str(nobody.attrs.get("note", ""))
+        older_note = unreached_note(top.node_xy[top.labels == top.biggest], population, snap_limit_m)
     region = RegionNetwork(
-        ways=network_source.loc[in_graph],
+        ways=top.ways.loc[top.way_label == top.biggest],
         extent=extent,
-        report=graph.report,
-        rules=graph.rules,
-        facilities_not_connected=tuple(unreachable),
+        report=top.report,
+        rules=rules,
         older_note=older_note,
     )
-    del graph
+    del top
     release_free_memory()
     return region
 
@@ -314,16 +260,54 @@ class TileResult:
 
 
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+    """This process's peak resident memory since it started its program (MB).
+
+    Linux: ``VmHWM``, which starts afresh at exec; ``ru_maxrss`` would carry the parent's size
+    from before a spawned worker's exec. Elsewhere ``ru_maxrss``.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux/BSD: KiB
+
+
+def _unreached_facilities(job: TileJob) -> list[str]:
+    """Ids of the job's facilities (in the reach's categories) that no way reaches within the
+    snap limit, as :func:`~plotscore.distance.network_distances` decides it."""
+    fac = job.facilities
+    cat = fac["category"].astype("string").fillna("").to_numpy(dtype=object)
+    geoms = fac.geometry.to_numpy()
+    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    used = np.flatnonzero(usable & np.isin(cat, list(job.reach)))
+    ids = fac["facility_id"].astype("string").to_numpy(dtype=object, na_value=None)
+    reached = np.zeros(len(fac), dtype=bool)
+    if len(job.ways) and len(used):
+        graph = build_walk_graph(job.ways, profile=job.profile, largest_only=False)
+        access = facility_access(graph.edges, fac.iloc[used], join_m=graph.rules.join_tolerance_m)
+        reached[used[access.row[access.connector_m <= job.snap_limit_m]]] = True
+    return [str(ids[i]) for i in used if not reached[i]]
 
 
 def run_tile(job: TileJob) -> TileResult:
     """The walking distances (and older residents within reach) of one tile's plots.
 
     A top-level function of picklable values: it runs in a process pool, or on a Dask or Ray
-    worker, unchanged.
+    worker, unchanged. A job without plots only checks which of its facilities the network
+    reaches (facilities far from every plot, for the run's notes).
     """
     t0 = time.perf_counter()
+    if len(job.plots) == 0:
+        unreached = _unreached_facilities(job)
+        took = time.perf_counter() - t0
+        stats: dict[str, Any] = {"tile": job.key, "name": job.name, "plots": 0, "ways": len(job.ways)}
+        stats |= {"facilities": len(job.facilities), "nodes": 0, "graph_s": took, "distances_s": 0.0}
+        stats |= {"older_s": 0.0, "total_s": took, "pid": os.getpid(), "worker_peak_rss_mb": _peak_rss_mb()}
+        stats["unreachable"] = unreached
+        return TileResult(job.key, job.name, pd.DataFrame(), None, stats)
     graph = build_walk_graph(job.ways, profile=job.profile, largest_only=False, region_extent=job.extent)
     t1 = time.perf_counter()
     distances = network_distances(
@@ -362,6 +346,9 @@ def run_tile(job: TileJob) -> TileResult:
         "total_s": t3 - t0,
         "pid": os.getpid(),
         "worker_peak_rss_mb": _peak_rss_mb(),
+        "unreachable": list(
+            distances.attrs.get("distance_report", {}).get("facilities_not_connected_ids", [])
+        ),
     }
     del graph
     release_free_memory()
@@ -438,6 +425,7 @@ def tile_jobs(
         if population is not None
         else np.zeros((0, 2))
     )
+    covered = np.zeros(len(facilities), dtype=bool)
     for t, members in plan.members():
         pb = plot_bounds[members]
         finite = np.isfinite(pb).all(axis=1)
@@ -446,6 +434,7 @@ def tile_jobs(
         else:
             box = np.asarray([*pb[finite, :2].min(axis=0), *pb[finite, 2:].max(axis=0)], dtype=np.float64)
         fac_sel = np.flatnonzero(_in_box(fac_bounds, _grow(box, reach_max + _MARGIN_M)))
+        covered[fac_sel] = True
         need = [_grow(box, max(cap + join, reach_max) + _MARGIN_M)]
         if len(fac_sel):
             fb = fac_bounds[fac_sel]
@@ -484,6 +473,54 @@ def tile_jobs(
             population=pop_frame,
             radii_m=tuple(float(r) for r in radii_m),
         )
+    rest = np.flatnonzero(~covered)
+    yield from _facility_jobs(rest, facilities, fac_bounds, region, way_bounds, reach, snap_limit_m)
+
+
+#: Side (m) of the squares that group facilities far from every plot for their network check.
+_FACILITY_CELL_M = 10_000.0
+
+
+def _facility_jobs(
+    rest: IntArray,
+    facilities: gpd.GeoDataFrame,
+    fac_bounds: FloatArray,
+    region: RegionNetwork,
+    way_bounds: FloatArray,
+    reach: Mapping[str, float],
+    snap_limit_m: float,
+) -> Iterator[TileJob]:
+    """Jobs without plots for the facilities no plot tile holds: does the network reach them?
+
+    An untiled run names every facility of the layer that no way reaches; these are checked
+    with the ways within the snap limit of them, in squares of ``_FACILITY_CELL_M``.
+    """
+    finite = rest[np.isfinite(fac_bounds[rest]).all(axis=1)]
+    if len(finite) == 0:
+        return
+    cell = np.floor(fac_bounds[finite, :2] / _FACILITY_CELL_M).astype(np.int64)
+    uniq, which = np.unique(cell, axis=0, return_inverse=True)
+    which = np.asarray(which).ravel()
+    snap = snap_limit_m if np.isfinite(snap_limit_m) else _CONNECTOR_CAP_M
+    for k, (i, j) in enumerate(uniq):
+        sel = finite[which == k]
+        fb = fac_bounds[sel]
+        corner = np.r_[fb[:, :2].min(axis=0), fb[:, 2:].max(axis=0)]
+        box = _grow(corner, snap + region.rules.join_tolerance_m + _MARGIN_M)
+        km = (int(i * _FACILITY_CELL_M / 1000), int(j * _FACILITY_CELL_M / 1000))
+        yield TileJob(
+            key=f"voorzieningen_{km[0]}_{km[1]}",
+            name=f"voorzieningen bij x {km[0]} km, y {km[1]} km",
+            plots=gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=facilities.crs)),
+            facilities=facilities.iloc[sel],
+            ways=region.ways.iloc[np.flatnonzero(_in_box(way_bounds, box))],
+            extent=region.extent.crop(box[:2], box[2:]),
+            profile=region.rules.profile,
+            reach=dict(reach),
+            count_within={},
+            pace_kmh=3.0,
+            snap_limit_m=snap_limit_m,
+        )
 
 
 @dataclass(frozen=True)
@@ -518,10 +555,12 @@ def _stitch(frames: list[pd.DataFrame], plots: gpd.GeoDataFrame) -> pd.DataFrame
 
 
 def _merge_reports(
-    results: list[TileResult], plots: gpd.GeoDataFrame, region: RegionNetwork
+    results: list[TileResult], plots: gpd.GeoDataFrame, region: RegionNetwork, facilities: gpd.GeoDataFrame
 ) -> dict[str, Any]:
     parts = [r.distances.attrs.get("distance_report", {}) for r in results]
-    unreachable = list(region.facilities_not_connected)
+    gone = {i for r in results for i in r.stats.get("unreachable", [])}
+    ids = facilities["facility_id"].astype("string").to_numpy(dtype=object, na_value=None)
+    unreachable = [str(i) for i in ids if i is not None and str(i) in gone]
     return {
         "plots": len(plots),
         "plots_not_connected": sum(int(p.get("plots_not_connected", 0)) for p in parts),
@@ -535,16 +574,20 @@ def _merge_reports(
 
 
 def stitch_tiles(
-    results: Sequence[TileResult], plots: gpd.GeoDataFrame, region: RegionNetwork
+    results: Sequence[TileResult],
+    plots: gpd.GeoDataFrame,
+    region: RegionNetwork,
+    facilities: gpd.GeoDataFrame,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The tiles' results as one distances frame (and one older-residents frame), like the plots.
 
     For any executor: the results of :func:`run_tile` on every job of :func:`tile_jobs`, in any
-    order. The report and the residents' note are the region's (as an untiled run has them).
+    order. The report (the facilities no way reaches, in the layer's order) and the residents'
+    note are the region's, as an untiled run has them.
     """
-    listed = list(results)
+    listed = [r for r in results if r.stats.get("plots", 0) > 0]
     distances = _stitch([r.distances for r in listed], plots)
-    distances.attrs["distance_report"] = _merge_reports(listed, plots, region)
+    distances.attrs["distance_report"] = _merge_reports(list(results), plots, region, facilities)
     older = None
     if listed and all(r.older is not None for r in listed):
         older = _stitch([r.older for r in listed if r.older is not None], plots)
@@ -612,12 +655,15 @@ def tiled_network_distances(
                         done(f.result())
             for f in cf.as_completed(pending):
                 done(f.result())
-    distances, older = stitch_tiles(results, plots, region)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    distances, older = stitch_tiles(results, plots, region, facilities)
+    # The largest worker's peak (VmHWM, see _peak_rss_mb); 0 when the tiles ran in this process.
+    children = (
+        max((float(r.stats["worker_peak_rss_mb"]) for r in results), default=0.0) if workers > 1 else 0.0
+    )
     return TiledDistances(
         distances=distances,
         older=older,
-        tiles=[r.stats for r in results],
+        tiles=[{k: v for k, v in r.stats.items() if k != "unreachable"} for r in results],
         wall_s=time.perf_counter() - t0,
         workers=max(1, workers),
         children_peak_rss_mb=children,

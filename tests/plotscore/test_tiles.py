@@ -42,7 +42,7 @@ def town() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, dict[s
 def test_tiled_equals_untiled_on_a_synthetic_network(town, size_m: float, workers: int) -> None:
     plots, facilities, source, reach, count = town
     expected = _untiled(plots, facilities, source, reach, count)
-    region = prepare_region(source, profile="senior", facilities=facilities, categories=list(reach))
+    region = prepare_region(source, profile="senior")
     plan = grid_tiles(plots, size_m)
     assert len(plan.keys) >= 4  # really tiled
     got = tiled_network_distances(
@@ -105,7 +105,7 @@ def test_a_piece_joined_only_outside_the_tile_is_kept() -> None:
     assert expected["dist_supermarkt_m"].iloc[0] == pytest.approx(
         280 + 5 + 10, abs=0.01
     )  # along arm B, both connectors
-    region = prepare_region(ways, profile="senior", facilities=facilities, categories=["supermarkt"])
+    region = prepare_region(ways, profile="senior")
     plan = grid_tiles(plots, 1000.0)
     assert len(plan.keys) == 2
     got = tiled_network_distances(plan, plots, facilities, region, reach, snap_limit_m=250.0)
