@@ -176,3 +176,34 @@ def test_score_plots_tiled_equals_untiled() -> None:
     assert [n for n in tiled.notes if n in plain.notes] == list(plain.notes)
     assert len(tiled.tile_stats) > 1
     assert tiled.graph is None
+
+
+def test_facilities_far_from_every_plot_are_still_checked() -> None:
+    """An untiled run names every facility no way reaches, also those far from the plots."""
+    x0, y0 = 100_000.0, 450_000.0
+    lines = [[(x0 + 100 * i, y0 + 100 * k) for i in range(81)] for k in range(3)]  # 8 km of streets
+    lines += [[(x0 + 100 * k, y0), (x0 + 100 * k, y0 + 200)] for k in range(0, 81, 10)]
+    ways = _way_frame(lines)
+    plots = gpd.GeoDataFrame(geometry=[shapely.box(x0 + 10, y0 + 10, x0 + 40, y0 + 40)], crs=RD)
+    facilities = gpd.GeoDataFrame(
+        {
+            "facility_id": ["near", "far_on", "far_off", "far_off_other"],
+            "category": ["supermarkt", "supermarkt", "supermarkt", "huisarts"],
+            "name": [None, None, None, None],
+        },
+        geometry=[
+            shapely.Point(x0 + 300, y0 + 5),
+            shapely.Point(x0 + 7500, y0 + 105),  # 7.5 km away, on a street
+            shapely.Point(x0 + 7500, y0 + 900),  # 7.5 km away, 700 m from any street
+            shapely.Point(x0 + 7000, y0 + 900),  # a category not asked for: never named
+        ],
+        crs=RD,
+    )
+    reach = {"supermarkt": 1000.0}
+    expected = _untiled(plots, facilities, ways, reach, {})
+    assert expected.attrs["distance_report"]["facilities_not_connected_ids"] == ["far_off"]
+    region = prepare_region(ways, profile="senior")
+    got = tiled_network_distances(grid_tiles(plots, 1000.0), plots, facilities, region, reach, workers=1)
+    assert got.distances.attrs["distance_report"]["facilities_not_connected_ids"] == ["far_off"]
+    assert any(t["plots"] == 0 for t in got.tiles)  # the far ones had a check of their own
+    pd.testing.assert_frame_equal(got.distances, expected, check_exact=True)
