@@ -23,7 +23,7 @@ import pandas as pd
 import shapely
 from scipy import ndimage, sparse
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
+from scipy.spatial import ConvexHull, QhullError, cKDTree
 
 from plotscore._memory import release_free_memory
 from plotscore.errors import CRSMismatchError, NetworkError, ProfileError
@@ -543,7 +543,7 @@ def extent_of_segments(
     # An extract is cut along a box or a polygon: everything within the convex hull of its ways
     # is "where the data is", so a motorway, a railway or a canal that crosses the whole extract
     # (open ground joined to the outside) is no cut edge.
-    hull = shapely.convex_hull(shapely.multipoints(np.vstack([a, b])))
+    hull = _convex_hull(np.vstack([a, b]))
     ci, cj = np.mgrid[0 : shape[0], 0 : shape[1]]
     in_hull = shapely.contains_xy(hull, lo[0] + (ci + 0.5) * cell_m, lo[1] + (cj + 0.5) * cell_m)
     filled = filled | in_hull
@@ -551,6 +551,18 @@ def extent_of_segments(
     filled.setflags(write=False)
     edge_m.setflags(write=False)
     return NetworkExtent(origin=lo, cell_m=cell_m, inside=filled, edge_m=edge_m)
+
+
+def _convex_hull(points: FloatArray) -> shapely.Geometry:
+    """The convex hull of many points: qhull on the coordinates (a GEOS MultiPoint of millions of
+    points costs about 400 bytes each); GEOS for the degenerate cases qhull refuses (a line)."""
+    if len(points) >= 3:
+        try:
+            hull = ConvexHull(points)
+            return shapely.Polygon(points[hull.vertices])
+        except QhullError:
+            pass
+    return shapely.convex_hull(shapely.multipoints(points))
 
 
 def check_rd_new(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> None:
