@@ -106,14 +106,16 @@ class TilePlan:
         yield from groups
 
 
-def _anchor_xy(plots: gpd.GeoDataFrame) -> FloatArray:
-    """One point per plot that lies in it (empty geometries: the origin, any tile will do)."""
+def _anchor_xy(plots: gpd.GeoDataFrame) -> tuple[FloatArray, BoolArray]:
+    """One point per plot that lies in it, and which plots have no geometry (point: the first
+    plot's that has one, so they join a tile with ways; they get no distances anyway)."""
     geoms = plots.geometry.to_numpy()
-    bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    bad = np.asarray(shapely.is_missing(geoms) | shapely.is_empty(geoms), dtype=bool)
     xy = np.zeros((len(geoms), 2))
     if (~bad).any():
         xy[~bad] = shapely.get_coordinates(shapely.point_on_surface(geoms[~bad]))
-    return xy
+        xy[bad] = xy[int(np.argmin(bad))]
+    return xy, bad
 
 
 def grid_tiles(plots: gpd.GeoDataFrame, size_m: float) -> TilePlan:
@@ -123,7 +125,7 @@ def grid_tiles(plots: gpd.GeoDataFrame, size_m: float) -> TilePlan:
         raise ScoringError(
             f"Ongeldige tegelgrootte {size_m} m.", hint="Geef een tegelgrootte in meters, bijv. grid:10000."
         )
-    cell = np.floor(_anchor_xy(plots) / size_m).astype(np.int64)
+    cell = np.floor(_anchor_xy(plots)[0] / size_m).astype(np.int64)
     uniq, tile_of = np.unique(cell, axis=0, return_inverse=True)
     keys = tuple(f"{int(i * size_m)}_{int(j * size_m)}" for i, j in uniq)
     names = tuple(f"tegel x {int(i * size_m / 1000)} km, y {int(j * size_m / 1000)} km" for i, j in uniq)
@@ -147,7 +149,7 @@ def outline_tiles(
     if len(usable) == 0:
         raise ScoringError("De gemeentegrenzen hebben geen vlakken.", hint="Kies een ander bestand.")
     tree = shapely.STRtree(shapes[usable])
-    points = shapely.points(_anchor_xy(plots))
+    points = shapely.points(_anchor_xy(plots)[0])
     pt, poly = tree.query(points, predicate="within")
     tile_row = np.full(len(plots), -1, dtype=np.int64)
     # A point on a shared border lies in two outlines: the first (lowest row) wins, as in a join.

@@ -207,3 +207,16 @@ def test_facilities_far_from_every_plot_are_still_checked() -> None:
     assert got.distances.attrs["distance_report"]["facilities_not_connected_ids"] == ["far_off"]
     assert any(t["plots"] == 0 for t in got.tiles)  # the far ones had a check of their own
     pd.testing.assert_frame_equal(got.distances, expected, check_exact=True)
+
+
+def test_plots_without_geometry_join_a_tile_and_get_no_distance(town) -> None:
+    plots, facilities, source, reach, count = town
+    holes = plots.copy()
+    holes.loc[holes.index[[3, 500]], "geometry"] = None
+    expected = _untiled(holes, facilities, source, reach, count)
+    region = prepare_region(source, profile="senior")
+    got = tiled_network_distances(
+        grid_tiles(holes, 5000.0), holes, facilities, region, reach, count_within=count
+    )
+    pd.testing.assert_frame_equal(got.distances, expected, check_exact=True)
+    assert not got.distances["ontsloten"].iloc[[3, 500]].any()
