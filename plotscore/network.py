@@ -628,8 +628,26 @@ def _parse_node_ids(node_ids: pd.Series, n_coords: IntArray) -> tuple[IntArray, 
     """
     n_ways = len(node_ids)
     ids_out = np.full(int(n_coords.sum()), -1, dtype=np.int64)
-    if n_ways == 0:
-        return ids_out, np.zeros(0, dtype=bool)
+    usable = np.zeros(n_ways, dtype=bool)
+    first_vertex = np.cumsum(n_coords) - n_coords
+    for start in range(0, n_ways, _PARSE_CHUNK):  # chunks of ways: a token is a Python str (~60 B)
+        stop = min(start + _PARSE_CHUNK, n_ways)
+        v0 = int(first_vertex[start])
+        v1 = v0 + int(n_coords[start:stop].sum())
+        ids_out[v0:v1], usable[start:stop] = _parse_node_id_chunk(
+            node_ids.iloc[start:stop], n_coords[start:stop]
+        )
+    return ids_out, usable
+
+
+#: Ways whose node ids are tokenised at once (bounds the Python strings at millions of ways).
+_PARSE_CHUNK = 100_000
+
+
+def _parse_node_id_chunk(node_ids: pd.Series, n_coords: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """:func:`_parse_node_ids` for one chunk of ways."""
+    n_ways = len(node_ids)
+    ids_out = np.full(int(n_coords.sum()), -1, dtype=np.int64)
     texts = node_ids.astype("string").fillna("").to_numpy(dtype=object)
     split = [t.split() for t in texts]  # one str.split per way: the C-level tokeniser
     lengths = np.fromiter(map(len, split), dtype=np.int64, count=n_ways)

@@ -220,3 +220,23 @@ def test_plots_without_geometry_join_a_tile_and_get_no_distance(town) -> None:
     )
     pd.testing.assert_frame_equal(got.distances, expected, check_exact=True)
     assert not got.distances["ontsloten"].iloc[[3, 500]].any()
+
+
+def test_node_ids_parse_the_same_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The region pass parses millions of ways' node ids in chunks: same ids, same fallbacks."""
+    from plotscore import network
+
+    ways = synthetic.network(2_000, seed=4)[0]
+    ids = ways["node_ids"].astype(object).to_numpy().copy()
+    ids[5] = "12 x 14"  # a token that is no integer: that way falls back to coordinates
+    ids[17] = None
+    ids[40] = str(ids[40]).rsplit(" ", 1)[0]  # one id short of its vertices
+    series = pd.Series(ids, dtype="string")
+    n_coords = shapely.get_num_coordinates(ways.geometry.to_numpy()).astype(np.int64)
+    whole = network._parse_node_ids(series, n_coords)
+    monkeypatch.setattr(network, "_PARSE_CHUNK", 7)
+    chunked = network._parse_node_ids(series, n_coords)
+    assert np.array_equal(whole[0], chunked[0])
+    assert np.array_equal(whole[1], chunked[1])
+    assert not chunked[1][[5, 17, 40]].any()
+    assert chunked[1].sum() == len(ways) - 3
