@@ -74,6 +74,15 @@ def _tree_rss_mb() -> float:
     return total / 1024.0
 
 
+def _log(text: str) -> None:
+    """A progress line on stderr (a long run killed by a time limit still says how far it got)."""
+    print(
+        f"{time.strftime('%H:%M:%S')} {text} (tree RSS {_tree_rss_mb() / 1024:.2f} GB)",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 class _Sampler:
     """Peak of the process tree's RSS, overall and per named phase (a background thread)."""
 
@@ -134,6 +143,7 @@ def run(
     }
     with _Sampler() as mem:
         mem.phase = "generate"
+        _log("generate")
         t = time.perf_counter()
         net, n_nodes = synthetic.network(nodes, seed=seed + 1, size_m=size_m)
         plots = synthetic.plots(plots_n, seed=seed + 2, size_m=size_m)
@@ -145,6 +155,7 @@ def run(
         count = _norm_radius(profile)
 
         mem.phase = "region"
+        _log(f"region: {len(net):,} ways, {plots_n:,} plots, {n_fac:,} facilities generated")
         t0 = time.perf_counter()
         source = _clip_network(net, plots, network_buffer_m(profile))
         region = prepare_region(
@@ -157,6 +168,7 @@ def run(
         out["region_nodes"] = region.report.nodes
 
         mem.phase = "tiles"
+        _log(f"tiles: region pass done, {region.report.nodes:,} nodes in its largest part")
         plan = grid_tiles(plots, tile_m)
         tiled = tiled_network_distances(
             plan,
@@ -168,11 +180,13 @@ def run(
             pace_kmh=profile.pace_kmh,
             snap_limit_m=rules.snap_limit_m,
             workers=workers,
+            progress=lambda f, text: _log(f"{100 * f:.0f}% {text}"),
         )
         t2 = time.perf_counter()
         out["tiles_s"] = t2 - t1
 
         mem.phase = "scores"
+        _log("scores")
         model = ScoreModel.from_measures(tiled.distances, profile)
         s = model.scores()
         model.top_k(50, s)
@@ -187,6 +201,7 @@ def run(
 
         if untiled:
             mem.phase = "untiled"
+            _log("untiled check")
             t = time.perf_counter()
             graph = build_walk_graph(source, profile=profile.network_profile)
             plain = network_distances(
