@@ -441,6 +441,8 @@ def _scan_network(path: Path, rules: OsmRules) -> _Network:
     )
     try:
         for way in fp:
+            if not isinstance(way, osmium.osm.Way):  # the entity filter passes ways only
+                continue
             tags = _tags(way)
             if not keeps(tags):
                 net.excluded[tags["highway"]] += 1
