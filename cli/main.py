@@ -187,6 +187,12 @@ def _print_tiles(stats: Sequence[Mapping[str, Any]]) -> None:
         file=sys.stderr,
     )
     for t in sorted(stats, key=lambda t: -float(t["total_s"])):
+        if not t["plots"]:  # facilities far from every plot: is a way near them?
+            print(
+                f"  {t['name']}: {t['facilities']} voorzieningen nagekeken, {t['total_s']:.1f} s",
+                file=sys.stderr,
+            )
+            continue
         print(
             f"  {t['name']}: {t['plots']} kavels, {t['nodes']} knopen, {t['graph_s']:.1f} s + "
             f"{t['distances_s'] + t['older_s']:.1f} s, {t['worker_peak_rss_mb']:.0f} MB",

@@ -175,8 +175,9 @@ def _tiled_distances(
 
 def _tiles_note(tiles: TilePlan, tiled: TiledDistances, buffer_m: float) -> str:
     how = "per gemeente" if tiles.kind == "gemeente" else "in vierkante tegels"
+    n = sum(1 for t in tiled.tiles if t["plots"])  # not the checks of facilities far from every plot
     return (
-        f"Loopafstanden berekend {how}: {len(tiled.tiles)} {'tegel' if len(tiled.tiles) == 1 else 'tegels'} in "
+        f"Loopafstanden berekend {how}: {n} {'tegel' if n == 1 else 'tegels'} in "
         f"{tiled.workers} {'proces' if tiled.workers == 1 else 'processen'}, elke tegel met de looppaden tot minstens "
         f"{format_number(buffer_m, 0)} m rond zijn kavels (de grootste zoekafstand en de aansluitingen), "
         "zodat elke afstand gelijk is aan een berekening over het hele gebied in één keer."
