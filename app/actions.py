@@ -117,6 +117,7 @@ class WorkflowActions(QObject):
         self.actions: dict[str, QAction] = {}
         self.workshop_id: int | None = None
         self.workshop_window: QWidget | None = None
+        self.bag_progress_dialog: QWidget | None = None
         self._build_file_menu()
         self._build_edit_menu()
         self._build_view_menu()
@@ -222,6 +223,13 @@ class WorkflowActions(QObject):
             action = QAction(domain_label(status), self.window)
             action.triggered.connect(lambda _c=False, s=status: self.change_status(s))
             self.status_menu.addAction(action)
+        self._action(
+            menu,
+            "bag_progress",
+            self.tr("&BAG-voortgang controleren…"),
+            self.check_bag_progress,
+            tip=self.tr("Statusvoorstellen voor gereserveerde kavels uit een nieuwer BAG-extract"),
+        )
 
     def _build_view_menu(self) -> None:
         menu = self.window.menuBar().addMenu(self.tr("Bee&ld"))
@@ -301,6 +309,7 @@ class WorkflowActions(QObject):
         self.actions["reserve"].setEnabled(has_project and idle and len(self.controller.selection) == 1)
         self.actions["delete_plot"].setEnabled(has_project and idle and has_selection)
         self.status_menu.setEnabled(has_project and idle and len(self.controller.selection) == 1)
+        self.actions["bag_progress"].setEnabled(has_project and idle)
         for key in ("workshop_show", "decision", "minutes"):
             self.actions[key].setEnabled(has_project and self.workshop_id is not None)
         has_scores = self.controller.state is not None and self.controller.state.run is not None
@@ -576,6 +585,49 @@ class WorkflowActions(QObject):
         )
         self.controller.set_profile(self.controller.profile)  # score the new plots
 
+    def check_bag_progress(self) -> None:
+        """Choose a newer BAG extract; the proposals are computed on the worker, then listed."""
+        from projects.bag_progress import bag_progress
+
+        store = self.controller.store
+        if store is None:
+            self.controller.error.emit(
+                self.tr("Er is geen project geopend."), self.tr("Open een project of maak een nieuw project.")
+            )
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self.window,
+            self.tr("Nieuwer BAG-extract kiezen"),
+            "",
+            self.tr("BAG-extract (*.zip *.xml *.gpkg *.geojson *.json);;Alle bestanden (*)"),
+        )
+        if not path:
+            return
+        self.controller.run_task(
+            self.tr("BAG-voortgang"),
+            bag_progress,
+            store,
+            bag_extract_path(path),
+            on_done=self._show_bag_progress,
+        )
+
+    def _show_bag_progress(self, result: Any) -> None:
+        from app.dialogs.bag_progress_dialog import BagProgressDialog
+
+        if self.controller.store is None:
+            return
+        dialog = BagProgressDialog(self.controller, result, self.window)
+        dialog.failed.connect(self.controller.error)
+        dialog.zoom_requested.connect(self._zoom_to_plots)
+        dialog.setModal(False)
+        dialog.show()
+        self.bag_progress_dialog = dialog
+
+    def _zoom_to_plots(self, plot_ids: list[str]) -> None:
+        if plot_ids:
+            self.controller.select(plot_ids)
+            self._call_map("zoom_to", plot_ids)
+
     def draw_plot(self) -> None:
         tool = getattr(self.window, "map_view", None)
         start = getattr(tool, "start_polygon_tool", None) or getattr(
@@ -802,3 +854,13 @@ def _export(store: Any, path: str, *, progress: Callable[[float, str], None]) ->
     out = write_gis_package(store, path)
     progress(1.0, QCoreApplication.translate("WorkflowActions", "Export klaar"))
     return out
+
+
+def bag_extract_path(path: str) -> str:
+    """One file of an LV BAG folder stands for the whole folder: panden need their VBOs to count homes."""
+    import re
+
+    chosen = Path(path)
+    if re.match(r"^\d{4}(PND|VBO|NUM)\d{8}", chosen.name, re.IGNORECASE) and chosen.suffix.lower() == ".xml":
+        return str(chosen.parent)
+    return path

@@ -73,6 +73,8 @@ def run_gui(
         window.setGeometry(0, 0, width, height)
         window.default_layout((width, height))
     window.show()
+    if not screenshot:
+        _warm_up_engine()
 
     if not (demo or project or screenshot):
         from app.dialogs.welcome_dialog import WELCOME_SETTING
@@ -126,3 +128,14 @@ def run_gui(
             QTimer.singleShot(500, shoot)
         QTimer.singleShot(120_000, app.quit)  # never hang a docs build
     return int(app.exec())
+
+
+def _warm_up_engine() -> None:
+    """Compile the walking core in a worker while the user looks at the window (first scoring fast).
+
+    Nothing is shown: when the compiled core cannot be used, scoring runs on the scipy path.
+    """
+    from app.workers import Worker
+    from projects.scoring import warm_up_engine
+
+    Worker(warm_up_engine).start()

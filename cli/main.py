@@ -1024,6 +1024,90 @@ def _add_project_parsers(sub: Any) -> None:
     p.add_argument("--project-uid", help="welk project (als er meer op de server staan)")
     p.set_defaults(func=_cmd_project_pull)
 
+    _add_bag_progress_parser(psub)
+
+
+def _cmd_project_bag_progress(args: argparse.Namespace) -> int:
+    """List the BAG's status proposals; --accept / --reject act on them (listing never writes)."""
+    from projects.bag_progress import (
+        accept_proposals,
+        bag_progress,
+        bag_progress_json,
+        bag_progress_text,
+        load_bag_extract,
+        reject_proposals,
+    )
+
+    accept = [i for item in args.accept or [] for i in item.split(",") if i.strip()]
+    reject = [i for item in args.reject or [] for i in item.split(",") if i.strip()]
+    both = sorted(set(accept) & set(reject))
+    if both:
+        from projects.errors import InputsError
+
+        raise InputsError(
+            f"Reservering {', '.join(both)} staat zowel bij --accept als bij --reject.",
+            hint="Kies per voorstel aanvaarden of afwijzen.",
+        )
+    extract = load_bag_extract(args.bag, as_of=args.as_of)
+    with _open_project(args.project) as store:
+        result = bag_progress(store, extract)
+        checked = [result.proposal(i) for i in [*accept, *reject]]  # all known before any write
+        accepted = accept_proposals(store, result, accept) if accept else []
+        rejected = reject_proposals(store, result, reject) if reject else []
+    if args.json:
+        data = bag_progress_json(result)
+        data["accepted"] = [p.reservation_id for p in accepted]
+        data["rejected_now"] = [p.reservation_id for p in rejected]
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    if not checked:
+        print(bag_progress_text(result))
+        if result.proposals:
+            print()
+            print(
+                f"aanvaarden: bodnaarplot project bag-progress {args.project} --bag {args.bag} --accept ID; "
+                "afwijzen: --reject ID"
+            )
+    for p in accepted:
+        print(
+            f"aanvaard: reservering {p.reservation_id} (kavel {p.plot_id}) {p.current_status} → {p.proposed_status}"
+        )
+    for p in rejected:
+        print(
+            f"afgewezen: reservering {p.reservation_id} (kavel {p.plot_id}); komt niet terug op hetzelfde bewijs"
+        )
+    return EXIT_OK
+
+
+def _add_bag_progress_parser(psub: Any) -> None:
+    p = psub.add_parser(
+        "bag-progress",
+        help="voortgang uit de BAG: statusvoorstellen voor gereserveerde kavels uit een nieuwer BAG-extract",
+    )
+    p.add_argument("project", help=_PROJECT_HELP)
+    p.add_argument(
+        "--bag",
+        required=True,
+        help="het nieuwere BAG-extract (LV BAG XML: zip, map of bestand; bag-light.gpkg; GeoJSON)",
+    )
+    p.add_argument("--as-of", dest="as_of", help="lees het extract zoals het op deze datum was (JJJJ-MM-DD)")
+    p.add_argument(
+        "--accept",
+        action="append",
+        metavar="ID",
+        help="aanvaard het voorstel voor deze reservering (herhaalbaar of 1,2,3)",
+    )
+    p.add_argument(
+        "--reject",
+        action="append",
+        metavar="ID",
+        help="wijs het voorstel voor deze reservering af (herhaalbaar of 1,2,3)",
+    )
+    p.add_argument(
+        "--json", action="store_true", help="voorstellen, toelichtingen en bewijs als JSON op stdout"
+    )
+    p.set_defaults(func=_cmd_project_bag_progress)
+
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from app.main import run_gui

@@ -31,6 +31,7 @@ and ``aantal_verblijfsobjecten`` from their current verblijfsobjecten where the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tempfile
 from collections.abc import Sequence
@@ -280,10 +281,28 @@ def _filled(values: pd.Series) -> pd.Series:
     return (text.notna() & (text != "")).astype(bool)
 
 
-def _history_mask(frame: pd.DataFrame) -> pd.Series:
-    """True for rows that are not valid today: ended, not yet begun, or made inactive."""
+def _as_of_moment(as_of: str | dt.date | None) -> pd.Timestamp:
+    """The moment the BAG is read "as of": now, or the end of the given day (UTC)."""
+    if as_of is None:
+        return pd.Timestamp.now(tz="UTC")
+    try:
+        day = pd.Timestamp(as_of)
+    except (TypeError, ValueError) as exc:
+        raise LayerSchemaError(
+            f"'{as_of}' is geen datum.", hint="Geef de peildatum als JJJJ-MM-DD, bijv. 2024-07-01."
+        ) from exc
+    day = day.tz_localize("UTC") if day.tzinfo is None else day.tz_convert("UTC")
+    return day.normalize() + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+
+
+def _history_mask(frame: pd.DataFrame, as_of: str | dt.date | None = None) -> pd.Series:
+    """True for rows that are not valid at the moment: ended, not yet begun, or made inactive.
+
+    ``as_of`` reads the history of an extract as it stood on that day (its voorkomens keep
+    their validity dates): a voorkomen begun or registered after that day did not exist yet.
+    """
     lower = {str(c).lower(): c for c in frame.columns}
-    now = pd.Timestamp.now(tz="UTC")
+    now = _as_of_moment(as_of)
     ended = pd.Series(False, index=frame.index)
     for name in _INACTIVE_COLUMNS:
         if name in lower:
@@ -297,18 +316,28 @@ def _history_mask(frame: pd.DataFrame) -> pd.Series:
     if begin_col is not None:
         begin = pd.to_datetime(frame[begin_col], errors="coerce", utc=True)
         ended |= (begin > now).fillna(False).astype(bool)
+    registered_col = lower.get("tijdstipregistratie")
+    if as_of is not None and registered_col is not None:
+        registered = pd.to_datetime(frame[registered_col], errors="coerce", utc=True)
+        ended |= (registered > now).fillna(False).astype(bool)
     return ended
 
 
 def _drop_history(
-    frame: gpd.GeoDataFrame, kind: LayerKind, warnings: Warnings, counts: _Counts
+    frame: gpd.GeoDataFrame,
+    kind: LayerKind,
+    warnings: Warnings,
+    counts: _Counts,
+    as_of: str | dt.date | None = None,
 ) -> gpd.GeoDataFrame:
-    ended = _history_mask(frame)
+    ended = _history_mask(frame, as_of)
     n = int(ended.sum())
     counts.n_history_dropped += n
+    when = "vandaag" if as_of is None else f"op {_as_of_moment(as_of).date().isoformat()}"
+    which = "huidige" if as_of is None else "toen geldende"
     warnings.add(
         "bag_history_dropped",
-        f"{{n}} voorkomens die vandaag niet gelden (beëindigd, inactief of nog niet begonnen) weggelaten; alleen de huidige {_NOUN[kind]} zijn gebruikt",
+        f"{{n}} voorkomens die {when} niet gelden (beëindigd, inactief of nog niet begonnen) weggelaten; alleen de {which} {_NOUN[kind]} zijn gebruikt",
         n,
     )
     return frame.loc[~ended]
@@ -492,13 +521,14 @@ def _finish(
     path: Path,
     keep_retired: bool,
     assume_crs: str | None = None,
+    as_of: str | dt.date | None = None,
 ) -> gpd.GeoDataFrame:
     """The shared BAG pipeline from a raw GDAL frame to a canonical frame (see module doc)."""
     counts.n_read = len(raw)
     frame = _rename_to_canonical(raw, kind)
     frame = _clean_values(frame, kind)
     counts.status_counts = _status_counts(frame)
-    frame = _drop_history(frame, kind, warnings, counts)
+    frame = _drop_history(frame, kind, warnings, counts, as_of)
     frame = _drop_retired(frame, kind, warnings, counts, keep_retired=keep_retired)
     frame = _deduplicate(frame, kind, warnings, counts)
     frame = _count_value_issues(frame, kind, warnings)
@@ -649,13 +679,15 @@ def load_bag_vector(
     kinds: Sequence[LayerKind] | None = None,
     layer: str | None = None,
     keep_retired: bool = False,
+    as_of: str | dt.date | None = None,
 ) -> list[LoadResult]:
     """Read BAG panden / addresses from a GeoPackage, GeoJSON or other vector export.
 
     Panden come from the first pand layer (one named ``pand`` wins). Addresses come from
     every layer of verblijfsobjecten, ligplaatsen and standplaatsen (a PDOK address package
     has all three), combined into one frame with a ``bag_type`` column and the count per layer
-    in ``meta["layers"]``. ``layer`` reads one layer only.
+    in ``meta["layers"]``. ``layer`` reads one layer only. ``as_of`` (a date) reads the
+    voorkomens valid on that day instead of today's (for exports that carry the history).
     """
     p = check_file(path)
     wanted = _wanted(kinds)
@@ -699,12 +731,21 @@ def load_bag_vector(
         metas[kind] = {"format": "BAG vector", "source_crs": _declared_crs(raws[0][1])}
         if kind is LayerKind.BUILDINGS:
             frames[kind] = _finish(
-                raws[0][1], kind, warnings, counts, path=p, keep_retired=keep_retired, assume_crs=assume
+                raws[0][1],
+                kind,
+                warnings,
+                counts,
+                path=p,
+                keep_retired=keep_retired,
+                assume_crs=assume,
+                as_of=as_of,
             )
         else:
             frames[kind], metas[kind]["layers"] = _finish_addresses(
-                raws, warnings, counts, path=p, keep_retired=keep_retired, assume_crs=assume
+                raws, warnings, counts, path=p, keep_retired=keep_retired, assume_crs=assume, as_of=as_of
             )
+        if as_of is not None:
+            metas[kind]["as_of"] = _as_of_moment(as_of).date().isoformat()
         all_warnings[kind], all_counts[kind] = warnings, counts
     if LayerKind.BUILDINGS in frames and LayerKind.ADDRESSES in frames:
         frames[LayerKind.BUILDINGS] = _enrich_buildings(
@@ -763,6 +804,7 @@ def _finish_addresses(
     path: Path,
     keep_retired: bool,
     assume_crs: str | None,
+    as_of: str | dt.date | None = None,
 ) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
     """All address layers through the BAG pipeline, combined; per layer the number kept."""
     parts: list[gpd.GeoDataFrame] = []
@@ -789,6 +831,7 @@ def _finish_addresses(
             path=path,
             keep_retired=keep_retired,
             assume_crs=assume_crs,
+            as_of=as_of,
         )
         counts.merge(layer_counts)
         per_layer[name] = len(frame)
@@ -926,13 +969,15 @@ _NUM_FIELDS = {
 }
 
 
-def _join_addresses(vbo: gpd.GeoDataFrame, num: pd.DataFrame, warnings: Warnings) -> gpd.GeoDataFrame:
+def _join_addresses(
+    vbo: gpd.GeoDataFrame, num: pd.DataFrame, warnings: Warnings, as_of: str | dt.date | None = None
+) -> gpd.GeoDataFrame:
     """Postcode, huisnummer, huisletter and toevoeging of the current hoofdadres of each VBO."""
     ref_col = next((c for c in vbo.columns if str(c).lower() == "hoofdadresnummeraanduidingref"), None)
     lower = {str(c).lower(): str(c) for c in num.columns}
     if ref_col is None or "identificatie" not in lower:
         return vbo
-    current = _recency_order(num.loc[~_history_mask(num)])
+    current = _recency_order(num.loc[~_history_mask(num, as_of)])
     table = pd.DataFrame({"nummeraanduiding": normalise_bag_ids(current[lower["identificatie"]])})
     for src, dst in _NUM_FIELDS.items():
         if src in lower:
@@ -958,12 +1003,15 @@ def load_bag_xml(
     *,
     kinds: Sequence[LayerKind] | None = None,
     keep_retired: bool = False,
+    as_of: str | dt.date | None = None,
 ) -> list[LoadResult]:
     """Read panden and verblijfsobjecten from an LV BAG 2.0 XML extract (file, folder or zip).
 
     Zips are unpacked into a temporary folder that is removed afterwards; nested zips of the
     national extract (``9999PND....zip``) are unpacked too. Addresses get postcode and
-    huisnummer from the Nummeraanduiding (NUM) files when the extract has them.
+    huisnummer from the Nummeraanduiding (NUM) files when the extract has them. ``as_of`` (a
+    date) reads the extract as it stood on that day: an extract keeps every voorkomen with its
+    validity dates, so an earlier state of the same area is a real snapshot of the BAG.
     """
     p = check_file(path)
     wanted = _wanted(kinds)
@@ -996,6 +1044,8 @@ def load_bag_xml(
     }
     if notes:
         meta["notes"] = notes
+    if as_of is not None:
+        meta["as_of"] = _as_of_moment(as_of).date().isoformat()
     frames: dict[LayerKind, gpd.GeoDataFrame] = {}
     all_warnings: dict[LayerKind, Warnings] = {}
     all_counts: dict[LayerKind, _Counts] = {}
@@ -1010,11 +1060,11 @@ def load_bag_xml(
                 hint="Download het BAG-extract opnieuw.",
                 path=p,
             )
-        frames[kind] = _finish(frame, kind, warnings, counts, path=p, keep_retired=keep_retired)
+        frames[kind] = _finish(frame, kind, warnings, counts, path=p, keep_retired=keep_retired, as_of=as_of)
         if kind is LayerKind.ADDRESSES:
             num = raw.get("NUM")
             if num is not None and len(num):
-                frames[kind] = conform(_join_addresses(frames[kind], num, warnings), kind)
+                frames[kind] = conform(_join_addresses(frames[kind], num, warnings, as_of), kind)
             else:
                 warnings.add(
                     "bag_no_num",
@@ -1045,7 +1095,10 @@ BAG_XML = register(
         sniff=sniff_bag_xml,
         load=load_bag_xml,
         priority=10,
-        options={"keep_retired": "ook gesloopte, ingetrokken en niet gerealiseerde objecten opnemen"},
+        options={
+            "keep_retired": "ook gesloopte, ingetrokken en niet gerealiseerde objecten opnemen",
+            "as_of": "peildatum (JJJJ-MM-DD): het extract zoals het op die dag was",
+        },
     )
 )
 
@@ -1060,6 +1113,7 @@ BAG_VECTOR = register(
         options={
             "layer": "naam van de laag met panden of verblijfsobjecten",
             "keep_retired": "ook gesloopte, ingetrokken en niet gerealiseerde objecten opnemen",
+            "as_of": "peildatum (JJJJ-MM-DD): de voorkomens die op die dag golden",
         },
     )
 )

@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from plotscore import augment as _aug
-from plotscore import netcache
+from plotscore import netcache, walkcore
 from plotscore._memory import release_free_memory
 from plotscore.access import edge_point, nearest_on_edges, polygon_hits
 from plotscore.augment import (
@@ -545,8 +545,14 @@ def network_distances(
     fac, aug, cells = _prepared(graph, facilities, categories, snap_limit_m, use=cache)
     g0 = int(aug.group_node[0]) if len(aug.group_node) else 0
     uncertain_m = graph.rules.uncertain_connector_m
-    # One multi-source Dijkstra per category over the network (plots are not in the graph),
-    # and the nodes each facility reaches within the count radius.
+    core = walkcore.enabled()
+    if core:
+        return _network_distances_core(
+            graph, plots, reach, count_radius, pace_kmh, snap_limit_m, progress, out, fac, aug, cache
+        )
+    # The scipy path (reference and fallback): one multi-source Dijkstra per category over the
+    # network (plots are not in the graph), and the nodes each facility reaches within the
+    # count radius.
     per_cat: dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.int32], IntArray]] = {}
     n_cat = max(1, len(categories))
     for i, category in enumerate(categories):
@@ -578,12 +584,7 @@ def network_distances(
     flag_all = {c: np.zeros(n, dtype=bool) for c in categories}
     spatial = spatial_xy(graph, aug)
     # Chunks of nearby plots (Z-order), so each chunk's counts involve only nearby facilities.
-    bounds = np.nan_to_num(shapely.bounds(geoms), nan=0.0)
-    centre = (bounds[:, :2] + bounds[:, 2:]) / 2.0
-    by_place = (
-        np.argsort(_aug._morton(centre), kind="stable") if n > _PLOT_CHUNK else np.arange(n, dtype=np.int64)
-    )
-    del bounds, centre
+    by_place = _chunk_order(geoms)
     for c0 in range(0, n, _PLOT_CHUNK):  # chunks of plots bound memory at a million plots
         report(progress, 0.65 + 0.35 * c0 / max(n, 1), "Kavels aan het loopnetwerk koppelen")
         members = np.sort(by_place[c0 : c0 + _PLOT_CHUNK])
@@ -634,33 +635,230 @@ def network_distances(
             flag_all[category][pos] = flags
         del access, ent, chunk  # the chunk's arrays go before the next one is made
         release_free_memory()
-    out[SNAP_M] = connector
+    return _finish(
+        out,
+        plots,
+        graph,
+        fac,
+        categories,
+        pace_kmh,
+        progress,
+        _Columns(connector, ok_all, edge_m, dist_all, near_all, count_all, flag_all),
+    )
+
+
+def _chunk_order(geoms: ObjArray) -> IntArray:
+    """Plot positions in Z-order of their centres (chunks of nearby plots); as given when one chunk."""
+    n = len(geoms)
+    if n <= _PLOT_CHUNK:
+        return np.arange(n, dtype=np.int64)
+    bounds = np.nan_to_num(shapely.bounds(geoms), nan=0.0)
+    centre = (bounds[:, :2] + bounds[:, 2:]) / 2.0
+    return np.argsort(_aug._morton(centre), kind="stable")
+
+
+def _core_csr(
+    graph: WalkGraph, fac: _Facilities, aug: _aug.Augmented, *, use: bool
+) -> tuple[IntArray, npt.NDArray[np.integer[Any]], FloatArray]:
+    """The augmented graph's CSR arrays as the compiled kernels take them (per-network cache)."""
+    return netcache.cached(
+        graph,
+        ("walkcore-csr", facility_key(fac.points)),
+        lambda: walkcore.csr_arrays(aug.csr.indptr, aug.csr.indices, aug.csr.data),
+        use=use,
+    )
+
+
+def _network_distances_core(
+    graph: WalkGraph,
+    plots: gpd.GeoDataFrame,
+    reach: Mapping[str, float],
+    count_radius: Mapping[str, float],
+    pace_kmh: float,
+    snap_limit_m: float,
+    progress: Progress | None,
+    out: dict[str, Any],
+    fac: _Facilities,
+    aug: _aug.Augmented,
+    cache: bool,
+) -> pd.DataFrame:
+    """:func:`network_distances` on the compiled core (:mod:`plotscore.walkcore`).
+
+    A category whose count radius is at least its reach gets distance, nearest facility and
+    count from one bounded search per facility (:func:`walkcore.plot_pass`). A category that
+    counts within a shorter radius (the norm) gets its nearest from one multi-source search
+    (:func:`walkcore.fields`, all such categories in parallel) and its counts from the same
+    per-facility pass, bounded by the count radius. Same answers as the scipy path.
+    """
+    categories = list(reach)
+    g0 = int(aug.group_node[0]) if len(aug.group_node) else 0
+    uncertain_m = graph.rules.uncertain_connector_m
+    ip, ix, dt = _core_csr(graph, fac, aug, use=cache)
+    limit = np.array([float(reach[c]) for c in categories])
+    radius = np.array([float(count_radius.get(c, reach[c])) for c in categories])
+    one_pass = radius >= limit
+    cat_of = {c: i for i, c in enumerate(categories)}
+    g_cat = np.array([cat_of.get(str(c), -1) for c in fac.group_category], dtype=np.int64)
+    report(progress, 0.05, "Loopafstanden zoeken")
+    # Nearest facility at every node, for the categories that count within a shorter radius.
+    field_cats = [i for i in range(len(categories)) if not one_pass[i] and np.any(g_cat == i)]
+    field_d: FloatArray | None = None
+    field_s: npt.NDArray[np.int32] | None = None
+    if field_cats:
+        field_d, field_s = walkcore.fields(
+            ip,
+            ix,
+            dt,
+            [np.asarray(aug.group_node[g_cat == i], dtype=np.int64) for i in field_cats],
+            [float(limit[i]) for i in field_cats],
+        )
+    field_row = {categories[i]: k for k, i in enumerate(field_cats)}
+    # Per facility: its search limit, count radius, whether it competes for "nearest", and the
+    # box of its access points (to pick the facilities near a chunk of plots).
+    has_cat = g_cat >= 0
+    f_lim = np.where(
+        has_cat, np.where(one_pass[g_cat], np.maximum(limit[g_cat], radius[g_cat]), radius[g_cat]), 0.0
+    )
+    f_cnt = np.where(has_cat, radius[g_cat], 0.0)
+    f_near = has_cat & one_pass[g_cat]
+    box = np.array(
+        [
+            np.r_[xy.min(axis=0), xy.max(axis=0)] if len(xy) else [np.inf, np.inf, -np.inf, -np.inf]
+            for xy in fac.access_xy
+        ]
+    ).reshape(-1, 4)
+    geoms, _usable = _geometries(plots)
+    n = len(plots)
+    cols = _Columns.empty(n, categories)
+    spatial = spatial_xy(graph, aug)
+    by_place = _chunk_order(geoms)
+    for c0 in range(0, n, _PLOT_CHUNK):  # chunks of plots bound memory at a million plots
+        report(progress, 0.1 + 0.9 * c0 / max(n, 1), "Kavels aan het loopnetwerk koppelen")
+        members = np.sort(by_place[c0 : c0 + _PLOT_CHUNK])
+        chunk = plots if len(members) == n else plots.iloc[members]
+        access = plot_access(graph, chunk, snap_limit_m=snap_limit_m)
+        ok = access.ok
+        pos = members[ok]
+        cols.connector[members] = access.connector_m
+        cols.ok[members] = ok
+        cols.edge_m[pos] = graph.extent.distance_to_edge(geoms[pos])
+        ent = entry_nodes(graph, aug, access.entries)
+        ok_local = np.flatnonzero(ok)
+        pick = np.flatnonzero(has_cat)
+        if len(ent.node):
+            where = spatial[ent.node]
+            lo, hi = where.min(axis=0), where.max(axis=0)
+            r = f_lim[pick]
+            near = (
+                (box[pick, 0] <= hi[0] + r)
+                & (box[pick, 2] >= lo[0] - r)
+                & (box[pick, 1] <= hi[1] + r)
+                & (box[pick, 3] >= lo[1] - r)
+            )
+            pick = pick[near]
+        else:
+            pick = pick[:0]
+        best_d, best_f, counts = walkcore.plot_pass(
+            ip,
+            ix,
+            dt,
+            (ent.node, ent.plot, ent.off),
+            len(members),
+            (aug.group_node[pick], g_cat[pick], f_lim[pick], f_cnt[pick], f_near[pick]),
+            len(categories),
+        )
+        plot_far = access.connector_m[ok] > uncertain_m
+        for i, category in enumerate(categories):
+            lim = float(limit[i])
+            cols.count[category][members] = counts[:, i]
+            if not np.any(g_cat == i) or len(pos) == 0:
+                cols.flag[category][pos] = plot_far | (cols.edge_m[pos] < lim)
+                continue
+            if category in field_row:
+                assert field_d is not None
+                assert field_s is not None
+                d, src_node = ent.distances(field_d[field_row[category]], field_s[field_row[category]])
+                g_near = np.where(src_node >= 0, src_node - g0, -1)
+            else:
+                d = best_d[ok_local, i]
+                g_near = np.r_[pick, -1][best_f[ok_local, i]]  # −1 (none) picks the −1 appended
+            hit = d <= lim
+            d_ok = np.where(hit, d, np.nan)
+            nearest = np.where(hit, g_near, -1)
+            far_fac = np.zeros(len(pos), dtype=bool)
+            far_fac[hit] = fac.group_connector_m[nearest[hit]] > uncertain_m
+            with np.errstate(invalid="ignore"):
+                cols.flag[category][pos] = plot_far | far_fac | (cols.edge_m[pos] < np.where(hit, d_ok, lim))
+            cols.dist[category][pos] = d_ok
+            cols.near[category][pos] = nearest
+        del access, ent, chunk  # the chunk's arrays go before the next one is made
+        release_free_memory()
+    return _finish(out, plots, graph, fac, categories, pace_kmh, progress, cols)
+
+
+@dataclass
+class _Columns:
+    """What the chunks of a network run fill in, per plot (and per category)."""
+
+    connector: FloatArray
+    ok: BoolArray
+    edge_m: FloatArray
+    dist: dict[str, npt.NDArray[np.float32]]
+    near: dict[str, npt.NDArray[np.int32]]
+    count: dict[str, npt.NDArray[np.int32]]
+    flag: dict[str, BoolArray]
+
+    @classmethod
+    def empty(cls, n: int, categories: list[str]) -> _Columns:
+        return cls(
+            np.full(n, np.nan),
+            np.zeros(n, dtype=bool),
+            np.full(n, np.nan),
+            {c: np.full(n, np.nan, dtype=np.float32) for c in categories},
+            {c: np.full(n, -1, dtype=np.int32) for c in categories},
+            {c: np.zeros(n, dtype=np.int32) for c in categories},
+            {c: np.zeros(n, dtype=bool) for c in categories},
+        )
+
+
+def _finish(
+    out: dict[str, Any],
+    plots: gpd.GeoDataFrame,
+    graph: WalkGraph,
+    fac: _Facilities,
+    categories: list[str],
+    pace_kmh: float,
+    progress: Progress | None,
+    cols: _Columns,
+) -> pd.DataFrame:
+    """The result frame of a network run from its filled columns (both search paths)."""
+    ok_all = cols.ok
+    uncertain_m = graph.rules.uncertain_connector_m
+    out[SNAP_M] = cols.connector
     out[ONTSLOTEN] = ok_all
-    out[NETWORK_EDGE_M] = edge_m
+    out[NETWORK_EDGE_M] = cols.edge_m
     any_uncertain = np.zeros(int(ok_all.sum()), dtype=bool)
     for category in categories:
         _fill_category(
             out,
             category,
             ok_all,
-            dist_all.pop(category)[ok_all],
-            near_all.pop(category)[ok_all],
+            cols.dist.pop(category)[ok_all],
+            cols.near.pop(category)[ok_all],
             fac.group_id,
-            count_all.pop(category)[ok_all],
+            cols.count.pop(category)[ok_all],
             pace_kmh,
         )
-        flags = flag_all.pop(category)[ok_all]
+        flags = cols.flag.pop(category)[ok_all]
         out[uncertain_col(category)] = _flag(ok_all, flags)
         any_uncertain |= flags
-    plot_far_all = connector[ok_all] > uncertain_m
-    any_uncertain |= plot_far_all
+    plot_far = cols.connector[ok_all] > uncertain_m
+    any_uncertain |= plot_far
     out[DISTANCE_UNCERTAIN] = _flag(ok_all, any_uncertain)
-    ok = ok_all
-    plot_far = plot_far_all
     frame = _frame(out, plots)
     frame.attrs["distance_report"] = {
         "plots": len(plots),
-        "plots_not_connected": int((~ok).sum()),
+        "plots_not_connected": int((~ok_all).sum()),
         "plots_far_from_network": int(plot_far.sum()),
         "plots_uncertain": int(any_uncertain.sum()),
         "facilities_used": fac.used_rows - len(fac.unreachable),

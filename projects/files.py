@@ -10,10 +10,12 @@ error rule: anything the file system refuses becomes a :class:`StorageError` wit
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -21,7 +23,18 @@ import pyogrio
 
 from projects.errors import InputsError, StorageError
 
-__all__ = ["atomic_output", "check_output_file", "write_frame"]
+__all__ = ["atomic_output", "check_output_file", "json_value", "write_frame"]
+
+
+def json_value(value: Any) -> Any:
+    """One cell made JSON-ready: missing (None, NA, NaN) → None, numpy scalars → Python."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 def check_output_file(out: str | Path, suffixes: Sequence[str], what: str) -> Path:

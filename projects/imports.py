@@ -37,7 +37,7 @@ SCORED_KINDS = (
 )
 
 
-_DATE_KEYS = ("data_date", "peildatum", "stand_datum", "date")
+_DATE_KEYS = ("as_of", "data_date", "peildatum", "stand_datum", "date")  # as_of: a BAG read as of a day
 
 
 def _checksum(path: Path) -> str:

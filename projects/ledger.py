@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 
 from projects.errors import InputsError
+from projects.files import json_value
 from projects.models import RESERVATION_STATUSES, ReservationStatus
 from resources import resource
 
@@ -1324,18 +1325,8 @@ def ledger_text(book: Ledger) -> str:
     return "\n".join(lines)
 
 
-def _json_value(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{str(k): json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def ledger_json(book: Ledger) -> dict[str, Any]:

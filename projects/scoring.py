@@ -6,7 +6,6 @@ functions with the layers stored inside a project.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,14 @@ import pandas as pd
 from layers.canonical import LayerKind
 from layers.registry import has_layer, load_path
 from layers.result import LoadResult
+from plotscore import walkcore
 from plotscore.criteria import Profile
 from plotscore.pipeline import ScoreRun, score_plots
 from plotscore.population import PopulationPoints
 from plotscore.progress import Progress
 from plotscore.tiles import TilePlan, grid_tiles, outline_tiles
 from projects.errors import InputsError
-from projects.files import write_frame
+from projects.files import json_value, write_frame
 
 __all__ = [
     "FileReader",
@@ -284,16 +284,6 @@ def write_scores(run: ScoreRun, out: str | Path) -> Path:
     return write_frame(frame, target, layer=f"scores_{run.profile.id}", notes=run.notes)
 
 
-def _clean(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 10) -> dict[str, Any]:
     """A JSON-ready summary: method, profile, counts, the top plots with their explanation."""
     f = run.frame.sort_values("rank", kind="stable")
@@ -315,7 +305,7 @@ def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 
         )
         if c in f.columns
     ]
-    best = [{c: _clean(row[c]) for c in cols} for _, row in f.head(top).iterrows()]
+    best = [{c: json_value(row[c]) for c in cols} for _, row in f.head(top).iterrows()]
     out: dict[str, Any] = {
         "profile": run.profile.id,
         "housing_category": run.profile.housing_category,
@@ -343,3 +333,13 @@ def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 
         out["sources"] = inputs.sources
         out["input_warnings"] = list(inputs.warnings)
     return out
+
+
+def warm_up_engine(progress: Progress | None = None) -> bool:
+    """Compile (or load from numba's cache) the walking core now, so the first scoring does not wait.
+
+    The app runs this in a worker at start-up; True when the compiled core is in use, False when
+    scoring runs on the scipy path (numba missing or switched off).
+    """
+    del progress  # one step; nothing to report
+    return walkcore.warm_up()

@@ -41,3 +41,7 @@ if ! .venv/bin/python -m pip install -q -e ".[dev,bench]" >.venv/pip-install.log
   exit 1
 fi
 .venv/bin/python -c "import geopandas, pyogrio, osmium, PySide6" || { echo "installation incomplete" >&2; exit 1; }
+# Compile the walking core once now (numba keeps the machine code in its on-disk cache), so the
+# first scoring in the app does not wait for the compiler.
+.venv/bin/python -c "from plotscore import walkcore; import sys; sys.exit(0 if walkcore.warm_up() else 1)" \
+  || echo "== note: the compiled walking core is not available; scoring uses scipy (slower)" >&2

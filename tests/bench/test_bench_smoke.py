@@ -21,12 +21,13 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     md = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     cases = [r["case"] for r in data["rows"]]
     # network: build + 1 source count; peers: (S=5 with reach, S=5 without) × (ours, scipy,
-    # networkx, igraph, networkit, floor, fastwalk); scoring: 8 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
+    # networkx, igraph, networkit, floor, our scipy path, binary heap) + the public call and its
+    # plot_access (with reach); scoring: 10 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
     # export: html, pdf (A3), gpkg, xlsx.
     assert cases == (
         ["network"] * 2
-        + ["peers"] * 14
-        + ["scoring"] * 8
+        + ["peers"] * 18
+        + ["scoring"] * 10
         + ["euclid"] * 2
         + ["drag"]
         + ["memory"]
@@ -44,11 +45,12 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     assert {r["case"] for r in naive} == {"network", "peers", "scoring", "euclid", "drag"}
     # Every peer has a row: measured (answers checked equal) or reported as not installed.
     peers = [r for r in data["rows"] if r["case"] == "peers" and r["operation"].startswith("vs ")]
-    for who in ("scipy", "networkx", "igraph", "networkit", "floor", "fastwalk"):
+    for who in ("scipy", "networkx", "igraph", "networkit", "floor", "our scipy path", "binary heap"):
         mine = [r for r in peers if r["operation"] == f"vs {who}"]
         assert len(mine) == 2
         assert all(r["naive_s"] or "NOT INSTALLED" in r["naive"] for r in mine)
     assert "Not measured this round:** pandana" in md
+    assert "## Issue 22: the compiled walking core against its targets" in md
     assert all(r["ratio"] and r["ratio"] > 0 for r in naive if r["naive_s"])
     assert next(r for r in data["rows"] if r["case"] == "memory")["peak_rss_mb"] > 0
     assert md.count("| operation |") == 8
