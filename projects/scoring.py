@@ -6,6 +6,7 @@ functions with the layers stored inside a project.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,7 +329,7 @@ def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 
         "top": best,
     }
     if run.tile_stats:
-        out["tiles"] = [{k: _clean(v) for k, v in t.items()} for t in run.tile_stats]
+        out["tiles"] = [{k: json_value(v) for k, v in t.items()} for t in run.tile_stats]
     if inputs is not None:
         out["sources"] = inputs.sources
         out["input_warnings"] = list(inputs.warnings)
