@@ -17,7 +17,7 @@ import sys
 import tempfile
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -123,9 +123,11 @@ def _parse_rasters(items: Sequence[str]) -> dict[str, str]:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from plotscore.criteria import load_profile
+    from projects.errors import InputsError
     from projects.scoring import (
         check_output_path,
         gather_layers,
+        plan_tiles,
         run_summary,
         score_layer_files,
         write_scores,
@@ -147,6 +149,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
         layer=args.layer,
         gtfs_date=args.gtfs_date,
     )
+    if args.workers < 1:
+        raise InputsError(f"--workers {args.workers}: minstens 1 proces.", hint="Bijv. --workers 2.")
+    tiles = plan_tiles(args.tiles, inputs.plots, gemeenten=args.gemeenten) if args.tiles else None
     run = score_layer_files(
         inputs,
         profile,
@@ -156,7 +161,11 @@ def _cmd_score(args: argparse.Namespace) -> int:
         robustness_n=args.robustness_runs,
         seed=args.seed,
         progress=progress,
+        tiles=tiles,
+        workers=args.workers,
     )
+    if run.tile_stats and not (args.json and not args.out):
+        _print_tiles(run.tile_stats)
     if args.out:
         path = write_scores(run, args.out)
         print(
@@ -169,6 +178,27 @@ def _cmd_score(args: argparse.Namespace) -> int:
     else:
         print(_format_score(summary))
     return EXIT_OK
+
+
+def _print_tiles(stats: Sequence[Mapping[str, Any]]) -> None:
+    """Per tile: plots, network nodes, seconds for graph and distances, the worker's peak memory."""
+    print(
+        f"{len(stats)} {'tegel' if len(stats) == 1 else 'tegels'} (kavels, knopen, seconden netwerk + "
+        "afstanden, piekgeheugen van de werker):",
+        file=sys.stderr,
+    )
+    for t in sorted(stats, key=lambda t: -float(t["total_s"])):
+        if not t["plots"]:  # facilities far from every plot: is a way near them?
+            print(
+                f"  {t['name']}: {t['facilities']} voorzieningen nagekeken, {t['total_s']:.1f} s",
+                file=sys.stderr,
+            )
+            continue
+        print(
+            f"  {t['name']}: {t['plots']} kavels, {t['nodes']} knopen, {t['graph_s']:.1f} s + "
+            f"{t['distances_s'] + t['older_s']:.1f} s, {t['worker_peak_rss_mb']:.0f} MB",
+            file=sys.stderr,
+        )
 
 
 def _format_score(s: dict[str, Any]) -> str:
@@ -1562,6 +1592,19 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclusions", help="vlakken die u uitsluit (kolom 'reason')")
     p.add_argument("--raster", action="append", metavar="NAAM=PAD", help="raster voor een rastercriterium")
     p.add_argument("--euclidean", action="store_true", help="hemelsbreed meten, ook als er een netwerk is")
+    p.add_argument(
+        "--tiles",
+        metavar="gemeente|grid:METERS",
+        help="groot gebied: loopafstanden per gemeente (met --gemeenten) of per vierkante tegel berekenen, "
+        "parallel; de uitkomst is gelijk aan in één keer",
+    )
+    p.add_argument("--gemeenten", help="gemeentegrenzen voor --tiles gemeente (bijv. CBS-gemeenten)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="aantal processen voor --tiles (standaard het aantal kernen, hoogstens 4)",
+    )
     p.add_argument("--top", type=int, default=10, help="grootte van de top-k (robuustheid, overzicht)")
     p.add_argument("--robustness-runs", type=int, default=200, help="aantal verstoorde wegingen")
     p.add_argument("--seed", type=int, default=0, help="zaad voor de robuustheidsberekening")
