@@ -28,6 +28,7 @@ from plotscore.model import consensus_weights, effective_weights
 from projects.imports import import_layer
 from projects.plots import plots_frame
 from projects.project import new_project
+from projects.region import is_region
 from projects.snapshots import ensure_recorded
 from projects.store import ProjectStore
 
@@ -65,6 +66,7 @@ class ProjectController(QObject):
     progress = Signal(float, str)
     error = Signal(str, str)  # message, hint (Dutch)
     saved = Signal()  # a change was committed to the project (autosave indicator)
+    region_requested = Signal(str)  # a region project was opened: the Regio view reads it
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -129,13 +131,26 @@ class ProjectController(QObject):
     # -- project -----------------------------------------------------------------------------
 
     def open_project(self, target: str | Path) -> None:
-        """Open a project file or server URL and load it in the background."""
+        """Open a project file or server URL and load it in the background.
 
-        def work(*, progress: Callable[[float, str], None]) -> tuple[ProjectStore, ProjectState]:
+        A region project (:func:`projects.region.is_region`) is not opened here: the
+        :attr:`region_requested` signal hands it to the Regio view, which only reads it.
+        """
+
+        def work(*, progress: Callable[[float, str], None]) -> tuple[ProjectStore, ProjectState] | str:
+            if is_region(target):
+                return str(target)
             store = ProjectStore.open(target)
             return store, load_state(store, self.profile, progress=progress)
 
-        self.run_task(self.tr("Project openen"), work, on_done=self._opened)
+        self.run_task(self.tr("Project openen"), work, on_done=self._opened_or_region)
+
+    def _opened_or_region(self, result: tuple[ProjectStore, ProjectState] | str) -> None:
+        if isinstance(result, str):
+            self.close_project()
+            self.region_requested.emit(result)
+            return
+        self._opened(result)
 
     def new_project(self, target: str | Path, **kwargs: Any) -> None:
         """Create a project (see :func:`projects.project.new_project`) and open it."""

@@ -34,7 +34,10 @@ from app.panels.layers_panel import LayersPanel
 from app.panels.ledger_panel import LedgerPanel
 from app.panels.messages_panel import MessagesPanel
 from app.panels.plots_panel import PlotsPanel
+from app.panels.region_panel import RegionPanel
 from app.panels.widgets import Panel
+from app.regio import RegionController, region_export
+from projects.region import region_title
 
 __all__ = ["COMPACT_HEIGHT", "MainWindow", "initial_geometry"]
 
@@ -102,6 +105,7 @@ class MainWindow(QMainWindow):
         self._add_dock("locatie", self.tr("Locatie"), PlotDetailPanel(controller), right)
         self._add_dock("bod", self.tr("Bod"), LedgerPanel(controller), right)
         self._add_demand_dock(controller)
+        self._add_region_dock(controller)
         self._add_dock("locaties", self.tr("Locaties"), PlotsPanel(controller), bottom)
         self._add_dock("meldingen", self.tr("Meldingen"), MessagesPanel(controller), bottom)
         self._build_status_bar()
@@ -124,6 +128,89 @@ class MainWindow(QMainWindow):
         ledger = self.docks["bod"].widget()
         if isinstance(ledger, LedgerPanel):
             demand.derived_changed.connect(ledger.set_derived_lines)
+
+    def _add_region_dock(self, controller: ProjectController) -> None:
+        """Regio (issue 21): a woondeal region's roll-up, shown when a region project is opened.
+
+        Kept out of :attr:`docks` (the project layout): in the region mode the project docks
+        are hidden and this dock takes the bottom of the window, below the map.
+        """
+        self.region = RegionController(controller, self)
+        self.region_panel = RegionPanel(self.region, self.map_view)
+        self.region_dock = QDockWidget(self.tr("Regio"), self)
+        self.region_dock.setObjectName("dock_regio")
+        self.region_dock.setWidget(self.region_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.region_dock)
+        self.region_dock.hide()
+        controller.region_requested.connect(self.open_region)
+        self.region.changed.connect(self._on_region_changed)
+        self.region_panel.export_requested.connect(self._export_region)
+        self._region_zoomed = False
+
+    def open_region(self, target: str) -> None:
+        """Show the region at ``target``: the Regio dock below the map, the project docks away."""
+        self._region_zoomed = False
+        self.region.open(target)
+        self.show_region_mode()
+
+    def show_region_mode(self) -> None:
+        for key, dock in self.docks.items():
+            dock.setVisible(key in ("lagen", "legenda"))
+        self.region_dock.show()
+        self.region_dock.raise_()
+        self.docks["legenda"].raise_()  # the members' colours
+        self.resizeDocks([self.region_dock], [max(260, int(self.height() * 0.42))], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.docks["lagen"]], [max(260, int(self.width() * 0.2))], Qt.Orientation.Horizontal
+        )
+
+    def adopt_region(self, other: RegionController) -> None:
+        """Show the region ``other`` shows (a window rebuilt after a language switch)."""
+        if other.target is None:
+            return
+        self.region.target, self.region.since = other.target, other.since
+        self.show_region_mode()
+        if other.view is not None:
+            self._region_zoomed = True  # keep the map view copied from the old window
+            self.region.show_view(other.view)
+
+    def _on_region_changed(self) -> None:
+        view = self.region.view
+        if view is None:
+            return
+        self.setWindowTitle(self.tr("{title} — Van Bod naar Plot").format(title=region_title(view.name)))
+        self.saved_label.setText(self.tr("Regio (alleen lezen)"))
+        if not self._region_zoomed:
+            self._region_zoomed = True
+            self.region_panel.zoom_to_region()
+
+    def _leave_region_mode(self) -> None:
+        if self.region.is_open and self.controller.store is not None:
+            self.region.close()
+            self.region_dock.hide()
+            self.default_layout(force=True)
+
+    def _export_region(self, kind: str) -> None:
+        """*PDF…* / *XLSX…* in the Regio view: ask where, then write it on the worker."""
+        view = self.region.view
+        if view is None:
+            return
+        from PySide6.QtWidgets import QFileDialog
+
+        pattern = self.tr("PDF-bestand (*.pdf)") if kind == "pdf" else self.tr("Excel-bestand (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Regio exporteren"), f"regio.{kind}", pattern)
+        if not path:
+            return
+        self.controller.run_task(
+            self.tr("Regio exporteren"),
+            region_export,
+            view,
+            path,
+            kind,
+            on_done=lambda out: self.controller.messages_added.emit(
+                [self.tr("Geschreven: {path}").format(path=out)]
+            ),
+        )
 
     def _add_dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)
@@ -244,6 +331,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text)
 
     def _on_project_changed(self) -> None:
+        self._leave_region_mode()
         info = self.controller.state.info if self.controller.state else None
         name = info.name if info else (self.controller.store.target_label if self.controller.store else "")
         self.setWindowTitle(f"{name} — Van Bod naar Plot" if name else self.tr("Van Bod naar Plot"))
@@ -281,6 +369,8 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
+        if self.region.is_open:
+            return  # the region mode hides the project docks: keep the user's project layout
         settings.setValue("main/state", self.saveState())
         settings.setValue("main/layout_version", _LAYOUT_VERSION)
 
@@ -303,6 +393,7 @@ class MainWindow(QMainWindow):
         new.restoreState(self.saveState())
         new.map_view.copy_view_from(self.map_view)
         new.workflow.adopt_workshop(self.workflow)
+        new.adopt_region(self.region)
         if self.isMaximized():
             new.showMaximized()
         else:

@@ -11,8 +11,11 @@ Each scene returns the widget to photograph; reservations it needs are made thro
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QPointF, Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -317,6 +320,70 @@ def _over(window: MainWindow, _controller: ProjectController) -> QWidget:
     return dialog
 
 
+# The example region (issue 21): three copies of the demo as members, each with its own
+# reservations; member B reserves a plot member A reserved too (a double claim). Example values,
+# like the demo's opgave: (member, rank in the top list, category, min, max, status).
+_REGION_MEMBERS = ("Delft A (demo)", "Delft B (demo)", "Delft C (demo)")
+_REGION_RESERVATIONS = (
+    (0, 0, "geclusterd", 30, 40, "gereserveerd"),
+    (0, 1, "geclusterd", 20, 30, "voorgedragen"),
+    (0, 2, "nultreden", 40, 60, "kansrijk"),
+    (1, 2, "nultreden", 30, 50, "in prestatieafspraak"),
+    (1, 4, "zorggeschikt", 12, 18, "gereserveerd"),
+    (1, 5, "nultreden", 40, 50, "in prestatieafspraak"),
+    (2, 6, "geclusterd", 25, 35, "voorgedragen"),
+    (2, 7, "nultreden", 30, 40, "gereserveerd"),
+)
+
+
+def build_example_region(demo: Path, plot_ids: Sequence[str], folder: Path) -> Path:
+    """A region of three demo-derived members in ``folder`` (``regio.gpkg``); returns its path.
+
+    Each member is a copy of the demo project ``demo`` (with its example opgave) and gets the
+    reservations of :data:`_REGION_RESERVATIONS` on ``plot_ids`` (best first); the region's own
+    opgave is the three members' opgave together. Members are written here, before the region
+    reads them; the region itself never writes them.
+    """
+    from projects.region import MemberRef, new_region
+    from projects.reservations import set_opgave
+    from projects.store import ProjectStore
+
+    folder.mkdir(parents=True, exist_ok=True)
+    refs = []
+    for i, name in enumerate(_REGION_MEMBERS):
+        path = folder / f"lid-{'abc'[i]}.gpkg"
+        shutil.copyfile(demo, path)
+        store = ProjectStore.open(path)
+        try:
+            for member, rank, category, lo, hi, status in _REGION_RESERVATIONS:
+                if member == i and rank < len(plot_ids):
+                    reserve(store, plot_ids[rank], category, lo, hi, status=status, years="2027-2029")
+        finally:
+            store.close()
+        refs.append(MemberRef(name=name, target=str(path), gemeente_code="GM0503"))
+    region = folder / "regio.gpkg"
+    new_region(region, name="Voorbeeldregio (demo)", members=refs)
+    store = ProjectStore.open(region)
+    try:
+        for category, target in (("nultreden", 450), ("geclusterd", 210), ("zorggeschikt", 105)):
+            set_opgave(store, category, "2026-2030", target, source="voorbeeld (geen echt bod)")
+    finally:
+        store.close()
+    return region
+
+
+def _regio(window: MainWindow, controller: ProjectController) -> QWidget:
+    """The Regio view: a region of three demo-derived members, their shares and a double claim."""
+    store = controller.store
+    if store is None:
+        return window
+    demo = Path(store.target_label)
+    ids = _top_ids(controller, 10)
+    region = build_example_region(demo, ids, Path(tempfile.mkdtemp(prefix="bodnaarplot-regio-")))
+    controller.open_project(str(region))
+    return window
+
+
 Scene = Callable[[MainWindow, ProjectController], QWidget]
 
 SCENES: dict[str, tuple[str, Scene]] = {
@@ -339,6 +406,7 @@ SCENES: dict[str, tuple[str, Scene]] = {
     "vergelijken": ("Twee locaties naast elkaar", _vergelijken),
     "begrippen": ("De begrippenlijst", _begrippen),
     "exporteren": ("Exporteren voor het volkshuisvestingsprogramma", _exporteren),
+    "regio": ("De regio: opgave, aandelen van de gemeenten en een dubbele claim", _regio),
     "over": ("Over: bronnen en licenties", _over),
 }
 

@@ -44,6 +44,12 @@ def _case_peers(size: Size) -> list[Row]:
     return case_peers(size)
 
 
+def _case_region(size: Size) -> list[Row]:
+    from bench.bench_region import case_region  # region of 10 member projects (issue 21)
+
+    return case_region(size)
+
+
 # The engine cases, the peers beside the network case (bench/peers.py), the GUI case (weight
 # change → repainted map, bench/bench_gui.py) and the export case (offline HTML web map of 5k
 # plots, bench/bench_export.py).
@@ -53,6 +59,7 @@ ALL_CASES = {
     **CASES,
     "gui": _case_gui,
     "export": _case_export,
+    "region": _case_region,
 }
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -216,6 +223,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
         "memory": "(d) Peak memory",
         "gui": "(e) GUI: a weight change until the map is repainted",
         "export": "(f) Exports: offline HTML web map, GIS package, annex table",
+        "region": "(g) The region: 10 member projects read together (issue 21)",
     }
     for case, title in titles.items():
         rows = [r for r in doc["rows"] if r["case"] == case]

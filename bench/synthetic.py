@@ -28,17 +28,25 @@ class Municipality:
     n_nodes: int
 
 
-def _centres(rng: np.random.Generator, n: int = 40) -> np.ndarray:
+def _centres(rng: np.random.Generator, n: int = 40, size_m: float = SIZE) -> np.ndarray:
     return np.column_stack(
-        [rng.uniform(X0 + 1000, X0 + SIZE - 1000, n), rng.uniform(Y0 + 1000, Y0 + SIZE - 1000, n)]
+        [rng.uniform(X0 + 1000, X0 + size_m - 1000, n), rng.uniform(Y0 + 1000, Y0 + size_m - 1000, n)]
     )
 
 
-def network(n_nodes: int, *, seed: int = 1, way_len: int = 10) -> tuple[gpd.GeoDataFrame, int]:
-    """A jittered grid with about ``n_nodes`` nodes, as canonical ``network_source`` ways."""
+def villages(size_m: float) -> int:
+    """Village count for a box of ``size_m``: 40 per 20 × 20 km, as the municipality has."""
+    return max(1, round(40 * (size_m / SIZE) ** 2))
+
+
+def network(
+    n_nodes: int, *, seed: int = 1, way_len: int = 10, size_m: float = SIZE
+) -> tuple[gpd.GeoDataFrame, int]:
+    """A jittered grid with about ``n_nodes`` nodes over ``size_m`` × ``size_m``, as canonical
+    ``network_source`` ways."""
     rng = np.random.default_rng(seed)
     side = int(np.sqrt(n_nodes))
-    step = SIZE / (side - 1)
+    step = size_m / (side - 1)
     gx, gy = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
     jitter = rng.uniform(-0.25, 0.25, size=(2, side, side)) * step
     xs = X0 + gx * step + jitter[0]
@@ -86,16 +94,20 @@ def network(n_nodes: int, *, seed: int = 1, way_len: int = 10) -> tuple[gpd.GeoD
     return frame, side * side
 
 
-def plots(n: int, *, seed: int = 2, polygons: bool = True) -> gpd.GeoDataFrame:
+def plots(n: int, *, seed: int = 2, polygons: bool = True, size_m: float = SIZE) -> gpd.GeoDataFrame:
     """``n`` candidate plots: 20–60 m squares, 70 % clustered around villages, 30 % spread."""
     rng = np.random.default_rng(seed)
-    centres = _centres(np.random.default_rng(seed + 100))
+    centres = _centres(np.random.default_rng(seed + 100), villages(size_m), size_m)
     n_cl = int(n * 0.7)
     which = rng.integers(0, len(centres), n_cl)
-    cx = np.concatenate([centres[which, 0] + rng.normal(0, 600, n_cl), rng.uniform(X0, X0 + SIZE, n - n_cl)])
-    cy = np.concatenate([centres[which, 1] + rng.normal(0, 600, n_cl), rng.uniform(Y0, Y0 + SIZE, n - n_cl)])
-    cx = np.clip(cx, X0, X0 + SIZE)
-    cy = np.clip(cy, Y0, Y0 + SIZE)
+    cx = np.concatenate(
+        [centres[which, 0] + rng.normal(0, 600, n_cl), rng.uniform(X0, X0 + size_m, n - n_cl)]
+    )
+    cy = np.concatenate(
+        [centres[which, 1] + rng.normal(0, 600, n_cl), rng.uniform(Y0, Y0 + size_m, n - n_cl)]
+    )
+    cx = np.clip(cx, X0, X0 + size_m)
+    cy = np.clip(cy, Y0, Y0 + size_m)
     if polygons:
         half = rng.uniform(10, 30, n)
         geoms = shapely.box(cx - half, cy - half, cx + half, cy + half)
@@ -113,13 +125,13 @@ def plots(n: int, *, seed: int = 2, polygons: bool = True) -> gpd.GeoDataFrame:
     )
 
 
-def facilities(n: int, *, seed: int = 3) -> gpd.GeoDataFrame:
+def facilities(n: int, *, seed: int = 3, size_m: float = SIZE) -> gpd.GeoDataFrame:
     """``n`` facilities spread over the categories, most of them in villages."""
     rng = np.random.default_rng(seed)
-    centres = _centres(np.random.default_rng(seed + 97))
+    centres = _centres(np.random.default_rng(seed + 97), villages(size_m), size_m)
     which = rng.integers(0, len(centres), n)
-    x = np.clip(centres[which, 0] + rng.normal(0, 800, n), X0, X0 + SIZE)
-    y = np.clip(centres[which, 1] + rng.normal(0, 800, n), Y0, Y0 + SIZE)
+    x = np.clip(centres[which, 0] + rng.normal(0, 800, n), X0, X0 + size_m)
+    y = np.clip(centres[which, 1] + rng.normal(0, 800, n), Y0, Y0 + size_m)
     cats = rng.choice(np.array(CATEGORIES), size=n, p=[0.2, 0.15, 0.1, 0.1, 0.35, 0.1])
     return gpd.GeoDataFrame(
         {

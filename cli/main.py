@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import json
 import logging
 import os
@@ -16,7 +17,7 @@ import sys
 import tempfile
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,9 +123,11 @@ def _parse_rasters(items: Sequence[str]) -> dict[str, str]:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from plotscore.criteria import load_profile
+    from projects.errors import InputsError
     from projects.scoring import (
         check_output_path,
         gather_layers,
+        plan_tiles,
         run_summary,
         score_layer_files,
         write_scores,
@@ -146,6 +149,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
         layer=args.layer,
         gtfs_date=args.gtfs_date,
     )
+    if args.workers < 1:
+        raise InputsError(f"--workers {args.workers}: minstens 1 proces.", hint="Bijv. --workers 2.")
+    tiles = plan_tiles(args.tiles, inputs.plots, gemeenten=args.gemeenten) if args.tiles else None
     run = score_layer_files(
         inputs,
         profile,
@@ -155,7 +161,11 @@ def _cmd_score(args: argparse.Namespace) -> int:
         robustness_n=args.robustness_runs,
         seed=args.seed,
         progress=progress,
+        tiles=tiles,
+        workers=args.workers,
     )
+    if run.tile_stats and not (args.json and not args.out):
+        _print_tiles(run.tile_stats)
     if args.out:
         path = write_scores(run, args.out)
         print(
@@ -168,6 +178,27 @@ def _cmd_score(args: argparse.Namespace) -> int:
     else:
         print(_format_score(summary))
     return EXIT_OK
+
+
+def _print_tiles(stats: Sequence[Mapping[str, Any]]) -> None:
+    """Per tile: plots, network nodes, seconds for graph and distances, the worker's peak memory."""
+    print(
+        f"{len(stats)} {'tegel' if len(stats) == 1 else 'tegels'} (kavels, knopen, seconden netwerk + "
+        "afstanden, piekgeheugen van de werker):",
+        file=sys.stderr,
+    )
+    for t in sorted(stats, key=lambda t: -float(t["total_s"])):
+        if not t["plots"]:  # facilities far from every plot: is a way near them?
+            print(
+                f"  {t['name']}: {t['facilities']} voorzieningen nagekeken, {t['total_s']:.1f} s",
+                file=sys.stderr,
+            )
+            continue
+        print(
+            f"  {t['name']}: {t['plots']} kavels, {t['nodes']} knopen, {t['graph_s']:.1f} s + "
+            f"{t['distances_s'] + t['older_s']:.1f} s, {t['worker_peak_rss_mb']:.0f} MB",
+            file=sys.stderr,
+        )
 
 
 def _format_score(s: dict[str, Any]) -> str:
@@ -1394,6 +1425,127 @@ def _add_read_options(p: argparse.ArgumentParser, *, several: bool = False) -> N
     p.add_argument("--gtfs-date", dest="gtfs_date", metavar="JJJJ-MM-DD", help=date_help)
 
 
+# --- the regional project (issue 21) -----------------------------------------------------------
+
+
+def _since(text: str | None) -> Any:
+    """``--since`` as a date (None without); a bad value is a Dutch input error."""
+    if text is None:
+        return None
+    from projects.errors import InputsError
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InputsError(f"'{text}' is geen datum.", hint="Schrijf JJJJ-MM-DD, bijv. 2026-07-01.") from exc
+
+
+def _cmd_region_new(args: argparse.Namespace) -> int:
+    from projects.region import member_ref, new_region, region_members
+
+    refs = [member_ref(m) for m in args.members.split(",") if m.strip()]
+    new_region(args.region, name=args.name, members=refs, since=_since(args.since))
+    members = region_members(args.region)
+    print(f"regio aangemaakt: {args.region} ({args.name}, {len(members)} deelnemers)")
+    for m in members:
+        print(f"  {m.name}{f' ({m.gemeente_code})' if m.gemeente_code else ''}")
+    print("Voer de opgave van de regio in met: bodnaarplot project opgave REGIO CATEGORIE PERIODE AANTAL")
+    return EXIT_OK
+
+
+def _region_view(args: argparse.Namespace) -> Any:
+    from projects.region import region_view
+
+    moment, _header = _as_of(args.as_of)
+    return region_view(
+        args.region, as_of=moment, since=_since(args.since), progress=_StderrProgress(quiet=True)
+    )
+
+
+def _cmd_region_show(args: argparse.Namespace) -> int:
+    from projects.region import region_json, region_text
+
+    view = _region_view(args)
+    if args.json:
+        print(json.dumps(region_json(view), ensure_ascii=False, indent=2))
+    else:
+        print(region_text(view))
+    return EXIT_OK
+
+
+def _cmd_region_export(args: argparse.Namespace) -> int:
+    from projects.errors import InputsError
+    from projects.region import region_xlsx
+
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        raise InputsError(
+            f"Kan '{args.out}' niet schrijven: kies .xlsx of .pdf.",
+            hint="Bijv. --out regio.xlsx of --out regio.pdf.",
+        )
+    view = _region_view(args)
+    if suffix == ".xlsx":
+        path = region_xlsx(view, Path(args.out))
+        print(f"regio-overzicht geschreven: {path}")
+        return EXIT_OK
+    try:
+        from app.export.region_pdf import write_region_pdf  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    except ModuleNotFoundError as exc:
+        if exc.name != "app.export.region_pdf":
+            raise
+        raise InputsError(
+            "De regionale PDF-kaart zit nog niet in deze versie.",
+            hint="Exporteer het overzicht als .xlsx (--out regio.xlsx).",
+        ) from exc
+    path = write_region_pdf(view, args.out, progress=_StderrProgress())
+    print(f"regiokaart geschreven: {path}")
+    return EXIT_OK
+
+
+def _add_region_parser(sub: Any) -> None:
+    region = sub.add_parser("region", help="een regio: de bods van de gemeenten samen (alleen gelezen)")
+    rsub = region.add_subparsers(dest="region_command", metavar="ACTIE", required=True)
+    region_help = "regioproject (.gpkg of postgresql://...-URL)"
+
+    p = rsub.add_parser("new", help="maak een regio met de projecten van de gemeenten als deelnemers")
+    p.add_argument("region", help=region_help)
+    p.add_argument("--name", required=True, help="naam van de regio, bijv. 'Woondeal Haaglanden'")
+    p.add_argument(
+        "--members",
+        required=True,
+        metavar="A.gpkg,B.gpkg",
+        help="projecten van de gemeenten, met komma's (bestanden of URL's; NAAM=pad om zelf te noemen)",
+    )
+    p.add_argument(
+        "--since", metavar="DATUM", help="standaarddatum voor 'niet gerapporteerd sinds' (JJJJ-MM-DD)"
+    )
+    p.set_defaults(func=_cmd_region_new)
+
+    for name, text, func in (
+        (
+            "show",
+            "opgave, aandeel, zeker/in beeld/gerealiseerd, tekort, rapportage en dubbele claims",
+            _cmd_region_show,
+        ),
+        ("export", "het regio-overzicht als XLSX of PDF-kaart", _cmd_region_export),
+    ):
+        p = rsub.add_parser(name, help=text)
+        p.add_argument("region", help=region_help)
+        p.add_argument(
+            "--as-of", metavar="DATUM", help="de stand op een eerdere datum (JJJJ-MM-DD, eind van die dag)"
+        )
+        p.add_argument(
+            "--since",
+            metavar="DATUM",
+            help="gemeenten zonder wijziging sinds deze datum heten niet gerapporteerd",
+        )
+        if name == "show":
+            p.add_argument("--json", action="store_true", help="één JSON-object op stdout")
+        else:
+            p.add_argument("--out", required=True, metavar="BESTAND", help="regio.xlsx of regio.pdf")
+        p.set_defaults(func=func)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bodnaarplot",
@@ -1440,6 +1592,19 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclusions", help="vlakken die u uitsluit (kolom 'reason')")
     p.add_argument("--raster", action="append", metavar="NAAM=PAD", help="raster voor een rastercriterium")
     p.add_argument("--euclidean", action="store_true", help="hemelsbreed meten, ook als er een netwerk is")
+    p.add_argument(
+        "--tiles",
+        metavar="gemeente|grid:METERS",
+        help="groot gebied: loopafstanden per gemeente (met --gemeenten) of per vierkante tegel berekenen, "
+        "parallel; de uitkomst is gelijk aan in één keer",
+    )
+    p.add_argument("--gemeenten", help="gemeentegrenzen voor --tiles gemeente (bijv. CBS-gemeenten)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="aantal processen voor --tiles (standaard het aantal kernen, hoogstens 4)",
+    )
     p.add_argument("--top", type=int, default=10, help="grootte van de top-k (robuustheid, overzicht)")
     p.add_argument("--robustness-runs", type=int, default=200, help="aantal verstoorde wegingen")
     p.add_argument("--seed", type=int, default=0, help="zaad voor de robuustheidsberekening")
@@ -1455,6 +1620,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_candidates_parser(sub)
     _add_export_parser(sub)
     _add_fetch_parser(sub)
+    _add_region_parser(sub)
     return parser
 
 

@@ -20,6 +20,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import osmium
+import osmium.filter
+import osmium.geom
 import pandas as pd
 import shapely
 from shapely.errors import GEOSException
@@ -263,7 +265,8 @@ class _Network:
     node_ids: list[str] = field(default_factory=list)
     tags: list[dict[str, str]] = field(default_factory=list)
     coords: list[tuple[float, float]] = field(default_factory=list)
-    offsets: list[int] = field(default_factory=list)  # vertex count per way
+    offsets: list[int] = field(default_factory=list)  # vertex count per way (0: its line is in wkb)
+    wkb: list[str | None] = field(default_factory=list)  # hex WKB made by libosmium (fast path)
     excluded: Counter[str] = field(default_factory=Counter)
     partial: int = 0
     unusable: int = 0
@@ -414,6 +417,53 @@ def _add_network_way(
     net.tags.append(tags)
     net.coords.extend(locs_k)
     net.offsets.append(len(locs_k))
+    net.wkb.append(None)
+
+
+def _scan_network(path: Path, rules: OsmRules) -> _Network:
+    """The walking-network ways alone, the fast way: libosmium does the work in C++.
+
+    Only ways reach Python (``EntityFilter``), and only those with a ``highway`` tag
+    (``KeyFilter``); nodes feed libosmium's location index without ever becoming Python
+    objects, and a way's line is made by libosmium's WKB factory from that index in one call.
+    A way with a node missing from the extract (or too few distinct nodes) takes the per-node
+    path of the full scan, so the result is the same as :func:`_scan` with ``network`` only.
+    """
+    net = _Network()
+    keeps = rules.network.keeps
+    factory = osmium.geom.WKBFactory()
+    every_node = osmium.geom.use_nodes.ALL
+    fp = (
+        osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations()
+        .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+        .with_filter(osmium.filter.KeyFilter("highway"))
+    )
+    try:
+        for way in fp:
+            if not isinstance(way, osmium.osm.Way):  # the entity filter passes ways only
+                continue
+            tags = _tags(way)
+            if not keeps(tags):
+                net.excluded[tags["highway"]] += 1
+                continue
+            refs = [n.ref for n in way.nodes]
+            try:
+                line = factory.create_linestring(way, every_node)
+            except (osmium.InvalidLocationError, RuntimeError):
+                line = None  # a node outside the extract, or a degenerate line: the careful path
+            if line is None or len(set(refs)) < 2:
+                refs, locs = _way_nodes(way)
+                _add_network_way(net, way.id, refs, locs, tags)
+                continue
+            net.way_ids.append(way.id)
+            net.node_ids.append(" ".join(map(str, refs)))
+            net.tags.append(tags)
+            net.offsets.append(0)
+            net.wkb.append(line)
+    except RuntimeError as exc:
+        raise _translate(exc, path) from exc
+    return net
 
 
 # --------------------------------------------------------------------------------------------
@@ -540,9 +590,14 @@ def _network_frame(
     if not net.way_ids:
         meta["counts_by_highway"] = {}
         return empty_frame(LayerKind.NETWORK_SOURCE), meta
-    coords = np.asarray(net.coords, dtype=float)
-    indices = np.repeat(np.arange(len(net.offsets)), net.offsets)
-    lines = shapely.linestrings(coords, indices=indices)
+    lines = np.empty(len(net.way_ids), dtype=object)
+    from_wkb = np.array([w is not None for w in net.wkb], dtype=bool)
+    if from_wkb.any():
+        lines[from_wkb] = shapely.from_wkb(np.array([w for w in net.wkb if w is not None], dtype=object))
+    if not from_wkb.all():
+        coords = np.asarray(net.coords, dtype=float)
+        offsets = np.asarray(net.offsets, dtype=np.int64)[~from_wkb]
+        lines[~from_wkb] = shapely.linestrings(coords, indices=np.repeat(np.arange(len(offsets)), offsets))
     data: dict[str, Any] = {"way_id": pd.array(net.way_ids, dtype="Int64")}
     for key in ("highway", "footway", "foot", "access", "wheelchair", "name"):
         data[key] = pd.array([t.get(key) for t in net.tags], dtype="string")
@@ -592,11 +647,14 @@ def read_osm(
     p = _open(path)
     rules = rules or load_osm_rules()
     scanned = [k for k in wanted if k is not LayerKind.LAND_USE]
-    scan = (
-        _scan(p, rules, facilities=LayerKind.FACILITIES in wanted, network=LayerKind.NETWORK_SOURCE in wanted)
-        if scanned
-        else _Scan()
-    )
+    if scanned == [LayerKind.NETWORK_SOURCE]:
+        scan = _Scan(net=_scan_network(p, rules))  # the network alone: C++ filters, no Python per node
+    elif scanned:
+        scan = _scan(
+            p, rules, facilities=LayerKind.FACILITIES in wanted, network=LayerKind.NETWORK_SOURCE in wanted
+        )
+    else:
+        scan = _Scan()
     results: list[LoadResult] = []
     for kind in wanted:
         warnings = Warnings()

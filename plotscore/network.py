@@ -8,6 +8,7 @@ reported, because an isolated fragment would give plots on it meaningless distan
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import tomllib
@@ -22,7 +23,7 @@ import pandas as pd
 import shapely
 from scipy import ndimage, sparse
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
+from scipy.spatial import ConvexHull, QhullError, cKDTree
 
 from plotscore._memory import release_free_memory
 from plotscore.errors import CRSMismatchError, NetworkError, ProfileError
@@ -36,11 +37,15 @@ __all__ = [
     "NetworkReport",
     "WalkGraph",
     "WalkRules",
+    "WalkTopology",
     "build_walk_graph",
     "check_rd_new",
     "edge_index_of",
+    "extent_of_segments",
     "load_walk_rules",
+    "topology_extent",
     "walk_graph_stats",
+    "walk_topology",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -210,6 +215,9 @@ class WalkGraph:
     profile: str
     report: NetworkReport
     rules: WalkRules = field(repr=False)
+    #: The extent of a larger network this graph is a tile of (see :mod:`plotscore.tiles`): a
+    #: tile's own ways stop at its buffer, which is no edge of the data.
+    region_extent: NetworkExtent | None = field(default=None, repr=False)
 
     @property
     def n_nodes(self) -> int:
@@ -228,6 +236,8 @@ class WalkGraph:
     @functools.cached_property
     def extent(self) -> NetworkExtent:
         """Where the network's data is, and how far each place is from its cut edge (built once)."""
+        if self.region_extent is not None:
+            return self.region_extent
         return _network_extent(self.edges, self.rules.extent_cell_m, self.rules.extent_gap_m)
 
 
@@ -475,25 +485,56 @@ class NetworkExtent:
         out[owner_sorted[starts]] = np.minimum.reduceat(d[order], starts)
         return out
 
+    def crop(self, lo: FloatArray, hi: FloatArray) -> NetworkExtent:
+        """The cells that cover the box ``lo``–``hi`` (same values; outside the raster stays outside)."""
+        nx, ny = self.inside.shape
+        i0, j0 = (int(v) for v in np.clip(np.floor((lo - self.origin) / self.cell_m), 0, [nx, ny]))
+        i1, j1 = (int(v) for v in np.clip(np.floor((hi - self.origin) / self.cell_m) + 1, 0, [nx, ny]))
+        i1, j1 = max(i1, i0 + 1), max(j1, j0 + 1)
+        inside = np.zeros((i1 - i0, j1 - j0), dtype=bool)
+        edge_m = np.zeros((i1 - i0, j1 - j0), dtype=np.float32)
+        src_i, src_j = slice(i0, min(i1, nx)), slice(j0, min(j1, ny))
+        part = self.inside[src_i, src_j]
+        inside[: part.shape[0], : part.shape[1]] = part
+        edge_m[: part.shape[0], : part.shape[1]] = self.edge_m[src_i, src_j]
+        inside.setflags(write=False)
+        edge_m.setflags(write=False)
+        origin = self.origin + np.array([i0, j0], dtype=np.float64) * self.cell_m
+        return NetworkExtent(origin=origin, cell_m=self.cell_m, inside=inside, edge_m=edge_m)
+
 
 def _network_extent(edges: EdgeIndex, cell_m: float, gap_m: float) -> NetworkExtent:
     """Rasterise the edges (a sample every half cell), close gaps, fill holes, measure to the outside."""
-    if edges.n_edges == 0:
+    return extent_of_segments(edges.a, edges.b, edges.length_m, cell_m, gap_m)
+
+
+#: Edges sampled at once when rasterising an extent (bounds the sample arrays at 10M edges).
+_EXTENT_CHUNK = 1_000_000
+
+
+def extent_of_segments(
+    a: FloatArray, b: FloatArray, length_m: FloatArray, cell_m: float, gap_m: float
+) -> NetworkExtent:
+    """:class:`NetworkExtent` of the straight segments a→b (see :func:`_network_extent`)."""
+    if len(a) == 0:
         empty = np.zeros((1, 1), dtype=bool)
         return NetworkExtent(np.zeros(2), cell_m, empty, np.zeros((1, 1), dtype=np.float32))
     radius = max(1, int(np.ceil(gap_m / 2.0 / cell_m)))  # closing a gap of width g needs radius g/2
     pad = (radius + 2) * cell_m
-    lo = np.minimum(edges.a.min(axis=0), edges.b.min(axis=0)) - pad
-    hi = np.maximum(edges.a.max(axis=0), edges.b.max(axis=0)) + pad
+    lo = np.minimum(a.min(axis=0), b.min(axis=0)) - pad
+    hi = np.maximum(a.max(axis=0), b.max(axis=0)) + pad
     shape = tuple(int(n) for n in np.ceil((hi - lo) / cell_m))
-    n_samples = np.ceil(edges.length_m / (cell_m / 2.0)).astype(np.int64) + 1
-    owner = np.repeat(np.arange(edges.n_edges), n_samples)
-    first = np.cumsum(n_samples) - n_samples
-    frac = (np.arange(int(n_samples.sum())) - first[owner]) / np.maximum(n_samples[owner] - 1, 1)
-    pts = edges.a[owner] + (edges.b[owner] - edges.a[owner]) * frac[:, None]
-    ij = np.floor((pts - lo) / cell_m).astype(np.int64)
     inside = np.zeros(shape, dtype=bool)
-    inside[ij[:, 0], ij[:, 1]] = True
+    for start in range(0, len(a), _EXTENT_CHUNK):  # chunks of edges bound the sample arrays
+        ca, cb = a[start : start + _EXTENT_CHUNK], b[start : start + _EXTENT_CHUNK]
+        n_samples = np.ceil(length_m[start : start + _EXTENT_CHUNK] / (cell_m / 2.0)).astype(np.int64) + 1
+        owner = np.repeat(np.arange(len(ca)), n_samples)
+        first = np.cumsum(n_samples) - n_samples
+        frac = (np.arange(int(n_samples.sum())) - first[owner]) / np.maximum(n_samples[owner] - 1, 1)
+        pts = ca[owner] + (cb[owner] - ca[owner]) * frac[:, None]
+        ij = np.floor((pts - lo) / cell_m).astype(np.int64)
+        inside[ij[:, 0], ij[:, 1]] = True
+        del owner, first, frac, pts, ij
     yy, xx = np.mgrid[-radius : radius + 1, -radius : radius + 1]
     disc = xx * xx + yy * yy <= radius * radius
     closed = ndimage.binary_closing(inside, structure=disc)
@@ -502,7 +543,7 @@ def _network_extent(edges: EdgeIndex, cell_m: float, gap_m: float) -> NetworkExt
     # An extract is cut along a box or a polygon: everything within the convex hull of its ways
     # is "where the data is", so a motorway, a railway or a canal that crosses the whole extract
     # (open ground joined to the outside) is no cut edge.
-    hull = shapely.convex_hull(shapely.multipoints(np.vstack([edges.a, edges.b])))
+    hull = _convex_hull(np.vstack([a, b]))
     ci, cj = np.mgrid[0 : shape[0], 0 : shape[1]]
     in_hull = shapely.contains_xy(hull, lo[0] + (ci + 0.5) * cell_m, lo[1] + (cj + 0.5) * cell_m)
     filled = filled | in_hull
@@ -510,6 +551,18 @@ def _network_extent(edges: EdgeIndex, cell_m: float, gap_m: float) -> NetworkExt
     filled.setflags(write=False)
     edge_m.setflags(write=False)
     return NetworkExtent(origin=lo, cell_m=cell_m, inside=filled, edge_m=edge_m)
+
+
+def _convex_hull(points: FloatArray) -> shapely.Geometry:
+    """The convex hull of many points: qhull on the coordinates (a GEOS MultiPoint of millions of
+    points costs about 400 bytes each); GEOS for the degenerate cases qhull refuses (a line)."""
+    if len(points) >= 3:
+        try:
+            hull = ConvexHull(points)
+            return shapely.Polygon(points[hull.vertices])
+        except QhullError:
+            pass
+    return shapely.convex_hull(shapely.multipoints(points))
 
 
 def check_rd_new(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> None:
@@ -575,8 +628,26 @@ def _parse_node_ids(node_ids: pd.Series, n_coords: IntArray) -> tuple[IntArray, 
     """
     n_ways = len(node_ids)
     ids_out = np.full(int(n_coords.sum()), -1, dtype=np.int64)
-    if n_ways == 0:
-        return ids_out, np.zeros(0, dtype=bool)
+    usable = np.zeros(n_ways, dtype=bool)
+    first_vertex = np.cumsum(n_coords) - n_coords
+    for start in range(0, n_ways, _PARSE_CHUNK):  # chunks of ways: a token is a Python str (~60 B)
+        stop = min(start + _PARSE_CHUNK, n_ways)
+        v0 = int(first_vertex[start])
+        v1 = v0 + int(n_coords[start:stop].sum())
+        ids_out[v0:v1], usable[start:stop] = _parse_node_id_chunk(
+            node_ids.iloc[start:stop], n_coords[start:stop]
+        )
+    return ids_out, usable
+
+
+#: Ways whose node ids are tokenised at once (bounds the Python strings at millions of ways).
+_PARSE_CHUNK = 100_000
+
+
+def _parse_node_id_chunk(node_ids: pd.Series, n_coords: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """:func:`_parse_node_ids` for one chunk of ways."""
+    n_ways = len(node_ids)
+    ids_out = np.full(int(n_coords.sum()), -1, dtype=np.int64)
     texts = node_ids.astype("string").fillna("").to_numpy(dtype=object)
     split = [t.split() for t in texts]  # one str.split per way: the C-level tokeniser
     lengths = np.fromiter(map(len, split), dtype=np.int64, count=n_ways)
@@ -643,23 +714,35 @@ def _node_identity(xy: FloatArray, osm_ids: IntArray) -> tuple[IntArray, FloatAr
     return node_of_vertex, node_xy, node_ids.astype(np.int64)
 
 
-def build_walk_graph(
-    network_source: gpd.GeoDataFrame,
-    *,
-    profile: str = "senior",
-    rules: WalkRules | None = None,
-    progress: Progress | None = None,
-) -> WalkGraph:
-    """Build the walking graph of ``profile`` from a NETWORK_SOURCE frame (not mutated).
+@dataclass(frozen=True, eq=False)
+class WalkTopology:
+    """The walking network's nodes and edges before the CSR is built, and its connected parts.
 
-    Ways connect at shared OSM node ids (``node_ids``, one id per vertex). A way whose
-    ``node_ids`` is missing or does not match its vertices is joined by coordinates instead
-    (rounded to 1 cm), to OSM nodes or other such ways at the same spot; the report counts
-    these ways. Parallel edges keep the shortest length. Only the largest connected
-    component is kept.
+    ``lo``/``hi``/``seg``: every edge once (parallel edges keep the shortest), ``labels`` the
+    part of every node, ``biggest`` the largest part (by nodes, then length); ``way_label`` the
+    part of each walkable way (−1: no node, e.g. a way reduced to one point).
     """
+
+    ways: gpd.GeoDataFrame  # the walkable ways
+    lo: IntArray
+    hi: IntArray
+    seg: FloatArray
+    node_xy: FloatArray
+    node_ids: IntArray
+    ids_usable: npt.NDArray[np.bool_]
+    labels: npt.NDArray[np.int32]
+    n_comp: int
+    biggest: int
+    way_label: IntArray
+    report: NetworkReport
+
+
+def walk_topology(
+    network_source: gpd.GeoDataFrame, *, rules: WalkRules, progress: Progress | None = None
+) -> WalkTopology:
+    """Walkable ways → nodes, deduplicated edges and connected parts (the first half of
+    :func:`build_walk_graph`, also used alone for a region's largest part, see :mod:`plotscore.tiles`)."""
     check_rd_new(network_source, "Het loopnetwerk")
-    rules = rules if rules is not None else load_walk_rules(profile)
     report(progress, 0.0, "Loopnetwerk: wegen selecteren")
     keep, excluded = _classify_ways(network_source, rules)
     ways = network_source.loc[keep]
@@ -679,15 +762,20 @@ def build_walk_graph(
     else:
         vertex_ids, ids_usable = np.full(len(xy), -1, dtype=np.int64), np.zeros(len(ways), dtype=bool)
     node_of_vertex, node_xy, node_ids = _node_identity(xy, vertex_ids)
+    del vertex_ids
 
     report(progress, 0.45, "Loopnetwerk: verbindingen opbouwen")
     same_way = way_of_vertex[:-1] == way_of_vertex[1:]
     u = node_of_vertex[:-1][same_way]
     v = node_of_vertex[1:][same_way]
     seg = np.hypot(*(xy[1:][same_way] - xy[:-1][same_way]).T)
+    first_vertex = np.cumsum(n_coords) - n_coords
+    way_node = np.where(n_coords > 0, node_of_vertex[np.minimum(first_vertex, max(len(xy) - 1, 0))], -1)
+    del xy, same_way, node_of_vertex, way_of_vertex
     not_loop = u != v
     u, v, seg = u[not_loop], v[not_loop], seg[not_loop]
     lo, hi = np.minimum(u, v), np.maximum(u, v)
+    del u, v, not_loop
     n_all = len(node_xy)
     key = lo * n_all + hi
     order = np.lexsort((seg, key))  # by key, shortest first
@@ -695,7 +783,9 @@ def build_walk_graph(
     first = np.ones(len(order), dtype=bool)
     first[1:] = key_sorted[1:] != key_sorted[:-1]
     pick = order[first]
+    del key, key_sorted, first, order
     lo, hi, seg = lo[pick], hi[pick], seg[pick]
+    del pick
 
     report(progress, 0.7, "Loopnetwerk: samenhang controleren")
     full = sparse.csr_array(
@@ -703,15 +793,73 @@ def build_walk_graph(
         shape=(n_all, n_all),
     )
     n_comp, labels = connected_components(full, directed=False)
+    del full
     # Nodes without any edge (ways reduced to one point) are components too; size by edges.
     comp_len = np.bincount(labels[lo], weights=seg, minlength=n_comp)
     comp_nodes = np.bincount(labels, minlength=n_comp)
     biggest = int(np.lexsort((comp_len, comp_nodes))[-1])
     kept_node = labels == biggest
-    new_index = np.cumsum(kept_node) - 1
     kept_edge = kept_node[lo]
     total_len = float(seg.sum())
     kept_len = float(seg[kept_edge].sum())
+    n = int(kept_node.sum())
+    net_report = NetworkReport(
+        ways_in=len(network_source),
+        ways_used=len(ways),
+        ways_excluded=excluded,
+        ways_coordinate_topology=int((~ids_usable).sum()),
+        nodes=n,
+        edges=int(kept_edge.sum()),
+        components=int(n_comp),
+        nodes_cut_off=int(n_all - n),
+        length_cut_off_m=total_len - kept_len,
+        length_m=kept_len,
+        share_kept=kept_len / total_len if total_len > 0 else 0.0,
+    )
+    way_label = np.where(way_node >= 0, labels[np.maximum(way_node, 0)], -1).astype(np.int64)
+    return WalkTopology(
+        ways=ways,
+        lo=lo,
+        hi=hi,
+        seg=seg,
+        node_xy=node_xy,
+        node_ids=node_ids,
+        ids_usable=ids_usable,
+        labels=labels,
+        n_comp=int(n_comp),
+        biggest=biggest,
+        way_label=way_label,
+        report=net_report,
+    )
+
+
+def build_walk_graph(
+    network_source: gpd.GeoDataFrame,
+    *,
+    profile: str = "senior",
+    rules: WalkRules | None = None,
+    progress: Progress | None = None,
+    largest_only: bool = True,
+    region_extent: NetworkExtent | None = None,
+) -> WalkGraph:
+    """Build the walking graph of ``profile`` from a NETWORK_SOURCE frame (not mutated).
+
+    Ways connect at shared OSM node ids (``node_ids``, one id per vertex). A way whose
+    ``node_ids`` is missing or does not match its vertices is joined by coordinates instead
+    (rounded to 1 cm), to OSM nodes or other such ways at the same spot; the report counts
+    these ways. Parallel edges keep the shortest length. Only the largest connected
+    component is kept, unless ``largest_only=False``: a tile of a region whose ways were
+    already cut to the region's largest component (:mod:`plotscore.tiles`) keeps every part,
+    since a part cut off inside the tile is joined to the rest outside it. ``region_extent``:
+    that region's extent, used instead of the tile's own (see :attr:`WalkGraph.extent`).
+    """
+    rules = rules if rules is not None else load_walk_rules(profile)
+    top = walk_topology(network_source, rules=rules, progress=progress)
+    lo, hi, seg = top.lo, top.hi, top.seg
+    n_all = len(top.node_xy)
+    kept_node = top.labels == top.biggest if largest_only else np.ones(n_all, dtype=bool)
+    new_index = np.cumsum(kept_node) - 1
+    kept_edge = kept_node[lo]
     lo_k, hi_k, seg_k = new_index[lo[kept_edge]], new_index[hi[kept_edge]], seg[kept_edge]
     n = int(kept_node.sum())
     csr = sparse.csr_array(
@@ -719,29 +867,44 @@ def build_walk_graph(
         shape=(n, n),
     )
     csr.sort_indices()
-    out_xy = np.ascontiguousarray(node_xy[kept_node])
+    out_xy = np.ascontiguousarray(top.node_xy[kept_node])
     out_xy.setflags(write=False)
     out_ids: IntArray | None = None
-    if ids_usable.any():
-        out_ids = np.ascontiguousarray(node_ids[kept_node])
+    if top.ids_usable.any():
+        out_ids = np.ascontiguousarray(top.node_ids[kept_node])
         out_ids.setflags(write=False)
-    net_report = NetworkReport(
-        ways_in=len(network_source),
-        ways_used=len(ways),
-        ways_excluded=excluded,
-        ways_coordinate_topology=int((~ids_usable).sum()),
-        nodes=n,
-        edges=len(seg_k),
-        components=int(n_comp),
-        nodes_cut_off=int(n_all - n),
-        length_cut_off_m=total_len - kept_len,
-        length_m=kept_len,
-        share_kept=kept_len / total_len if total_len > 0 else 0.0,
-    )
+    net_report = top.report
+    if not largest_only:
+        kept_len = float(seg.sum())
+        net_report = dataclasses.replace(
+            net_report,
+            nodes=n,
+            edges=len(seg_k),
+            nodes_cut_off=0,
+            length_cut_off_m=0.0,
+            length_m=kept_len,
+            share_kept=1.0 if kept_len > 0 else 0.0,
+        )
+    del top
     report(progress, 1.0, "Loopnetwerk klaar")
     release_free_memory()  # the build's temporary arrays are freed; hand them back
     return WalkGraph(
-        csr=csr, node_xy=out_xy, osm_node_ids=out_ids, profile=rules.profile, report=net_report, rules=rules
+        csr=csr,
+        node_xy=out_xy,
+        osm_node_ids=out_ids,
+        profile=rules.profile,
+        report=net_report,
+        rules=rules,
+        region_extent=region_extent,
+    )
+
+
+def topology_extent(top: WalkTopology, rules: WalkRules) -> NetworkExtent:
+    """The extent of the graph :func:`build_walk_graph` would build from ``top`` (largest part)."""
+    kept = top.labels[top.lo] == top.biggest
+    lo, hi = top.lo[kept], top.hi[kept]
+    return extent_of_segments(
+        top.node_xy[lo], top.node_xy[hi], top.seg[kept], rules.extent_cell_m, rules.extent_gap_m
     )
 
 

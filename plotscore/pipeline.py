@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -27,7 +28,7 @@ from plotscore.explain import EDGE_NOTE, format_number, no_data_text
 from plotscore.facilities import distinct_facilities, facility_vocabulary, group_departures
 from plotscore.measures import raster_mean
 from plotscore.model import ScoreModel
-from plotscore.network import WalkGraph, build_walk_graph, check_rd_new, load_walk_rules
+from plotscore.network import NetworkReport, WalkGraph, build_walk_graph, check_rd_new, load_walk_rules
 from plotscore.population import (
     REACH_RADII_M,
     PopulationPoints,
@@ -36,6 +37,7 @@ from plotscore.population import (
 )
 from plotscore.progress import Progress, report, scaled
 from plotscore.results import score_frame
+from plotscore.tiles import TiledDistances, TilePlan, prepare_region, tiled_network_distances
 
 __all__ = ["ScoreRun", "network_buffer_m", "score_plots"]
 
@@ -50,6 +52,7 @@ class ScoreRun:
     network was given, also when straight-line distances were asked for. ``absent``: criteria
     without data in the loaded layers (id → Dutch text), left out of the score with the other
     weights renormalised. ``notes``: Dutch lines on method and data gaps, for every output.
+    ``tile_stats``: per tile of a tiled run (:mod:`plotscore.tiles`), its size and timings.
     """
 
     frame: gpd.GeoDataFrame
@@ -60,6 +63,7 @@ class ScoreRun:
     notes: tuple[str, ...] = field(default_factory=tuple)
     network_loaded: bool = False
     absent: Mapping[str, str] = field(default_factory=dict)
+    tile_stats: tuple[Mapping[str, Any], ...] = ()
 
 
 def _departures(distances: pd.DataFrame, per_facility: pd.Series, categories: list[str]) -> pd.DataFrame:
@@ -86,7 +90,9 @@ def _clip_network(
     """The ways that reach into the plots' bounding box grown by ``buffer_m`` (whole ways)."""
     x0, y0, x1, y1 = plots.total_bounds
     box = shapely.box(x0 - buffer_m, y0 - buffer_m, x1 + buffer_m, y1 + buffer_m)
-    return network_source.loc[network_source.intersects(box)]
+    inside = network_source.intersects(box).to_numpy(dtype=bool)
+    # All of a province's ways inside: the same frame (never mutated), not a copy of millions of ways.
+    return network_source if inside.all() else network_source.loc[inside]
 
 
 def _facility_notes(
@@ -126,6 +132,56 @@ def _facility_notes(
             )
         drop |= low
     return fac.loc[~drop], deph, notes
+
+
+def _tiled_distances(
+    tiles: TilePlan,
+    plots: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    network_source: gpd.GeoDataFrame,
+    profile: Profile,
+    reach: Mapping[str, float],
+    count_within: Mapping[str, float],
+    snap_limit_m: float,
+    population: PopulationPoints | None,
+    workers: int,
+    progress: Progress | None,
+) -> tuple[TiledDistances, pd.DataFrame, NetworkReport]:
+    """The network cut as an untiled run cuts it, its largest part found once, then the tiles."""
+    region = prepare_region(
+        _clip_network(network_source, plots, network_buffer_m(profile)),
+        profile=profile.network_profile,
+        snap_limit_m=snap_limit_m,
+        population=population,
+        progress=scaled(progress, 0.0, 0.1),
+    )
+    points = population.points if population is not None and not population.points.empty else None
+    tiled = tiled_network_distances(
+        tiles,
+        plots,
+        facilities,
+        region,
+        reach,
+        count_within=count_within,
+        pace_kmh=profile.pace_kmh,
+        snap_limit_m=snap_limit_m,
+        population=points,
+        radii_m=_older_radii(profile) if points is not None else (),
+        workers=workers,
+        progress=scaled(progress, 0.1, 0.6),
+    )
+    return tiled, tiled.distances, region.report
+
+
+def _tiles_note(tiles: TilePlan, tiled: TiledDistances, buffer_m: float) -> str:
+    how = "per gemeente" if tiles.kind == "gemeente" else "in vierkante tegels"
+    n = sum(1 for t in tiled.tiles if t["plots"])  # not the checks of facilities far from every plot
+    return (
+        f"Loopafstanden berekend {how}: {n} {'tegel' if n == 1 else 'tegels'} in "
+        f"{tiled.workers} {'proces' if tiled.workers == 1 else 'processen'}, elke tegel met de looppaden tot minstens "
+        f"{format_number(buffer_m, 0)} m rond zijn kavels (de grootste zoekafstand en de aansluitingen), "
+        "zodat elke afstand gelijk is aan een berekening over het hele gebied in één keer."
+    )
 
 
 def _norm_radius(profile: Profile) -> dict[str, float]:
@@ -170,6 +226,22 @@ def _network_notes(
     return notes
 
 
+def _older_radii(profile: Profile) -> list[float]:
+    return sorted(
+        {*REACH_RADII_M, *(c.radius_m for c in profile.criteria if c.kind == "demand" and c.radius_m)}
+    )
+
+
+def _older_population(
+    population: PopulationPoints | None,
+    neighbourhoods: gpd.GeoDataFrame | None,
+    zoning: gpd.GeoDataFrame | None,
+) -> PopulationPoints | None:
+    if population is None and neighbourhoods is not None and len(neighbourhoods):
+        return distribute_older_residents(neighbourhoods, zoning=zoning)
+    return population
+
+
 def _older_reach(
     plots: gpd.GeoDataFrame,
     profile: Profile,
@@ -180,24 +252,29 @@ def _older_reach(
     distances: pd.DataFrame,
     snap_limit_m: float,
     notes: list[str],
+    tiled: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Older residents within 400/800 m (and each demand criterion's radius): one table, one search."""
-    radii = sorted(
-        {*REACH_RADII_M, *(c.radius_m for c in profile.criteria if c.kind == "demand" and c.radius_m)}
-    )
-    if population is None and neighbourhoods is not None and len(neighbourhoods):
-        population = distribute_older_residents(neighbourhoods, zoning=zoning)
+    """Older residents within 400/800 m (and each demand criterion's radius): one table, one search.
+
+    ``tiled``: the table a tiled run already computed (walking, per tile).
+    """
+    radii = _older_radii(profile)
+    population = _older_population(population, neighbourhoods, zoning)
     if population is None or population.points.empty:
         return pd.DataFrame(index=plots.index)  # the demand criteria are then 'absent' (said once)
-    table = older_within_reach(
-        plots,
-        population,
-        graph=graph,
-        radii_m=radii,
-        snap_limit_m=snap_limit_m,
-        ontsloten=distances[cols.ONTSLOTEN].to_numpy(dtype=bool) if graph is not None else None,
+    table = (
+        tiled
+        if tiled is not None
+        else older_within_reach(
+            plots,
+            population,
+            graph=graph,
+            radii_m=radii,
+            snap_limit_m=snap_limit_m,
+            ontsloten=distances[cols.ONTSLOTEN].to_numpy(dtype=bool) if graph is not None else None,
+        )
     )
-    how = "lopen" if graph is not None else "hemelsbreed"
+    how = "lopen" if graph is not None or tiled is not None else "hemelsbreed"
     notes.append(
         f"Ouderen binnen {' en '.join(f'{r:g} m' for r in radii)} ({how}): schatting uit CBS-cijfers per "
         f"{population.level or 'gebied'}, verdeeld over {population.method_summary}."
@@ -225,6 +302,8 @@ def score_plots(
     seed: int = 0,
     progress: Progress | None = None,
     kept_buildings: gpd.GeoDataFrame | None = None,
+    tiles: TilePlan | None = None,
+    workers: int = 1,
 ) -> ScoreRun:
     """Score ``plots`` for ``profile``; never mutates the inputs.
 
@@ -238,6 +317,9 @@ def score_plots(
     Older residents within 400 and 800 m (and every demand criterion's radius) are counted from
     ``population`` (see :mod:`plotscore.population`), or from ``neighbourhoods`` spread over the
     residential zoning when no population is given, over the same walking network.
+    ``tiles``: compute the walking distances and residents tile by tile (:mod:`plotscore.tiles`)
+    in ``workers`` processes, from ``network_source``; the numbers equal an untiled run, the
+    run has no whole-region ``graph`` and its ``tile_stats`` say what each tile cost.
     """
     check_rd_new(plots, "kavels")
     check_rd_new(facilities, "voorzieningen")
@@ -254,7 +336,35 @@ def score_plots(
     missing = [c for c in categories if c not in present]
     scored, per_facility, fac_notes = _facility_notes(facilities, categories, min_departures(profile))
 
-    if use_network:
+    tiled: TiledDistances | None = None
+    if use_network and tiles is not None:
+        if network_source is None:
+            raise ScoringError(
+                "In tegels scoren kan alleen vanuit een bron met looppaden, niet vanuit een gebouwd netwerk.",
+                hint="Geef het OSM-bestand of de looppadenlaag op, of scoor zonder tegels.",
+            )
+        population = _older_population(population, neighbourhoods, zoning)
+        tiled, distances, region_report = _tiled_distances(
+            tiles,
+            plots,
+            scored,
+            network_source,
+            profile,
+            reach,
+            count_within,
+            walk_rules.snap_limit_m,
+            population,
+            workers,
+            progress,
+        )
+        graph = None
+        notes.append(region_report.summary_nl())
+        notes.append(_tiles_note(tiles, tiled, network_buffer_m(profile)))
+        method = DistanceMethod.NETWERK
+        notes.extend(
+            _network_notes(distances, scored, walk_rules.snap_limit_m, walk_rules.uncertain_connector_m)
+        )
+    elif use_network:
         if graph is None:
             assert network_source is not None
             buffer_m = network_buffer_m(profile)
@@ -314,6 +424,7 @@ def score_plots(
         distances,
         walk_rules.snap_limit_m,
         notes,
+        tiled=tiled.older if tiled is not None else None,
     )
     parts.append(older)
     absent: dict[str, str] = {}
@@ -394,4 +505,5 @@ def score_plots(
         notes=tuple(notes),
         network_loaded=network_loaded,
         absent=absent,
+        tile_stats=tuple(tiled.tiles) if tiled is not None else (),
     )

@@ -32,6 +32,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
 
 from plotscore.columns import older_col
 from plotscore.distance import nearest_exact, network_distances
@@ -684,12 +685,7 @@ def older_within_reach(
         result, unreached = _walk_counts(graph, plots, xy, weights, radii, snap_limit_m, progress)
         if ontsloten is not None:
             result[~np.asarray(ontsloten, dtype=bool)] = np.nan
-        total = float(weights[:, 0].sum()) if len(weights) else 0.0
-        if unreached > 0 and total > 0:
-            note = (
-                f"{round(100 * unreached / total)} % van de 65-plussers in de geladen gebieden woont meer dan "
-                f"{snap_limit_m:.0f} m van het loopnetwerk en telt bij geen enkele kavel mee."
-            )
+        note = _unreached_text(unreached, float(weights[:, 0].sum()) if len(weights) else 0.0, snap_limit_m)
     data: dict[str, Any] = {}
     for k, r in enumerate(radii):
         for j, c in enumerate(cols):
@@ -700,6 +696,29 @@ def older_within_reach(
     out["older_reach_method"] = pd.Categorical([method] * n, categories=["lopen", "hemelsbreed"])
     out.attrs["note"] = note
     return out
+
+
+def _unreached_text(unreached: float, total: float, snap_limit_m: float) -> str:
+    if unreached > 0 and total > 0:
+        return (
+            f"{round(100 * unreached / total)} % van de 65-plussers in de geladen gebieden woont meer dan "
+            f"{snap_limit_m:.0f} m van het loopnetwerk en telt bij geen enkele kavel mee."
+        )
+    return ""
+
+
+def unreached_note(node_xy: FloatArray, population: PopulationPoints, snap_limit_m: float) -> str:
+    """The note of :func:`older_within_reach` on residents farther than the snap limit from every
+    network node, for a network known by its nodes only (a tiled region, :mod:`plotscore.tiles`)."""
+    pts = population.points
+    if not len(pts) or not len(node_xy):
+        return ""
+    xy = shapely.get_coordinates(np.asarray(pts.geometry.values, dtype=object))
+    d, _i = cKDTree(node_xy).query(xy, k=1)
+    weights = pts["older65"].to_numpy(dtype=np.float64)
+    return _unreached_text(
+        float(weights[np.asarray(d) > snap_limit_m].sum()), float(weights.sum()), snap_limit_m
+    )
 
 
 class _Subgraphs:

@@ -179,7 +179,12 @@ def _bool(text: str | None) -> bool | None:
 
 
 def _inputs(
-    store: ProjectStore, state: State, history: BodHistory, context: LedgerContext | None
+    store: ProjectStore,
+    state: State,
+    history: BodHistory,
+    context: LedgerContext | None,
+    *,
+    plots: bool = True,
 ) -> tuple[list[OpgaveRow], pd.DataFrame]:
     targets = [
         OpgaveRow(
@@ -204,7 +209,7 @@ def _inputs(
     roles = {
         int(fid): _roles_at(fid, r["partners_text"], history) for fid, r in state["reservations"].items()
     }
-    return targets, enrich_reservations(store, rows, roles, context)
+    return targets, enrich_reservations(store, rows, roles, context, plots=plots)
 
 
 _ROLE = re.compile(r"\(([^()]*)\)\s*$")
@@ -231,10 +236,12 @@ def ledger_inputs_at(
     when: dt.datetime,
     context: LedgerContext | None = None,
     history: BodHistory | None = None,
+    *,
+    plots: bool = True,
 ) -> tuple[list[OpgaveRow], pd.DataFrame]:
     """:func:`projects.views.ledger_inputs` as they were at ``when`` (plots and layers as now)."""
     history = history or bod_history(store)
-    return _inputs(store, history.state_at(when), history, context)
+    return _inputs(store, history.state_at(when), history, context, plots=plots)
 
 
 def ledger_at(
@@ -242,9 +249,12 @@ def ledger_at(
     when: dt.datetime,
     context: LedgerContext | None = None,
     history: BodHistory | None = None,
+    *,
+    plots: bool = True,
 ) -> Ledger:
-    """The bod ledger (:func:`projects.ledger.compute_ledger`) of the project as it stood at ``when``."""
-    return compute_ledger(*ledger_inputs_at(store, when, context, history))
+    """The bod ledger (:func:`projects.ledger.compute_ledger`) of the project as it stood at ``when``
+    (``plots=False``: its numbers only, see :func:`projects.views.project_ledger`)."""
+    return compute_ledger(*ledger_inputs_at(store, when, context, history, plots=plots))
 
 
 def bod_changes_after(store: ProjectStore, when: dt.datetime) -> int:

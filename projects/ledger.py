@@ -323,6 +323,9 @@ def apportion(total: int, weights: Sequence[float]) -> list[int]:
     n = len(weights)
     if n == 0 or total <= 0:
         return [0] * n
+    if all(x == weights[0] for x in weights):  # an even spread (the usual case): same result, no Fractions
+        each, extra = divmod(total, n)
+        return [each] * (n - extra) + [each + 1] * extra  # the remainder to the later shares
     w = [Fraction(str(x)) for x in weights]
     whole = sum(w)
     quotas = [total * x / whole for x in w]

@@ -44,6 +44,8 @@ __all__ = [
     "PlotComment",
     "ProfileRecord",
     "Project",
+    "RegionMember",
+    "RegionSettings",
     "Reservation",
     "ReservationPartner",
     "ReservationStatus",
@@ -362,3 +364,25 @@ class AuditEntry(Base):
     field: Mapped[str | None] = mapped_column(Str)
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
+
+
+class RegionSettings(Base):
+    """Present (one row) only in a region project: the flag and its default reporting date."""
+
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    since: Mapped[str | None] = mapped_column(Str)  # ISO date: "not reported since" default
+    notes: Mapped[str | None] = mapped_column(Str)
+
+
+class RegionMember(Base):
+    """One member project of a region (read, never written, by the region)."""
+
+    __tablename__ = "region_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Str)
+    target: Mapped[str] = mapped_column(Str)  # file path or PostGIS URL (no password)
+    gemeente_code: Mapped[str | None] = mapped_column(Str)

@@ -6,6 +6,7 @@ functions with the layers stored inside a project.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from plotscore.criteria import Profile
 from plotscore.pipeline import ScoreRun, score_plots
 from plotscore.population import PopulationPoints
 from plotscore.progress import Progress
+from plotscore.tiles import TilePlan, grid_tiles, outline_tiles
 from projects.errors import InputsError
 from projects.files import json_value, write_frame
 
@@ -30,6 +32,7 @@ __all__ = [
     "ScoreInputs",
     "check_output_path",
     "gather_layers",
+    "plan_tiles",
     "run_summary",
     "score_layer_files",
     "write_scores",
@@ -178,8 +181,13 @@ def score_layer_files(
     robustness_n: int = 200,
     seed: int = 0,
     progress: Progress | None = None,
+    tiles: TilePlan | None = None,
+    workers: int = 1,
 ) -> ScoreRun:
-    """Run the scoring engine on gathered layers (straight-line when there is no network)."""
+    """Run the scoring engine on gathered layers (straight-line when there is no network).
+
+    ``tiles`` (see :func:`plan_tiles`): walking distances tile by tile in ``workers`` processes.
+    """
     return score_plots(
         inputs.plots,
         inputs.facilities,
@@ -196,6 +204,44 @@ def score_layer_files(
         seed=seed,
         progress=progress,
         kept_buildings=inputs.kept_buildings,
+        tiles=tiles,
+        workers=workers,
+    )
+
+
+def plan_tiles(
+    spec: str, plots: gpd.GeoDataFrame, *, gemeenten: str | Path | None = None, layer: str | None = None
+) -> TilePlan:
+    """The tiles of ``--tiles SPEC``: ``gemeente`` (one per outline in ``gemeenten``, e.g. the CBS
+    gemeentegrenzen) or ``grid:METRES`` (squares of that size)."""
+    kind, _, arg = spec.strip().lower().partition(":")
+    if kind == "grid":
+        try:
+            size = float(arg) if arg else 10_000.0
+        except ValueError:
+            size = float("nan")
+        if not (math.isfinite(size) and size >= 500):
+            raise InputsError(
+                f"Ongeldige tegelgrootte '{arg}'.",
+                hint="Geef meters, minstens 500: bijv. --tiles grid:10000.",
+            )
+        return grid_tiles(plots, size)
+    if kind == "gemeente":
+        if gemeenten is None:
+            raise InputsError(
+                "--tiles gemeente heeft de gemeentegrenzen nodig.",
+                hint="Geef ze op met --gemeenten BESTAND (bijv. CBS-gemeentegrenzen), of kies --tiles grid:10000.",
+            )
+        found = FileReader(layer=layer).read(gemeenten, kind=LayerKind.NEIGHBOURHOODS)
+        outlines = _combine(found)
+        if "level" in outlines.columns and outlines["level"].astype("string").eq("gemeente").any():
+            outlines = outlines.loc[
+                outlines["level"].astype("string").eq("gemeente").fillna(False).to_numpy(dtype=bool)
+            ]
+        return outline_tiles(plots, outlines, key="code", name="name")
+    raise InputsError(
+        f"Onbekende tegelindeling '{spec}'.",
+        hint="Kies --tiles gemeente (met --gemeenten) of --tiles grid:METERS.",
     )
 
 
@@ -282,6 +328,8 @@ def run_summary(run: ScoreRun, inputs: ScoreInputs | None = None, *, top: int = 
         "notes": list(run.notes),
         "top": best,
     }
+    if run.tile_stats:
+        out["tiles"] = [{k: json_value(v) for k, v in t.items()} for t in run.tile_stats]
     if inputs is not None:
         out["sources"] = inputs.sources
         out["input_warnings"] = list(inputs.warnings)

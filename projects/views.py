@@ -934,7 +934,7 @@ def project_info_categories(store: ProjectStore) -> tuple[str, ...]:
 
 
 def ledger_inputs(
-    store: ProjectStore, context: LedgerContext | None = None
+    store: ProjectStore, context: LedgerContext | None = None, *, plots: bool = True
 ) -> tuple[list[OpgaveRow], pd.DataFrame]:
     """The opgave and the reservations enriched for :func:`projects.ledger.compute_ledger`.
 
@@ -947,7 +947,7 @@ def ledger_inputs(
     with store.session() as session:
         targets = opgave_rows(session.scalars(select(Opgave)))
         rows = reservation_rows(session)
-    return targets, enrich_reservations(store, rows, partner_roles(store), context)
+    return targets, enrich_reservations(store, rows, partner_roles(store), context, plots=plots)
 
 
 def enrich_reservations(
@@ -955,19 +955,23 @@ def enrich_reservations(
     rows: list[dict[str, Any]],
     roles: Mapping[int, Sequence[str]],
     context: LedgerContext | None = None,
+    *,
+    plots: bool = True,
 ) -> pd.DataFrame:
     """Reservation rows (:data:`RESERVATION_COLUMNS` and ``geometry``) enriched for the ledger.
 
     The one enrichment of :func:`ledger_inputs`, also used for the rows as they were at an
     earlier moment (:func:`projects.audit_state.ledger_inputs_at`): ``roles`` are the partners'
-    roles per reservation fid. Nothing is written."""
+    roles per reservation fid. ``plots=False`` leaves the plot columns (wijk/buurt, estimate,
+    profile) empty: they feed the ledger's wijken table, warnings and profile column, never its
+    numbers per period (a region reads only those, for many members at once). Nothing is written."""
     frame = pd.DataFrame(reservations_gdf(rows).drop(columns="geometry"))
     frame["partner_roles"] = pd.array([";".join(roles.get(int(f), [])) for f in frame["fid"]], dtype="string")
     for col in (*AREA_COLUMNS, "estimate_basis", "plot_profile", "plot_profile_basis"):
         frame[col] = pd.array([pd.NA] * len(frame), dtype="string")
     for col in ("estimate_min", "estimate_max", "plan_max"):
         frame[col] = pd.array([pd.NA] * len(frame), dtype="Int64")
-    if frame.empty:
+    if frame.empty or not plots:
         return frame
     ids = frame["plot_id"].astype("string")
     cats = frame["category"].astype(str)
@@ -1008,9 +1012,14 @@ def enrich_reservations(
     return frame
 
 
-def project_ledger(store: ProjectStore, context: LedgerContext | None = None) -> Ledger:
-    """The bod ledger of the project (:func:`projects.ledger.compute_ledger` of :func:`ledger_inputs`)."""
-    targets, frame = ledger_inputs(store, context)
+def project_ledger(
+    store: ProjectStore, context: LedgerContext | None = None, *, plots: bool = True
+) -> Ledger:
+    """The bod ledger of the project (:func:`projects.ledger.compute_ledger` of :func:`ledger_inputs`).
+
+    ``plots=False``: the same numbers per period and year without reading the plots' layers
+    (no wijk/buurt, estimate or profile; see :func:`enrich_reservations`)."""
+    targets, frame = ledger_inputs(store, context, plots=plots)
     return compute_ledger(targets, frame)
 
 

@@ -335,6 +335,13 @@ class MapView(QGraphicsView):
         w, h = max(rect.width(), 300.0), max(rect.height(), 300.0)
         self._fit(QRectF(c.x() - w / 2, c.y() - h / 2, w, h))
 
+    def zoom_to_bounds(self, bounds: Sequence[float], *, min_m: float = 300.0) -> None:
+        """Centre on RD ``bounds`` (x0, y0, x1, y1), at least ``min_m`` wide (the Regio view's claims)."""
+        x0, y0, x1, y1 = (float(v) for v in bounds)
+        w, h = max(x1 - x0, min_m, 1.0), max(y1 - y0, min_m, 1.0)
+        cx, cy = (x0 + x1) / 2, -(y0 + y1) / 2  # scene y is RD y negated
+        self._fit(QRectF(cx - w / 2, cy - h / 2, w, h))
+
     def _fit(self, rect: QRectF) -> None:
         m = 0.06 * max(rect.width(), rect.height(), 1.0)
         self.fitInView(rect.adjusted(-m, -m, m, m), Qt.AspectRatioMode.KeepAspectRatio)
@@ -1140,7 +1147,7 @@ class MapView(QGraphicsView):
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         vp = QRectF(self.viewport().rect())
-        if not self.layer_ids() or self.controller.state is None:
+        if not self.layer_ids() or (self.controller.state is None and not self._overlays):
             painter.setPen(QColor("#555555"))
             font = painter.font()
             font.setPointSizeF(16)

@@ -23,7 +23,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     # network: build + 1 source count; peers: (S=5 with reach, S=5 without) × (ours, scipy,
     # networkx, igraph, networkit, floor, our scipy path, binary heap) + the public call and its
     # plot_access (with reach); scoring: 10 lines; euclid: 2; drag: 1; memory: 1; gui: 2;
-    # export: html, pdf (A3), gpkg, xlsx.
+    # export: html, pdf (A3), gpkg, xlsx; region: the view cold and refreshed, the double claims alone.
     assert cases == (
         ["network"] * 2
         + ["peers"] * 18
@@ -33,6 +33,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
         + ["memory"]
         + ["gui"] * 2
         + ["export"] * 4
+        + ["region"] * 3
     )
     assert data["rows"] == doc["rows"]
     for key in ("cpu_count", "python", "numpy", "scipy"):
@@ -42,7 +43,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
         assert row["ours_s"] > 0
         assert row["operation"] in md
     naive = [r for r in data["rows"] if r["naive"]]
-    assert {r["case"] for r in naive} == {"network", "peers", "scoring", "euclid", "drag"}
+    assert {r["case"] for r in naive} == {"network", "peers", "scoring", "euclid", "drag", "region"}
     # Every peer has a row: measured (answers checked equal) or reported as not installed.
     peers = [r for r in data["rows"] if r["case"] == "peers" and r["operation"].startswith("vs ")]
     for who in ("scipy", "networkx", "igraph", "networkit", "floor", "our scipy path", "binary heap"):
@@ -53,7 +54,7 @@ def test_harness_writes_all_rows(tmp_path: Path) -> None:
     assert "## Issue 22: the compiled walking core against its targets" in md
     assert all(r["ratio"] and r["ratio"] > 0 for r in naive if r["naive_s"])
     assert next(r for r in data["rows"] if r["case"] == "memory")["peak_rss_mb"] > 0
-    assert md.count("| operation |") == 8
+    assert md.count("| operation |") == 9  # one table per section, (g) the region included
     # --cases: only the drag case runs again; every other row (the Euclidean lines of the scoring
     # case too) is kept as it was, with its own run date.
     again = run_all("tiny", tmp_path, cases=["drag"])

@@ -461,3 +461,25 @@ def test_inputs_untouched_and_pure() -> None:
     pd.testing.assert_frame_equal(res, before)
     pd.testing.assert_frame_equal(a.periods, b.periods)
     pd.testing.assert_frame_equal(a.allocation, b.allocation)
+
+
+def test_even_apportion_fast_path_matches_the_fraction_rule() -> None:
+    """An even spread skips the Fractions; it must give exactly the largest-remainder result
+    (ties to the later share), written out here the long way."""
+    import math
+    from fractions import Fraction
+
+    from projects.ledger import apportion
+
+    def reference(total: int, weights: list[float]) -> list[int]:
+        quotas = [total * Fraction(str(w)) / sum(Fraction(str(x)) for x in weights) for w in weights]
+        base = [math.floor(q) for q in quotas]
+        order = sorted(range(len(weights)), key=lambda i: (quotas[i] - base[i], i), reverse=True)
+        for i in order[: total - sum(base)]:
+            base[i] += 1
+        return base
+
+    for total in range(1, 40):
+        for n in range(1, 8):
+            for w in (1.0, 0.5, 3.0):
+                assert apportion(total, [w] * n) == reference(total, [w] * n)

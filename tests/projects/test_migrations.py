@@ -108,7 +108,7 @@ def test_open_without_upgrade_refuses_old_file(old_file: Path) -> None:
 
 def test_new_files_are_created_at_head(tmp_path: Path) -> None:
     ProjectStore.create(tmp_path / "nieuw.gpkg", name="Nieuw").close()
-    assert _revision(tmp_path / "nieuw.gpkg") == _head_revision() == "0005"
+    assert _revision(tmp_path / "nieuw.gpkg") == _head_revision() == "0006"
 
 
 def test_migrations_ship_with_the_package() -> None:
@@ -121,4 +121,5 @@ def test_migrations_ship_with_the_package() -> None:
         "0003_plot_comments.py",
         "0004_rtree.py",
         "0005_split_keep_buildings.py",
+        "0006_region.py",
     ]

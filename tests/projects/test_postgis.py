@@ -69,7 +69,7 @@ def test_create_open_and_layers_in_own_schema(pg_url: str, pg_server: str) -> No
             .all()
         )
         assert gist == ["lyr_buildings_1", "plots", "reservations"]
-        assert conn.execute(sa.text(f'SELECT version_num FROM "{schema}".alembic_version')).scalar() == "0005"
+        assert conn.execute(sa.text(f'SELECT version_num FROM "{schema}".alembic_version')).scalar() == "0006"
     engine.dispose()
     with pytest.raises(ProjectFileError, match="bestaat al"):
         ProjectStore.create(pg_url, name="Server")
