@@ -60,6 +60,194 @@
     </message>
 </context>
 <context>
+    <name>BagAcceptCommand</name>
+    <message>
+        <source>BAG-voortgang: {status}</source>
+        <translation>BAG progress: {status}</translation>
+    </message>
+</context>
+<context>
+    <name>BagProgressDialog</name>
+    <message>
+        <source>BAG-voortgang</source>
+        <translation>BAG progress</translation>
+    </message>
+    <message>
+        <source>onbekend</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>geen BAG-laag in het project</source>
+        <translation>no BAG layer in the project</translation>
+    </message>
+    <message>
+        <source>BAG-extract met stand {stand}, vergeleken met: {base}. Voorstellen voor een nieuwe status: {n}. Aanvaarden zet de status (met het bewijs in de notities, terug te zien in de geschiedenis); afwijzen onthoudt het voorstel, dat pas terugkomt als de BAG iets nieuws laat zien.</source>
+        <translation>BAG extract as of {stand}, compared with: {base}. Proposals for a new status: {n}. Accepting sets the status (with the evidence in the notes, visible in the history); rejecting remembers the proposal, which only comes back when the BAG shows something new.</translation>
+    </message>
+    <message>
+        <source>Kavel</source>
+        <translation>Plot</translation>
+    </message>
+    <message>
+        <source>Categorie</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Nu</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <source>Voorstel</source>
+        <translation>Proposal</translation>
+    </message>
+    <message>
+        <source>Woningen (BAG)</source>
+        <translation>Homes (BAG)</translation>
+    </message>
+    <message>
+        <source>Bewijs uit de BAG</source>
+        <translation>Evidence from the BAG</translation>
+    </message>
+    <message>
+        <source>Besluit</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>Per object: identificatie, status, gebruiksdoel en datum</source>
+        <translation>Per object: identificatie, status, gebruiksdoel and date</translation>
+    </message>
+    <message>
+        <source> (nieuw)</source>
+        <translation> (new)</translation>
+    </message>
+    <message>
+        <source>Toelichting (geen voorstel):</source>
+        <translation>Explanation (no proposal):</translation>
+    </message>
+    <message>
+        <source>Let op: {w}</source>
+        <translation>Note: {w}</translation>
+    </message>
+    <message>
+        <source>Meldingen bij het lezen van het extract: {n} (wijs aan voor de tekst).</source>
+        <translation>Messages while reading the extract: {n} (point at it for the text).</translation>
+    </message>
+    <message>
+        <source>Sluiten</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>{n} nieuw (gereserveerd {lo}–{hi})</source>
+        <translation>{n} new (reserved {lo}–{hi})</translation>
+    </message>
+    <message>
+        <source>{n} gevormd</source>
+        <translation>{n} gevormd (planned)</translation>
+    </message>
+    <message>
+        <source>–</source>
+        <translation>–</translation>
+    </message>
+    <message>
+        <source>Kavel {plot} ({status}): {text}</source>
+        <translation>Plot {plot} ({status}): {text}</translation>
+    </message>
+    <message>
+        <source>{n} eerder afgewezen voorstel(len) op hetzelfde bewijs zijn niet getoond.</source>
+        <translation>{n} earlier rejected proposal(s) on the same evidence are not shown.</translation>
+    </message>
+    <message>
+        <source>Aanvaarden</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <source>Afwijzen</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>aanvaard: {status}</source>
+        <translation>accepted: {status}</translation>
+    </message>
+    <message>
+        <source>afgewezen</source>
+        <translation>rejected</translation>
+    </message>
+</context>
+<context>
+    <name>BodHistoryChart</name>
+    <message>
+        <source>zeker</source>
+        <translation>certain</translation>
+    </message>
+    <message>
+        <source>in beeld</source>
+        <translation>in view</translation>
+    </message>
+    <message>
+        <source>gerealiseerd</source>
+        <translation>realised</translation>
+    </message>
+    <message>
+        <source>opgave (alle perioden)</source>
+        <translation>target (all periods)</translation>
+    </message>
+    <message>
+        <source>opgave, gelijk verdeeld t/m het eindjaar</source>
+        <translation>target, spread evenly up to the end year</translation>
+    </message>
+    <message>
+        <source>vlak: minimum tot maximum</source>
+        <translation>band: minimum to maximum</translation>
+    </message>
+    <message>
+        <source>{0}: het bod per maand (woningen)</source>
+        <translation>{0}: the bod per month (homes)</translation>
+    </message>
+    <message>
+        <source>{0}: opgeleverd t/m elk jaar tegen de opgave (woningen)</source>
+        <translation>{0}: delivered up to each year against the target (homes)</translation>
+    </message>
+    <message>
+        <source>Nog geen stand van het bod.</source>
+        <translation>No state of the bod yet.</translation>
+    </message>
+    <message>
+        <source>Geen opgave en geen reserveringen met opleverjaren.</source>
+        <translation>No target and no reservations with delivery years.</translation>
+    </message>
+    <message>
+        <source>Nog geen opgave en geen reserveringen: er is nog geen verloop.</source>
+        <translation>No target and no reservations yet: there is no history yet.</translation>
+    </message>
+</context>
+<context>
+    <name>BodHistoryDialog</name>
+    <message>
+        <source>Verloop van het bod</source>
+        <translation>History of the bod</translation>
+    </message>
+    <message>
+        <source>Woonvorm</source>
+        <translation>Housing type</translation>
+    </message>
+    <message>
+        <source>Het verloop wordt berekend …</source>
+        <translation>Computing the history …</translation>
+    </message>
+    <message>
+        <source>Het verloop kon niet worden berekend: {0} {1}</source>
+        <translation>The history could not be computed: {0} {1}</translation>
+    </message>
+    <message>
+        <source>Het bod per maand: zeker, in beeld en gerealiseerd aan het eind van elke maand, herbouwd uit het wijzigingslogboek; alle perioden van de woonvorm samen. Opgeleverd t/m elk jaar: de woningen opgeteld per opleverjaar, tegen de opgave als die gelijk over de jaren van haar periode gehaald wordt.</source>
+        <translation>The bod per month: certain, in view and realised at the end of each month, rebuilt from the change log; all periods of the housing type together. Delivered up to each year: the homes added up per delivery year, against the target if it is reached evenly over the years of its period.</translation>
+    </message>
+    <message>
+        <source>Stand op {0}.</source>
+        <translation>As of {0}.</translation>
+    </message>
+</context>
+<context>
     <name>CandidatesDialog</name>
     <message>
         <source>Kansen zoeken</source>
@@ -925,6 +1113,14 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
         <translation>Show the bod as it stood at the end of this day (from the change log)</translation>
     </message>
     <message>
+        <source>Verloop…</source>
+        <translation>History…</translation>
+    </message>
+    <message>
+        <source>Zeker, in beeld en gerealiseerd per maand en de oplevering per jaar tegen de opgave</source>
+        <translation>Certain, in view and realised per month and the delivery per year against the target</translation>
+    </message>
+    <message>
         <source>Stand op {0} (eind van de dag), uit het wijzigingslogboek</source>
         <translation>As of {0} (end of day), from the change log</translation>
     </message>
@@ -977,6 +1173,34 @@ The (Dutch) user guide is `docs/handleiding.md` in the source code of Van Bod na
     <message>
         <source>Vraag</source>
         <translation>Demand</translation>
+    </message>
+    <message>
+        <source>Regio</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>{title} — Van Bod naar Plot</source>
+        <translation>{title} — Van Bod naar Plot</translation>
+    </message>
+    <message>
+        <source>Regio (alleen lezen)</source>
+        <translation>Region (read only)</translation>
+    </message>
+    <message>
+        <source>PDF-bestand (*.pdf)</source>
+        <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Excel-bestand (*.xlsx)</source>
+        <translation>Excel file (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Regio exporteren</source>
+        <translation>Export region</translation>
+    </message>
+    <message>
+        <source>Geschreven: {path}</source>
+        <translation>Written: {path}</translation>
     </message>
     <message>
         <source>Alles opgeslagen</source>
@@ -1723,6 +1947,176 @@ Open a project or start the demo.</translation>
     </message>
 </context>
 <context>
+    <name>RegionController</name>
+    <message>
+        <source>Regio lezen</source>
+        <translation>Reading the region</translation>
+    </message>
+</context>
+<context>
+    <name>RegionPanel</name>
+    <message>
+        <source>nooit gewijzigd</source>
+        <translation>never changed</translation>
+    </message>
+    <message>
+        <source>Geen regio geopend</source>
+        <translation>No region open</translation>
+    </message>
+    <message>
+        <source>Gerapporteerd sinds</source>
+        <translation>Reported since</translation>
+    </message>
+    <message>
+        <source>Vernieuwen</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>PDF…</source>
+        <translation>PDF…</translation>
+    </message>
+    <message>
+        <source>XLSX…</source>
+        <translation>XLSX…</translation>
+    </message>
+    <message>
+        <source>Categorie</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Periode</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Opgave regio</source>
+        <translation>Regional target</translation>
+    </message>
+    <message>
+        <source>Opgave gemeenten</source>
+        <translation>Municipalities&apos; targets</translation>
+    </message>
+    <message>
+        <source>Zeker</source>
+        <translation>Certain</translation>
+    </message>
+    <message>
+        <source>In beeld</source>
+        <translation>In view</translation>
+    </message>
+    <message>
+        <source>Gerealiseerd</source>
+        <translation>Realised</translation>
+    </message>
+    <message>
+        <source>Tekort</source>
+        <translation>Shortfall</translation>
+    </message>
+    <message>
+        <source>Gemeente</source>
+        <translation>Municipality</translation>
+    </message>
+    <message>
+        <source>Opgave</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>Aandeel</source>
+        <translation>Share</translation>
+    </message>
+    <message>
+        <source>Laatste wijziging</source>
+        <translation>Last change</translation>
+    </message>
+    <message>
+        <source>Gerapporteerd</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>Per gemeente</source>
+        <translation>Per municipality</translation>
+    </message>
+    <message>
+        <source>Rapportage</source>
+        <translation>Reporting</translation>
+    </message>
+    <message>
+        <source>Dubbele claims</source>
+        <translation>Double claims</translation>
+    </message>
+    <message>
+        <source>Open een regioproject (Bestand → Openen) om de regio te zien.</source>
+        <translation>Open a region project (File → Open) to see the region.</translation>
+    </message>
+    <message>
+        <source>stand op {when}</source>
+        <translation>as of {when}</translation>
+    </message>
+    <message>
+        <source>stand nu</source>
+        <translation>as of now</translation>
+    </message>
+    <message>
+        <source>{n} gemeenten ({read} gelezen) · {stand} · {claims}</source>
+        <translation>{n} municipalities ({read} read) · {stand} · {claims}</translation>
+    </message>
+    <message>
+        <source>1 dubbele claim</source>
+        <translation>1 double claim</translation>
+    </message>
+    <message>
+        <source>{n} dubbele claims</source>
+        <translation>{n} double claims</translation>
+    </message>
+    <message>
+        <source>niet te lezen: {error}</source>
+        <translation>cannot be read: {error}</translation>
+    </message>
+    <message>
+        <source>ja</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>nee</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>Kies een datum bij &apos;Gerapporteerd sinds&apos; om te zien wie sindsdien niets wijzigde.</source>
+        <translation>Pick a date at &apos;Reported since&apos; to see who has changed nothing since.</translation>
+    </message>
+    <message>
+        <source>Niet gerapporteerd sinds {date}: {names}.</source>
+        <translation>Not reported since {date}: {names}.</translation>
+    </message>
+    <message>
+        <source>Alle leden hebben sinds {date} gerapporteerd.</source>
+        <translation>All members have reported since {date}.</translation>
+    </message>
+    <message>
+        <source>Geen dubbele claims: geen kavel is door twee gemeenten gereserveerd.</source>
+        <translation>No double claims: no plot is reserved by two municipalities.</translation>
+    </message>
+    <message>
+        <source>Dubbele claims ({n})</source>
+        <translation>Double claims ({n})</translation>
+    </message>
+    <message>
+        <source>Grenzen van de gemeenten</source>
+        <translation>Municipal boundaries</translation>
+    </message>
+    <message>
+        <source>grens van een gemeente</source>
+        <translation>boundary of a municipality</translation>
+    </message>
+    <message>
+        <source>Reserveringen per gemeente</source>
+        <translation>Reservations per municipality</translation>
+    </message>
+    <message>
+        <source>dubbele claim (twee gemeenten)</source>
+        <translation>double claim (two municipalities)</translation>
+    </message>
+</context>
+<context>
     <name>ReserveCommand</name>
     <message>
         <source>Reserveren: kavel {plot}</source>
@@ -2157,6 +2551,14 @@ Open a project or start the demo.</translation>
         <translation>Change &amp;status</translation>
     </message>
     <message>
+        <source>&amp;BAG-voortgang controleren…</source>
+        <translation>&amp;Check BAG progress…</translation>
+    </message>
+    <message>
+        <source>Statusvoorstellen voor gereserveerde kavels uit een nieuwer BAG-extract</source>
+        <translation>Status proposals for reserved plots from a newer BAG extract</translation>
+    </message>
+    <message>
         <source>Bee&amp;ld</source>
         <translation>&amp;View</translation>
     </message>
@@ -2331,6 +2733,18 @@ Open a project or start the demo.</translation>
     <message>
         <source>Kansen overgenomen als kavel: {n}</source>
         <translation>Opportunities taken over as plots: {n}</translation>
+    </message>
+    <message>
+        <source>Nieuwer BAG-extract kiezen</source>
+        <translation>Choose a newer BAG extract</translation>
+    </message>
+    <message>
+        <source>BAG-extract (*.zip *.xml *.gpkg *.geojson *.json);;Alle bestanden (*)</source>
+        <translation>BAG extract (*.zip *.xml *.gpkg *.geojson *.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>BAG-voortgang</source>
+        <translation>BAG progress</translation>
     </message>
     <message>
         <source>Tekenen is in deze kaart niet beschikbaar.</source>
