@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from projects.ledger import OpgaveRow, _frame_rows, compute_ledger
+from projects.ledger import OpgaveRow, _frame_rows, _typed, compute_ledger
 from projects.models import RESERVATION_STATUSES, Reservation
 from projects.reservations import RESERVATION_COLUMNS, reservation_rows, reserve, set_status
 from projects.store import ProjectStore
@@ -153,3 +153,24 @@ def test_reservation_rows_equal_the_orm_rows(demo_file: Path, tmp_path: Path) ->
     assert _rows_equal(ours, reference)
     assert all(b.pop("geometry") is None for b in bare)
     assert _rows_equal(bare, reference)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_typed_equals_element_by_element(seed: int) -> None:
+    """``_typed`` converts whole-number columns in one step; the reference builds every value."""
+    rng = random.Random(200 + seed)
+    n = 50
+    frame = pd.DataFrame(
+        {
+            "whole": [rng.randint(-5, 10**12) for _ in range(n)],  # int64
+            "gaps": [rng.randint(0, 9) if rng.random() < 0.7 else None for _ in range(n)],  # float64 NaN
+            "mixed": [rng.choice((1, None, pd.NA, 7)) for _ in range(n)],  # object
+            "text": [rng.choice(("a", None)) for _ in range(n)],
+        }
+    )
+    ours = _typed(frame.copy(), ["whole", "gaps", "mixed"], ["text"])
+    for col in ("whole", "gaps", "mixed"):
+        reference = pd.Series(pd.array(frame[col].tolist(), dtype="Int64"), index=frame.index, name=col)
+        pd.testing.assert_series_equal(ours[col], reference)
+    empty = _typed(frame.iloc[:0].copy(), ["whole"], [])
+    assert str(empty["whole"].dtype) == "Int64"
