@@ -875,17 +875,19 @@ class Ledger:
 
 
 def _typed(frame: pd.DataFrame, ints: Sequence[str], texts: Sequence[str]) -> pd.DataFrame:
+    """``ints`` as Int64 and ``texts`` as string (the columns present); use the frame returned."""
+    whole: dict[str, str] = {}
     for col in ints:
         if col in frame.columns:
             values = frame[col]
             if len(frame) and values.dtype != np.int64:  # None/NaN or mixed objects: element by element
                 frame[col] = pd.array(values.tolist(), dtype="Int64")
-            else:  # whole numbers without gaps (most count columns): the same values, in one step
-                frame[col] = values.astype("Int64")
-    for col in texts:
-        if col in frame.columns:
-            frame[col] = frame[col].astype("string")
-    return frame
+            else:  # whole numbers without gaps (most count columns): the same values, converted at once
+                whole[col] = "Int64"
+    if whole:
+        frame = frame.astype(whole)
+    text = {col: "string" for col in texts if col in frame.columns}
+    return frame.astype(text) if text else frame
 
 
 def _period_order(category_periods: list[tuple[int, int]], present: set[str]) -> list[str]:
