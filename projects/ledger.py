@@ -29,12 +29,13 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from projects.errors import InputsError
@@ -533,7 +534,7 @@ class _Res:
 
     @property
     def live(self) -> bool:
-        return self.status != ReservationStatus.VERVALLEN.value
+        return self.status != _VERVALLEN
 
     @property
     def label(self) -> str:
@@ -597,6 +598,48 @@ def _area(r: Mapping[str, Any]) -> tuple[str, str | None, str | None, str, froze
     return "onbekend", None, None, "onbekend", frozenset()
 
 
+def _column_values(column: pd.Series) -> list[Any]:
+    """A column's values as ``to_dict("records")`` gives them: Python scalars, and pd.NA as None
+    in extension columns. Object columns (rare here) go through pandas' own records path."""
+    dtype = column.dtype
+    if isinstance(dtype, (pd.BooleanDtype, pd.StringDtype)) or (
+        pd.api.types.is_extension_array_dtype(dtype)
+        and (pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype))
+    ):
+        # masked and string arrays give Python scalars already: only their NA changes
+        return [None if v is pd.NA else v for v in column.tolist()]
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        return column.tolist()  # numpy columns: Python scalars, NaN kept, as the records give them
+    return [row["v"] for row in column.rename("v").to_frame().to_dict("records")]
+
+
+def _frame_rows(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """The rows of ``frame`` as dicts with the values ``to_dict("records")`` gives, from column
+    lists: a fraction of its cost on extension dtypes (the ledger reads every row once)."""
+    names = [str(k) for k in frame.columns]
+    columns = [_column_values(frame.iloc[:, i]) for i in range(len(names))]
+    if not columns:
+        yield from ({} for _ in range(len(frame)))
+        return
+    for values in zip(*columns, strict=True):
+        yield dict(zip(names, values, strict=True))
+
+
+_V = TypeVar("_V")
+
+
+def _cached(memo: dict[Any, _V], value: Any, compute: Callable[[Any], _V]) -> _V:
+    """``compute(value)``, remembered in ``memo`` for a str or None value (others computed anew)."""
+    if value is not None and not isinstance(value, str):
+        return compute(value)
+    if value not in memo:
+        memo[value] = compute(value)
+    return memo[value]
+
+
+_VERVALLEN = ReservationStatus.VERVALLEN.value  # read per allocation: not the enum's lookup each time
+
+
 def _reservation_list(reservations: pd.DataFrame, rules: LedgerRules) -> list[_Res]:
     needed = {"category", "capacity_min", "capacity_max", "status"}
     missing = needed - set(reservations.columns)
@@ -606,8 +649,12 @@ def _reservation_list(reservations: pd.DataFrame, rules: LedgerRules) -> list[_R
             hint="Geef category, capacity_min, capacity_max en status op.",
         )
     out: list[_Res] = []
-    for raw in reservations.to_dict("records"):
-        r: dict[str, Any] = {str(k): v for k, v in raw.items()}
+    # Many reservations share their years, segment and partners' roles: each distinct value is
+    # read once (the same results; a Drieslag is immutable, so rows may share one).
+    years_of: dict[tuple[Any, Any, Any], tuple[tuple[int, ...], tuple[float, ...], str, tuple[str, ...]]] = {}
+    segments_of: dict[Any, tuple[str, bool]] = {}
+    drieslagen: dict[Any, Drieslag] = {}
+    for r in _frame_rows(reservations):
         if "active" in r and r["active"] is not None and r["active"] is not pd.NA and not bool(r["active"]):
             continue  # withdrawn rows (not "vervallen", which stays visible) do not count at all
         status = str(r["status"])
@@ -620,11 +667,23 @@ def _reservation_list(reservations: pd.DataFrame, rules: LedgerRules) -> list[_R
         plot_id = _opt_str(r.get("plot_id")) or ""
         category = str(r["category"])
         issues: list[str] = []
-        years, weights, split = _years(r, issues)
+        when = (r.get("year_start"), r.get("year_end"), r.get("year_split"))
+        try:
+            known_years = years_of.get(when)
+        except TypeError:  # an unhashable value: read as it is
+            known_years = None
+            when = None  # type: ignore[assignment]
+        if known_years is None:
+            said: list[str] = []
+            known_years = (*_years(r, said), tuple(said))
+            if when is not None:
+                years_of[when] = known_years
+        years, weights, split, year_issues = known_years
+        issues.extend(year_issues)
         cap_min = _opt_int(r["capacity_min"]) or 0
         cap_max = _opt_int(r["capacity_max"])
         cap_max = cap_min if cap_max is None else cap_max
-        segment, known = segment_of(r.get("segment"), rules)
+        segment, known = _cached(segments_of, r.get("segment"), lambda v: segment_of(v, rules))
         area, code, name, source, keys = _area(r)
         out.append(
             _Res(
@@ -644,7 +703,7 @@ def _reservation_list(reservations: pd.DataFrame, rules: LedgerRules) -> list[_R
                 area_name=name,
                 area_source=source,
                 wijk_keys=keys,
-                drieslag=drieslag_of(r.get("partner_roles"), rules),
+                drieslag=_cached(drieslagen, r.get("partner_roles"), lambda v: drieslag_of(v, rules)),
                 estimate_min=_opt_int(r.get("estimate_min")),
                 estimate_max=_opt_int(r.get("estimate_max")),
                 estimate_basis=_opt_str(r.get("estimate_basis")),
@@ -692,11 +751,14 @@ def _period_of(year: int, periods: list[tuple[int, int]]) -> str:
     return next((f"{a}-{b}" for a, b in periods if a <= year <= b), OUTSIDE)
 
 
-def _allocate(res: _Res, periods: list[tuple[int, int]]) -> list[_Alloc]:
+def _allocate(
+    res: _Res, periods: list[tuple[int, int]], per_year: list[tuple[int, int, int]]
+) -> list[_Alloc]:
+    """``per_year``: ``res.per_year()`` (computed once; the year table reads it too)."""
     if not res.years:
         return [_Alloc(res, NO_YEARS, (), res.cap_min, res.cap_max)]
     buckets: dict[str, list[tuple[int, int, int]]] = {}
-    for year, lo, hi in res.per_year():
+    for year, lo, hi in per_year:
         buckets.setdefault(_period_of(year, periods), []).append((year, lo, hi))
     return [
         _Alloc(
@@ -745,7 +807,11 @@ class _Acc:
 def _accumulate(allocs: Iterable[_Alloc], key: Any) -> dict[Any, _Acc]:
     out: dict[Any, _Acc] = {}
     for a in allocs:
-        out.setdefault(key(a), _Acc()).add(a)
+        k = key(a)
+        acc = out.get(k)
+        if acc is None:  # not setdefault: that builds an _Acc for every allocation
+            acc = out[k] = _Acc()
+        acc.add(a)
     return out
 
 
@@ -809,15 +875,19 @@ class Ledger:
 
 
 def _typed(frame: pd.DataFrame, ints: Sequence[str], texts: Sequence[str]) -> pd.DataFrame:
+    """``ints`` as Int64 and ``texts`` as string (the columns present); use the frame returned."""
+    whole: dict[str, str] = {}
     for col in ints:
         if col in frame.columns:
-            frame[col] = (
-                pd.array(frame[col].tolist(), dtype="Int64") if len(frame) else frame[col].astype("Int64")
-            )
-    for col in texts:
-        if col in frame.columns:
-            frame[col] = frame[col].astype("string")
-    return frame
+            values = frame[col]
+            if len(frame) and values.dtype != np.int64:  # None/NaN or mixed objects: element by element
+                frame[col] = pd.array(values.tolist(), dtype="Int64")
+            else:  # whole numbers without gaps (most count columns): the same values, converted at once
+                whole[col] = "Int64"
+    if whole:
+        frame = frame.astype(whole)
+    text = {col: "string" for col in texts if col in frame.columns}
+    return frame.astype(text) if text else frame
 
 
 def _period_order(category_periods: list[tuple[int, int]], present: set[str]) -> list[str]:
@@ -858,7 +928,8 @@ def compute_ledger(opgave: Sequence[OpgaveRow] | pd.DataFrame, reservations: pd.
         if name not in categories:
             categories.append(name)
     periods_of = {c: _periods(targets, c) for c in categories}
-    allocs = [a for r in res for a in _allocate(r, periods_of[r.category])]
+    per_year_of = {id(r): r.per_year() for r in res if r.years}
+    allocs = [a for r in res for a in _allocate(r, periods_of[r.category], per_year_of.get(id(r), []))]
 
     # --- category × period
     by_period = _accumulate(allocs, lambda a: (a.res.category, a.period))
@@ -1162,7 +1233,7 @@ def compute_ledger(opgave: Sequence[OpgaveRow] | pd.DataFrame, reservations: pd.
          "period": NO_YEARS if y is None else _period_of(y, periods_of[r.category]),
          "homes_min": lo, "homes_max": hi}
         for r in res
-        for y, lo, hi in (r.per_year() if r.years else [(None, r.cap_min, r.cap_max)])
+        for y, lo, hi in (per_year_of[id(r)] if r.years else [(None, r.cap_min, r.cap_max)])
     ]  # fmt: skip
     per_year = _typed(
         pd.DataFrame(year_rows, columns=list(YEAR_COLUMNS)),

@@ -61,11 +61,20 @@ RESERVATION_COLUMNS = [
 ]
 
 
-def reservation_rows(session: Session) -> list[dict[str, Any]]:
-    return [
-        {**{c: getattr(r, c) for c in RESERVATION_COLUMNS}, "geometry": r.geom}
-        for r in session.scalars(select(Reservation).order_by(Reservation.fid))
-    ]
+def reservation_rows(session: Session, *, geometry: bool = True) -> list[dict[str, Any]]:
+    """Every reservation as a plain row (:data:`RESERVATION_COLUMNS` and ``geometry``), by fid.
+
+    One query for the columns, not ORM objects: the same values (each column's own type
+    conversion), without building an instance per row. ``geometry=False`` leaves the geometry
+    None and skips decoding it (the ledger never reads it; a region reads many members)."""
+    cols = [getattr(Reservation, c) for c in RESERVATION_COLUMNS]
+    if geometry:
+        cols.append(Reservation.geom)
+    names = [*RESERVATION_COLUMNS, "geometry"]
+    rows = session.execute(select(*cols).order_by(Reservation.fid)).all()
+    if geometry:
+        return [dict(zip(names, r, strict=True)) for r in rows]
+    return [{**dict(zip(RESERVATION_COLUMNS, r, strict=True)), "geometry": None} for r in rows]
 
 
 def reservations_frame(store: ProjectStore) -> gpd.GeoDataFrame:

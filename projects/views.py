@@ -946,7 +946,7 @@ def ledger_inputs(
     """
     with store.session() as session:
         targets = opgave_rows(session.scalars(select(Opgave)))
-        rows = reservation_rows(session)
+        rows = reservation_rows(session, geometry=False)  # enrich_reservations drops it
     return targets, enrich_reservations(store, rows, partner_roles(store), context, plots=plots)
 
 
