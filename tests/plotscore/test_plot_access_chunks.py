@@ -1,8 +1,9 @@
-"""plot_access in chunks of plots gives exactly what the former one-piece computation gave.
+"""plot_access, chunked and with the compiled point search, gives exactly what the former code gave.
 
 The reference is the former implementation: ``nearest_on_edges`` over all plots at once (the
-chunk size set above the number of plots). Point and polygon plots, far-off plots beyond the
-connector cap, missing and empty geometries, holes and multipolygons are all in the mix.
+chunk size set above the number of plots) and ``EdgeIndex.nearest``'s numpy path (the compiled
+core switched off). Point and polygon plots, far-off plots beyond the connector cap, missing and
+empty geometries, holes and multipolygons are all in the mix.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 import shapely
 
 from bench import synthetic
-from plotscore import access
+from plotscore import access, walkcore
 from plotscore.distance import PlotAccess, plot_access
 from plotscore.network import WalkGraph, build_walk_graph
 
@@ -53,9 +54,10 @@ def _plots(graph: WalkGraph, rng: np.random.Generator, polygons: bool) -> gpd.Ge
 
 
 def _run(
-    graph: WalkGraph, plots: gpd.GeoDataFrame, chunk: int, monkeypatch: pytest.MonkeyPatch
+    graph: WalkGraph, plots: gpd.GeoDataFrame, chunk: int, monkeypatch: pytest.MonkeyPatch, *, compiled: bool
 ) -> PlotAccess:
     monkeypatch.setattr(access, "_NEAREST_CHUNK", chunk)
+    monkeypatch.setenv(walkcore.ENV_VAR, "" if compiled else "scipy")
     return plot_access(graph, plots)
 
 
@@ -64,16 +66,44 @@ def test_chunked_plot_access_equals_the_one_piece_computation(
     graph: WalkGraph, polygons: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plots = _plots(graph, np.random.default_rng(31 + polygons), polygons)
-    whole = _run(graph, plots, 10**9, monkeypatch)
+    whole = _run(graph, plots, 10**9, monkeypatch, compiled=False)
     # The mix reaches every branch: joined by a hit or a connector, and too far to join.
     assert whole.ok.any()
     assert (~whole.ok).any()
     assert (~whole.entries.from_outline).any()
-    for chunk in (1, 97, 500):
-        got = _run(graph, plots, chunk, monkeypatch)
+    runs = [(chunk, False) for chunk in (1, 97, 500)]
+    if walkcore.numba_available():
+        runs += [(10**9, True), (97, True)]
+    for chunk, compiled in runs:
+        got = _run(graph, plots, chunk, monkeypatch, compiled=compiled)
         np.testing.assert_array_equal(got.ok, whole.ok)
         np.testing.assert_array_equal(got.connector_m, whole.connector_m)
         for name in _FIELDS:
             np.testing.assert_array_equal(
                 getattr(got.entries, name), getattr(whole.entries, name), err_msg=name
             )
+
+
+@pytest.mark.skipif(not walkcore.numba_available(), reason="numba missing: the numpy path is the only one")
+@pytest.mark.parametrize(("extra_m", "max_m"), [(0.0, None), (20.0, 1000.0), (5.0, 60.0), (150.0, None)])
+def test_compiled_nearest_points_equal_the_numpy_path(
+    graph: WalkGraph, extra_m: float, max_m: float | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(5)
+    lo = graph.node_xy.min(axis=0) - 3000.0
+    hi = graph.node_xy.max(axis=0) + 3000.0
+    xy = np.vstack(
+        [
+            rng.uniform(lo, hi, (3_000, 2)),
+            graph.node_xy[:500],
+            graph.edges.a[:200] * 0.5 + graph.edges.b[:200] * 0.5,
+        ]
+    )
+    geoms = np.asarray(shapely.points(xy), dtype=object)
+    geoms[7] = None
+    monkeypatch.setenv(walkcore.ENV_VAR, "scipy")
+    want = graph.edges.nearest(geoms, extra_m=extra_m, max_m=max_m)
+    monkeypatch.setenv(walkcore.ENV_VAR, "")
+    got = graph.edges.nearest(geoms, extra_m=extra_m, max_m=max_m)
+    for w, g in zip(want, got, strict=True):
+        np.testing.assert_array_equal(g, w)
