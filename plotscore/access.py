@@ -40,6 +40,8 @@ _T_EPS = 1e-9
 _CELLS_PER_CHUNK = 1_000_000
 #: (pair × side) cells per chunk of the convex clip: small enough to stay in the CPU cache.
 _CELLS_PER_CLIP = 65_536
+#: Geometries per chunk in :func:`nearest_on_edges` (bounds its candidate arrays).
+_NEAREST_CHUNK = 8_192
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,7 +345,30 @@ def nearest_on_edges(
     the geometry's vertices, so those candidates are evaluated and the ones at the edge's
     minimum distance kept. ``connector_m`` per row (0 when touching). Geometries farther than
     ``max_m`` from every edge get no row.
+
+    Runs in chunks of ``_NEAREST_CHUNK`` geometries: each geometry's rows depend on it alone, so
+    the result is the same as in one piece, and the (geometry × candidate edge) work arrays stay
+    small (in one piece at 500k point plots they took 3 GB and most of the time in page faults).
     """
+    if len(geoms) <= _NEAREST_CHUNK:
+        return _nearest_block(index, geoms, join_m=join_m, max_m=max_m)
+    blocks: list[EdgeHits] = []
+    for start in range(0, len(geoms), _NEAREST_CHUNK):  # chunks of geometries bound memory
+        block = _nearest_block(index, geoms[start : start + _NEAREST_CHUNK], join_m=join_m, max_m=max_m)
+        blocks.append(EdgeHits(block.geom + start, block.edge, block.t_lo, block.t_hi, block.connector_m))
+    return EdgeHits(
+        geom=np.concatenate([b.geom for b in blocks]),
+        edge=np.concatenate([b.edge for b in blocks]),
+        t_lo=np.concatenate([b.t_lo for b in blocks]),
+        t_hi=np.concatenate([b.t_hi for b in blocks]),
+        connector_m=np.concatenate([b.connector_m for b in blocks]),
+    )
+
+
+def _nearest_block(
+    index: EdgeIndex, geoms: ObjArray, *, join_m: float = 0.0, max_m: float | None = None
+) -> EdgeHits:
+    """:func:`nearest_on_edges` for one chunk of geometries (rows indexed within the chunk)."""
     empty = _no_hits()
     if len(geoms) == 0 or index.n_edges == 0:
         return empty

@@ -25,6 +25,7 @@ from scipy import ndimage, sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import ConvexHull, QhullError, cKDTree
 
+from plotscore import walkcore
 from plotscore._memory import release_free_memory
 from plotscore.errors import CRSMismatchError, NetworkError, ProfileError
 from plotscore.progress import Progress, report
@@ -349,6 +350,30 @@ class EdgeIndex:
         points = bool(len(todo)) and bool(np.all(shapely.get_type_id(geoms[todo]) == 0))
         grow = np.full(n, self.cell_m)
         top = self.origin + np.array([self.nx, self.ny]) * self.cell_m
+        if points and walkcore.enabled():
+            # The same growing boxes point by point, compiled: no (point × candidate) arrays.
+            grid = (
+                float(self.origin[0]),
+                float(self.origin[1]),
+                float(self.cell_m),
+                float(top[0]),
+                float(top[1]),
+            )
+            g_p, e_p, d_p = walkcore.nearest_points(
+                boxes[todo, 0],
+                boxes[todo, 1],
+                grid,
+                (self.nx, self.ny),
+                self.cell_start,
+                self.cell_edges,
+                self.cell_flag,
+                self.edge_box,
+                self.a,
+                self.b,
+                extra_m,
+                np.inf if max_m is None else max_m,
+            )
+            return todo[g_p], e_p, d_p
         while len(todo):
             g_idx, e_idx = self.box_pairs(boxes[todo], grow[todo])
             g_all = todo[g_idx]

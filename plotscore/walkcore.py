@@ -25,6 +25,7 @@ Without numba the same Python functions run uncompiled (correct and slow; for te
 from __future__ import annotations
 
 import importlib
+import math
 import os
 import threading
 from collections.abc import Callable
@@ -33,7 +34,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ENV_VAR", "csr_arrays", "enabled", "fields", "numba_available", "plot_pass", "warm_up", "why_not"]
+__all__ = [
+    "ENV_VAR",
+    "csr_arrays",
+    "enabled",
+    "fields",
+    "nearest_points",
+    "numba_available",
+    "plot_pass",
+    "warm_up",
+    "why_not",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -326,6 +337,120 @@ def _plot_pass(
     return best_d, best_f, count
 
 
+def _point_segment(x: float, y: float, ax: float, ay: float, bx: float, by: float) -> float:
+    """Distance of (x, y) to the segment a→b, operation for operation as network.point_segment_distance."""
+    dx = bx - ax
+    dy = by - ay
+    len2 = dx * dx + dy * dy
+    u = 0.0
+    if len2 > 0:
+        u = min(max(((x - ax) * dx + (y - ay) * dy) / len2, 0.0), 1.0)
+    return math.hypot(x - (ax + u * dx), y - (ay + u * dy))
+
+
+def _nearest_points(
+    px: FloatArray,
+    py: FloatArray,
+    grid: FloatArray,
+    shape: IntArray,
+    cell_start: IntArray,
+    cell_edges: Int32Array,
+    cell_flag: npt.NDArray[np.int8],
+    edge_box: FloatArray,
+    a: FloatArray,
+    b: FloatArray,
+    extra_m: float,
+    max_m: float,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """EdgeIndex.nearest for points, point by point: the same growing boxes, the same rows.
+
+    ``grid`` = (origin x, origin y, cell_m, top x, top y), ``shape`` = (nx, ny); ``max_m`` inf for
+    no cap. Per point the box grows (cell_m, then at least double, capped past max_m) until the
+    nearest edge among the edges whose boxes meet it is within the growth less ``extra_m`` (or the
+    box covers the grid); then every such edge at most ``extra_m`` farther is a row. Rows come by
+    point, then edge.
+    """
+    ox, oy, cell_m, top_x, top_y = grid[0], grid[1], grid[2], grid[3], grid[4]
+    nx, ny = shape[0], shape[1]
+    n = px.shape[0]
+    out_g = np.empty(max(16, 4 * n), dtype=np.int64)
+    out_e = np.empty(max(16, 4 * n), dtype=np.int64)
+    out_d = np.empty(max(16, 4 * n), dtype=np.float64)
+    m = 0
+    buf_e = np.empty(64, dtype=np.int64)
+    buf_d = np.empty(64, dtype=np.float64)
+    capped = max_m < np.inf
+    for i in range(n):
+        x = px[i]
+        y = py[i]
+        if not (np.isfinite(x) and np.isfinite(y)):
+            continue
+        grow = cell_m
+        while True:
+            lox = x - grow
+            loy = y - grow
+            hix = x - 0.0 + grow
+            hiy = y - 0.0 + grow
+            c0x = min(max(int(np.floor((lox - ox) / cell_m)), 0), nx - 1)
+            c1x = min(max(int(np.floor((hix - ox) / cell_m)), 0), nx - 1)
+            c0y = min(max(int(np.floor((loy - oy) / cell_m)), 0), ny - 1)
+            c1y = min(max(int(np.floor((hiy - oy) / cell_m)), 0), ny - 1)
+            k = 0
+            best = np.inf
+            for cx in range(c0x, c1x + 1):
+                for cy in range(c0y, c1y + 1):
+                    cell = cx * ny + cy
+                    for at in range(cell_start[cell], cell_start[cell + 1]):
+                        flag = cell_flag[at]
+                        # Each edge once: from the cell where the box's and the edge's ranges first meet.
+                        if not ((cx == c0x or (flag & 1) > 0) and (cy == c0y or (flag & 2) > 0)):
+                            continue
+                        e = cell_edges[at]
+                        if not (
+                            edge_box[e, 0] <= hix
+                            and edge_box[e, 2] >= lox
+                            and edge_box[e, 1] <= hiy
+                            and edge_box[e, 3] >= loy
+                        ):
+                            continue
+                        d = _point_segment(x, y, a[e, 0], a[e, 1], b[e, 0], b[e, 1])
+                        if k == buf_e.shape[0]:
+                            buf_e = _grow(buf_e, k + 1)
+                            buf_d = _grow(buf_d, k + 1)
+                        buf_e[k] = e
+                        buf_d[k] = d
+                        k += 1
+                        best = min(best, d)
+            covers = lox <= ox and loy <= oy and hix >= top_x and hiy >= top_y
+            if best + extra_m + 1e-6 <= grow or covers:
+                lim = best + extra_m + 1e-6
+                first = m
+                for j in range(k):
+                    if buf_d[j] <= lim:
+                        if m == out_g.shape[0]:
+                            out_g = _grow(out_g, m + 1)
+                            out_e = _grow(out_e, m + 1)
+                            out_d = _grow(out_d, m + 1)
+                        # Insertion by edge: a point has a handful of rows.
+                        at2 = m
+                        while at2 > first and out_e[at2 - 1] > buf_e[j]:
+                            out_e[at2] = out_e[at2 - 1]
+                            out_d[at2] = out_d[at2 - 1]
+                            at2 -= 1
+                        out_e[at2] = buf_e[j]
+                        out_d[at2] = buf_d[j]
+                        out_g[m] = i
+                        m += 1
+                break
+            if capped and not (grow < max_m + extra_m + 1e-6):
+                break  # the nearest edge is farther than max_m: no row
+            need = best + extra_m + 1e-6 if np.isfinite(best) else 0.0
+            grow = max(grow * 2.0, need)
+            if capped:
+                grow = min(grow, max_m + extra_m + 2e-6)
+    return out_g[:m], out_e[:m], out_d[:m]
+
+
 _compiled: dict[str, Callable[..., Any]] = {}
 _tried = False
 _lock = threading.Lock()
@@ -357,6 +482,7 @@ def _compile_once() -> bool:
     g["_grow"] = jit(_grow)
     g["_field_one"] = jit(_field_one)
     g["_one_facility"] = jit(_one_facility)
+    g["_point_segment"] = jit(_point_segment)
     g["_prange"] = numba.prange
     par = numba.njit(nogil=True, cache=True, parallel=True)
     # Serial twins for small work: waking the worker threads costs milliseconds on a busy
@@ -366,6 +492,7 @@ def _compile_once() -> bool:
         "plot_pass": par(_plot_pass),
         "fields_serial": jit(_fields),
         "plot_pass_serial": jit(_plot_pass),
+        "nearest_points": jit(_nearest_points),
     }
     try:
         _tiny(kernels)
@@ -377,7 +504,7 @@ def _compile_once() -> bool:
 
 
 def _tiny(kernels: dict[str, Callable[..., Any]]) -> None:
-    """Run both kernels on a two-node graph: compiles them (or loads them from the cache)."""
+    """Run the kernels on a two-node graph: compiles them (or loads them from the cache)."""
     indptr = np.array([0, 1, 2], dtype=np.int64)
     data = np.array([1.0, 1.0])
     one = np.array([0], dtype=np.int64)
@@ -402,6 +529,68 @@ def _tiny(kernels: dict[str, Callable[..., Any]]) -> None:
             1,
             1,
         )
+    # One edge in one cell; the index arrays read-only, as EdgeIndex holds them (another type to numba).
+    c_start = np.array([0, 1], dtype=np.int64)
+    c_edges = np.zeros(1, dtype=np.int32)
+    c_flag = np.array([3], dtype=np.int8)
+    e_box = np.array([[0.0, 0.0, 1.0, 0.0]])
+    e_a = np.array([[0.0, 0.0]])
+    e_b = np.array([[1.0, 0.0]])
+    for arr in (c_start, c_edges, c_flag, e_box, e_a, e_b):
+        arr.setflags(write=False)
+    grid = (0.0, 0.0, 50.0, 50.0, 50.0)
+    point = np.zeros(1)
+    nearest_points(
+        point,
+        point,
+        grid,
+        (1, 1),
+        c_start,
+        c_edges,
+        c_flag,
+        e_box,
+        e_a,
+        e_b,
+        0.0,
+        np.inf,
+        kernel=kernels["nearest_points"],
+    )
+
+
+def nearest_points(
+    px: FloatArray,
+    py: FloatArray,
+    grid: tuple[float, float, float, float, float],
+    shape: tuple[int, int],
+    cell_start: IntArray,
+    cell_edges: Int32Array,
+    cell_flag: npt.NDArray[np.int8],
+    edge_box: FloatArray,
+    a: FloatArray,
+    b: FloatArray,
+    extra_m: float,
+    max_m: float,
+    *,
+    kernel: Callable[..., Any] | None = None,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """(point, edge, distance) rows of ``EdgeIndex.nearest`` for points, compiled (see
+    :func:`_nearest_points`); call only where :func:`enabled` is True."""
+    run = _compiled["nearest_points"] if kernel is None else kernel
+    out: tuple[IntArray, IntArray, FloatArray] = run(
+        np.ascontiguousarray(px, dtype=np.float64),
+        np.ascontiguousarray(py, dtype=np.float64),
+        np.asarray(grid, dtype=np.float64),
+        np.asarray(shape, dtype=np.int64),
+        np.ascontiguousarray(cell_start, dtype=np.int64),
+        np.ascontiguousarray(cell_edges, dtype=np.int32),
+        np.ascontiguousarray(cell_flag, dtype=np.int8),
+        np.ascontiguousarray(edge_box, dtype=np.float64),
+        np.ascontiguousarray(a, dtype=np.float64),
+        np.ascontiguousarray(b, dtype=np.float64),
+        float(extra_m),
+        float(max_m),
+    )
+    return out
 
 
 def numba_available() -> bool:
