@@ -10,6 +10,7 @@ distances are not tied. The fallback (env var, numba missing) is tested too.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,7 +25,7 @@ from shapely.geometry import Point, box
 
 from plotscore import distance as distance_mod
 from plotscore import walkcore
-from plotscore.columns import count_col, dist_col, nearest_col
+from plotscore.columns import DISTANCE_UNCERTAIN, count_col, dist_col, nearest_col, uncertain_col
 from plotscore.distance import network_distances
 from plotscore.network import WalkGraph, build_walk_graph
 from tests.plotscore.test_distance import RD, facilities, grid_frame
@@ -150,9 +151,22 @@ def _scipy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(walkcore.ENV_VAR, "scipy")
 
 
-def _agree(core: pd.DataFrame, ref: pd.DataFrame, categories: list[str]) -> None:
-    """Distances within 1 cm, equal counts, equal nearest where no other facility is as near."""
+TieCheck = Callable[[str, str, np.ndarray], np.ndarray]
+
+
+def _agree(
+    core: pd.DataFrame, ref: pd.DataFrame, categories: list[str], tie_check: TieCheck | None = None
+) -> None:
+    """Distances within 1 cm, equal counts, equal nearest where no other facility is as near.
+
+    Where the two name different nearest facilities, ``tie_check(category, facility, rows)``
+    (the reference path's distance from those plots to that one facility) must show a tie: the
+    core's facility is exactly as near. The uncertainty flag follows the named facility, so at a
+    tie it may differ too. Without ``tie_check`` only a few differing names are allowed.
+    """
     assert list(core.columns) == list(ref.columns)
+    ties = np.zeros(len(core), dtype=bool)
+    tie_cols: set[str] = set()
     for c in categories:
         a = core[dist_col(c)].to_numpy(dtype=np.float64, na_value=np.nan)
         b = ref[dist_col(c)].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -164,16 +178,26 @@ def _agree(core: pd.DataFrame, ref: pd.DataFrame, categories: list[str]) -> None
         nb = ref[nearest_col(c)].astype("string")
         assert np.array_equal(na.isna().to_numpy(), nb.isna().to_numpy())
         differ = (na != nb).fillna(False).to_numpy(dtype=bool)
-        # A different name is only allowed at a tie: both facilities are then equally near,
-        # which the other columns cannot show; such plots are rare and must be few.
-        assert differ.sum() <= max(1, len(core) // 50)
+        if tie_check is None:
+            assert differ.sum() <= max(1, len(core) // 50)
+            continue
+        for fac in sorted(set(na[differ].dropna())):
+            rows = np.flatnonzero(differ & (na == fac).fillna(False).to_numpy(dtype=bool))
+            alone = tie_check(c, str(fac), rows)
+            assert np.all(np.abs(alone - b[rows]) <= TOL_M), (c, fac, alone, b[rows])
+        if differ.any():
+            ties |= differ
+            tie_cols.add(uncertain_col(c))
     rest = [
         k
         for k in core.columns
         if not any(k in (dist_col(c), count_col(c), nearest_col(c)) for c in categories)
     ]
     rest = [k for k in rest if not k.startswith("walk_")]
-    pd.testing.assert_frame_equal(core[rest], ref[rest])
+    keep = ~ties
+    pd.testing.assert_frame_equal(core.loc[keep, rest], ref.loc[keep, rest])
+    steady = [k for k in rest if k not in tie_cols and k != DISTANCE_UNCERTAIN]
+    pd.testing.assert_frame_equal(core[steady], ref[steady])
 
 
 def test_demo_core_equals_scipy_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,14 +218,21 @@ def test_demo_core_equals_scipy_path(monkeypatch: pytest.MonkeyPatch) -> None:
     assert core.attrs == ref.attrs
 
 
+# Coordinates in RD metres to the millimetre, as BAG and OSM-in-RD data carry them. Unrounded
+# floats let hypothesis place a facility 1e-289 m off a way: one path squares that offset to 0
+# (on the way), the other keeps it (off the way), and the uncertainty flag follows; no real
+# input has such offsets.
+_MM = st.floats(-50, 800).map(lambda v: round(v, 3))
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     nx=st.integers(2, 6),
     ny=st.integers(2, 6),
     step=st.floats(20, 150),
-    plot_xy=st.lists(st.tuples(st.floats(-50, 800), st.floats(-50, 800)), min_size=1, max_size=6),
+    plot_xy=st.lists(st.tuples(_MM, _MM), min_size=1, max_size=6),
     fac_xy=st.lists(
-        st.tuples(st.floats(-50, 800), st.floats(-50, 800), st.sampled_from(["supermarkt", "huisarts"])),
+        st.tuples(_MM, _MM, st.sampled_from(["supermarkt", "huisarts"])),
         min_size=1,
         max_size=6,
     ),
@@ -231,7 +262,13 @@ def test_random_grids_core_equals_scipy_path(
         core = network_distances(g, plots, facs, reach, count_within=count, snap_limit_m=1e6)
         _scipy(mp)
         ref = network_distances(g, plots, facs, reach, count_within=count, snap_limit_m=1e6)
-    _agree(core, ref, list(reach))
+
+        def alone(category: str, fac: str, rows: np.ndarray) -> np.ndarray:
+            one = facs[facs["facility_id"].astype(str) == fac]
+            out = network_distances(g, plots.iloc[rows], one, reach, snap_limit_m=1e6)
+            return out[dist_col(category)].to_numpy(dtype=np.float64, na_value=np.nan)
+
+        _agree(core, ref, list(reach), tie_check=alone)
 
 
 def test_fallback_when_switched_off_never_calls_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
