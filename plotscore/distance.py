@@ -605,7 +605,7 @@ def network_distances(
         for category in categories:
             limit = float(reach[category])
             if category not in per_cat or len(pos) == 0:
-                flags = plot_far | (edge_m[pos] < limit)
+                flags = _uncertain(plot_far, edge_m[pos], limit)
             else:
                 dist, src, groups = per_cat[category]
                 d, src_plot = ent.distances(dist, src)
@@ -616,8 +616,7 @@ def network_distances(
                 nearest[hit] = g_near
                 far_fac = np.zeros(len(pos), dtype=bool)
                 far_fac[hit] = fac.group_connector_m[g_near] > uncertain_m
-                with np.errstate(invalid="ignore"):
-                    flags = plot_far | far_fac | (edge_m[pos] < np.where(hit, d_ok, limit))
+                flags = _uncertain(plot_far, edge_m[pos], limit, hit, d_ok, far_fac)
                 dist_all[category][pos] = d_ok
                 near_all[category][pos] = nearest
                 counts = _aug.count_within(
@@ -772,7 +771,7 @@ def _network_distances_core(
             lim = float(limit[i])
             cols.count[category][members] = counts[:, i]
             if not np.any(g_cat == i) or len(pos) == 0:
-                cols.flag[category][pos] = plot_far | (cols.edge_m[pos] < lim)
+                cols.flag[category][pos] = _uncertain(plot_far, cols.edge_m[pos], lim)
                 continue
             if category in field_row:
                 assert field_d is not None
@@ -787,13 +786,29 @@ def _network_distances_core(
             nearest = np.where(hit, g_near, -1)
             far_fac = np.zeros(len(pos), dtype=bool)
             far_fac[hit] = fac.group_connector_m[nearest[hit]] > uncertain_m
-            with np.errstate(invalid="ignore"):
-                cols.flag[category][pos] = plot_far | far_fac | (cols.edge_m[pos] < np.where(hit, d_ok, lim))
+            cols.flag[category][pos] = _uncertain(plot_far, cols.edge_m[pos], lim, hit, d_ok, far_fac)
             cols.dist[category][pos] = d_ok
             cols.near[category][pos] = nearest
         del access, ent, chunk  # the chunk's arrays go before the next one is made
         release_free_memory()
     return _finish(out, plots, graph, fac, categories, pace_kmh, progress, cols)
+
+
+def _uncertain(
+    plot_far: npt.NDArray[np.bool_],
+    edge_m: npt.NDArray[np.float64],
+    limit: float,
+    hit: npt.NDArray[np.bool_] | None = None,
+    d_ok: npt.NDArray[np.float64] | None = None,
+    far_fac: npt.NDArray[np.bool_] | None = None,
+) -> npt.NDArray[np.bool_]:
+    """The uncertainty rule, for both search paths: a long connector at the plot or at the
+    nearest facility, or the network's edge nearer than the distance (the limit when unreached)."""
+    if hit is None or d_ok is None or far_fac is None:
+        return plot_far | (edge_m < limit)
+    with np.errstate(invalid="ignore"):
+        out: npt.NDArray[np.bool_] = plot_far | far_fac | (edge_m < np.where(hit, d_ok, limit))
+    return out
 
 
 @dataclass
